@@ -1,0 +1,130 @@
+package dev.focus.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code focus} command. Each subcommand is one class in this package (registered explicitly in
+ * {@link #SUBCOMMANDS}, no reflection scanning).
+ *
+ * <p>Exit codes: 0 success; 1 an unexpected failure; 2 bad input (unknown option, bad value, an
+ * {@link IllegalArgumentException} from the library); 130 interrupted. User errors print one line on
+ * stderr; {@code --debug} adds the stack trace.
+ */
+@Command(
+    name = "focus",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A Java toolkit and lab for decoder-only Transformers.",
+    synopsisSubcommandLabel = "COMMAND",
+    commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  /** Every subcommand, in the order `focus --help` lists them. */
+  static final Class<?>[] SUBCOMMANDS = {
+      LabCommand.class,
+      DoctorCommand.class,
+      BenchCommand.class,
+      PositionsCommand.class,
+      RopeCommand.class,
+      SparsityCommand.class,
+      InitCommand.class,
+      TrainCommand.class,
+      LogitsCommand.class,
+      SampleCommand.class,
+      EvalCommand.class,
+      GenerateCommand.class,
+      SetupCommand.class,
+      MdCommand.class,
+      ServeCommand.class,
+      SiteCommand.class,
+  };
+
+  @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
+  boolean debug;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI without exiting; tests use this with their own writers. */
+  public static int run(String[] args) {
+    return newCommandLine().execute(args);
+  }
+
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = newCommandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
+  public static CommandLine newCommandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : SUBCOMMANDS) cl.addSubcommand(c);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(Main::onParameterError);
+    cl.setExecutionExceptionHandler(Main::onExecutionError);
+    return cl;
+  }
+
+  private static boolean debugRequested(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult p = parsed;
+    while (p != null) {
+      if (p.hasMatchedOption("--debug")) return true;
+      p = p.subcommand();
+    }
+    return false;
+  }
+
+  private static int onParameterError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("focus: " + ex.getMessage());
+    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return EXIT_USAGE;
+  }
+
+  private static int onExecutionError(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean debug = debugRequested(parsed);
+    if (ex instanceof IllegalArgumentException || ex instanceof UserException) {
+      err.println("focus " + cl.getCommandName() + ": " + ex.getMessage());
+      if (debug) ex.printStackTrace(err);
+      err.flush();
+      return EXIT_USAGE;
+    }
+    err.println("focus " + cl.getCommandName() + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+        + (debug ? "" : " (run with --debug for details)"));
+    if (debug) ex.printStackTrace(err);
+    err.flush();
+    return EXIT_FAILURE;
+  }
+
+  /** A user error that is not an argument problem (a missing file, a bad checkpoint): exit 2, one line. */
+  public static final class UserException extends RuntimeException {
+    public UserException(String message) { super(message); }
+    public UserException(String message, Throwable cause) { super(message, cause); }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"focus " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.focus.kernel;
+
+/**
+ * The kernel contract: dense row-major float32 loops that every op in Focus is built from.
+ *
+ * <p>Two implementations exist: {@link ScalarKernels}, plain loops that define what is correct, and
+ * {@code VectorKernels}, the Vector API twin used by default. Tests compare the two on odd sizes.
+ *
+ * <p>Legend: M, K, N are matrix sizes (C[M,N] = A[M,K]·B[K,N]); {@code *Off} is the index of element
+ * [0,0] of a matrix inside its array; all matrices are dense and row-major. When {@code accumulate}
+ * is true the product is added to C, otherwise C is overwritten.
+ */
+public interface KernelSet {
+
+  /** Human-readable name for diagnostics, e.g. "vector(256-bit)" or "scalar". */
+  String name();
+
+  /** C[M,N] (+)= A[M,K] · B[K,N]. */
+  void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+              int m, int k, int n, boolean accumulate);
+
+  /** C[M,N] (+)= A[M,K] · B[N,K]ᵀ  (B stored as N rows of K: the PyTorch Linear weight layout). */
+  void matmulNT(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                int m, int k, int n, boolean accumulate);
+
+  /** C[M,N] (+)= A[K,M]ᵀ · B[K,N]  (A stored as K rows of M: weight gradients). */
+  void matmulTN(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                int m, int k, int n, boolean accumulate);
+
+  /** Σ a[i]·b[i] over n elements. */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** y += alpha·x over n elements. */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** x *= s over n elements. */
+  void scale(float[] x, int off, int n, float s);
+
+  /** out = a + b over n elements (out may alias a or b). */
+  void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** out = a ⊙ b over n elements (out may alias a or b). */
+  void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** Σ x[i]. */
+  float sum(float[] x, int off, int n);
+
+  /** Σ x[i]². */
+  float sumSquares(float[] x, int off, int n);
+
+  /** max x[i]; n ≥ 1. */
+  float max(float[] x, int off, int n);
+
+  /** out = GELU(x), tanh approximation (PyTorch {@code approximate='tanh'}). out may alias x. */
+  void gelu(float[] out, int outOff, float[] x, int xOff, int n);
+
+  /** dx = dOut · GELU'(x), tanh approximation. dx may alias dOut. */
+  void geluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n);
+
+  /** out = SiLU(x) = x·σ(x). out may alias x. */
+  void silu(float[] out, int outOff, float[] x, int xOff, int n);
+
+  /** dx = dOut · SiLU'(x). dx may alias dOut. */
+  void siluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n);
+
+  /** Row-wise softmax of a [rows, cols] matrix with max subtraction; out may alias in. */
+  void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols);
+
+  /**
+   * RMSNorm of each row: out = x / rms(x) ⊙ w, rms = sqrt(mean(x²) + eps). Writes 1/rms per row to
+   * {@code invRms} (length rows) for the backward pass. w may be null (no gain).
+   */
+  void rmsNormRows(float[] out, float[] invRms, float[] x, float[] w, int rows, int cols, float eps);
+
+  /**
+   * LayerNorm of each row: out = (x − μ)/σ ⊙ w + b, σ = sqrt(var + eps). Writes μ and 1/σ per row.
+   * w and b may be null.
+   */
+  void layerNormRows(float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
+                     int rows, int cols, float eps);
+}
