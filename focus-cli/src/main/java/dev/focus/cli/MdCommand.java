@@ -1,13 +1,43 @@
 package dev.focus.cli;
 
+import dev.focus.md.MathMarkdown;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Render Markdown with math to an HTML fragment. */
-@Command(name = "md", mixinStandardHelpOptions = true, description = "Render Markdown with math to an HTML fragment.")
+/**
+ * {@code focus md [FILE]}: Markdown with math (file or standard input, UTF-8) to a sanitised HTML
+ * fragment on standard output, exactly {@link MathMarkdown#render}'s result and nothing else.
+ */
+@Command(name = "md", mixinStandardHelpOptions = true,
+    description = {"Render Markdown with math to a sanitised HTML fragment on standard output.",
+        "Reads FILE, or standard input when FILE is absent or '-'. Input and output are UTF-8."})
 public final class MdCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Markdown file (default: standard input).")
+  String file;
+
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw new Main.UserException("'md' is not available in this build yet");
+  public Integer call() throws IOException {
+    String markdown;
+    if (file == null || file.equals("-")) {
+      markdown = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    } else {
+      Path path = Path.of(file);
+      if (!Files.isRegularFile(path)) throw new Main.UserException("no such file: " + file);
+      markdown = Files.readString(path, StandardCharsets.UTF_8);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(MathMarkdown.create().render(markdown));
+    out.flush();
+    return Main.EXIT_OK;
   }
 }
