@@ -1,0 +1,290 @@
+package dev.focus.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM on the Vector API: C[M,N] (+)= op(A)·op(B) with op = identity or transpose,
+ * all matrices dense and row-major. One driver serves {@code matmul} (A·B), {@code matmulNT} (A·Bᵀ)
+ * and {@code matmulTN} (Aᵀ·B): the transposes are absorbed by the packing routines, so all three run
+ * the same register-blocked micro-kernel.
+ *
+ * <p>Structure (Goto &amp; van de Geijn 2008, "Anatomy of high-performance matrix multiplication",
+ * §4–6; the BLIS five-loop form of Van Zee &amp; van de Geijn 2015, Fig. 2):
+ * <pre>
+ *   for jc in N by NC                      B panel columns
+ *     for pc in K by KC                    depth block
+ *       pack B[pc:pc+KC, jc:jc+NC] → micro-panels of KC×NR (row p holds NR consecutive columns)
+ *       parallel over rows (or over NR panels when M is short):
+ *         for ic in rows by MC             A block, lives in L2
+ *           pack A[ic:ic+MC, pc:pc+KC] → micro-panels of MR×KC (column p holds MR consecutive rows)
+ *           for jr in NR panels            B micro-panel, lives in L1
+ *             for ir in MC by MR           micro-kernel: MR×NR tile of C in registers
+ * </pre>
+ * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers; each step of
+ * p loads two vectors of B and broadcasts MR values of A into fused multiply-adds. Packing pads the
+ * ragged edges with zeros, and edge tiles go through a small scratch tile, so the kernel itself has
+ * no edge cases.
+ *
+ * <p>Small products (where packing would cost more than it saves) use direct loops over
+ * {@link VectorKernels#axpyKernel} and {@link VectorKernels#dotKernel}.
+ */
+final class Sgemm {
+  private Sgemm() {}
+
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+
+  /** Rows of the register tile. */
+  static final int MR = 6;
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * L;
+  /** Depth of one packed block (A micro-panel MR×KC and B micro-panel KC×NR stay in L1/L2). */
+  static final int KC = 256;
+  /** Rows of one packed A block (a multiple of MR; MC×KC floats ≈ 120 KiB, in L2). */
+  static final int MC = MR * 20;
+  /** Columns of one packed B block (a multiple of NR; KC×NC floats = 4 MiB, in L3). */
+  static final int NC = NR * 128;
+
+  /** Products with at most this many multiply-adds skip packing. */
+  static final long SMALL_MNK = 32L * 32 * 32;
+  /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
+  static final long PAR_MNK = 1L << 17;
+
+  /** Per-thread scratch: packed A block, packed B block, one edge tile. Grown on demand, never shrunk. */
+  private static final class Workspace {
+    float[] a = new float[0];
+    float[] b = new float[0];
+    final float[] tile = new float[MR * NR];
+
+    float[] a(int size) {
+      if (a.length < size) a = new float[size];
+      return a;
+    }
+
+    float[] b(int size) {
+      if (b.length < size) b = new float[size];
+      return b;
+    }
+  }
+
+  private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  /**
+   * C[M,N] (+)= op(A)·op(B). {@code transA}: A is stored [K,M]; {@code transB}: B is stored [N,K].
+   * C must not overlap A or B.
+   */
+  static void gemm(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                   int m, int k, int n, boolean accumulate) {
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+      return;
+    }
+    if ((long) m * n * k <= SMALL_MNK || n < L / 2) {
+      small(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+      return;
+    }
+    Workspace ws = WORKSPACE.get();
+    float[] pb = ws.b(Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+    int threads = Parallel.threads();
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      int nPanels = (nc + NR - 1) / NR;
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(transB, b, bOff, k, n, pc, kc, jc, nc, pb);
+        boolean add = accumulate || pc > 0;
+        int mPanels = (m + MR - 1) / MR;
+        long work = (long) m * nc * kc;
+        final int jcF = jc, pcF = pc, ncF = nc;
+        if (mPanels >= 2 * threads || nPanels < 2) {
+          int minChunk = (int) Math.max(1, PAR_MNK / ((long) MR * nc * kc));
+          Parallel.forRange(mPanels, minChunk, (lo, hi) -> macro(transA, c, cOff, a, aOff, pb, m, k, n,
+              lo * MR, Math.min(hi * MR, m), jcF, ncF, 0, nPanels, pcF, kc, add));
+        } else {
+          int minChunk = (int) Math.max(1, PAR_MNK / ((long) m * NR * kc));
+          Parallel.forRange(nPanels, work >= 2 * PAR_MNK ? minChunk : nPanels, (lo, hi) -> macro(transA, c, cOff,
+              a, aOff, pb, m, k, n, 0, m, jcF, ncF, lo, hi, pcF, kc, add));
+        }
+      }
+    }
+  }
+
+  static int roundUp(int x, int multiple) {
+    return (x + multiple - 1) / multiple * multiple;
+  }
+
+  /**
+   * Rows [rowLo, rowHi) of C times B panels [panelLo, panelHi) of the current (jc, pc) block.
+   * rowLo is a multiple of MR.
+   */
+  private static void macro(boolean transA, float[] c, int cOff, float[] a, int aOff, float[] pb,
+                            int m, int k, int n, int rowLo, int rowHi, int jc, int nc,
+                            int panelLo, int panelHi, int pc, int kc, boolean add) {
+    Workspace ws = WORKSPACE.get();
+    float[] pa = ws.a(MC * kc);
+    float[] tile = ws.tile;
+    for (int ic = rowLo; ic < rowHi; ic += MC) {
+      int mc = Math.min(MC, rowHi - ic);
+      packA(transA, a, aOff, m, k, ic, mc, pc, kc, pa);
+      for (int jp = panelLo; jp < panelHi; jp++) {
+        int j0 = jc + jp * NR;
+        int nr = Math.min(NR, jc + nc - j0);
+        int pbOff = jp * NR * kc;
+        for (int ir = 0; ir < mc; ir += MR) {
+          int mr = Math.min(MR, mc - ir);
+          int paOff = ir * kc;
+          int c0 = cOff + (ic + ir) * n + j0;
+          if (mr == MR && nr == NR) {
+            kernel(kc, pa, paOff, pb, pbOff, c, c0, n, add);
+          } else {
+            kernel(kc, pa, paOff, pb, pbOff, tile, 0, NR, false);
+            for (int r = 0; r < mr; r++) {
+              int cr = c0 + r * n;
+              for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(B)[pc:pc+kc, jc:jc+nc] into micro-panels: panel jp, row p holds columns
+   * jc + jp·NR … + NR − 1 at {@code pb[jp·NR·kc + p·NR + j]}, zero-padded past nc.
+   */
+  static void packB(boolean transB, float[] b, int bOff, int k, int n, int pc, int kc, int jc, int nc, float[] pb) {
+    for (int j0 = 0, dst = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+      int nr = Math.min(NR, nc - j0);
+      if (!transB) {
+        // B[K,N]: row pc+p is contiguous.
+        for (int p = 0; p < kc; p++) {
+          int src = bOff + (pc + p) * n + jc + j0;
+          int d = dst + p * NR;
+          System.arraycopy(b, src, pb, d, nr);
+          for (int j = nr; j < NR; j++) pb[d + j] = 0f;
+        }
+      } else {
+        // B stored [N,K]: column j of op(B) is row jc+j0+j of B, contiguous in p.
+        for (int j = 0; j < nr; j++) {
+          int src = bOff + (jc + j0 + j) * k + pc;
+          for (int p = 0; p < kc; p++) pb[dst + p * NR + j] = b[src + p];
+        }
+        for (int j = nr; j < NR; j++) {
+          for (int p = 0; p < kc; p++) pb[dst + p * NR + j] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs op(A)[ic:ic+mc, pc:pc+kc] into micro-panels: panel ir/MR, column p holds rows
+   * ic + ir … + MR − 1 at {@code pa[ir·kc + p·MR + r]}, zero-padded past mc.
+   */
+  static void packA(boolean transA, float[] a, int aOff, int m, int k, int ic, int mc, int pc, int kc, float[] pa) {
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = Math.min(MR, mc - ir);
+      int dst = ir * kc;
+      if (!transA) {
+        // A[M,K]: row ic+ir+r is contiguous in p.
+        for (int r = 0; r < mr; r++) {
+          int src = aOff + (ic + ir + r) * k + pc;
+          for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[src + p];
+        }
+      } else {
+        // A stored [K,M]: row pc+p holds the MR wanted values side by side.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (pc + p) * m + ic + ir;
+          int d = dst + p * MR;
+          for (int r = 0; r < mr; r++) pa[d + r] = a[src + r];
+        }
+      }
+      if (mr < MR) {
+        for (int p = 0; p < kc; p++) {
+          for (int r = mr; r < MR; r++) pa[dst + p * MR + r] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * The MR×NR micro-kernel: C[0:MR, 0:NR] (+)= Σ_p pa[p·MR + r] · pb[p·NR + j], with C at
+   * {@code c[c0 + r·ldc + j]}. Twelve accumulators live in registers across the p loop.
+   */
+  static void kernel(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc, boolean add) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int ai = pa0, bi = pb0;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+      FloatVector av = FloatVector.broadcast(S, pa[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, pa[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, pa[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, pa[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, pa[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, pa[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
+    }
+    store(c, c0, c00, c01, add);
+    store(c, c0 + ldc, c10, c11, add);
+    store(c, c0 + 2 * ldc, c20, c21, add);
+    store(c, c0 + 3 * ldc, c30, c31, add);
+    store(c, c0 + 4 * ldc, c40, c41, add);
+    store(c, c0 + 5 * ldc, c50, c51, add);
+  }
+
+  private static void store(float[] c, int at, FloatVector v0, FloatVector v1, boolean add) {
+    if (add) {
+      v0 = v0.add(FloatVector.fromArray(S, c, at));
+      v1 = v1.add(FloatVector.fromArray(S, c, at + L));
+    }
+    v0.intoArray(c, at);
+    v1.intoArray(c, at + L);
+  }
+
+  // ---------------------------------------------------------------- small products, no packing
+
+  private static void small(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff,
+                            float[] b, int bOff, int m, int k, int n, boolean accumulate) {
+    if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+    if (transB) {
+      // C[i,j] += A_i · B_j, both rows contiguous when A is not transposed.
+      float[] col = transA ? new float[k] : null;
+      for (int i = 0; i < m; i++) {
+        float[] ar = a;
+        int ao = aOff + i * k;
+        if (transA) {
+          for (int p = 0; p < k; p++) col[p] = a[aOff + p * m + i];
+          ar = col;
+          ao = 0;
+        }
+        for (int j = 0; j < n; j++) c[cOff + i * n + j] += VectorKernels.dotKernel(ar, ao, b, bOff + j * k, k);
+      }
+    } else {
+      // C[i,:] += a(i,p) · B[p,:]
+      for (int i = 0; i < m; i++) {
+        for (int p = 0; p < k; p++) {
+          float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+          VectorKernels.axpyKernel(aip, b, bOff + p * n, c, cOff + i * n, n);
+        }
+      }
+    }
+  }
+}

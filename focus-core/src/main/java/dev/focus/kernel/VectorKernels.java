@@ -1,0 +1,450 @@
+package dev.focus.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API twin of {@link ScalarKernels}: same contract, SIMD loops. Loaded only through
+ * {@link VectorKernelsLoader}, so a JVM without {@code jdk.incubator.vector} (or one run with
+ * {@code -Dfocus.kernels=scalar}) never touches this class.
+ *
+ * <p>Every inner loop is a short static method over the {@code static final} species {@link #S}:
+ * {@code loopBound}, {@code fma}, one {@code reduceLanes} at the end and a scalar tail (STYLE.md
+ * §2.15). Short static methods are what C2 reliably inlines and intrinsifies; a Vector API call that
+ * fails to inline allocates a box per vector and runs an order of magnitude slower, which
+ * {@code focus doctor} detects by timing this class against the scalar twin.
+ *
+ * <p>exp and tanh use {@code lanewise(EXP)} / {@code lanewise(TANH)}, which the JDK computes within
+ * about 1 ulp of {@link Math#exp}/{@link Math#tanh} (x86 SVML stubs when available); no home-made
+ * approximation. Matrix products go to {@link Sgemm}.
+ *
+ * <p>Large element-wise and row-wise ops split over {@link Parallel}; small ones stay on the calling
+ * thread (the split costs tens of microseconds).
+ */
+final class VectorKernels implements KernelSet {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+
+  /** Element-wise ops below this many elements stay on the calling thread. */
+  static final int PAR_ELEMENTS = 1 << 16;
+
+  private static final float SQRT_2_OVER_PI = ScalarKernels.SQRT_2_OVER_PI;
+  private static final float GELU_C = ScalarKernels.GELU_C;
+
+  @Override
+  public String name() {
+    return "vector(" + S.vectorBitSize() + "-bit)";
+  }
+
+  // ---------------------------------------------------------------- matrix products
+
+  @Override
+  public void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                     int m, int k, int n, boolean accumulate) {
+    Sgemm.gemm(false, false, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+  }
+
+  @Override
+  public void matmulNT(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                       int m, int k, int n, boolean accumulate) {
+    Sgemm.gemm(false, true, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+  }
+
+  @Override
+  public void matmulTN(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                       int m, int k, int n, boolean accumulate) {
+    Sgemm.gemm(true, false, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    return dotKernel(a, aOff, b, bOff, n);
+  }
+
+  /** Σ a·b with two vector accumulators (hides FMA latency), one reduceLanes, scalar tail. */
+  static float dotKernel(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+    int i = 0;
+    int bound2 = n - 2 * L + 1;
+    for (; i < bound2; i += 2 * L) {
+      acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+      acc1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), acc1);
+    }
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+    }
+    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+    return s;
+  }
+
+  @Override
+  public float sum(float[] x, int off, int n) {
+    return sumKernel(x, off, n);
+  }
+
+  static float sumKernel(float[] x, int off, int n) {
+    FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+    int i = 0;
+    int bound2 = n - 2 * L + 1;
+    for (; i < bound2; i += 2 * L) {
+      acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
+      acc1 = acc1.add(FloatVector.fromArray(S, x, off + i + L));
+    }
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) acc0 = acc0.add(FloatVector.fromArray(S, x, off + i));
+    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) s += x[off + i];
+    return s;
+  }
+
+  @Override
+  public float sumSquares(float[] x, int off, int n) {
+    return dotKernel(x, off, x, off, n);
+  }
+
+  @Override
+  public float max(float[] x, int off, int n) {
+    return maxKernel(x, off, n);
+  }
+
+  static float maxKernel(float[] x, int off, int n) {
+    FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, x, off + i));
+    float m = acc.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) m = Math.max(m, x[off + i]);
+    return m;
+  }
+
+  // ---------------------------------------------------------------- element-wise
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 2, (lo, hi) -> axpyKernel(alpha, x, xOff + lo, y, yOff + lo, hi - lo));
+    } else {
+      axpyKernel(alpha, x, xOff, y, yOff, n);
+    }
+  }
+
+  static void axpyKernel(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector va = FloatVector.broadcast(S, alpha);
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+  }
+
+  @Override
+  public void scale(float[] x, int off, int n, float s) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 2, (lo, hi) -> scaleKernel(x, off + lo, hi - lo, s));
+    } else {
+      scaleKernel(x, off, n, s);
+    }
+  }
+
+  static void scaleKernel(float[] x, int off, int n, float s) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) FloatVector.fromArray(S, x, off + i).mul(s).intoArray(x, off + i);
+    for (; i < n; i++) x[off + i] *= s;
+  }
+
+  @Override
+  public void add(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 2, (lo, hi) -> addKernel(out, outOff + lo, a, aOff + lo, b, bOff + lo, hi - lo));
+    } else {
+      addKernel(out, outOff, a, aOff, b, bOff, n);
+    }
+  }
+
+  static void addKernel(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) out[outOff + i] = a[aOff + i] + b[bOff + i];
+  }
+
+  @Override
+  public void mul(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 2, (lo, hi) -> mulKernel(out, outOff + lo, a, aOff + lo, b, bOff + lo, hi - lo));
+    } else {
+      mulKernel(out, outOff, a, aOff, b, bOff, n);
+    }
+  }
+
+  static void mulKernel(float[] out, int outOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) out[outOff + i] = a[aOff + i] * b[bOff + i];
+  }
+
+  @Override
+  public void gelu(float[] out, int outOff, float[] x, int xOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4, (lo, hi) -> geluKernel(out, outOff + lo, x, xOff + lo, hi - lo));
+    } else {
+      geluKernel(out, outOff, x, xOff, n);
+    }
+  }
+
+  /** GELU, tanh form (Hendrycks &amp; Gimpel 2016, eq. for the tanh approximation): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+  static void geluKernel(float[] out, int outOff, float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector u = v.mul(v).mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
+      FloatVector t = u.lanewise(VectorOperators.TANH);
+      v.mul(0.5f).mul(t.add(1f)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
+      out[outOff + i] = 0.5f * v * (1f + (float) Math.tanh(u));
+    }
+  }
+
+  @Override
+  public void geluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4,
+          (lo, hi) -> geluBackwardKernel(dx, dxOff + lo, dOut, dOutOff + lo, x, xOff + lo, hi - lo));
+    } else {
+      geluBackwardKernel(dx, dxOff, dOut, dOutOff, x, xOff, n);
+    }
+  }
+
+  /** d/dx of the tanh GELU: ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh(u). */
+  static void geluBackwardKernel(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector v2 = v.mul(v);
+      FloatVector u = v2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
+      FloatVector t = u.lanewise(VectorOperators.TANH);
+      FloatVector du = v2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
+      FloatVector onePlusT = t.add(1f);
+      FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
+      FloatVector grad = onePlusT.mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(du));
+      FloatVector.fromArray(S, dOut, dOutOff + i).mul(grad).intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
+      float t = (float) Math.tanh(u);
+      float du = SQRT_2_OVER_PI * (1f + 3f * GELU_C * v * v);
+      float grad = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du;
+      dx[dxOff + i] = dOut[dOutOff + i] * grad;
+    }
+  }
+
+  @Override
+  public void silu(float[] out, int outOff, float[] x, int xOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4, (lo, hi) -> siluKernel(out, outOff + lo, x, xOff + lo, hi - lo));
+    } else {
+      siluKernel(out, outOff, x, xOff, n);
+    }
+  }
+
+  /** SiLU (Elfwing et al. 2018; "Swish" in Ramachandran et al. 2017): x·σ(x) = x / (1 + e^−x). */
+  static void siluKernel(float[] out, int outOff, float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector e = v.neg().lanewise(VectorOperators.EXP);
+      v.div(e.add(1f)).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      out[outOff + i] = v / (1f + (float) Math.exp(-v));
+    }
+  }
+
+  @Override
+  public void siluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4,
+          (lo, hi) -> siluBackwardKernel(dx, dxOff + lo, dOut, dOutOff + lo, x, xOff + lo, hi - lo));
+    } else {
+      siluBackwardKernel(dx, dxOff, dOut, dOutOff, x, xOff, n);
+    }
+  }
+
+  /** SiLU'(x) = σ(x)·(1 + x·(1 − σ(x))). */
+  static void siluBackwardKernel(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector s = v.neg().lanewise(VectorOperators.EXP).add(1f);
+      s = FloatVector.broadcast(S, 1f).div(s);
+      FloatVector grad = s.mul(v.mul(s.neg().add(1f)).add(1f));
+      FloatVector.fromArray(S, dOut, dOutOff + i).mul(grad).intoArray(dx, dxOff + i);
+    }
+    for (; i < n; i++) {
+      float v = x[xOff + i];
+      float s = 1f / (1f + (float) Math.exp(-v));
+      dx[dxOff + i] = dOut[dOutOff + i] * s * (1f + v * (1f - s));
+    }
+  }
+
+  // ---------------------------------------------------------------- row-wise
+
+  @Override
+  public void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols) {
+    if ((long) rows * cols >= PAR_ELEMENTS && rows > 1) {
+      Parallel.forRange(rows, Math.max(1, (PAR_ELEMENTS / 4) / Math.max(1, cols)), (lo, hi) -> {
+        for (int r = lo; r < hi; r++) softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
+      });
+    } else {
+      for (int r = 0; r < rows; r++) softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
+    }
+  }
+
+  /** One row: m = max x; e = exp(x − m); out = e / Σe. */
+  static void softmaxRow(float[] out, int oo, float[] in, int io, int cols) {
+    float mx = maxKernel(in, io, cols);
+    float s = expShiftKernel(out, oo, in, io, cols, mx);
+    scaleKernel(out, oo, cols, 1f / s);
+  }
+
+  /** out = exp(in − shift); returns Σ out. */
+  static float expShiftKernel(float[] out, int oo, float[] in, int io, int n, float shift) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector e = FloatVector.fromArray(S, in, io + i).sub(shift).lanewise(VectorOperators.EXP);
+      e.intoArray(out, oo + i);
+      acc = acc.add(e);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float e = (float) Math.exp(in[io + i] - shift);
+      out[oo + i] = e;
+      s += e;
+    }
+    return s;
+  }
+
+  @Override
+  public void rmsNormRows(float[] out, float[] invRms, float[] x, float[] w, int rows, int cols, float eps) {
+    if ((long) rows * cols >= PAR_ELEMENTS && rows > 1) {
+      Parallel.forRange(rows, Math.max(1, (PAR_ELEMENTS / 4) / Math.max(1, cols)), (lo, hi) -> {
+        for (int r = lo; r < hi; r++) rmsNormRow(out, invRms, x, w, r, cols, eps);
+      });
+    } else {
+      for (int r = 0; r < rows; r++) rmsNormRow(out, invRms, x, w, r, cols, eps);
+    }
+  }
+
+  /** RMSNorm (Zhang &amp; Sennrich 2019, eq. 4): y = x / sqrt(mean(x²) + eps) ⊙ w. */
+  static void rmsNormRow(float[] out, float[] invRms, float[] x, float[] w, int r, int cols, float eps) {
+    int o = r * cols;
+    float inv = (float) (1.0 / Math.sqrt(dotKernel(x, o, x, o, cols) / cols + eps));
+    invRms[r] = inv;
+    if (w == null) {
+      scaleInto(out, o, x, o, cols, inv);
+    } else {
+      scaleMulInto(out, o, x, o, w, cols, inv);
+    }
+  }
+
+  /** out = x·s. */
+  static void scaleInto(float[] out, int oo, float[] x, int xo, int n, float s) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).mul(s).intoArray(out, oo + i);
+    for (; i < n; i++) out[oo + i] = x[xo + i] * s;
+  }
+
+  /** out = x·s ⊙ w (w indexed from 0). */
+  static void scaleMulInto(float[] out, int oo, float[] x, int xo, float[] w, int n, float s) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xo + i).mul(s).mul(FloatVector.fromArray(S, w, i)).intoArray(out, oo + i);
+    }
+    for (; i < n; i++) out[oo + i] = x[xo + i] * s * w[i];
+  }
+
+  @Override
+  public void layerNormRows(float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
+                            int rows, int cols, float eps) {
+    if ((long) rows * cols >= PAR_ELEMENTS && rows > 1) {
+      Parallel.forRange(rows, Math.max(1, (PAR_ELEMENTS / 4) / Math.max(1, cols)), (lo, hi) -> {
+        for (int r = lo; r < hi; r++) layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
+      });
+    } else {
+      for (int r = 0; r < rows; r++) layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
+    }
+  }
+
+  /** LayerNorm (Ba et al. 2016, eq. 4): μ = mean x, σ² = mean (x − μ)² (two passes), y = (x − μ)/σ ⊙ w + b. */
+  static void layerNormRow(float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
+                           int r, int cols, float eps) {
+    int o = r * cols;
+    float mu = sumKernel(x, o, cols) / cols;
+    float var = centeredSquares(x, o, cols, mu) / cols;
+    float inv = (float) (1.0 / Math.sqrt(var + eps));
+    mean[r] = mu;
+    invStd[r] = inv;
+    normalizeAffine(out, o, x, o, cols, mu, inv, w, b);
+  }
+
+  /** Σ (x − mu)². */
+  static float centeredSquares(float[] x, int off, int n, float mu) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
+      acc = d.fma(d, acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float d = x[off + i] - mu;
+      s += d * d;
+    }
+    return s;
+  }
+
+  /** out = (x − mu)·inv ⊙ w + b; w and b indexed from 0 and may be null. */
+  static void normalizeAffine(float[] out, int oo, float[] x, int xo, int n, float mu, float inv,
+                              float[] w, float[] b) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector y = FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv);
+      if (w != null) y = y.mul(FloatVector.fromArray(S, w, i));
+      if (b != null) y = y.add(FloatVector.fromArray(S, b, i));
+      y.intoArray(out, oo + i);
+    }
+    for (; i < n; i++) {
+      float y = (x[xo + i] - mu) * inv;
+      if (w != null) y *= w[i];
+      if (b != null) y += b[i];
+      out[oo + i] = y;
+    }
+  }
+}

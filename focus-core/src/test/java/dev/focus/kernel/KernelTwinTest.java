@@ -1,0 +1,211 @@
+package dev.focus.kernel;
+
+import static dev.focus.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Element-wise, reduction and row-wise kernels: the active set ({@link Kernels#get()}, the vector twin
+ * unless {@code -Dfocus.kernels=scalar}) against a double-precision reference written here, and
+ * against the scalar twin. Surefire runs this class twice (see focus-core/pom.xml): once in vector
+ * mode and once with {@code -Dfocus.kernels=scalar}, where the active set is the scalar twin itself.
+ *
+ * <p>Sizes straddle the vector length (8 or 16 floats) and the parallel threshold
+ * ({@link #PARALLEL_SIZE}); data sits at odd offsets.
+ */
+class KernelTwinTest {
+  static final KernelSet K = Kernels.get();
+  static final KernelSet SCALAR = Kernels.scalar();
+  /** Just above the size where the vector twin splits element-wise work over {@link Parallel}. */
+  static final int PARALLEL_SIZE = (1 << 16) + 5;
+
+  static IntStream sizes() {
+    return IntStream.of(1, 2, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 1023, 1024, 4099,
+        PARALLEL_SIZE);
+  }
+
+  static float[] random(Random rnd, int n, float scale) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) x[i] = (rnd.nextFloat() * 2f - 1f) * scale;
+    return x;
+  }
+
+  /** Tolerance for a sum of n terms of magnitude ≤ 1 in float. */
+  static double sumTol(int n) {
+    return 1e-6 * (1 + Math.sqrt(n) * 4);
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @MethodSource("sizes")
+  void dotSumMaxMatchDoubleReference(int n) {
+    Random rnd = new Random(n);
+    float[] a = random(rnd, n + 3, 1f), b = random(rnd, n + 5, 1f);
+    double dot = 0, sum = 0, sq = 0, max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      dot += (double) a[3 + i] * b[5 + i];
+      sum += a[3 + i];
+      sq += (double) a[3 + i] * a[3 + i];
+      max = Math.max(max, a[3 + i]);
+    }
+    assertClose("dot n=" + n, dot, K.dot(a, 3, b, 5, n), sumTol(n), 1e-5);
+    assertClose("sum n=" + n, sum, K.sum(a, 3, n), sumTol(n), 1e-5);
+    assertClose("sumSquares n=" + n, sq, K.sumSquares(a, 3, n), sumTol(n), 1e-5);
+    assertEquals((float) max, K.max(a, 3, n), "max n=" + n);
+    assertClose("dot twin n=" + n, SCALAR.dot(a, 3, b, 5, n), K.dot(a, 3, b, 5, n), 2 * sumTol(n), 1e-5);
+    assertClose("sum twin n=" + n, SCALAR.sum(a, 3, n), K.sum(a, 3, n), 2 * sumTol(n), 1e-5);
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @MethodSource("sizes")
+  void axpyScaleAddMulMatchReference(int n) {
+    Random rnd = new Random(100 + n);
+    float[] x = random(rnd, n + 1, 2f), y = random(rnd, n + 2, 2f);
+    float alpha = -0.75f, s = 1.625f;
+
+    float[] yExp = y.clone(), yAct = y.clone();
+    for (int i = 0; i < n; i++) yExp[2 + i] = (float) (y[2 + i] + (double) alpha * x[1 + i]);
+    K.axpy(alpha, x, 1, yAct, 2, n);
+    assertClose("axpy n=" + n, yExp, yAct, 1e-6, 1e-6);
+
+    float[] xExp = x.clone(), xAct = x.clone();
+    for (int i = 0; i < n; i++) xExp[1 + i] = x[1 + i] * s;
+    K.scale(xAct, 1, n, s);
+    assertClose("scale n=" + n, xExp, xAct, 0, 0);
+
+    float[] out = new float[n + 4], exp = new float[n + 4];
+    for (int i = 0; i < n; i++) exp[4 + i] = x[1 + i] + y[2 + i];
+    K.add(out, 4, x, 1, y, 2, n);
+    assertClose("add n=" + n, exp, out, 0, 0);
+
+    for (int i = 0; i < n; i++) exp[4 + i] = x[1 + i] * y[2 + i];
+    K.mul(out, 4, x, 1, y, 2, n);
+    assertClose("mul n=" + n, exp, out, 0, 0);
+
+    // Aliasing: out == a.
+    float[] alias = x.clone();
+    K.add(alias, 1, alias, 1, y, 2, n);
+    for (int i = 0; i < n; i++) exp[i] = x[1 + i] + y[2 + i];
+    assertClose("add aliased n=" + n, java.util.Arrays.copyOf(exp, n), java.util.Arrays.copyOfRange(alias, 1, n + 1), 0, 0);
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @MethodSource("sizes")
+  void activationsAndTheirDerivativesMatchReference(int n) {
+    Random rnd = new Random(200 + n);
+    float[] x = random(rnd, n + 1, 6f), dOut = random(rnd, n + 2, 1f);
+    double c = Math.sqrt(2 / Math.PI);
+    float[] gelu = new float[n], dGelu = new float[n], silu = new float[n], dSilu = new float[n];
+    for (int i = 0; i < n; i++) {
+      double v = x[1 + i];
+      double u = c * (v + 0.044715 * v * v * v);
+      double t = Math.tanh(u);
+      gelu[i] = (float) (0.5 * v * (1 + t));
+      double g = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+      dGelu[i] = (float) (dOut[2 + i] * g);
+      double sg = 1 / (1 + Math.exp(-v));
+      silu[i] = (float) (v * sg);
+      dSilu[i] = (float) (dOut[2 + i] * sg * (1 + v * (1 - sg)));
+    }
+    float[] out = new float[n + 3];
+    K.gelu(out, 3, x, 1, n);
+    assertClose("gelu n=" + n, gelu, slice(out, 3, n), 2e-6, 2e-6);
+    K.geluBackward(out, 3, dOut, 2, x, 1, n);
+    assertClose("geluBackward n=" + n, dGelu, slice(out, 3, n), 2e-6, 2e-6);
+    K.silu(out, 3, x, 1, n);
+    assertClose("silu n=" + n, silu, slice(out, 3, n), 2e-6, 2e-6);
+    K.siluBackward(out, 3, dOut, 2, x, 1, n);
+    assertClose("siluBackward n=" + n, dSilu, slice(out, 3, n), 2e-6, 2e-6);
+
+    float[] twin = new float[n + 3];
+    SCALAR.gelu(twin, 3, x, 1, n);
+    K.gelu(out, 3, x, 1, n);
+    assertClose("gelu twin n=" + n, twin, out, 2e-6, 2e-6);
+
+    // In place (out aliases x / dx aliases dOut).
+    float[] inPlace = x.clone();
+    K.silu(inPlace, 1, inPlace, 1, n);
+    assertClose("silu in place n=" + n, silu, slice(inPlace, 1, n), 2e-6, 2e-6);
+    float[] dInPlace = dOut.clone();
+    K.geluBackward(dInPlace, 2, dInPlace, 2, x, 1, n);
+    assertClose("geluBackward in place n=" + n, dGelu, slice(dInPlace, 2, n), 2e-6, 2e-6);
+  }
+
+  static Stream<Arguments> rowShapes() {
+    return Stream.of(Arguments.of(1, 1), Arguments.of(3, 7), Arguments.of(2, 15), Arguments.of(5, 16),
+        Arguments.of(4, 17), Arguments.of(3, 1023), Arguments.of(300, 257), Arguments.of(1100, 64));
+  }
+
+  @ParameterizedTest(name = "rows={0} cols={1}")
+  @MethodSource("rowShapes")
+  void softmaxRowsMatchesReference(int rows, int cols) {
+    Random rnd = new Random(rows * 31 + cols);
+    float[] in = random(rnd, rows * cols + 2, 8f);
+    in[2] = -1e30f; // a masked-out logit
+    float[] exp = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      double mx = Double.NEGATIVE_INFINITY, s = 0;
+      for (int j = 0; j < cols; j++) mx = Math.max(mx, in[2 + r * cols + j]);
+      for (int j = 0; j < cols; j++) s += Math.exp(in[2 + r * cols + j] - mx);
+      for (int j = 0; j < cols; j++) exp[r * cols + j] = (float) (Math.exp(in[2 + r * cols + j] - mx) / s);
+    }
+    float[] out = new float[rows * cols + 1];
+    K.softmaxRows(out, 1, in, 2, rows, cols);
+    assertClose("softmax " + rows + "x" + cols, exp, slice(out, 1, rows * cols), 1e-7, 1e-5);
+    // In place.
+    float[] inPlace = in.clone();
+    K.softmaxRows(inPlace, 2, inPlace, 2, rows, cols);
+    assertClose("softmax in place " + rows + "x" + cols, exp, slice(inPlace, 2, rows * cols), 1e-7, 1e-5);
+  }
+
+  @ParameterizedTest(name = "rows={0} cols={1}")
+  @MethodSource("rowShapes")
+  void rmsNormAndLayerNormMatchReference(int rows, int cols) {
+    Random rnd = new Random(rows * 17 + cols);
+    float[] x = random(rnd, rows * cols, 3f), w = random(rnd, cols, 1.5f), b = random(rnd, cols, 0.5f);
+    float eps = 1e-5f;
+    float[] rms = new float[rows * cols], rmsNoW = new float[rows * cols], invRms = new float[rows];
+    float[] ln = new float[rows * cols], lnNoWb = new float[rows * cols], mean = new float[rows], invStd = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double sq = 0, s = 0;
+      for (int j = 0; j < cols; j++) {
+        sq += (double) x[r * cols + j] * x[r * cols + j];
+        s += x[r * cols + j];
+      }
+      double ir = 1 / Math.sqrt(sq / cols + eps);
+      double mu = s / cols, var = 0;
+      for (int j = 0; j < cols; j++) var += (x[r * cols + j] - mu) * (x[r * cols + j] - mu);
+      double is = 1 / Math.sqrt(var / cols + eps);
+      invRms[r] = (float) ir;
+      mean[r] = (float) mu;
+      invStd[r] = (float) is;
+      for (int j = 0; j < cols; j++) {
+        rms[r * cols + j] = (float) (x[r * cols + j] * ir * w[j]);
+        rmsNoW[r * cols + j] = (float) (x[r * cols + j] * ir);
+        ln[r * cols + j] = (float) ((x[r * cols + j] - mu) * is * w[j] + b[j]);
+        lnNoWb[r * cols + j] = (float) ((x[r * cols + j] - mu) * is);
+      }
+    }
+    float[] out = new float[rows * cols], o1 = new float[rows], o2 = new float[rows];
+    K.rmsNormRows(out, o1, x, w, rows, cols, eps);
+    assertClose("rmsNorm " + rows + "x" + cols, rms, out, 1e-5, 1e-5);
+    assertClose("invRms " + rows + "x" + cols, invRms, o1, 1e-6, 1e-5);
+    K.rmsNormRows(out, o1, x, null, rows, cols, eps);
+    assertClose("rmsNorm no gain " + rows + "x" + cols, rmsNoW, out, 1e-5, 1e-5);
+    K.layerNormRows(out, o1, o2, x, w, b, rows, cols, eps);
+    assertClose("layerNorm " + rows + "x" + cols, ln, out, 1e-5, 1e-5);
+    assertClose("mean " + rows + "x" + cols, mean, o1, 1e-6, 1e-5);
+    assertClose("invStd " + rows + "x" + cols, invStd, o2, 1e-6, 1e-4);
+    K.layerNormRows(out, o1, o2, x, null, null, rows, cols, eps);
+    assertClose("layerNorm no affine " + rows + "x" + cols, lnNoWb, out, 1e-5, 1e-5);
+  }
+
+  static float[] slice(float[] x, int off, int n) {
+    return java.util.Arrays.copyOfRange(x, off, off + n);
+  }
+}
