@@ -1,0 +1,80 @@
+package dev.focus.position;
+
+/**
+ * Sinusoidal absolute positions (Vaswani et al. 2017 §3.5; spec 04 §3.3): with ω_i = 10000^(−2i/C),
+ * {@link Order#INTERLEAVED} writes e(n)[2i] = sin(nω_i), e(n)[2i+1] = cos(nω_i); {@link Order#SPLIT}
+ * writes [sin…, cos…] (e(n)[i] = sin, e(n)[i+C/2] = cos). Forward: x[t] += g·e(pos_t), with an
+ * optional learned scalar gain g ([XT]'s scaled sinusoidal; g = 1 otherwise).
+ *
+ * <p>Backward: no table to learn; the input gradient passes through unchanged (dx = dOut), and
+ * ∂L/∂g = Σ_t dOut[t]·e(pos_t) ({@link #gainGradient}). Legend: T tokens, C model width (even).
+ */
+public record Sinusoidal(int dModel, Order order) implements PositionEncoding {
+
+  /** Where sin and cos go. */
+  public enum Order { INTERLEAVED, SPLIT }
+
+  public Sinusoidal {
+    if (dModel < 2 || dModel % 2 != 0) throw new IllegalArgumentException("sinusoidal: dModel=" + dModel + " must be even and >= 2");
+    if (order == null) throw new IllegalArgumentException("sinusoidal: order must not be null");
+  }
+
+  /** The classic interleaved form. */
+  public Sinusoidal(int dModel) { this(dModel, Order.INTERLEAVED); }
+
+  @Override public String name() { return "sinusoidal"; }
+
+  @Override public PositionScheme scheme() { return PositionScheme.FLAT; }
+
+  /** e(n)[c]. */
+  public double value(double n, int c) {
+    int half = dModel / 2;
+    int i = order == Order.INTERLEAVED ? c / 2 : c % half;
+    boolean sin = order == Order.INTERLEAVED ? c % 2 == 0 : c < half;
+    double omega = 1.0 / Math.pow(10000.0, 2.0 * i / dModel);
+    return sin ? Math.sin(n * omega) : Math.cos(n * omega);
+  }
+
+  /** The (T, C) encoding of positions (T,). */
+  public double[] encode(double[] positions) {
+    double[] e = new double[positions.length * dModel];
+    for (int t = 0; t < positions.length; t++) {
+      for (int c = 0; c < dModel; c++) e[t * dModel + c] = value(positions[t], c);
+    }
+    return e;
+  }
+
+  /** x (T, C) at {@code x[off..]} += gain·e(pos_t). */
+  public void forward(float[] x, int off, double[] positions, double gain) {
+    check(x, off, positions.length);
+    double[] e = encode(positions);
+    for (int k = 0; k < e.length; k++) x[off + k] += (float) (gain * e[k]);
+  }
+
+  /** x (T, C) += e(pos0 + t), gain 1. */
+  public void forward(float[] x, int off, int pos0, int tokens) {
+    forward(x, off, range(pos0, tokens), 1.0);
+  }
+
+  /** ∂L/∂gain = Σ_t dOut[t]·e(pos_t), summed in double. (The input gradient is dOut itself.) */
+  public double gainGradient(float[] dOut, int off, double[] positions) {
+    check(dOut, off, positions.length);
+    double[] e = encode(positions);
+    double s = 0;
+    for (int k = 0; k < e.length; k++) s += dOut[off + k] * e[k];
+    return s;
+  }
+
+  static double[] range(int pos0, int tokens) {
+    double[] p = new double[tokens];
+    for (int t = 0; t < tokens; t++) p[t] = pos0 + t;
+    return p;
+  }
+
+  private void check(float[] a, int off, int tokens) {
+    if (off < 0 || off + (long) tokens * dModel > a.length) {
+      throw new IllegalArgumentException("sinusoidal: needs " + (long) tokens * dModel + " elements from offset " + off
+          + " but the array has " + a.length);
+    }
+  }
+}

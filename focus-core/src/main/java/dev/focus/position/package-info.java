@@ -1,0 +1,22 @@
+/**
+ * Position encodings and multimodal position assignment (spec 04, spec 05 §3.1).
+ *
+ * <p>Legend: T tokens, C model width, NH heads, HS head size, d rotary dims (≤ HS), A coordinate
+ * axes (1–3). Coordinates are always {@code double} tuples.
+ *
+ * <p>Entry points for model and attention code:
+ * <ul>
+ *   <li>{@link dev.focus.position.PositionEncodings#create} builds an encoding from its name.
+ *   <li>{@link dev.focus.position.PositionScheme#assign} / {@link dev.focus.position.PositionEncoding#positions}
+ *       turn a {@link dev.focus.position.Layout} into per-token coordinates, kinds and visual spans
+ *       ({@link dev.focus.position.Positions#attends} is the mask rule); {@link dev.focus.position.DecodeState}
+ *       continues token by token.
+ *   <li>Rotary: {@link dev.focus.position.Rope#table} gives a {@link dev.focus.position.RopeTable}
+ *       (cos/sin per sequence); {@code rotate}/{@code rotateBackward} work in place on (T, NH, HS).
+ *   <li>ALiBi: {@link dev.focus.position.Alibi#slopes()} and {@code addBias}.
+ *   <li>Absolute: {@link dev.focus.position.LearnedAbsolute} and {@link dev.focus.position.Sinusoidal}
+ *       add to the (T, C) embeddings; parameter gradients accumulate, input gradients pass through.
+ *   <li>Qwen2-VL interop: {@link dev.focus.position.MRopeIndex#getRopeIndex}.
+ * </ul>
+ */
+package dev.focus.position;
