@@ -1,0 +1,148 @@
+package dev.focus.model;
+
+import dev.focus.model.ModelConfig.AttentionKind;
+import dev.focus.model.ModelConfig.MlpKind;
+import dev.focus.model.ModelConfig.NormKind;
+
+/**
+ * Preallocated buffers for one batch shape (B, T): the forward activations that backward needs (one
+ * {@link LayerCache} per layer when training, one shared cache for inference) and the backward scratch.
+ * Allocated once per shape, so the training step itself allocates nothing.
+ *
+ * <p>Legend: N = B·T rows, C width, I MLP width, V vocabulary, NH/KVH heads, HS head size, L layers.
+ */
+final class Activations {
+  final int batch, seqLen, n;
+  final boolean training;
+
+  final float[][] res;      // L+1 × (N, C) residual stream entering each layer; res[L] enters the final norm
+  final float[][] resMid;   // L × (N, C) residual stream after each attention sub-layer
+  final LayerCache[] layer; // L (training) or 1 shared (inference)
+  final float[] nf;         // (N, C) final norm output
+  final float[] nfStatA;    // (N) 1/rms, or μ for LayerNorm
+  final float[] nfStatB;    // (N) 1/σ for LayerNorm, else null
+  final float[] logits;     // (N, V)
+  final float[] probs;      // (N, V) softmax, then dLogits in place (training)
+  final float[] losses;     // (N)
+
+  final float[] qLin;       // (N, NH·HS) q projection before the head permute
+  final float[] kLin;       // (N, KVH·HS)
+  final float[] vLin;       // (N, KVH·HS)
+  final float[] proj;       // (N, C) a sub-layer output before the residual add
+
+  // backward scratch (training only)
+  final float[] dRes;       // (N, C) gradient of the residual stream
+  final float[] dN;         // (N, C) gradient of a norm output
+  final float[] dY;         // (N, NH·HS) gradient of the head outputs
+  final float[] dYh;        // (B, NH, T, HS)
+  final float[] dQh;        // (B, NH, T, HS)
+  final float[] dKh;        // (B, KVH, T, HS)
+  final float[] dVh;        // (B, KVH, T, HS)
+  final float[] dAtt;       // (B, NH, T, T)
+  final float[] dZ;         // (B, NH, T) linear attention: gradient of the normaliser
+  final float[] dQLin, dKLin, dVLin;
+  final float[] dH, dGate, dUp; // (N, I)
+  final float[] scratch;    // N·max(C, I, V, NH·HS) for Linear.backwardWeights
+
+  /** Forward caches of one block. Field comments give shapes. */
+  static final class LayerCache {
+    final float[] n1, s1a, s1b;  // (N, C) attention norm output; (N) its statistics
+    final float[] q;             // (B, NH, T, HS) queries, rotated (softmax) / rotated features (linear)
+    final float[] k;             // (B, KVH, T, HS) keys, likewise
+    final float[] v;             // (B, KVH, T, HS) values
+    final float[] fq, fk;        // linear: φ(q), φ(k) before rotation (alias q, k without RoPE); else null
+    final float[] cumK;          // linear: (B, KVH, T, HS) Σ_{s≤t} φ(k_s); else null
+    final float[] z;             // linear: (B, NH, T) row normaliser φ(q_t)·cumK_t; else null
+    final float[] att;           // (B, NH, T, T) attention weights, zero above the diagonal
+    final float[] yh;            // (B, NH, T, HS) head outputs
+    final float[] y;             // (N, NH·HS) head outputs, token-major (input of W_o)
+    final float[] n2, s2a, s2b;  // (N, C) MLP norm output; (N) statistics
+    final float[] gate;          // (N, I) SwiGLU gate pre-activation; null for GELU
+    final float[] up;            // (N, I) SwiGLU up projection / GELU pre-activation
+    final float[] h;             // (N, I) MLP hidden activation
+
+    LayerCache(ModelConfig c, int b, int t) {
+      int n = b * t, C = c.hidden(), I = c.intermediate(), hs = c.headSize();
+      boolean ln = c.norm() == NormKind.LAYERNORM;
+      n1 = new float[n * C];
+      s1a = new float[n];
+      s1b = ln ? new float[n] : null;
+      q = new float[n * c.heads() * hs];
+      k = new float[n * c.kvHeads() * hs];
+      v = new float[n * c.kvHeads() * hs];
+      boolean lin = c.attention() == AttentionKind.LINEAR;
+      fq = lin ? (c.rotary() ? new float[q.length] : q) : null;
+      fk = lin ? (c.rotary() ? new float[k.length] : k) : null;
+      cumK = lin ? new float[k.length] : null;
+      z = lin ? new float[b * c.heads() * t] : null;
+      att = new float[b * c.heads() * t * t];
+      yh = new float[q.length];
+      y = new float[q.length];
+      n2 = new float[n * C];
+      s2a = new float[n];
+      s2b = ln ? new float[n] : null;
+      gate = c.mlp() == MlpKind.SWIGLU ? new float[n * I] : null;
+      up = new float[n * I];
+      h = new float[n * I];
+    }
+  }
+
+  Activations(ModelConfig c, int batch, int seqLen, boolean training) {
+    this.batch = batch;
+    this.seqLen = seqLen;
+    this.n = batch * seqLen;
+    this.training = training;
+    int C = c.hidden(), I = c.intermediate(), V = c.vocab(), L = c.layers();
+    int qw = c.heads() * c.headSize(), kw = c.kvHeads() * c.headSize();
+    res = new float[training ? L + 1 : 2][];
+    for (int i = 0; i < res.length; i++) res[i] = new float[n * C];
+    resMid = new float[training ? L : 1][];
+    for (int i = 0; i < resMid.length; i++) resMid[i] = new float[n * C];
+    layer = new LayerCache[training ? L : 1];
+    for (int i = 0; i < layer.length; i++) layer[i] = new LayerCache(c, batch, seqLen);
+    nf = new float[n * C];
+    nfStatA = new float[n];
+    nfStatB = c.norm() == NormKind.LAYERNORM ? new float[n] : null;
+    logits = new float[n * V];
+    probs = new float[n * V];
+    losses = new float[n];
+    qLin = new float[n * qw];
+    kLin = new float[n * kw];
+    vLin = new float[n * kw];
+    proj = new float[n * C];
+    if (training) {
+      dRes = new float[n * C];
+      dN = new float[n * C];
+      dY = new float[n * qw];
+      dYh = new float[n * qw];
+      dQh = new float[n * qw];
+      dKh = new float[n * kw];
+      dVh = new float[n * kw];
+      dAtt = new float[batch * c.heads() * seqLen * seqLen];
+      dZ = new float[batch * c.heads() * seqLen];
+      dQLin = new float[n * qw];
+      dKLin = new float[n * kw];
+      dVLin = new float[n * kw];
+      dH = new float[n * I];
+      dGate = new float[n * I];
+      dUp = new float[n * I];
+      scratch = new float[n * Math.max(Math.max(C, I), Math.max(V, qw))];
+    } else {
+      dRes = dN = dY = dYh = dQh = dKh = dVh = dAtt = dZ = dQLin = dKLin = dVLin = dH = dGate = dUp = scratch = null;
+    }
+  }
+
+  /** The residual stream entering layer {@code l} (inference reuses two buffers). */
+  float[] resIn(int l) { return training ? res[l] : res[l & 1]; }
+
+  /** The residual stream leaving layer {@code l}. */
+  float[] resOut(int l) { return training ? res[l + 1] : res[(l + 1) & 1]; }
+
+  float[] resMid(int l) { return training ? resMid[l] : resMid[0]; }
+
+  LayerCache cache(int l) { return training ? layer[l] : layer[0]; }
+
+  boolean fits(int b, int t, boolean needTraining) {
+    return b == batch && t == seqLen && (training || !needTraining);
+  }
+}

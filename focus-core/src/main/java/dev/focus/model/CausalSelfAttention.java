@@ -1,0 +1,241 @@
+package dev.focus.model;
+
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.Kernels;
+import dev.focus.kernel.Parallel;
+import dev.focus.model.Activations.LayerCache;
+import dev.focus.model.ModelConfig.AttentionKind;
+import dev.focus.model.ModelConfig.PositionKind;
+
+/**
+ * The model's causal self-attention core, between the q/k/v projections and W_o: head permutes,
+ * rotary positions, softmax or linear attention, and the exact reverse for backward.
+ *
+ * <p>Legend: B batch, T positions, NH query heads, KVH key/value heads (head h reads kv head
+ * h / (NH/KVH)), HS head size. Work is split over (b, kv head) units, so the key/value gradients of a
+ * group are accumulated by one thread.
+ *
+ * <p><b>Softmax</b> (Vaswani et al. 2017, eq. 1): s[n,m] = q_n·k_m/√HS − λ_h(n−m) (ALiBi, Press et al.
+ * 2022, §3) for m ≤ n; a = softmax_m(s); y_n = Σ_m a[n,m] v_m. Backward: dA = dY·Vᵀ, dV = Aᵀ·dY,
+ * dS = A ⊙ (dA − rowsum(A ⊙ dA)), dQ = dS·K/√HS, dK = dSᵀ·Q/√HS.
+ *
+ * <p><b>Linear</b> (Katharopoulos et al. 2020, eq. 6, with RoPE as in RoFormer §3.4.4 applied to the
+ * features in the numerator only): with f = φ(q), g = φ(k) and R the rotations,
+ * A[n,m] = (R_n f_n)·(R_m g_m) for m ≤ n, z_n = f_n·Σ_{m≤n} g_m, a = A/z, y_n = Σ_m a[n,m] v_m.
+ * Backward: dA = (dY·Vᵀ)/z, dz_n = −Σ_m a[n,m](dY·Vᵀ)[n,m]/z_n, d(Rf) = dA·(Rg), d(Rg) = dAᵀ·(Rf),
+ * df_n += dz_n·Σ_{m≤n} g_m, dg_m += Σ_{n≥m} dz_n f_n, then φ'(x) = min(1, φ(x)) for φ = elu + 1.
+ */
+final class CausalSelfAttention {
+  private CausalSelfAttention() {}
+
+  private static final KernelSet K = Kernels.get();
+
+  /**
+   * ALiBi slopes for {@code heads} heads (Press et al. 2022, §3 and their reference code): for a power
+   * of two H, λ_h = 2^(−8h/H), h = 1..H; otherwise the P = 2^⌊log₂H⌋ slopes followed by the odd-indexed
+   * slopes of the 2P rule until H are reached.
+   */
+  static float[] alibiSlopes(int heads) {
+    float[] out = new float[heads];
+    int p = Integer.highestOneBit(heads);
+    for (int h = 0; h < p; h++) out[h] = (float) Math.pow(2.0, -8.0 * (h + 1) / p);
+    for (int j = 0; p + j < heads; j++) out[p + j] = (float) Math.pow(2.0, -8.0 * (2 * j + 1) / (2.0 * p));
+    return out;
+  }
+
+  /** (B, T, H, HS) token-major → (B, H, T, HS) head-major. */
+  static void toHeads(float[] dst, float[] src, int b, int t, int h, int hs) {
+    Parallel.forRange(b * t, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int bi = r / t, ti = r % t;
+        for (int hi2 = 0; hi2 < h; hi2++) {
+          System.arraycopy(src, (r * h + hi2) * hs, dst, ((bi * h + hi2) * t + ti) * hs, hs);
+        }
+      }
+    });
+  }
+
+  /** (B, H, T, HS) head-major → (B, T, H, HS) token-major. */
+  static void fromHeads(float[] dst, float[] src, int b, int t, int h, int hs) {
+    Parallel.forRange(b * t, 64, (lo, hi) -> {
+      for (int r = lo; r < hi; r++) {
+        int bi = r / t, ti = r % t;
+        for (int hi2 = 0; hi2 < h; hi2++) {
+          System.arraycopy(src, ((bi * h + hi2) * t + ti) * hs, dst, (r * h + hi2) * hs, hs);
+        }
+      }
+    });
+  }
+
+  /** φ(x) = elu(x) + 1, in place over [off, off+n). */
+  static void eluPlusOne(float[] x, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      float v = x[i];
+      x[i] = v > 0f ? v + 1f : (float) Math.exp(v);
+    }
+  }
+
+  /**
+   * Forward from the projections {@code qLin, kLin, vLin} (token-major) to {@code cache.y}.
+   *
+   * @param rope   rotary table, or null without RoPE
+   * @param slopes ALiBi slopes, or null
+   */
+  static void forward(ModelConfig c, LayerCache cache, float[] qLin, float[] kLin, float[] vLin,
+                      int b, int t, RotaryTable rope, float[] slopes) {
+    int nh = c.heads(), kvh = c.kvHeads(), hs = c.headSize();
+    toHeads(cache.q, qLin, b, t, nh, hs);
+    toHeads(cache.k, kLin, b, t, kvh, hs);
+    toHeads(cache.v, vLin, b, t, kvh, hs);
+    boolean linear = c.attention() == AttentionKind.LINEAR;
+    if (linear) {
+      int qn = cache.q.length, kn = cache.k.length;
+      Parallel.forRange(qn, 16384, (lo, hi) -> eluPlusOne(cache.q, lo, hi - lo));
+      Parallel.forRange(kn, 16384, (lo, hi) -> eluPlusOne(cache.k, lo, hi - lo));
+      if (cache.fq != cache.q) System.arraycopy(cache.q, 0, cache.fq, 0, qn);
+      if (cache.fk != cache.k) System.arraycopy(cache.k, 0, cache.fk, 0, kn);
+      // cumK[b, g, t] = Σ_{s≤t} φ(k_s)
+      for (int u = 0; u < b * kvh; u++) {
+        int o = u * t * hs;
+        System.arraycopy(cache.fk, o, cache.cumK, o, hs);
+        for (int ti = 1; ti < t; ti++) {
+          K.add(cache.cumK, o + ti * hs, cache.cumK, o + (ti - 1) * hs, cache.fk, o + ti * hs, hs);
+        }
+      }
+    }
+    if (rope != null) {
+      Parallel.forRange(b * nh, 1, (lo, hi) -> {
+        for (int u = lo; u < hi; u++) rope.rotate(cache.q, u * t * hs, t, 0, false);
+      });
+      Parallel.forRange(b * kvh, 1, (lo, hi) -> {
+        for (int u = lo; u < hi; u++) rope.rotate(cache.k, u * t * hs, t, 0, false);
+      });
+    }
+    float scale = (float) (1.0 / Math.sqrt(hs));
+    int group = nh / kvh;
+    Parallel.forRange(b * kvh, 1, (lo, hi) -> {
+      for (int u = lo; u < hi; u++) {
+        int bi = u / kvh, g = u % kvh;
+        int kOff = u * t * hs;
+        for (int hh = g * group; hh < (g + 1) * group; hh++) {
+          int bh = bi * nh + hh;
+          int qOff = bh * t * hs, aOff = bh * t * t;
+          K.matmulNT(cache.att, aOff, cache.q, qOff, cache.k, kOff, t, hs, t, false);
+          if (linear) {
+            normaliseLinear(cache, bh, qOff, kOff, aOff, t, hs);
+          } else {
+            softmaxCausal(cache.att, aOff, t, scale, slopes == null ? 0f : slopes[hh]);
+          }
+          K.matmul(cache.yh, qOff, cache.att, aOff, cache.v, kOff, t, t, hs, false);
+        }
+      }
+    });
+    fromHeads(cache.y, cache.yh, b, t, nh, hs);
+  }
+
+  /** Scales, biases, masks and normalises the rows of one (T, T) logit block in place. */
+  private static void softmaxCausal(float[] att, int aOff, int t, float scale, float slope) {
+    for (int n = 0; n < t; n++) {
+      int row = aOff + n * t;
+      float mx = Float.NEGATIVE_INFINITY;
+      for (int m = 0; m <= n; m++) {
+        float s = att[row + m] * scale - slope * (n - m);
+        att[row + m] = s;
+        if (s > mx) mx = s;
+      }
+      float sum = 0f;
+      for (int m = 0; m <= n; m++) {
+        float e = (float) Math.exp(att[row + m] - mx);
+        att[row + m] = e;
+        sum += e;
+      }
+      float inv = 1f / sum;
+      for (int m = 0; m <= n; m++) att[row + m] *= inv;
+      java.util.Arrays.fill(att, row + n + 1, row + t, 0f);
+    }
+  }
+
+  /** Linear attention: z_n = f_n·cumK_n, a[n,m] = A[n,m]/z_n for m ≤ n, 0 above the diagonal. */
+  private static void normaliseLinear(LayerCache cache, int bh, int qOff, int kOff, int aOff, int t, int hs) {
+    for (int n = 0; n < t; n++) {
+      int row = aOff + n * t;
+      float z = K.dot(cache.fq, qOff + n * hs, cache.cumK, kOff + n * hs, hs);
+      cache.z[bh * t + n] = z;
+      float inv = 1f / z;
+      for (int m = 0; m <= n; m++) cache.att[row + m] *= inv;
+      java.util.Arrays.fill(cache.att, row + n + 1, row + t, 0f);
+    }
+  }
+
+  /**
+   * Backward from dY (token-major, (N, NH·HS)) to dQLin, dKLin, dVLin (token-major, overwritten).
+   * Uses {@code act.dYh, dQh, dKh, dVh, dAtt, dZ} as scratch.
+   */
+  static void backward(ModelConfig c, LayerCache cache, Activations act, float[] dY,
+                       float[] dQLin, float[] dKLin, float[] dVLin, int b, int t, RotaryTable rope) {
+    int nh = c.heads(), kvh = c.kvHeads(), hs = c.headSize();
+    boolean linear = c.attention() == AttentionKind.LINEAR;
+    toHeads(act.dYh, dY, b, t, nh, hs);
+    float scale = (float) (1.0 / Math.sqrt(hs));
+    int group = nh / kvh;
+    float[] dQh = act.dQh, dKh = act.dKh, dVh = act.dVh, dAtt = act.dAtt, dZ = act.dZ;
+    Parallel.forRange(b * kvh, 1, (lo, hi) -> {
+      for (int u = lo; u < hi; u++) {
+        int bi = u / kvh, g = u % kvh;
+        int kOff = u * t * hs;
+        boolean first = true;
+        for (int hh = g * group; hh < (g + 1) * group; hh++) {
+          int bh = bi * nh + hh;
+          int qOff = bh * t * hs, aOff = bh * t * t;
+          // dA = dY·Vᵀ ; dV (+)= Aᵀ·dY
+          K.matmulNT(dAtt, aOff, act.dYh, qOff, cache.v, kOff, t, hs, t, false);
+          K.matmulTN(dVh, kOff, cache.att, aOff, act.dYh, qOff, t, t, hs, !first);
+          for (int n = 0; n < t; n++) {
+            int row = aOff + n * t;
+            float rowdot = 0f;
+            for (int m = 0; m <= n; m++) rowdot += cache.att[row + m] * dAtt[row + m];
+            if (linear) {
+              float invZ = 1f / cache.z[bh * t + n];
+              dZ[bh * t + n] = -rowdot * invZ;
+              for (int m = 0; m <= n; m++) dAtt[row + m] *= invZ;
+            } else {
+              for (int m = 0; m <= n; m++) dAtt[row + m] = cache.att[row + m] * (dAtt[row + m] - rowdot) * scale;
+            }
+            java.util.Arrays.fill(dAtt, row + n + 1, row + t, 0f);
+          }
+          // dQ = dS·K ; dK (+)= dSᵀ·Q   (q, k rotated; features for linear)
+          K.matmul(dQh, qOff, dAtt, aOff, cache.k, kOff, t, t, hs, false);
+          K.matmulTN(dKh, kOff, dAtt, aOff, cache.q, qOff, t, t, hs, !first);
+          first = false;
+        }
+        if (rope != null) {
+          for (int hh = g * group; hh < (g + 1) * group; hh++) rope.rotate(dQh, (bi * nh + hh) * t * hs, t, 0, true);
+          rope.rotate(dKh, kOff, t, 0, true);
+        }
+        if (linear) {
+          for (int hh = g * group; hh < (g + 1) * group; hh++) {
+            int bh = bi * nh + hh, qOff = bh * t * hs;
+            for (int n = 0; n < t; n++) {
+              // df_n += dz_n · cumK_n, then through φ
+              K.axpy(dZ[bh * t + n], cache.cumK, kOff + n * hs, dQh, qOff + n * hs, hs);
+            }
+            // dg_m += Σ_{n≥m} dz_n f_n: a reverse cumulative sum per feature
+            float[] f = cache.fq;
+            for (int j = 0; j < hs; j++) {
+              float acc = 0f;
+              for (int n = t - 1; n >= 0; n--) {
+                acc += dZ[bh * t + n] * f[qOff + n * hs + j];
+                dKh[kOff + n * hs + j] += acc;
+              }
+            }
+            for (int i = qOff; i < qOff + t * hs; i++) dQh[i] *= Math.min(1f, cache.fq[i]);
+          }
+          for (int i = kOff; i < kOff + t * hs; i++) dKh[i] *= Math.min(1f, cache.fk[i]);
+        }
+      }
+    });
+    fromHeads(dQLin, dQh, b, t, nh, hs);
+    fromHeads(dKLin, dKh, b, t, kvh, hs);
+    fromHeads(dVLin, dVh, b, t, kvh, hs);
+  }
+}

@@ -1,0 +1,227 @@
+package dev.focus.model;
+
+import java.util.List;
+
+/**
+ * The architecture of a decoder-only Transformer: one immutable record, validated in its compact
+ * constructor (STYLE.md §2.5), with named presets as factories and {@code withX} copies.
+ *
+ * <p>The default architecture is Llama-style: pre-RMSNorm, SwiGLU MLP, rotary positions in the
+ * rotate_half ({@link RopeLayout#HALF}) pair layout, no biases, untied embeddings. A softmax + RoPE
+ * model with these defaults is a Hugging Face {@code LlamaForCausalLM} (see
+ * {@code dev.focus.checkpoint.HfLlama}).
+ *
+ * <p>Legend: V vocabulary, C width ({@code hidden}), I MLP width ({@code intermediate}), L layers,
+ * NH query heads, KVH key/value heads (grouped-query attention when KVH &lt; NH), HS = C/NH head size,
+ * Tmax the context length.
+ *
+ * @param vocab         V, number of token ids
+ * @param hidden        C, residual width
+ * @param intermediate  I, MLP hidden width
+ * @param layers        L, number of blocks
+ * @param heads         NH, query heads; must divide {@code hidden}
+ * @param kvHeads       KVH, key/value heads; must divide {@code heads}
+ * @param context       Tmax, the longest sequence (sizes RoPE tables and learned position tables)
+ * @param attention     softmax or linear attention
+ * @param linearFeature the feature map φ of linear attention (ignored for softmax)
+ * @param position      how positions enter the model
+ * @param ropeTheta     RoPE base b, θ_i = b^(−2i/HS)
+ * @param ropeLayout    RoPE pair layout (HALF = Hugging Face rotate_half)
+ * @param mropeSections M-RoPE frequency sections (t, h, w); must sum to HS/2 when {@code position=MROPE}
+ * @param norm          RMSNorm or LayerNorm (pre-norm)
+ * @param normEps       ε inside the norm's square root
+ * @param mlp           SwiGLU or GELU (tanh) MLP
+ * @param bias          biases on every linear layer (and LayerNorm shifts); false for Llama
+ * @param tieEmbeddings the output head reuses the token embedding matrix
+ * @param initStd       standard deviation of the normal weight initialisation
+ */
+public record ModelConfig(
+    int vocab,
+    int hidden,
+    int intermediate,
+    int layers,
+    int heads,
+    int kvHeads,
+    int context,
+    AttentionKind attention,
+    LinearFeature linearFeature,
+    PositionKind position,
+    double ropeTheta,
+    RopeLayout ropeLayout,
+    List<Integer> mropeSections,
+    NormKind norm,
+    double normEps,
+    MlpKind mlp,
+    boolean bias,
+    boolean tieEmbeddings,
+    double initStd) {
+
+  /** Attention variants of the decoder. */
+  public enum AttentionKind {
+    /** Causal softmax attention, logits q·k/√HS (+ ALiBi bias). */
+    SOFTMAX,
+    /** Causal linear attention (Katharopoulos et al. 2020, eq. 4–6): φ(q)·φ(k) weights, row-normalised. */
+    LINEAR
+  }
+
+  /** Feature maps φ of linear attention. */
+  public enum LinearFeature {
+    /** φ(x) = elu(x) + 1 (Katharopoulos et al. 2020, §3.2). */
+    ELU_PLUS_1
+  }
+
+  /** Position schemes (spec 04 §3, spec 05 §3.1). */
+  public enum PositionKind {
+    /** No position encoding: only the causal mask carries order. */
+    NOPE,
+    /** Rotary embedding of q and k (Su et al., RoFormer, eq. 34). */
+    ROPE,
+    /** Multi-axis rotary with sections (t, h, w); on text (all axes equal) it is exactly RoPE-1D. */
+    MROPE,
+    /** Linear distance bias −λ_h(n−m) on the logits (Press et al. 2022). Softmax only. */
+    ALIBI,
+    /** Fixed sinusoids added to the token embeddings (Vaswani et al. 2017, §3.5). */
+    SINUSOIDAL,
+    /** A learned Tmax × C table added to the token embeddings. */
+    LEARNED
+  }
+
+  /** Rotary pair layouts (spec 04 §3.1). */
+  public enum RopeLayout {
+    /** Dim j pairs with dim j + HS/2 (Hugging Face rotate_half). */
+    HALF,
+    /** Dims (2i, 2i+1) form pair i (RoFormer). */
+    ADJACENT
+  }
+
+  /** Normalisation layers. */
+  public enum NormKind { RMSNORM, LAYERNORM }
+
+  /** MLP variants. */
+  public enum MlpKind {
+    /** down(silu(gate(x)) ⊙ up(x)) (Shazeer 2020). */
+    SWIGLU,
+    /** down(gelu_tanh(up(x))) (GPT-2). */
+    GELU
+  }
+
+  public ModelConfig {
+    positive("vocab", vocab);
+    positive("hidden", hidden);
+    positive("intermediate", intermediate);
+    positive("layers", layers);
+    positive("heads", heads);
+    positive("kvHeads", kvHeads);
+    positive("context", context);
+    if (attention == null) throw new IllegalArgumentException("attention must not be null");
+    if (linearFeature == null) throw new IllegalArgumentException("linearFeature must not be null");
+    if (position == null) throw new IllegalArgumentException("position must not be null");
+    if (ropeLayout == null) throw new IllegalArgumentException("ropeLayout must not be null");
+    if (norm == null) throw new IllegalArgumentException("norm must not be null");
+    if (mlp == null) throw new IllegalArgumentException("mlp must not be null");
+    mropeSections = mropeSections == null ? List.of() : List.copyOf(mropeSections);
+    if (hidden % heads != 0) {
+      throw new IllegalArgumentException("heads=" + heads + " must divide hidden=" + hidden);
+    }
+    if (heads % kvHeads != 0) {
+      throw new IllegalArgumentException("kvHeads=" + kvHeads + " must divide heads=" + heads);
+    }
+    int hs = hidden / heads;
+    boolean rotary = position == PositionKind.ROPE || position == PositionKind.MROPE;
+    if (rotary && hs % 2 != 0) {
+      throw new IllegalArgumentException(
+          "head size hidden/heads=" + hs + " must be even under " + position + " (hidden=" + hidden + ", heads=" + heads + ")");
+    }
+    if (rotary && !(ropeTheta > 1.0) || Double.isNaN(ropeTheta) || Double.isInfinite(ropeTheta)) {
+      throw new IllegalArgumentException("ropeTheta=" + ropeTheta + " must be a finite number > 1");
+    }
+    if (position == PositionKind.MROPE) {
+      if (mropeSections.isEmpty()) {
+        throw new IllegalArgumentException("position=MROPE needs mropeSections (summing to head size/2=" + hs / 2 + ")");
+      }
+      int sum = 0;
+      for (int s : mropeSections) {
+        if (s < 0) throw new IllegalArgumentException("mropeSections=" + mropeSections + " has a negative section " + s);
+        sum += s;
+      }
+      if (sum != hs / 2) {
+        throw new IllegalArgumentException(
+            "mropeSections=" + mropeSections + " sum to " + sum + " but must sum to head size/2=" + hs / 2);
+      }
+      if (mropeSections.size() > 3) {
+        throw new IllegalArgumentException("mropeSections=" + mropeSections + " has more than 3 axes");
+      }
+    } else if (!mropeSections.isEmpty()) {
+      throw new IllegalArgumentException("mropeSections=" + mropeSections + " given but position=" + position + " (not MROPE)");
+    }
+    if (position == PositionKind.ALIBI && attention == AttentionKind.LINEAR) {
+      throw new IllegalArgumentException(
+          "position=ALIBI is not defined for attention=LINEAR (the distance bias needs softmax logits)");
+    }
+    if (position == PositionKind.SINUSOIDAL && hidden % 2 != 0) {
+      throw new IllegalArgumentException("hidden=" + hidden + " must be even under position=SINUSOIDAL");
+    }
+    if (!(normEps > 0) || Double.isInfinite(normEps)) {
+      throw new IllegalArgumentException("normEps=" + normEps + " must be a finite number > 0");
+    }
+    if (!(initStd > 0) || Double.isInfinite(initStd)) {
+      throw new IllegalArgumentException("initStd=" + initStd + " must be a finite number > 0");
+    }
+  }
+
+  private static void positive(String name, int v) {
+    if (v < 1) throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
+  }
+
+  /** HS, the head size C/NH. */
+  public int headSize() { return hidden / heads; }
+
+  /** True when q and k are rotated (RoPE or M-RoPE). */
+  public boolean rotary() { return position == PositionKind.ROPE || position == PositionKind.MROPE; }
+
+  /** True for the Llama architecture (loadable by Hugging Face {@code LlamaForCausalLM} unchanged). */
+  public boolean isLlama() {
+    return attention == AttentionKind.SOFTMAX && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
+        && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
+  }
+
+  // ---- presets ----------------------------------------------------------------------------------
+
+  /** A Llama-style configuration with the given sizes (softmax, RoPE HALF θ=10000, RMSNorm ε=1e-5, SwiGLU, no biases). */
+  public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int context) {
+    return new ModelConfig(vocab, hidden, intermediate, layers, heads, heads, context,
+        AttentionKind.SOFTMAX, LinearFeature.ELU_PLUS_1, PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(),
+        NormKind.RMSNORM, 1e-5, MlpKind.SWIGLU, false, false, 0.02);
+  }
+
+  /** The benchmark's reference configuration: C 128, I 384, 4 layers, 4 heads, V 256, context 256. */
+  public static ModelConfig tiny() { return llama(256, 128, 384, 4, 4, 256); }
+
+  /** Twice as wide as {@link #tiny()}: C 256, I 768, 4 layers, 4 heads, V 256, context 256. */
+  public static ModelConfig small() { return llama(256, 256, 768, 4, 4, 256); }
+
+  /** A very small model for tests and quick demos: C 32, I 64, 2 layers, 4 heads, V 256, context 64. */
+  public static ModelConfig micro() { return llama(256, 32, 64, 2, 4, 64); }
+
+  /** The names accepted by {@link #preset(String)}. */
+  public static List<String> presetNames() { return List.of("micro", "tiny", "small"); }
+
+  /** A preset by name ({@link #presetNames()}). */
+  public static ModelConfig preset(String name) {
+    switch (name == null ? "" : name) {
+      case "micro": return micro();
+      case "tiny": return tiny();
+      case "small": return small();
+      default:
+        throw new IllegalArgumentException("unknown preset '" + name + "'; valid presets: " + String.join(", ", presetNames()));
+    }
+  }
+
+  // ---- copies -----------------------------------------------------------------------------------
+
+  public ModelConfig withVocab(int v) { return Overrides.apply(this, "vocab=" + v); }
+  public ModelConfig withAttention(AttentionKind a) { return Overrides.apply(this, "attention=" + a); }
+  public ModelConfig withPosition(PositionKind p) { return Overrides.apply(this, "position=" + p); }
+  public ModelConfig withLayers(int l) { return Overrides.apply(this, "layers=" + l); }
+  public ModelConfig withContext(int t) { return Overrides.apply(this, "context=" + t); }
+}

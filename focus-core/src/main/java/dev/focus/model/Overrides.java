@@ -1,0 +1,153 @@
+package dev.focus.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Strict {@code key=value} changes to a {@link ModelConfig} (nanoGPT's configurator behaviour without
+ * its exec: unknown keys and malformed values are rejected with a message listing the valid keys).
+ *
+ * <p>Keys are the record component names ({@code hidden}, {@code kvHeads}, {@code position}, …).
+ * Enum values are case-insensitive ({@code position=rope}); lists are comma separated
+ * ({@code mropeSections=16,24,24}); booleans are {@code true} or {@code false}. The result is validated
+ * by the record's constructor, so a combination that breaks an invariant fails there.
+ */
+public final class Overrides {
+  private Overrides() {}
+
+  /** Every key accepted by {@link #apply}, in record order. */
+  public static final List<String> KEYS = List.of(
+      "vocab", "hidden", "intermediate", "layers", "heads", "kvHeads", "context", "attention", "linearFeature",
+      "position", "ropeTheta", "ropeLayout", "mropeSections", "norm", "normEps", "mlp", "bias", "tieEmbeddings",
+      "initStd");
+
+  /** Applies one {@code key=value} assignment. */
+  public static ModelConfig apply(ModelConfig config, String assignment) {
+    int eq = assignment == null ? -1 : assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("override '" + assignment + "' must have the form key=value; valid keys: "
+          + String.join(", ", KEYS));
+    }
+    Map<String, String> one = new LinkedHashMap<>();
+    one.put(assignment.substring(0, eq).trim(), assignment.substring(eq + 1).trim());
+    return apply(config, one);
+  }
+
+  /** Applies several {@code key=value} assignments in order. */
+  public static ModelConfig apply(ModelConfig config, List<String> assignments) {
+    Map<String, String> all = new LinkedHashMap<>();
+    for (String a : assignments) {
+      int eq = a == null ? -1 : a.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("override '" + a + "' must have the form key=value; valid keys: "
+            + String.join(", ", KEYS));
+      }
+      all.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
+    }
+    return apply(config, all);
+  }
+
+  /** Applies a map of key → value, all at once (so intermediate combinations need not be valid). */
+  public static ModelConfig apply(ModelConfig c, Map<String, String> changes) {
+    Map<String, String> m = describe(c);
+    for (Map.Entry<String, String> e : changes.entrySet()) {
+      if (!m.containsKey(e.getKey())) {
+        throw new IllegalArgumentException("unknown config key '" + e.getKey() + "'; valid keys: " + String.join(", ", KEYS));
+      }
+      m.put(e.getKey(), e.getValue());
+    }
+    return build(m);
+  }
+
+  /** The configuration as key → value strings (the inverse of {@link #apply}; used in config.json). */
+  public static Map<String, String> describe(ModelConfig c) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("vocab", Integer.toString(c.vocab()));
+    m.put("hidden", Integer.toString(c.hidden()));
+    m.put("intermediate", Integer.toString(c.intermediate()));
+    m.put("layers", Integer.toString(c.layers()));
+    m.put("heads", Integer.toString(c.heads()));
+    m.put("kvHeads", Integer.toString(c.kvHeads()));
+    m.put("context", Integer.toString(c.context()));
+    m.put("attention", c.attention().name().toLowerCase(Locale.ROOT));
+    m.put("linearFeature", c.linearFeature().name().toLowerCase(Locale.ROOT));
+    m.put("position", c.position().name().toLowerCase(Locale.ROOT));
+    m.put("ropeTheta", Double.toString(c.ropeTheta()));
+    m.put("ropeLayout", c.ropeLayout().name().toLowerCase(Locale.ROOT));
+    StringBuilder s = new StringBuilder();
+    for (int v : c.mropeSections()) s.append(s.length() == 0 ? "" : ",").append(v);
+    m.put("mropeSections", s.toString());
+    m.put("norm", c.norm().name().toLowerCase(Locale.ROOT));
+    m.put("normEps", Double.toString(c.normEps()));
+    m.put("mlp", c.mlp().name().toLowerCase(Locale.ROOT));
+    m.put("bias", Boolean.toString(c.bias()));
+    m.put("tieEmbeddings", Boolean.toString(c.tieEmbeddings()));
+    m.put("initStd", Double.toString(c.initStd()));
+    return m;
+  }
+
+  private static ModelConfig build(Map<String, String> m) {
+    return new ModelConfig(
+        integer(m, "vocab"), integer(m, "hidden"), integer(m, "intermediate"), integer(m, "layers"),
+        integer(m, "heads"), integer(m, "kvHeads"), integer(m, "context"),
+        enumValue(m, "attention", ModelConfig.AttentionKind.class),
+        enumValue(m, "linearFeature", ModelConfig.LinearFeature.class),
+        enumValue(m, "position", ModelConfig.PositionKind.class),
+        real(m, "ropeTheta"),
+        enumValue(m, "ropeLayout", ModelConfig.RopeLayout.class),
+        intList(m, "mropeSections"),
+        enumValue(m, "norm", ModelConfig.NormKind.class),
+        real(m, "normEps"),
+        enumValue(m, "mlp", ModelConfig.MlpKind.class),
+        bool(m, "bias"), bool(m, "tieEmbeddings"), real(m, "initStd"));
+  }
+
+  private static int integer(Map<String, String> m, String k) {
+    try {
+      return Integer.parseInt(m.get(k));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(k + "=" + m.get(k) + " is not an integer");
+    }
+  }
+
+  private static double real(Map<String, String> m, String k) {
+    try {
+      return Double.parseDouble(m.get(k));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(k + "=" + m.get(k) + " is not a number");
+    }
+  }
+
+  private static boolean bool(Map<String, String> m, String k) {
+    String v = m.get(k).toLowerCase(Locale.ROOT);
+    if (v.equals("true")) return true;
+    if (v.equals("false")) return false;
+    throw new IllegalArgumentException(k + "=" + m.get(k) + " must be true or false");
+  }
+
+  private static <E extends Enum<E>> E enumValue(Map<String, String> m, String k, Class<E> type) {
+    String v = m.get(k).trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    for (E e : type.getEnumConstants()) if (e.name().equals(v)) return e;
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT));
+    throw new IllegalArgumentException(k + "=" + m.get(k) + " is not one of " + String.join(", ", names));
+  }
+
+  private static List<Integer> intList(Map<String, String> m, String k) {
+    String v = m.get(k).trim();
+    if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1).trim();
+    List<Integer> out = new ArrayList<>();
+    if (v.isEmpty()) return out;
+    for (String part : v.split(",")) {
+      try {
+        out.add(Integer.parseInt(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(k + "=" + m.get(k) + " is not a comma-separated list of integers");
+      }
+    }
+    return out;
+  }
+}

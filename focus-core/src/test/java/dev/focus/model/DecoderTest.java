@@ -1,0 +1,44 @@
+package dev.focus.model;
+
+import dev.focus.testing.Close;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Incremental decoding (KV cache or recurrent state) reproduces the full forward pass's logits. */
+class DecoderTest {
+
+  static Stream<Arguments> variants() {
+    ModelConfig base = Overrides.apply(ModelConfig.micro(), List.of("initStd=0.2", "context=16"));
+    return Stream.of(
+        Arguments.of("softmax+rope", base),
+        Arguments.of("softmax+alibi, 4 heads on 2 kv heads", Overrides.apply(base, List.of("position=alibi", "heads=4", "kvHeads=2"))),
+        Arguments.of("softmax+nope", Overrides.apply(base, "position=nope")),
+        Arguments.of("linear+rope", Overrides.apply(base, "attention=linear")),
+        Arguments.of("linear+nope+gqa", Overrides.apply(base, List.of("attention=linear", "position=nope", "kvHeads=1"))),
+        Arguments.of("layernorm+gelu+bias+learned+tied", Overrides.apply(base,
+            List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned", "tieEmbeddings=true"))),
+        Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void stepLogitsEqualFullForwardLogits(String label, ModelConfig config) {
+    Model model = new Model(config, 11);
+    int t = 16;
+    int[] tokens = new Random(5).ints(t, 0, config.vocab()).toArray();
+    float[] full = model.logits(tokens, 1, t);
+    Decoder d = model.decoder();
+    float[] stepped = new float[full.length];
+    for (int i = 0; i < t; i++) System.arraycopy(d.step(tokens[i]), 0, stepped, i * config.vocab(), config.vocab());
+    Close.assertClose(label, full, stepped, 2e-5, 1e-4);
+    // reset and prefill of a prefix gives the logits at the prefix's last position
+    d.reset();
+    float[] last = d.prefill(Arrays.copyOf(tokens, 7));
+    Close.assertClose(label + " prefill", Arrays.copyOfRange(full, 6 * config.vocab(), 7 * config.vocab()), last, 2e-5, 1e-4);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.focus.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.testing.Close;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every parameter gradient of whole models, against central differences of the loss (float32 model,
+ * so a large init std keeps the signal well above rounding and a sample of elements per tensor is
+ * checked with a tolerance relative to that tensor's largest gradient).
+ */
+class ModelGradientTest {
+
+  static Stream<Arguments> variants() {
+    ModelConfig base = new ModelConfig(11, 8, 12, 2, 2, 2, 8,
+        ModelConfig.AttentionKind.SOFTMAX, ModelConfig.LinearFeature.ELU_PLUS_1, ModelConfig.PositionKind.ROPE,
+        10000.0, ModelConfig.RopeLayout.HALF, java.util.List.of(), ModelConfig.NormKind.RMSNORM, 1e-5,
+        ModelConfig.MlpKind.SWIGLU, false, false, 0.5);
+    return Stream.of(
+        Arguments.of("softmax+rope (Llama)", base),
+        Arguments.of("softmax+alibi", Overrides.apply(base, "position=alibi")),
+        Arguments.of("softmax+nope+gqa", Overrides.apply(base, java.util.List.of("position=nope", "kvHeads=1"))),
+        Arguments.of("softmax+rope adjacent, tied", Overrides.apply(base, java.util.List.of("ropeLayout=adjacent", "tieEmbeddings=true"))),
+        Arguments.of("linear+nope", Overrides.apply(base, java.util.List.of("attention=linear", "position=nope"))),
+        Arguments.of("linear+rope+gqa", Overrides.apply(base, java.util.List.of("attention=linear", "kvHeads=1"))),
+        Arguments.of("layernorm+gelu+bias+learned", Overrides.apply(base,
+            java.util.List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned"))),
+        Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
+        Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "mropeSections=1,1"))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void everyParameterGradientMatchesFiniteDifferences(String label, ModelConfig config) {
+    Model model = new Model(config, 7);
+    int b = 2, t = 5;
+    Random rng = new Random(3);
+    int[] tokens = new int[b * t], targets = new int[b * t];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = rng.nextInt(config.vocab());
+      targets[i] = i % 4 == 3 ? -1 : rng.nextInt(config.vocab());
+    }
+    model.zeroGrad();
+    float loss = model.forwardBackward(tokens, targets, b, t);
+    assertTrue(Float.isFinite(loss));
+    float eps = 1e-2f;
+    for (Parameter p : model.parameters()) {
+      int samples = Math.min(p.size(), 24);
+      double[] numeric = new double[samples], analytic = new double[samples];
+      double scale = 0;
+      for (float g : p.grad()) scale = Math.max(scale, Math.abs(g));
+      for (int s = 0; s < samples; s++) {
+        int i = samples == p.size() ? s : rng.nextInt(p.size());
+        float saved = p.value()[i];
+        p.value()[i] = saved + eps;
+        double up = model.loss(tokens, targets, b, t);
+        p.value()[i] = saved - eps;
+        double down = model.loss(tokens, targets, b, t);
+        p.value()[i] = saved;
+        numeric[s] = (up - down) / (2 * eps);
+        analytic[s] = p.grad()[i];
+      }
+      Close.assertClose(label + " " + p.name(), numeric, analytic, 2e-3 * Math.max(scale, 1e-3) + 2e-4, 2e-2);
+    }
+  }
+}
