@@ -1,0 +1,71 @@
+package dev.focus.attention;
+
+/**
+ * One attention layer's core: queries, keys and values in, the per-head mixture of values out.
+ * Projections, positions other than ALiBi, and the output projection live in the model.
+ *
+ * <p>Shapes (row-major; legend in {@link HeadLayout}):
+ * <pre>
+ *   q, out, dq, dOut : (B, T, H, HS)    the [B·T, H·HS] output of the q projection, no transpose
+ *   k, v, dk, dv     : (B, T, KVH, HS)
+ *   headScale        : (H)              per-head logit scale λ_h (softmax only; null means all 1)
+ *   weights          : (B, H, T, T)     row i holds query i's weights over the keys
+ * </pre>
+ *
+ * <p>Gradient convention: {@code backward} overwrites dq, dk and dv (activation gradients) and adds
+ * to dHeadScale (a parameter gradient). {@code forward} returns a {@link Saved} that keeps references
+ * to q, k, v and out: do not modify them before calling backward.
+ *
+ * <p>Variants: {@link SoftmaxAttention} (exact, materialises T×T per head), {@link FlashAttention}
+ * (tiled online softmax, memory linear in T) and {@link LinearAttention} (kernel feature maps, in
+ * parallel, recurrent or chunked form).
+ */
+public sealed interface Attention permits SoftmaxAttention, FlashAttention, LinearAttention {
+
+  /** Heads, kv heads and head size. */
+  HeadLayout layout();
+
+  /**
+   * out = attention(q, k, v) over {@code t} positions in each of {@code batch} sequences.
+   *
+   * @param out       (B, T, H, HS), overwritten
+   * @param q         (B, T, H, HS)
+   * @param k         (B, T, KVH, HS)
+   * @param v         (B, T, KVH, HS)
+   * @param headScale (H) per-head logit scale λ_h, or null for all 1 (softmax variants only)
+   * @param mask      which keys each query sees
+   * @return what backward needs
+   */
+  Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t);
+
+  /**
+   * Gradients of the loss with respect to q, k, v (overwritten) and λ_h (added to dHeadScale, which
+   * may be null when not wanted), given dOut = ∂loss/∂out.
+   */
+  void backward(float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, Saved saved);
+
+  /**
+   * The attention weights (B, H, T, T) for diagnostics: softmax probabilities, or for linear
+   * attention the implied weights a_ij ∝ φ(q_i)·φ(k_j)·λ^{|i−j|} after the same normalisation as the
+   * output. Masked entries are exactly 0.
+   */
+  float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t);
+
+  /** A fresh incremental-decoding state for {@code batch} sequences of up to {@code capacity} tokens. */
+  DecodeState newDecodeState(int batch, int capacity);
+
+  /**
+   * Incremental causal decoding: appends {@code tq} new tokens' keys and values (B, Tq, KVH, HS) to
+   * {@code state} and writes the outputs (B, Tq, H, HS) of their queries (B, Tq, H, HS), which sit at
+   * positions {@code state length before the call} + 0..Tq−1. Agrees with a causal {@code forward}
+   * over the whole sequence.
+   */
+  void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq);
+
+  /** What a forward pass saves for its backward pass (variant-specific; opaque to callers). */
+  interface Saved {
+    int batch();
+
+    int t();
+  }
+}

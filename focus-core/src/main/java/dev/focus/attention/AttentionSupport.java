@@ -1,0 +1,171 @@
+package dev.focus.attention;
+
+import dev.focus.kernel.KernelSet;
+
+/**
+ * Shared plumbing for the attention variants: argument checks, packing one head out of the
+ * (B, T, heads, HS) layout into a dense (T, HS) block (so the matmul kernels see unit-stride rows),
+ * and the logit-row preparation that exact and tiled softmax share.
+ */
+final class AttentionSupport {
+  private AttentionSupport() {}
+
+  static void checkLength(String name, float[] a, long need) {
+    if (a == null) throw new IllegalArgumentException(name + " is null");
+    if (a.length != need) {
+      throw new IllegalArgumentException(name + " has length " + a.length + " but the shape needs " + need);
+    }
+  }
+
+  static void checkAtLeast(String name, float[] a, long need) {
+    if (a == null) throw new IllegalArgumentException(name + " is null");
+    if (a.length < need) {
+      throw new IllegalArgumentException(name + " has length " + a.length + " but needs at least " + need);
+    }
+  }
+
+  /** Checks a forward call's arguments: sizes, lengths and the mask. */
+  static void checkForward(HeadLayout l, float[] out, float[] q, float[] k, float[] v, Mask mask, int batch, int t) {
+    if (batch < 1) throw new IllegalArgumentException("batch=" + batch + " must be >= 1");
+    if (t < 1) throw new IllegalArgumentException("t=" + t + " must be >= 1");
+    if (mask == null) throw new IllegalArgumentException("mask is null");
+    long bt = (long) batch * t;
+    checkLength("out", out, bt * l.qWidth());
+    checkLength("q", q, bt * l.qWidth());
+    checkLength("k", k, bt * l.kvWidth());
+    checkLength("v", v, bt * l.kvWidth());
+    mask.checkFits(batch, t);
+  }
+
+  /** Checks λ_h: null or H finite values. */
+  static void checkHeadScale(HeadLayout l, float[] headScale) {
+    if (headScale == null) return;
+    if (headScale.length != l.heads()) {
+      throw new IllegalArgumentException("headScale has length " + headScale.length + " but heads=" + l.heads());
+    }
+    for (int h = 0; h < headScale.length; h++) {
+      if (!Float.isFinite(headScale[h])) {
+        throw new IllegalArgumentException("headScale[" + h + "]=" + headScale[h] + " must be finite");
+      }
+    }
+  }
+
+  static float checkScale(float scale) {
+    if (!Float.isFinite(scale) || scale == 0f) {
+      throw new IllegalArgumentException("scale=" + scale + " must be finite and nonzero");
+    }
+    return scale;
+  }
+
+  static float[] checkSlopes(HeadLayout l, float[] slopes) {
+    if (slopes == null) return null;
+    if (slopes.length != l.heads()) {
+      throw new IllegalArgumentException("alibi slopes have length " + slopes.length + " but heads=" + l.heads());
+    }
+    for (int h = 0; h < slopes.length; h++) {
+      if (!Float.isFinite(slopes[h])) {
+        throw new IllegalArgumentException("alibi slope[" + h + "]=" + slopes[h] + " must be finite");
+      }
+    }
+    return slopes.clone();
+  }
+
+  /**
+   * Copies rows [r0, r0+rows) of head {@code head} of batch row {@code b} out of a (B, cap, nh, HS)
+   * array into dst[0 .. rows·HS) as a dense (rows, HS) block.
+   */
+  static void pack(float[] dst, float[] src, int b, int r0, int rows, int cap, int nh, int head, int hs) {
+    int w = nh * hs;
+    int base = (b * cap + r0) * w + head * hs;
+    for (int r = 0; r < rows; r++) System.arraycopy(src, base + r * w, dst, r * hs, hs);
+  }
+
+  /** The inverse of {@link #pack}: writes a dense (rows, HS) block into the strided layout. */
+  static void unpack(float[] dst, float[] src, int b, int r0, int rows, int cap, int nh, int head, int hs) {
+    int w = nh * hs;
+    int base = (b * cap + r0) * w + head * hs;
+    for (int r = 0; r < rows; r++) System.arraycopy(src, r * hs, dst, base + r * w, hs);
+  }
+
+  /**
+   * Turns the raw scores q_i·k_j in row[off .. off+n) (keys j0 .. j0+n−1) into logits:
+   * multiply by {@code scale} (= global scale · λ_h), then add the ALiBi bias −slope·|pos − j|
+   * (Press et al. 2022, eq. 1; for causal rows |pos − j| = pos − j).
+   */
+  static void toLogits(KernelSet ks, float[] row, int off, int n, float scale, float slope, int pos, int j0) {
+    ks.scale(row, off, n, scale);
+    if (slope != 0f) {
+      for (int c = 0; c < n; c++) row[off + c] -= slope * Math.abs(pos - (j0 + c));
+    }
+  }
+
+  /**
+   * In-place softmax of row[off .. off+n) through the kernel set; returns the row maximum m in
+   * stats[0] and the sum l = Σ exp(x − m) in stats[1], so that exp(x_j − m) = p_j·l. The kernel
+   * normalises by l, so the largest probability (the argmax, exp(0)/l) is 1/l: we read l back from it
+   * instead of exponentiating a second time.
+   */
+  static void softmaxSegment(KernelSet ks, float[] row, int off, int n, float[] stats) {
+    float m = ks.max(row, off, n);
+    ks.softmaxRows(row, off, row, off, 1, n);
+    float pmax = ks.max(row, off, n);
+    stats[0] = m;
+    stats[1] = 1f / pmax;
+  }
+
+  /** End of the visible window of query position {@code pos}, clamped to [0, tk]. */
+  static int end(Mask mask, int b, int pos, int tk) {
+    int e = mask.end(b, pos);
+    return Math.max(0, Math.min(e, tk));
+  }
+
+  static int start(Mask mask, int b, int pos, int tk) {
+    return Math.max(0, Math.min(mask.start(b, pos), tk));
+  }
+
+  /**
+   * dst (B, T, KVH, HS) = Σ over the query heads of each group of part (B, H, T, HS): grouped-query
+   * attention's kv gradients are the sums over the query heads that read them.
+   */
+  static void reduceGroups(HeadLayout l, float[] dst, float[] part, int batch, int t) {
+    final int nh = l.heads(), nkv = l.kvHeads(), hs = l.headSize(), grp = l.group();
+    dev.focus.kernel.Parallel.forRange(batch * nkv, 1, (lo, hi) -> {
+      KernelSet ks = dev.focus.kernel.Kernels.get();
+      for (int task = lo; task < hi; task++) {
+        int b = task / nkv, g = task % nkv;
+        for (int r = 0; r < t; r++) {
+          int d = ((b * t + r) * nkv + g) * hs;
+          System.arraycopy(part, ((b * nh + g * grp) * t + r) * hs, dst, d, hs);
+          for (int x = 1; x < grp; x++) ks.add(dst, d, dst, d, part, ((b * nh + g * grp + x) * t + r) * hs, hs);
+        }
+      }
+    });
+  }
+
+  /** dHeadScale[h] += Σ_b part[b·H + h] (no-op when dHeadScale is null). */
+  static void addHeadScaleGrad(float[] dHeadScale, double[] part, int batch, int nh) {
+    if (dHeadScale == null) return;
+    for (int h = 0; h < nh; h++) {
+      double sum = 0;
+      for (int b = 0; b < batch; b++) sum += part[b * nh + h];
+      dHeadScale[h] += (float) sum;
+    }
+  }
+
+  /** Checks a decode call against a KV cache: the state type, batch and sizes. */
+  static KvCache checkDecode(HeadLayout l, DecodeState state, float[] out, float[] q, int tq) {
+    if (!(state instanceof KvCache cache)) {
+      throw new IllegalArgumentException("decode state " + (state == null ? "null" : state.getClass().getSimpleName())
+          + " is not a KvCache (use this attention's newDecodeState)");
+    }
+    if (cache.kvHeads() != l.kvHeads() || cache.headSize() != l.headSize()) {
+      throw new IllegalArgumentException("KV cache has kvHeads=" + cache.kvHeads() + ", headSize=" + cache.headSize()
+          + " but the layer has kvHeads=" + l.kvHeads() + ", headSize=" + l.headSize());
+    }
+    if (tq < 1) throw new IllegalArgumentException("tq=" + tq + " must be >= 1");
+    long n = (long) cache.batch() * tq * l.qWidth();
+    checkLength("q", q, n);
+    checkLength("out", out, n);
+    return cache;
+  }
+}

@@ -1,0 +1,296 @@
+package dev.focus.attention;
+
+import static dev.focus.attention.AttentionSupport.end;
+import static dev.focus.attention.AttentionSupport.pack;
+import static dev.focus.attention.AttentionSupport.start;
+import static dev.focus.attention.AttentionSupport.unpack;
+
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.Kernels;
+import dev.focus.kernel.Parallel;
+import java.util.Arrays;
+
+/**
+ * Softmax attention computed in tiles with an online softmax, never materialising the (T, T) weights
+ * (Dao et al. 2022, FlashAttention, Alg. 1; backward as in Dao 2023, FlashAttention-2, Alg. 2).
+ * Same logits and results as {@link SoftmaxAttention} (to float rounding).
+ *
+ * <p>Forward, per head and query tile (Br rows), over the key tiles (Bc keys) the tile's rows can see:
+ * <pre>
+ *   S = scale·λ_h·Q_i K_jᵀ − ALiBi          (Br, Bc)
+ *   m' = max(m, rowmax S);  P = exp(S − m') (masked entries 0)
+ *   l  = e^{m−m'} l + rowsum P;  O = e^{m−m'} O + P V_j
+ *   at the end: y_i = O / l,  L_i = m + log l  (saved: the only per-row state backward needs)
+ * </pre>
+ * Backward recomputes P = exp(S − L) tile by tile, with D_i = dy_i·y_i:
+ * <pre>
+ *   dV_j += Pᵀ dY_i;  dP = dY_i V_jᵀ;  dS = P ⊙ (dP − D);  dQ_i += c dS K_j;  dK_j += c dSᵀ Q_i
+ * </pre>
+ * Causal masks skip the tiles above the diagonal. Memory: saved (B, H, T) log-sum-exps; each worker
+ * packs one head's q, k, v (and in backward o, dy, dq) as dense (T, HS) blocks, so scratch grows
+ * linearly in T, plus (Br, Bc) tiles.
+ */
+public final class FlashAttention implements Attention {
+  private final HeadLayout layout;
+  private final float scale;
+  private final float[] alibi; // (H) slopes, or null
+  private final int queryTile, keyTile;
+
+  private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile) {
+    if (layout == null) throw new IllegalArgumentException("layout is null");
+    if (queryTile < 1) throw new IllegalArgumentException("queryTile=" + queryTile + " must be >= 1");
+    if (keyTile < 1) throw new IllegalArgumentException("keyTile=" + keyTile + " must be >= 1");
+    this.layout = layout;
+    this.scale = AttentionSupport.checkScale(scale);
+    this.alibi = AttentionSupport.checkSlopes(layout, alibi);
+    this.queryTile = queryTile;
+    this.keyTile = keyTile;
+  }
+
+  /** Tiled softmax attention with scale 1/sqrt(HS), no ALiBi, 64×64 tiles. */
+  public static FlashAttention of(HeadLayout layout) {
+    return new FlashAttention(layout, layout.defaultScale(), null, 64, 64);
+  }
+
+  /** A copy with global logit scale {@code scale} (finite, nonzero). */
+  public FlashAttention withScale(float scale) { return new FlashAttention(layout, scale, alibi, queryTile, keyTile); }
+
+  /** A copy adding the ALiBi bias −slopes[h]·|i − j| to head h's logits; null removes it. */
+  public FlashAttention withAlibi(float[] slopes) { return new FlashAttention(layout, scale, slopes, queryTile, keyTile); }
+
+  /** A copy with tiles of {@code queryTile} queries by {@code keyTile} keys. */
+  public FlashAttention withTiles(int queryTile, int keyTile) {
+    return new FlashAttention(layout, scale, alibi, queryTile, keyTile);
+  }
+
+  @Override public HeadLayout layout() { return layout; }
+
+  public float scale() { return scale; }
+
+  public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
+
+  public int queryTile() { return queryTile; }
+
+  public int keyTile() { return keyTile; }
+
+  /** The exact twin with the same scale and slopes (used for {@link #weights}). */
+  public SoftmaxAttention exact() { return SoftmaxAttention.of(layout).withScale(scale).withAlibi(alibi); }
+
+  static final class FlashSaved implements Saved {
+    final float[] q, k, v, out, headScale;
+    final float[] lse; // (B, H, T) log Σ_j exp(s_ij) over visible keys
+    final Mask mask;
+    final int batch, t;
+
+    FlashSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, int batch, int t) {
+      this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
+      this.lse = lse; this.mask = mask; this.batch = batch; this.t = t;
+    }
+
+    @Override public int batch() { return batch; }
+
+    @Override public int t() { return t; }
+  }
+
+  @Override
+  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t) {
+    AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
+    AttentionSupport.checkHeadScale(layout, headScale);
+    float[] lse = new float[batch * layout.heads() * t];
+    core(out, lse, q, k, v, headScale, mask, batch, t, t, t, 0);
+    return new FlashSaved(q, k, v, out, headScale == null ? null : headScale.clone(), lse, mask, batch, t);
+  }
+
+  /**
+   * Forward over {@code tq} queries at positions offset.. and the first {@code tk} keys of k, v stored
+   * as (B, cap, KVH, HS). Writes out (B, tq, H, HS) and lse (B, H, tq).
+   */
+  private void core(float[] out, float[] lse, float[] q, float[] k, float[] v, float[] headScale, Mask mask,
+                    int batch, int tq, int tk, int cap, int offset) {
+    final int nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
+    final int br = Math.min(queryTile, tq), bc = Math.min(keyTile, tk);
+    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+      KernelSet ks = Kernels.get();
+      float[] qh = new float[tq * hs];   // (tq, HS) this head's queries
+      float[] kh = new float[tk * hs];   // (tk, HS) its kv head's keys
+      float[] vh = new float[tk * hs];   // (tk, HS) and values
+      float[] o = new float[br * hs];    // (Br, HS) unnormalised output tile
+      float[] s = new float[br * bc];    // (Br, Bc) scores, then probabilities (row stride = tile width)
+      float[] m = new float[br], l = new float[br], stats = new float[2];
+      int packedKv = -1;
+      for (int task = lo; task < hi; task++) {
+        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
+        pack(qh, q, b, 0, tq, tq, nh, h, hs);
+        if (b * nkv + g != packedKv) {
+          pack(kh, k, b, 0, tk, cap, nkv, g, hs);
+          pack(vh, v, b, 0, tk, cap, nkv, g, hs);
+          packedKv = b * nkv + g;
+        }
+        float sc = scale * (headScale == null ? 1f : headScale[h]);
+        float slope = alibi == null ? 0f : alibi[h];
+        for (int i0 = 0; i0 < tq; i0 += br) {
+          int r = Math.min(br, tq - i0);
+          int kLo = tk, kHi = 0;
+          for (int ii = 0; ii < r; ii++) {
+            int pos = offset + i0 + ii;
+            kLo = Math.min(kLo, start(mask, b, pos, tk));
+            kHi = Math.max(kHi, end(mask, b, pos, tk));
+          }
+          Arrays.fill(m, Float.NEGATIVE_INFINITY);
+          Arrays.fill(l, 0f);
+          Arrays.fill(o, 0f);
+          for (int j0 = kLo; j0 < kHi; j0 += bc) {
+            int c = Math.min(bc, kHi - j0);
+            ks.matmulNT(s, 0, qh, i0 * hs, kh, j0 * hs, r, hs, c, false);
+            for (int ii = 0; ii < r; ii++) {
+              int pos = offset + i0 + ii, row = ii * c;
+              int s0 = Math.max(start(mask, b, pos, tk), j0) - j0, e = Math.min(end(mask, b, pos, tk), j0 + c) - j0;
+              if (e <= s0) {
+                Arrays.fill(s, row, row + c, 0f);
+                continue;
+              }
+              AttentionSupport.toLogits(ks, s, row + s0, e - s0, sc, slope, pos, j0 + s0);
+              AttentionSupport.softmaxSegment(ks, s, row + s0, e - s0, stats);
+              float mNew = Math.max(m[ii], stats[0]);
+              float alpha = (float) Math.exp(m[ii] - mNew);            // rescales the old sum and output
+              float beta = stats[1] * (float) Math.exp(stats[0] - mNew); // turns the tile softmax into exp(s − m')
+              l[ii] = l[ii] * alpha + beta;
+              m[ii] = mNew;
+              if (alpha != 1f) ks.scale(o, ii * hs, hs, alpha);
+              ks.scale(s, row + s0, e - s0, beta);
+              Arrays.fill(s, row, row + s0, 0f);
+              Arrays.fill(s, row + e, row + c, 0f);
+            }
+            ks.matmul(o, 0, s, 0, vh, j0 * hs, r, c, hs, true);
+          }
+          int lOff = task * tq + i0;
+          for (int ii = 0; ii < r; ii++) {
+            if (l[ii] > 0f) {
+              ks.scale(o, ii * hs, hs, 1f / l[ii]);
+              lse[lOff + ii] = m[ii] + (float) Math.log(l[ii]);
+            } else {
+              Arrays.fill(o, ii * hs, (ii + 1) * hs, 0f); // a row that sees no key outputs 0
+              lse[lOff + ii] = Float.NEGATIVE_INFINITY;
+            }
+          }
+          unpack(out, o, b, i0, r, tq, nh, h, hs);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void backward(float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, Saved saved) {
+    if (!(saved instanceof FlashSaved sv)) {
+      throw new IllegalArgumentException("saved state " + (saved == null ? "null" : saved.getClass().getSimpleName())
+          + " does not come from FlashAttention.forward");
+    }
+    final int batch = sv.batch, t = sv.t, nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
+    long bt = (long) batch * t;
+    AttentionSupport.checkLength("dq", dq, bt * layout.qWidth());
+    AttentionSupport.checkLength("dk", dk, bt * layout.kvWidth());
+    AttentionSupport.checkLength("dv", dv, bt * layout.kvWidth());
+    AttentionSupport.checkLength("dOut", dOut, bt * layout.qWidth());
+    if (dHeadScale != null && dHeadScale.length != nh) {
+      throw new IllegalArgumentException("dHeadScale has length " + dHeadScale.length + " but heads=" + nh);
+    }
+    final int br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
+    float[] dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
+    float[] dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
+    double[] dLam = new double[batch * nh];
+    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+      KernelSet ks = Kernels.get();
+      float[] qh = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
+      float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
+      float[] dkt = new float[bc * hs], dvt = new float[bc * hs];
+      float[] p = new float[br * bc], dp = new float[br * bc];
+      float[] dRow = new float[t];               // D_i = dy_i·y_i
+      int[] rs = new int[t], re = new int[t];    // each row's visible window
+      float[] stats = new float[2];
+      for (int task = lo; task < hi; task++) {
+        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
+        pack(qh, sv.q, b, 0, t, t, nh, h, hs);
+        pack(kh, sv.k, b, 0, t, t, nkv, g, hs);
+        pack(vh, sv.v, b, 0, t, t, nkv, g, hs);
+        pack(oh, sv.out, b, 0, t, t, nh, h, hs);
+        pack(doh, dOut, b, 0, t, t, nh, h, hs);
+        Arrays.fill(gq, 0f);
+        for (int i = 0; i < t; i++) {
+          dRow[i] = ks.dot(doh, i * hs, oh, i * hs, hs);
+          rs[i] = start(sv.mask, b, i, t);
+          re[i] = end(sv.mask, b, i, t);
+        }
+        float sc = scale * (sv.headScale == null ? 1f : sv.headScale[h]);
+        float slope = alibi == null ? 0f : alibi[h];
+        int lOff = task * t, hOff = task * t * hs;
+        for (int j0 = 0; j0 < t; j0 += bc) {
+          int c = Math.min(bc, t - j0);
+          Arrays.fill(dkt, 0f);
+          Arrays.fill(dvt, 0f);
+          for (int i0 = 0; i0 < t; i0 += br) {
+            int r = Math.min(br, t - i0);
+            boolean any = false;
+            for (int ii = 0; ii < r && !any; ii++) any = Math.max(rs[i0 + ii], j0) < Math.min(re[i0 + ii], j0 + c);
+            if (!any) continue;
+            // recompute P = exp(S − L) for this tile
+            ks.matmulNT(p, 0, qh, i0 * hs, kh, j0 * hs, r, hs, c, false);
+            for (int ii = 0; ii < r; ii++) {
+              int i = i0 + ii, row = ii * c;
+              int s0 = Math.max(rs[i], j0) - j0, e = Math.min(re[i], j0 + c) - j0;
+              if (e <= s0) {
+                Arrays.fill(p, row, row + c, 0f);
+                continue;
+              }
+              AttentionSupport.toLogits(ks, p, row + s0, e - s0, sc, slope, i, j0 + s0);
+              AttentionSupport.softmaxSegment(ks, p, row + s0, e - s0, stats);
+              ks.scale(p, row + s0, e - s0, stats[1] * (float) Math.exp(stats[0] - sv.lse[lOff + i]));
+              Arrays.fill(p, row, row + s0, 0f);
+              Arrays.fill(p, row + e, row + c, 0f);
+            }
+            ks.matmulTN(dvt, 0, p, 0, doh, i0 * hs, c, r, hs, true);      // dV_j += Pᵀ dY_i
+            ks.matmulNT(dp, 0, doh, i0 * hs, vh, j0 * hs, r, hs, c, false); // dP = dY_i V_jᵀ
+            for (int ii = 0; ii < r; ii++) {
+              int row = ii * c;
+              float d = dRow[i0 + ii];
+              for (int jj = 0; jj < c; jj++) dp[row + jj] = p[row + jj] * (dp[row + jj] - d); // dS (0 where P is)
+            }
+            ks.matmul(gq, i0 * hs, dp, 0, kh, j0 * hs, r, c, hs, true);   // G_i += dS K_j
+            ks.matmulTN(dkt, 0, dp, 0, qh, i0 * hs, c, r, hs, true);      // dK_j += dSᵀ Q_i
+          }
+          ks.scale(dkt, 0, c * hs, sc);
+          System.arraycopy(dkt, 0, dkPart, hOff + j0 * hs, c * hs);
+          System.arraycopy(dvt, 0, dvPart, hOff + j0 * hs, c * hs);
+        }
+        double lam = 0;
+        for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
+        dLam[task] = scale * lam;
+        ks.scale(gq, 0, t * hs, sc);
+        unpack(dq, gq, b, 0, t, t, nh, h, hs);
+      }
+    });
+    AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
+    AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
+    AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
+  }
+
+  /** The weights, computed by the exact twin (the tiled pass never forms them). */
+  @Override
+  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t) {
+    return exact().weights(q, k, headScale, mask, batch, t);
+  }
+
+  @Override
+  public KvCache newDecodeState(int batch, int capacity) {
+    return new KvCache(batch, capacity, layout.kvHeads(), layout.headSize());
+  }
+
+  @Override
+  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq) {
+    KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
+    AttentionSupport.checkHeadScale(layout, headScale);
+    cache.append(k, v, tq);
+    int tk = cache.length();
+    core(out, new float[cache.batch() * layout.heads() * tq], q, cache.k, cache.v, headScale, Mask.causal(),
+        cache.batch(), tq, tk, cache.capacity(), tk - tq);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.focus.attention;
+
+import static dev.focus.attention.AttentionSupport.end;
+import static dev.focus.attention.AttentionSupport.pack;
+import static dev.focus.attention.AttentionSupport.start;
+import static dev.focus.attention.AttentionSupport.unpack;
+
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.Kernels;
+import dev.focus.kernel.Parallel;
+
+/**
+ * Exact softmax attention (Vaswani et al. 2017, eq. 1), materialising the (T, T) weights of every head
+ * and saving them for the backward pass: the reference the tiled {@link FlashAttention} must match,
+ * and the variant to use when the weights themselves are wanted.
+ *
+ * <p>Logits (spec 05 §2): s_ij = scale·λ_h·(q_i·k_j) − slope_h·|pos_i − j|, with scale defaulting to
+ * 1/sqrt(HS), λ_h the per-head scale passed to forward (Wang et al. 2024's HeadScale) and the ALiBi
+ * term present only when slopes are set (Press et al. 2022). Then a_ij = softmax_j(s_ij) over the
+ * visible keys and y_i = Σ_j a_ij v_j.
+ *
+ * <p>Memory: (B, H, T, T) saved weights plus one (T, T) scratch per worker in backward.
+ */
+public final class SoftmaxAttention implements Attention {
+  private final HeadLayout layout;
+  private final float scale;
+  private final float[] alibi; // (H) slopes, or null
+
+  private SoftmaxAttention(HeadLayout layout, float scale, float[] alibi) {
+    if (layout == null) throw new IllegalArgumentException("layout is null");
+    this.layout = layout;
+    this.scale = AttentionSupport.checkScale(scale);
+    this.alibi = AttentionSupport.checkSlopes(layout, alibi);
+  }
+
+  /** Exact softmax attention with scale 1/sqrt(HS) and no ALiBi bias. */
+  public static SoftmaxAttention of(HeadLayout layout) {
+    return new SoftmaxAttention(layout, layout.defaultScale(), null);
+  }
+
+  /** A copy with global logit scale {@code scale} (finite, nonzero). */
+  public SoftmaxAttention withScale(float scale) { return new SoftmaxAttention(layout, scale, alibi); }
+
+  /** A copy adding the ALiBi bias −slopes[h]·|i − j| to head h's logits; null removes it. */
+  public SoftmaxAttention withAlibi(float[] slopes) { return new SoftmaxAttention(layout, scale, slopes); }
+
+  @Override public HeadLayout layout() { return layout; }
+
+  public float scale() { return scale; }
+
+  /** The ALiBi slopes (a copy), or null. */
+  public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
+
+  /** Saved activations: references to the inputs and output, plus the weights. */
+  static final class ExactSaved implements Saved {
+    final float[] q, k, v, out, headScale;
+    final float[] probs; // (B, H, T, T) post-softmax, masked entries 0
+    final Mask mask;
+    final int batch, t;
+
+    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, int batch, int t) {
+      this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
+      this.probs = probs; this.mask = mask; this.batch = batch; this.t = t;
+    }
+
+    @Override public int batch() { return batch; }
+
+    @Override public int t() { return t; }
+  }
+
+  @Override
+  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t) {
+    AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
+    AttentionSupport.checkHeadScale(layout, headScale);
+    float[] probs = new float[checkedProbSize(batch, t, t)];
+    core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0);
+    return new ExactSaved(q, k, v, out, headScale == null ? null : headScale.clone(), probs, mask, batch, t);
+  }
+
+  private int checkedProbSize(int batch, int tq, int tk) {
+    long n = (long) batch * layout.heads() * tq * tk;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("exact attention needs B·H·T·T=" + n + " weights, more than an array holds; use FlashAttention");
+    }
+    return (int) n;
+  }
+
+  /**
+   * The forward pass over {@code tq} queries (positions offset..offset+tq−1) and the first {@code tk}
+   * keys of k and v, which are (B, cap, KVH, HS). Writes out (B, tq, H, HS) and probs (B, H, tq, tk).
+   */
+  private void core(float[] out, float[] probs, float[] q, float[] k, float[] v, float[] headScale, Mask mask,
+                    int batch, int tq, int tk, int cap, int offset) {
+    final int nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
+    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+      KernelSet ks = Kernels.get();
+      float[] qh = new float[tq * hs]; // (tq, HS) this head's queries
+      float[] kh = new float[tk * hs]; // (tk, HS) its kv head's keys
+      float[] vh = new float[tk * hs]; // (tk, HS) and values
+      float[] oh = new float[tq * hs]; // (tq, HS) output
+      int packedKv = -1;
+      for (int task = lo; task < hi; task++) {
+        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
+        pack(qh, q, b, 0, tq, tq, nh, h, hs);
+        if (b * nkv + g != packedKv) {
+          pack(kh, k, b, 0, tk, cap, nkv, g, hs);
+          pack(vh, v, b, 0, tk, cap, nkv, g, hs);
+          packedKv = b * nkv + g;
+        }
+        int pOff = task * tq * tk;
+        // scores q_i·k_j for every pair, then logits and softmax over each row's visible window
+        ks.matmulNT(probs, pOff, qh, 0, kh, 0, tq, hs, tk, false);
+        float sc = scale * (headScale == null ? 1f : headScale[h]);
+        float slope = alibi == null ? 0f : alibi[h];
+        for (int i = 0; i < tq; i++) {
+          int pos = offset + i, row = pOff + i * tk;
+          int s0 = start(mask, b, pos, tk), e = end(mask, b, pos, tk);
+          if (e > s0) {
+            AttentionSupport.toLogits(ks, probs, row + s0, e - s0, sc, slope, pos, s0);
+            ks.softmaxRows(probs, row + s0, probs, row + s0, 1, e - s0);
+          }
+          java.util.Arrays.fill(probs, row, row + Math.max(s0, 0), 0f);
+          java.util.Arrays.fill(probs, row + Math.max(e, s0), row + tk, 0f);
+        }
+        // y = A V
+        ks.matmul(oh, 0, probs, pOff, vh, 0, tq, tk, hs, false);
+        unpack(out, oh, b, 0, tq, tq, nh, h, hs);
+      }
+    });
+  }
+
+  @Override
+  public void backward(float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, Saved saved) {
+    if (!(saved instanceof ExactSaved s)) {
+      throw new IllegalArgumentException("saved state " + (saved == null ? "null" : saved.getClass().getSimpleName())
+          + " does not come from SoftmaxAttention.forward");
+    }
+    final int batch = s.batch, t = s.t, nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
+    long bt = (long) batch * t;
+    AttentionSupport.checkLength("dq", dq, bt * layout.qWidth());
+    AttentionSupport.checkLength("dk", dk, bt * layout.kvWidth());
+    AttentionSupport.checkLength("dv", dv, bt * layout.kvWidth());
+    AttentionSupport.checkLength("dOut", dOut, bt * layout.qWidth());
+    if (dHeadScale != null && dHeadScale.length != nh) {
+      throw new IllegalArgumentException("dHeadScale has length " + dHeadScale.length + " but heads=" + nh);
+    }
+    float[] dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
+    float[] dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
+    double[] dLam = new double[batch * nh];          // (B, H) ∂ℓ/∂λ_h contributions
+    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+      KernelSet ks = Kernels.get();
+      float[] qh = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
+      float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
+      float[] ds = new float[t * t]; // (T, T) dA, then dS (logit gradients)
+      for (int task = lo; task < hi; task++) {
+        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
+        pack(qh, s.q, b, 0, t, t, nh, h, hs);
+        pack(kh, s.k, b, 0, t, t, nkv, g, hs);
+        pack(vh, s.v, b, 0, t, t, nkv, g, hs);
+        pack(oh, s.out, b, 0, t, t, nh, h, hs);
+        pack(doh, dOut, b, 0, t, t, nh, h, hs);
+        int pOff = task * t * t, hOff = task * t * hs;
+        // dV = Aᵀ dY
+        ks.matmulTN(dvPart, hOff, s.probs, pOff, doh, 0, t, t, hs, false);
+        // dA = dY Vᵀ; softmax backward dS_ij = a_ij (dA_ij − Σ_j' a_ij' dA_ij'), and Σ_j' a_ij' dA_ij' = dy_i·y_i
+        ks.matmulNT(ds, 0, doh, 0, vh, 0, t, hs, t, false);
+        for (int i = 0; i < t; i++) {
+          float d = ks.dot(doh, i * hs, oh, i * hs, hs);
+          int s0 = start(s.mask, b, i, t), e = end(s.mask, b, i, t), row = i * t;
+          for (int j = 0; j < t; j++) {
+            ds[row + j] = (j >= s0 && j < e) ? s.probs[pOff + row + j] * (ds[row + j] - d) : 0f;
+          }
+        }
+        // s_ij = c·(q_i·k_j) + bias, c = scale·λ_h:  dq_i = c Σ_j dS_ij k_j,  dk_j = c Σ_i dS_ij q_i,
+        // ∂ℓ/∂λ_h = scale Σ_ij dS_ij q_i·k_j = scale Σ_i q_i·(Σ_j dS_ij k_j)   (spec 05 §3.1)
+        float c = scale * (s.headScale == null ? 1f : s.headScale[h]);
+        ks.matmul(gq, 0, ds, 0, kh, 0, t, t, hs, false);
+        double lam = 0;
+        for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
+        dLam[task] = scale * lam;
+        ks.scale(gq, 0, t * hs, c);
+        unpack(dq, gq, b, 0, t, t, nh, h, hs);
+        ks.matmulTN(dkPart, hOff, ds, 0, qh, 0, t, t, hs, false);
+        ks.scale(dkPart, hOff, t * hs, c);
+      }
+    });
+    AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
+    AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
+    AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
+  }
+
+  @Override
+  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t) {
+    float[] out = new float[batch * t * layout.qWidth()];
+    float[] v = new float[batch * t * layout.kvWidth()];
+    AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
+    AttentionSupport.checkHeadScale(layout, headScale);
+    float[] probs = new float[checkedProbSize(batch, t, t)];
+    core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0);
+    return probs;
+  }
+
+  @Override
+  public KvCache newDecodeState(int batch, int capacity) {
+    return new KvCache(batch, capacity, layout.kvHeads(), layout.headSize());
+  }
+
+  @Override
+  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq) {
+    KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
+    AttentionSupport.checkHeadScale(layout, headScale);
+    cache.append(k, v, tq);
+    int tk = cache.length();
+    core(out, new float[checkedProbSize(cache.batch(), tq, tk)], q, cache.k, cache.v, headScale, Mask.causal(),
+        cache.batch(), tq, tk, cache.capacity(), tk - tq);
+  }
+}

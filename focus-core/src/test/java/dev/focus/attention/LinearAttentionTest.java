@@ -1,0 +1,78 @@
+package dev.focus.attention;
+
+import static dev.focus.attention.Reference.d;
+import static dev.focus.testing.Close.assertClose;
+
+import dev.focus.attention.LinearAttention.Form;
+import dev.focus.attention.LinearAttention.Normalization;
+import dev.focus.testing.GradCheck;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LinearAttentionTest {
+
+  static final HeadLayout GQA = new HeadLayout(4, 2, 3);
+
+  /** Every map, with and without decay, each normalisation. */
+  static List<LinearAttention> configs(HeadLayout l) {
+    List<LinearAttention> out = new ArrayList<>();
+    for (FeatureMap m : FeatureMap.values()) {
+      LinearAttention base = LinearAttention.of(l, m);
+      if (m == FeatureMap.POSITIVE_RANDOM) base = base.withRandomFeatures(5, 7);
+      out.add(base);
+      out.add(base.withDecay(new float[] {0.9f, 0.5f, 1f, 0.75f}));
+      for (Normalization n : Normalization.values()) {
+        if (n != base.normalization() && !(n == Normalization.SUM && !m.nonNegative())) {
+          out.add(base.withNormalization(n).withDecay(0.8f));
+        }
+      }
+    }
+    return out;
+  }
+
+  static String name(LinearAttention a) {
+    return a.featureMap() + "/" + a.form() + "/" + a.normalization() + (a.decay() == null ? "" : "/decay");
+  }
+
+  @Test
+  void parallelForwardMatchesDefinitionForEveryMapMaskAndNormalisation() {
+    Inputs in = new Inputs(GQA, 2, 6, 3);
+    for (LinearAttention a : configs(GQA)) {
+      for (Mask m : List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {2, 5})))) {
+        float[] out = in.newOut();
+        a.forward(out, in.q, in.k, in.v, null, m, 2, 6);
+        double[] ref = Reference.linear(a, m, d(in.q), d(in.k), d(in.v), 2, 6);
+        assertClose(name(a) + " " + m, ref, d(out), 1e-5, 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void everyFormsGradientsMatchFiniteDifferencesOfTheDefinition() {
+    int batch = 2, t = 5;
+    Inputs in = new Inputs(GQA, batch, t, 4);
+    double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
+    for (LinearAttention base : configs(GQA)) {
+      List<LinearAttention> forms = new ArrayList<>(List.of(base));
+      if (base.featureMap().factorizes()) {
+        forms.add(base.withForm(Form.RECURRENT));
+        forms.add(base.withChunk(2));
+      }
+      for (LinearAttention a : forms) {
+        List<Mask> masks = a.form() == Form.PARALLEL
+            ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
+            : List.of(Mask.causal());
+        for (Mask m : masks) {
+          float[][] r = in.run(a, null, null, m);
+          java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
+          String n = name(a) + " " + m;
+          assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
+          GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
+          GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
+          GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.focus.attention;
+
+import static dev.focus.attention.Reference.d;
+import static dev.focus.testing.Close.assertClose;
+
+import dev.focus.testing.GradCheck;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SoftmaxAttentionTest {
+
+  static final HeadLayout GQA = new HeadLayout(4, 2, 3);
+
+  static List<Mask> masks() {
+    return List.of(Mask.causal(), Mask.bidirectional(),
+        Mask.causalWithBlocks(List.of(new int[] {1, 3}, new int[] {3, 5})));
+  }
+
+  @Test
+  void forwardMatchesDoublePrecisionDefinitionForEveryMask() {
+    Inputs in = new Inputs(GQA, 2, 7, 1);
+    float[] hsc = {1f, 0.5f, 2f, -1f};
+    float[] slopes = {0.5f, 0.25f, 0.125f, 0.0625f};
+    SoftmaxAttention a = SoftmaxAttention.of(GQA).withAlibi(slopes);
+    for (Mask m : masks()) {
+      float[] out = in.newOut();
+      a.forward(out, in.q, in.k, in.v, hsc, m, 2, 7);
+      double[] ref = Reference.softmax(GQA, a.scale(), d(hsc), d(slopes), m, d(in.q), d(in.k), d(in.v), 2, 7);
+      assertClose("exact softmax forward, mask " + m, ref, d(out), 1e-6, 1e-5);
+    }
+  }
+
+  @Test
+  void gradientsMatchFiniteDifferencesOfTheDefinition() {
+    int batch = 2, t = 5;
+    Inputs in = new Inputs(GQA, batch, t, 2);
+    float[] hsc = {1.3f, 0.7f, -0.4f, 1f};
+    float[] slopes = {0.5f, 0.25f, 0.125f, 0.0625f};
+    for (Attention a : List.of(SoftmaxAttention.of(GQA).withAlibi(slopes),
+        FlashAttention.of(GQA).withAlibi(slopes).withTiles(2, 3))) {
+      for (Mask m : masks()) {
+        float[] dHs = new float[4];
+        float[][] r = in.run(a, hsc, dHs, m);
+        double[] q = d(in.q), k = d(in.k), v = d(in.v), hs = d(hsc), sl = d(slopes), dOut = d(in.dOut);
+        double scale = 1 / Math.sqrt(3);
+        java.util.function.DoubleSupplier loss =
+            () -> GradCheck.dot(Reference.softmax(GQA, scale, hs, sl, m, q, k, v, batch, t), dOut);
+        String name = a.getClass().getSimpleName() + " " + m;
+        GradCheck.check(name + " dq", q, d(r[1]), loss, 1e-6, 2e-5, 1e-4);
+        GradCheck.check(name + " dk", k, d(r[2]), loss, 1e-6, 2e-5, 1e-4);
+        GradCheck.check(name + " dv", v, d(r[3]), loss, 1e-6, 2e-5, 1e-4);
+        GradCheck.check(name + " dHeadScale", hs, d(dHs), loss, 1e-6, 2e-5, 1e-4);
+      }
+    }
+  }
+}
