@@ -1,0 +1,54 @@
+package dev.focus.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code key=value} options of one task; every key must be read (unknown keys are errors). */
+final class TaskOptions {
+  private final String task;
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final List<String> known = new ArrayList<>();
+
+  TaskOptions(String task, String text) {
+    this.task = task;
+    for (String part : text.split(",")) {
+      if (part.isBlank()) continue;
+      int eq = part.indexOf('=');
+      if (eq < 1) throw new IllegalArgumentException("task option '" + part + "' must look like key=value");
+      values.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+    }
+  }
+
+  int i(String key, int def) {
+    known.add(key);
+    String v = values.remove(key);
+    if (v == null) return def;
+    try { return Integer.parseInt(v); }
+    catch (NumberFormatException e) { throw new IllegalArgumentException(task + " option " + key + "=" + v + " is not an integer"); }
+  }
+
+  double d(String key, double def) {
+    known.add(key);
+    String v = values.remove(key);
+    if (v == null) return def;
+    try { return Double.parseDouble(v); }
+    catch (NumberFormatException e) { throw new IllegalArgumentException(task + " option " + key + "=" + v + " is not a number"); }
+  }
+
+  boolean b(String key, boolean def) {
+    known.add(key);
+    String v = values.remove(key);
+    if (v == null) return def;
+    if (v.equalsIgnoreCase("true")) return true;
+    if (v.equalsIgnoreCase("false")) return false;
+    throw new IllegalArgumentException(task + " option " + key + "=" + v + " must be true or false");
+  }
+
+  void checkAllUsed() {
+    if (!values.isEmpty()) {
+      throw new IllegalArgumentException("unknown " + task + " option '" + values.keySet().iterator().next() + "' (valid: " + String.join(", ", known) + ")");
+    }
+  }
+}
