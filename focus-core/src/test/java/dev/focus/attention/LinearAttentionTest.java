@@ -75,4 +75,62 @@ class LinearAttentionTest {
       }
     }
   }
+
+  @Test
+  void parallelRecurrentAndChunkedFormsAgreeForwardAndBackward() {
+    HeadLayout l = new HeadLayout(4, 2, 6);
+    int batch = 2, t = 37;
+    Inputs in = new Inputs(l, batch, t, 5);
+    for (LinearAttention base : configs(l)) {
+      if (!base.featureMap().factorizes()) continue;
+      float[][] p = in.run(base.withForm(Form.PARALLEL), null, null, Mask.causal());
+      for (LinearAttention a : List.of(base.withForm(Form.RECURRENT), base.withChunk(8), base.withChunk(5),
+          base.withChunk(64))) {
+        float[][] r = in.run(a, null, null, Mask.causal());
+        String n = name(a) + " chunk " + a.chunk() + " vs parallel";
+        assertClose(n + " out", p[0], r[0], 1e-5, 1e-4);
+        assertClose(n + " dq", p[1], r[1], 1e-5, 1e-4);
+        assertClose(n + " dk", p[2], r[2], 1e-5, 1e-4);
+        assertClose(n + " dv", p[3], r[3], 1e-5, 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void sumNormalisedWeightsOfNonNegativeMapsSumToOneUpToEps() {
+    Inputs in = new Inputs(GQA, 1, 10, 6);
+    for (FeatureMap m : List.of(FeatureMap.ELU_PLUS_1, FeatureMap.POSITIVE_RANDOM)) {
+      float[] w = LinearAttention.of(GQA, m).withEps(0f).weights(in.q, in.k, null, Mask.causal(), 1, 10);
+      for (int r = 0; r < 4 * 10; r++) {
+        double s = 0;
+        for (int j = 0; j < 10; j++) {
+          s += w[r * 10 + j];
+          org.junit.jupiter.api.Assertions.assertTrue(w[r * 10 + j] >= 0f, m + " weights are non-negative");
+        }
+        assertClose(m + " row " + r, 1.0, s, 1e-6, 0);
+      }
+    }
+  }
+
+  @Test
+  void favorFeaturesEstimateSoftmaxWeights() {
+    // E[φ(x)·φ(y)] = exp(x·y): with many features the weights approach softmax's
+    HeadLayout l = HeadLayout.mha(1, 4);
+    Inputs in = new Inputs(l, 1, 6, 7, 0.5f);
+    float[] soft = SoftmaxAttention.of(l).weights(in.q, in.k, null, Mask.causal(), 1, 6);
+    float[] favor = LinearAttention.of(l, FeatureMap.POSITIVE_RANDOM).withRandomFeatures(20000, 3)
+        .weights(in.q, in.k, null, Mask.causal(), 1, 6);
+    assertClose("FAVOR+ ≈ softmax", soft, favor, 0.02, 0);
+  }
+
+  @Test
+  void relu2IsParallelOnly() {
+    LinearAttention a = LinearAttention.of(GQA, FeatureMap.RELU2);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> a.withForm(Form.RECURRENT));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("RELU2"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LinearAttention.of(GQA, FeatureMap.ELU_PLUS_1).withForm(Form.RECURRENT)
+            .forward(new float[60], new float[60], new float[30], new float[30], null, Mask.bidirectional(), 1, 5));
+  }
 }
