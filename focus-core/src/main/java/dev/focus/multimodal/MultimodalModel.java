@@ -1,0 +1,333 @@
+package dev.focus.multimodal;
+
+import dev.focus.attention.Attention;
+import dev.focus.attention.HeadLayout;
+import dev.focus.attention.Mask;
+import dev.focus.attention.SoftmaxAttention;
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.Kernels;
+import dev.focus.op.CrossEntropy;
+import dev.focus.op.Linear;
+import dev.focus.op.Mlp;
+import dev.focus.op.Residual;
+import dev.focus.op.RmsNorm;
+import dev.focus.position.PositionEncodings;
+import dev.focus.position.PositionOptions;
+import dev.focus.position.PositionScheme;
+import dev.focus.position.Rope;
+import dev.focus.position.RopeTable;
+import dev.focus.train.Trainable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One decoder Transformer that reads text and raw image patches and writes text and images
+ * (spec 02 §3; Su, kexue.fm/archives/9984; Transfusion realised the same design):
+ * <pre>
+ *   x₀[text]  = E[token]
+ *   x₀[patch] = W_in·x_t + W_time·φ(t)              bias-free projection of raw patches + time embedding
+ *   x_{l+1}   = blocks (pre-RMSNorm, softmax attention under the hybrid mask, rotary positions, SwiGLU)
+ *   logits    = Norm_f(x_L)·W_lmᵀ                     next-token logits at every row (used at text rows)
+ *   ŷ[patch]  = Norm_f(x_L)·W_imgᵀ                    ε̂ (or x̂₀) at patch rows
+ *   L         = CE(text) + λ·Σ_patch w·‖ŷ − y‖²
+ * </pre>
+ * The hybrid mask is causal overall and bidirectional inside each image (spec 02 §3.5), so all
+ * patches of an image are denoised in parallel. Backward runs the same ops in exact reverse.
+ *
+ * <p>Legend: B batch, S positions, N = B·S rows, C width, I MLP width, V vocabulary, D patch values,
+ * F time features, L layers, NH heads, HS head size.
+ */
+public final class MultimodalModel {
+  private static final float NORM_EPS = 1e-5f;
+
+  private final MultimodalConfig config;
+  private final PositionScheme scheme;
+  private final Rope rope;
+  private final Attention attention;
+  private final List<Trainable.Param> params = new ArrayList<>();
+  private final Trainable.Param embed, patchIn, timeIn, normF, lmHead, imgHead; // (V,C) (C,D) (C,F) (C) (V,C) (D,C)
+  private final Block[] blocks;
+
+  /** One block's parameters; shapes in comments. */
+  private static final class Block {
+    Trainable.Param n1, wq, wk, wv, wo, n2, wGate, wUp, wDown; // (C) (C,C)×4 (C) (I,C) (I,C) (C,I)
+  }
+
+  public MultimodalModel(MultimodalConfig config, long seed) {
+    this.config = config;
+    this.scheme = PositionScheme.fromName(config.position());
+    int c = config.hidden(), i = config.intermediate(), hs = config.headSize();
+    PositionOptions opts = PositionOptions.of(c, config.heads()).withBase(config.ropeBase());
+    if (scheme == PositionScheme.MROPE) opts = opts.withSections(mropeSections(hs / 2));
+    this.rope = (Rope) PositionEncodings.create(config.position(), opts);
+    this.attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
+    Random rng = new Random(seed);
+    embed = param("embed_tokens.weight", config.vocab() * c, false, rng, true);
+    patchIn = param("patch_in.weight", c * config.patchDim(), true, rng, true);
+    timeIn = param("time_in.weight", c * config.timeFeatures(), true, rng, true);
+    blocks = new Block[config.layers()];
+    for (int l = 0; l < blocks.length; l++) {
+      Block b = new Block();
+      String p = "layers." + l + ".";
+      b.n1 = gain(p + "input_layernorm.weight", c);
+      b.wq = param(p + "self_attn.q_proj.weight", c * c, true, rng, true);
+      b.wk = param(p + "self_attn.k_proj.weight", c * c, true, rng, true);
+      b.wv = param(p + "self_attn.v_proj.weight", c * c, true, rng, true);
+      b.wo = param(p + "self_attn.o_proj.weight", c * c, true, rng, true);
+      b.n2 = gain(p + "post_attention_layernorm.weight", c);
+      b.wGate = param(p + "mlp.gate_proj.weight", i * c, true, rng, true);
+      b.wUp = param(p + "mlp.up_proj.weight", i * c, true, rng, true);
+      b.wDown = param(p + "mlp.down_proj.weight", c * i, true, rng, true);
+      blocks[l] = b;
+    }
+    normF = gain("norm.weight", c);
+    lmHead = param("lm_head.weight", config.vocab() * c, true, rng, true);
+    imgHead = param("image_head.weight", config.patchDim() * c, true, rng, true);
+  }
+
+  /** Sections of a small M-RoPE head in Qwen2-VL's 2:3:3 proportion (t, h, w), summing to {@code pairs}. */
+  static int[] mropeSections(int pairs) {
+    int t = Math.max(1, pairs / 4), h = (pairs - t) / 2, w = pairs - t - h;
+    return new int[] {t, h, w};
+  }
+
+  private Trainable.Param param(String name, int size, boolean decay, Random rng, boolean init) {
+    float[] v = new float[size];
+    if (init) for (int j = 0; j < size; j++) v[j] = (float) (rng.nextGaussian() * config.initStd());
+    Trainable.Param p = new Trainable.Param(name, v, new float[size], decay);
+    params.add(p);
+    return p;
+  }
+
+  private Trainable.Param gain(String name, int size) {
+    float[] v = new float[size];
+    Arrays.fill(v, 1f);
+    Trainable.Param p = new Trainable.Param(name, v, new float[size], false);
+    params.add(p);
+    return p;
+  }
+
+  public MultimodalConfig config() { return config; }
+
+  public PositionScheme scheme() { return scheme; }
+
+  /** Every parameter, in a fixed order (the optimizer state follows it). */
+  public List<Trainable.Param> params() { return params; }
+
+  public void zeroGrad() {
+    for (Trainable.Param p : params) Arrays.fill(p.grad(), 0f);
+  }
+
+  // ---- forward -----------------------------------------------------------------------------------
+
+  /** What one forward pass keeps for the backward pass. */
+  private static final class Cache {
+    final int n;
+    final float[][] resIn, resMid;   // (L+1 or L, N, C) residual stream
+    final float[][] n1, s1, n2, s2;  // normed inputs and 1/rms per row
+    final float[][] q, k, v, y;      // (N, C) rotated q, k; v; attention output
+    final float[][] gate, up, h;     // (N, I)
+    final Attention.Saved[] saved;
+    float[] nf, sf, logits, probs, pred; // (N,C) (N) (N,V) (N,V) (N,D)
+    RopeTable table;
+    Mask mask;
+
+    Cache(int layers, int n, int c, int i) {
+      this.n = n;
+      resIn = new float[layers + 1][n * c];
+      resMid = new float[layers][n * c];
+      n1 = new float[layers][n * c];
+      s1 = new float[layers][n];
+      n2 = new float[layers][n * c];
+      s2 = new float[layers][n];
+      q = new float[layers][n * c];
+      k = new float[layers][n * c];
+      v = new float[layers][n * c];
+      y = new float[layers][n * c];
+      gate = new float[layers][n * i];
+      up = new float[layers][n * i];
+      h = new float[layers][n * i];
+      saved = new Attention.Saved[layers];
+    }
+  }
+
+  /** Sinusoidal features φ(t) of a diffusion time: [sin(tω_j), cos(tω_j)], ω_j = 10000^(−2j/F). */
+  static void timeFeatures(float[] out, int off, int t, int f) {
+    for (int j = 0; j < f / 2; j++) {
+      double w = Math.pow(10000.0, -2.0 * j / f);
+      out[off + 2 * j] = (float) Math.sin(t * w);
+      out[off + 2 * j + 1] = (float) Math.cos(t * w);
+    }
+  }
+
+  private Cache forward(MultimodalBatch b) {
+    int c = config.hidden(), i = config.intermediate(), v = config.vocab(), d = config.patchDim(), f = config.timeFeatures();
+    int n = b.batch * b.seqLen;
+    if (b.seqLen > config.context()) {
+      throw new IllegalArgumentException("sequence length " + b.seqLen + " exceeds the model context " + config.context());
+    }
+    if (b.patchInput.length > 0 && b.patchDim != d) {
+      throw new IllegalArgumentException("patch dimension " + b.patchDim + " does not match the model's D=" + d);
+    }
+    Cache cc = new Cache(blocks.length, n, c, i);
+    KernelSet k = Kernels.get();
+    // Embeddings: text rows look up E, patch rows project the raw patch and add the time embedding.
+    float[] x = cc.resIn[0];
+    float[] feat = new float[f];
+    for (int r = 0; r < n; r++) {
+      int pr = b.patchRow[r];
+      if (pr < 0) {
+        int tok = b.tokens[r];
+        if (tok < 0 || tok >= v) throw new IllegalArgumentException("token id " + tok + " at row " + r + " outside 0.." + (v - 1));
+        System.arraycopy(embed.value(), tok * c, x, r * c, c);
+      } else {
+        k.matmulNT(x, r * c, b.patchInput, pr * d, patchIn.value(), 0, 1, d, c, false);
+        timeFeatures(feat, 0, b.patchTime[pr], f);
+        k.matmulNT(x, r * c, feat, 0, timeIn.value(), 0, 1, f, c, true);
+      }
+    }
+    cc.table = rope.table(b.coords);
+    cc.mask = Mask.causalWithBlocksPerBatch(b.spans);
+    for (int l = 0; l < blocks.length; l++) blockForward(l, cc, b);
+    cc.nf = new float[n * c];
+    cc.sf = new float[n];
+    RmsNorm.forward(cc.nf, cc.sf, cc.resIn[blocks.length], normF.value(), n, c, NORM_EPS);
+    cc.logits = new float[n * v];
+    Linear.forward(cc.logits, cc.nf, lmHead.value(), null, n, c, v);
+    cc.pred = new float[n * d];
+    Linear.forward(cc.pred, cc.nf, imgHead.value(), null, n, c, d);
+    return cc;
+  }
+
+  private void blockForward(int l, Cache cc, MultimodalBatch b) {
+    Block w = blocks[l];
+    int n = cc.n, c = config.hidden(), i = config.intermediate(), nh = config.heads();
+    float[] in = cc.resIn[l], mid = cc.resMid[l], out = cc.resIn[l + 1];
+    // attention sub-layer: mid = in + W_o · Attn(R·q, R·k, v) of Norm₁(in)
+    RmsNorm.forward(cc.n1[l], cc.s1[l], in, w.n1.value(), n, c, NORM_EPS);
+    Linear.forward(cc.q[l], cc.n1[l], w.wq.value(), null, n, c, c);
+    Linear.forward(cc.k[l], cc.n1[l], w.wk.value(), null, n, c, c);
+    Linear.forward(cc.v[l], cc.n1[l], w.wv.value(), null, n, c, c);
+    rope.forward(cc.q[l], cc.table, nh);
+    rope.forward(cc.k[l], cc.table, nh);
+    cc.saved[l] = attention.forward(cc.y[l], cc.q[l], cc.k[l], cc.v[l], null, cc.mask, b.batch, b.seqLen);
+    float[] proj = new float[n * c];
+    Linear.forward(proj, cc.y[l], w.wo.value(), null, n, c, c);
+    Residual.forward(mid, in, proj, n * c);
+    // MLP sub-layer: out = mid + SwiGLU(Norm₂(mid))
+    RmsNorm.forward(cc.n2[l], cc.s2[l], mid, w.n2.value(), n, c, NORM_EPS);
+    Mlp.swiGluForward(proj, cc.gate[l], cc.up[l], cc.h[l], cc.n2[l], w.wGate.value(), null, w.wUp.value(), null,
+        w.wDown.value(), null, n, c, i);
+    Residual.forward(out, mid, proj, n * c);
+  }
+
+  /** The two losses of one forward pass. */
+  public record Loss(double text, double image, double total) {}
+
+  /** Forward only. */
+  public Loss loss(MultimodalBatch b) {
+    Cache cc = forward(b);
+    return losses(b, cc, false);
+  }
+
+  /** Forward and backward: returns the losses and <b>accumulates</b> every parameter gradient. */
+  public Loss forwardBackward(MultimodalBatch b) {
+    Cache cc = forward(b);
+    Loss loss = losses(b, cc, true);
+    backward(b, cc);
+    return loss;
+  }
+
+  /** Cross-entropy over text targets and the weighted squared error over noised patches. */
+  private Loss losses(MultimodalBatch b, Cache cc, boolean withGrad) {
+    int n = cc.n, v = config.vocab(), d = config.patchDim();
+    cc.probs = new float[n * v];
+    float[] rowLoss = new float[n];
+    int count = CrossEntropy.count(b.targets, n);
+    double ce = count == 0 ? 0 : CrossEntropy.forward(rowLoss, cc.probs, cc.logits, b.targets, n, v);
+    if (withGrad) {
+      if (count > 0) CrossEntropy.backward(cc.probs, cc.probs, b.targets, n, v, 1f / count);
+      else Arrays.fill(cc.probs, 0f);
+    }
+    double img = 0;
+    float lambda = (float) config.imageWeight();
+    for (int r = 0; r < n; r++) {
+      int pr = b.patchRow[r];
+      float wgt = pr < 0 ? 0f : b.patchWeight[pr];
+      for (int e = 0; e < d; e++) {
+        int idx = r * d + e;
+        if (wgt == 0f) {
+          cc.pred[idx] = withGrad ? 0f : cc.pred[idx];
+          continue;
+        }
+        float diff = cc.pred[idx] - b.patchTarget[pr * d + e];
+        img += (double) wgt * diff * diff;
+        if (withGrad) cc.pred[idx] = 2f * lambda * wgt * diff; // pred now holds dPred
+      }
+    }
+    return new Loss(ce, img, ce + config.imageWeight() * img);
+  }
+
+  // ---- backward ----------------------------------------------------------------------------------
+
+  private void backward(MultimodalBatch b, Cache cc) {
+    int n = cc.n, c = config.hidden(), v = config.vocab(), d = config.patchDim(), f = config.timeFeatures();
+    float[] scratch = new float[n * Math.max(c, Math.max(config.intermediate(), Math.max(v, d)))];
+    // heads: dNf = dLogits·W_lm + dPred·W_img
+    float[] dNf = new float[n * c];
+    Linear.backward(dNf, lmHead.grad(), null, cc.probs, cc.nf, lmHead.value(), n, c, v, scratch);
+    Linear.backwardInput(dNf, cc.pred, imgHead.value(), n, c, d, true);
+    Linear.backwardWeights(imgHead.grad(), null, cc.pred, cc.nf, n, c, d, scratch);
+    float[] dRes = new float[n * c];
+    RmsNorm.backward(dRes, normF.grad(), dNf, cc.resIn[blocks.length], normF.value(), cc.sf, n, c);
+    for (int l = blocks.length - 1; l >= 0; l--) blockBackward(l, cc, dRes, scratch);
+    // embeddings, in reverse: text rows into E, patch rows into W_in and W_time
+    KernelSet k = Kernels.get();
+    float[] feat = new float[f];
+    for (int r = 0; r < n; r++) {
+      int pr = b.patchRow[r];
+      if (pr < 0) {
+        k.axpy(1f, dRes, r * c, embed.grad(), b.tokens[r] * c, c);
+      } else {
+        // dW_in (C, D) += dx_rᵀ·x_t ; dW_time (C, F) += dx_rᵀ·φ(t)
+        k.matmulTN(patchIn.grad(), 0, dRes, r * c, b.patchInput, pr * d, c, 1, d, true);
+        timeFeatures(feat, 0, b.patchTime[pr], f);
+        k.matmulTN(timeIn.grad(), 0, dRes, r * c, feat, 0, c, 1, f, true);
+      }
+    }
+  }
+
+  /** Reverse of {@link #blockForward}; dRes holds ∂L/∂out on entry and ∂L/∂in on exit. */
+  private void blockBackward(int l, Cache cc, float[] dRes, float[] scratch) {
+    Block w = blocks[l];
+    int n = cc.n, c = config.hidden(), i = config.intermediate(), nh = config.heads();
+    float[] dN = new float[n * c], dH = new float[n * i], dGate = new float[n * i], dUp = new float[n * i];
+    Mlp.swiGluBackward(dN, w.wGate.grad(), null, w.wUp.grad(), null, w.wDown.grad(), null, dRes, cc.n2[l],
+        cc.gate[l], cc.up[l], cc.h[l], w.wGate.value(), w.wUp.value(), w.wDown.value(), dH, dGate, dUp, scratch, n, c, i);
+    RmsNorm.backward(dRes, w.n2.grad(), dN, cc.resMid[l], w.n2.value(), cc.s2[l], n, c); // dRes = ∂L/∂mid
+    float[] dY = new float[n * c], dq = new float[n * c], dk = new float[n * c], dv = new float[n * c];
+    Linear.backward(dY, w.wo.grad(), null, dRes, cc.y[l], w.wo.value(), n, c, c, scratch);
+    attention.backward(dq, dk, dv, null, dY, cc.saved[l]);
+    rope.backward(dq, cc.table, nh);
+    rope.backward(dk, cc.table, nh);
+    Linear.backwardInput(dN, dq, w.wq.value(), n, c, c, false);
+    Linear.backwardInput(dN, dk, w.wk.value(), n, c, c, true);
+    Linear.backwardInput(dN, dv, w.wv.value(), n, c, c, true);
+    Linear.backwardWeights(w.wq.grad(), null, dq, cc.n1[l], n, c, c, scratch);
+    Linear.backwardWeights(w.wk.grad(), null, dk, cc.n1[l], n, c, c, scratch);
+    Linear.backwardWeights(w.wv.grad(), null, dv, cc.n1[l], n, c, c, scratch);
+    RmsNorm.backward(dRes, w.n1.grad(), dN, cc.resIn[l], w.n1.value(), cc.s1[l], n, c); // dRes = ∂L/∂in
+  }
+
+  // ---- inference ---------------------------------------------------------------------------------
+
+  /** Logits (B·S, V) and image-head outputs (B·S, D) of one forward pass. */
+  public record Outputs(float[] logits, float[] imageHead) {}
+
+  public Outputs outputs(MultimodalBatch b) {
+    Cache cc = forward(b);
+    return new Outputs(cc.logits, cc.pred);
+  }
+}

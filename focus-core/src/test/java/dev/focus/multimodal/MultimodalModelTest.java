@@ -1,0 +1,109 @@
+package dev.focus.multimodal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.position.PositionScheme;
+import dev.focus.testing.GradCheck;
+import dev.focus.train.AdamW;
+import dev.focus.train.Trainable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MultimodalModelTest {
+  private static final DiffusionSchedule SCHEDULE = DiffusionSchedule.standard();
+
+  private static PixelImage image(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] v = new int[16];
+    for (int i = 0; i < v.length; i++) v[i] = rng.nextInt(17);
+    return new PixelImage(4, 4, 1, 17, v);
+  }
+
+  private static MultimodalConfig tinyConfig(String position, double initStd) {
+    return new MultimodalConfig(8, 1, 2, 8, CaptionVocab.size(), 4, 4, position, 10000.0, NoisePredictor.Target.EPS, 1.0,
+        64, initStd);
+  }
+
+  /** One text→image and one image→text sequence, the first image noised at t = 300. */
+  private static MultimodalBatch batch(PositionScheme scheme, long noiseSeed) {
+    Packer packer = new Packer(2, 64);
+    PackedSequence a = packer.pack(List.of(new Segment.Text("[BOS]ab"), new Segment.Image(image(1), 300),
+        new Segment.Text("[EOS]")));
+    PackedSequence b = packer.pack(List.of(new Segment.Text("[BOS]"), new Segment.Image(image(2), 0),
+        new Segment.Text("cd e[EOS]")));
+    List<float[]> noise = new ArrayList<>();
+    noise.add(DdimSampler.initialNoise(16, noiseSeed));
+    noise.add(null);
+    return MultimodalBatch.of(List.of(a, b), noise, SCHEDULE, scheme, NoisePredictor.Target.EPS);
+  }
+
+  @Test
+  void gradientsMatchFiniteDifferencesForBothLosses() {
+    for (String position : new String[] {"rope-tv", "flat"}) {
+      MultimodalModel model = new MultimodalModel(tinyConfig(position, 0.4), 3);
+      MultimodalBatch b = batch(model.scheme(), 5);
+      model.zeroGrad();
+      MultimodalModel.Loss loss = model.forwardBackward(b);
+      assertTrue(loss.text() > 0 && loss.image() > 0, "both losses are active: " + loss);
+      for (Trainable.Param p : model.params()) {
+        float[] analytic = p.grad().clone();
+        GradCheck.check(position + " " + p.name(), p.value(), analytic, () -> model.loss(b).total(), 1e-2f, 2e-3, 5e-2);
+      }
+    }
+  }
+
+  @Test
+  void tokensBeforeAnImageNeverSeeItButPatchesSeeEachOther() {
+    MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.3), 4);
+    MultimodalBatch base = batch(model.scheme(), 5);
+    MultimodalBatch other = batch(model.scheme(), 6); // same text, different noise on image 0
+    float[] x = model.outputs(base).logits(), y = model.outputs(other).logits();
+    int v = CaptionVocab.size();
+    // Sequence 0: [BOS] a b [IMG] p×4 [/IMG] [EOS]; image rows 4..7.
+    for (int r = 0; r < 4; r++) {
+      for (int j = 0; j < v; j++) assertEquals(x[r * v + j], y[r * v + j], 0f, "row " + r + " precedes the image");
+    }
+    float[] px = model.outputs(base).imageHead(), py = model.outputs(other).imageHead();
+    int d = 4;
+    boolean patchesChanged = false, textAfterChanged = false;
+    for (int r = 4; r < 8; r++) for (int e = 0; e < d; e++) patchesChanged |= px[r * d + e] != py[r * d + e];
+    for (int j = 0; j < v; j++) textAfterChanged |= x[8 * v + j] != y[8 * v + j];
+    assertTrue(patchesChanged && textAfterChanged);
+  }
+
+  @Test
+  void shortTrainingOnAFixedBatchCutsBothLosses() {
+    MultimodalConfig cfg = new MultimodalConfig(32, 2, 4, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0,
+        NoisePredictor.Target.EPS, 1.0, 64, 0.05);
+    MultimodalModel model = new MultimodalModel(cfg, 7);
+    MultimodalBatch b = batch(model.scheme(), 9);
+    MultimodalModel.Loss before = model.loss(b);
+    AdamW opt = new AdamW(model.params(), 0.9, 0.99, 1e-8, 0.0);
+    for (int step = 0; step < 300; step++) {
+      model.zeroGrad();
+      model.forwardBackward(b);
+      opt.step(3e-3);
+    }
+    MultimodalModel.Loss after = model.loss(b);
+    assertTrue(after.text() < 0.7 * before.text(), "CE " + before.text() + " -> " + after.text());
+    assertTrue(after.image() < 0.7 * before.image(), "diffusion " + before.image() + " -> " + after.image());
+  }
+
+  @Test
+  void badShapesAreRejected() {
+    MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.02), 1);
+    PackedSequence glyph = new Packer(4, 64).pack(List.of(new Segment.Text("[BOS]"),
+        new Segment.Image(new PixelImage(4, 4, 1, 17, new int[16]), 0)));
+    MultimodalBatch b = MultimodalBatch.of(List.of(glyph), null, SCHEDULE, model.scheme(), NoisePredictor.Target.EPS);
+    var e = assertThrows(IllegalArgumentException.class, () -> model.loss(b));
+    assertTrue(e.getMessage().contains("patch dimension 16"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> tinyConfig("rope-tv-3d", 0.02));
+    assertThrows(IllegalArgumentException.class, () -> tinyConfig("bogus", 0.02));
+    assertNotEquals(0, MultimodalModel.mropeSections(8)[0]);
+  }
+}
