@@ -25,6 +25,7 @@ public final class MultimodalBatch {
   final float[] patchWeight; // (P_tot) loss weight of each patch row (0 for clean images)
   final double[][] coords;   // (B·S, A) positions from the scheme
   final List<List<int[]>> spans; // per batch row, image spans [start, end)
+  int[] patchCode;           // (P_tot) k-means code of each patch (VQ arm only), else null
 
   private MultimodalBatch(int batch, int seqLen, int patchDim, int[] tokens, int[] targets, int[] patchRow,
                           float[] patchInput, int[] patchTime, float[] patchTarget, float[] patchWeight,
@@ -50,6 +51,30 @@ public final class MultimodalBatch {
   public int[] tokens() { return tokens; }
 
   public int[] targets() { return targets; }
+
+  /** Assigns every patch row its k-means code (the VQ arm reads codes instead of raw patches). */
+  public MultimodalBatch withCodes(KMeansTokenizer tokenizer) {
+    if (tokenizer.dim() != patchDim) {
+      throw new IllegalArgumentException("codebook patch dimension " + tokenizer.dim() + " != batch patch dimension " + patchDim);
+    }
+    patchCode = tokenizer.encode(patchInput);
+    return this;
+  }
+
+  /**
+   * A batch of one sequence whose single image block takes {@code input} (N, D) as its patch values at
+   * diffusion time {@code t}, as a sampler needs: no noising and no diffusion target.
+   */
+  public static MultimodalBatch forSampling(PackedSequence seq, float[] input, int t, PositionScheme scheme) {
+    if (seq.imageCount() != 1) throw new IllegalArgumentException("sampling needs exactly one image block, got " + seq.imageCount());
+    if (input.length != seq.patches().length) {
+      throw new IllegalArgumentException("sampler input has " + input.length + " values, the image block " + seq.patches().length);
+    }
+    MultimodalBatch b = of(List.of(seq), null, DiffusionSchedule.standard(), scheme, NoisePredictor.Target.EPS);
+    System.arraycopy(input, 0, b.patchInput, 0, input.length);
+    java.util.Arrays.fill(b.patchTime, t);
+    return b;
+  }
 
   /**
    * Builds a batch. Images with time t ≥ 1 are noised here, x_t = ᾱ_t·x₀ + β̄_t·ε with ε from

@@ -21,10 +21,12 @@ import dev.focus.position.PositionScheme;
  * @param imageWeight   λ in L = L_CE + λ·L_img
  * @param context       the longest packed sequence accepted
  * @param initStd       weight init standard deviation
+ * @param vqCodes       0 for lossless patches (the default); K > 0 feeds k-means codes through an
+ *                      Embedding(K, C) instead — the lossy VQ baseline of spec 02 §4.3
  */
 public record MultimodalConfig(int hidden, int layers, int heads, int intermediate, int vocab, int patchDim,
                                int timeFeatures, String position, double ropeBase, NoisePredictor.Target target,
-                               double imageWeight, int context, double initStd) {
+                               double imageWeight, int context, double initStd, int vqCodes) {
   public MultimodalConfig {
     positive("hidden", hidden);
     positive("layers", layers);
@@ -48,29 +50,38 @@ public record MultimodalConfig(int hidden, int layers, int heads, int intermedia
       throw new IllegalArgumentException("imageWeight=" + imageWeight + " must be finite and >= 0");
     }
     if (!(initStd > 0)) throw new IllegalArgumentException("initStd=" + initStd + " must be > 0");
+    if (vqCodes < 0 || vqCodes == 1) throw new IllegalArgumentException("vqCodes=" + vqCodes + " must be 0 (lossless) or >= 2");
   }
 
   /** The demo model on 8×8 digits with P = 2 (D = 4) or 16×16 glyphs with P = 4. */
   public static MultimodalConfig tiny(int patchDim) {
     return new MultimodalConfig(64, 4, 4, 256, CaptionVocab.size(), patchDim, 32, "rope-tv", 10000.0,
-        NoisePredictor.Target.EPS, 1.0, 64, 0.02);
+        NoisePredictor.Target.EPS, 1.0, 64, 0.02, 0);
   }
 
   public int headSize() { return hidden / heads; }
 
   public MultimodalConfig withPosition(String p) {
     return new MultimodalConfig(hidden, layers, heads, intermediate, vocab, patchDim, timeFeatures, p, ropeBase, target,
-        imageWeight, context, initStd);
+        imageWeight, context, initStd, vqCodes);
   }
 
   public MultimodalConfig withSize(int c, int l, int h, int i) {
     return new MultimodalConfig(c, l, h, i, vocab, patchDim, timeFeatures, position, ropeBase, target, imageWeight, context,
-        initStd);
+        initStd, vqCodes);
   }
+
+  /** The VQ arm: k-means codes through an embedding table of K rows (0 = lossless patches). */
+  public MultimodalConfig withVqCodes(int k) {
+    return new MultimodalConfig(hidden, layers, heads, intermediate, vocab, patchDim, timeFeatures, position, ropeBase, target,
+        imageWeight, context, initStd, k);
+  }
+
+  public boolean lossless() { return vqCodes == 0; }
 
   public MultimodalConfig withTarget(NoisePredictor.Target t) {
     return new MultimodalConfig(hidden, layers, heads, intermediate, vocab, patchDim, timeFeatures, position, ropeBase, t,
-        imageWeight, context, initStd);
+        imageWeight, context, initStd, vqCodes);
   }
 
   private static void positive(String name, int v) {

@@ -47,7 +47,9 @@ public final class MultimodalModel {
   private final Rope rope;
   private final Attention attention;
   private final List<Trainable.Param> params = new ArrayList<>();
-  private final Trainable.Param embed, patchIn, timeIn, normF, lmHead, imgHead; // (V,C) (C,D) (C,F) (C) (V,C) (D,C)
+  private final Trainable.Param embed, timeIn, normF, lmHead, imgHead; // (V,C) (C,F) (C) (V,C) (D,C)
+  private final Trainable.Param patchIn;   // (C, D) lossless input; null in the VQ arm
+  private final Trainable.Param codeEmbed; // (K, C) VQ input; null when lossless
   private final Block[] blocks;
 
   /** One block's parameters; shapes in comments. */
@@ -65,7 +67,8 @@ public final class MultimodalModel {
     this.attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
     Random rng = new Random(seed);
     embed = param("embed_tokens.weight", config.vocab() * c, false, rng, true);
-    patchIn = param("patch_in.weight", c * config.patchDim(), true, rng, true);
+    patchIn = config.lossless() ? param("patch_in.weight", c * config.patchDim(), true, rng, true) : null;
+    codeEmbed = config.lossless() ? null : param("code_embed.weight", config.vqCodes() * c, false, rng, true);
     timeIn = param("time_in.weight", c * config.timeFeatures(), true, rng, true);
     blocks = new Block[config.layers()];
     for (int l = 0; l < blocks.length; l++) {
@@ -183,7 +186,11 @@ public final class MultimodalModel {
         if (tok < 0 || tok >= v) throw new IllegalArgumentException("token id " + tok + " at row " + r + " outside 0.." + (v - 1));
         System.arraycopy(embed.value(), tok * c, x, r * c, c);
       } else {
-        k.matmulNT(x, r * c, b.patchInput, pr * d, patchIn.value(), 0, 1, d, c, false);
+        if (codeEmbed == null) {
+          k.matmulNT(x, r * c, b.patchInput, pr * d, patchIn.value(), 0, 1, d, c, false);
+        } else {
+          System.arraycopy(codeEmbed.value(), code(b, pr) * c, x, r * c, c);
+        }
         timeFeatures(feat, 0, b.patchTime[pr], f);
         k.matmulNT(x, r * c, feat, 0, timeIn.value(), 0, 1, f, c, true);
       }
@@ -199,6 +206,15 @@ public final class MultimodalModel {
     cc.pred = new float[n * d];
     Linear.forward(cc.pred, cc.nf, imgHead.value(), null, n, c, d);
     return cc;
+  }
+
+  private int code(MultimodalBatch b, int patchRow) {
+    if (b.patchCode == null) throw new IllegalArgumentException("the VQ model needs patch codes: call MultimodalBatch.withCodes");
+    int code = b.patchCode[patchRow];
+    if (code < 0 || code >= config.vqCodes()) {
+      throw new IllegalArgumentException("patch code " + code + " outside 0.." + (config.vqCodes() - 1));
+    }
+    return code;
   }
 
   private void blockForward(int l, Cache cc, MultimodalBatch b) {
@@ -292,7 +308,8 @@ public final class MultimodalModel {
         k.axpy(1f, dRes, r * c, embed.grad(), b.tokens[r] * c, c);
       } else {
         // dW_in (C, D) += dx_rᵀ·x_t ; dW_time (C, F) += dx_rᵀ·φ(t)
-        k.matmulTN(patchIn.grad(), 0, dRes, r * c, b.patchInput, pr * d, c, 1, d, true);
+        if (codeEmbed == null) k.matmulTN(patchIn.grad(), 0, dRes, r * c, b.patchInput, pr * d, c, 1, d, true);
+        else k.axpy(1f, dRes, r * c, codeEmbed.grad(), code(b, pr) * c, c);
         timeFeatures(feat, 0, b.patchTime[pr], f);
         k.matmulTN(timeIn.grad(), 0, dRes, r * c, feat, 0, c, 1, f, true);
       }

@@ -26,7 +26,7 @@ class MultimodalModelTest {
 
   private static MultimodalConfig tinyConfig(String position, double initStd) {
     return new MultimodalConfig(8, 1, 2, 8, CaptionVocab.size(), 4, 4, position, 10000.0, NoisePredictor.Target.EPS, 1.0,
-        64, initStd);
+        64, initStd, 0);
   }
 
   /** One text→image and one image→text sequence, the first image noised at t = 300. */
@@ -79,7 +79,7 @@ class MultimodalModelTest {
   @Test
   void shortTrainingOnAFixedBatchCutsBothLosses() {
     MultimodalConfig cfg = new MultimodalConfig(32, 2, 4, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0,
-        NoisePredictor.Target.EPS, 1.0, 64, 0.05);
+        NoisePredictor.Target.EPS, 1.0, 64, 0.05, 0);
     MultimodalModel model = new MultimodalModel(cfg, 7);
     MultimodalBatch b = batch(model.scheme(), 9);
     MultimodalModel.Loss before = model.loss(b);

@@ -1,0 +1,103 @@
+package dev.focus.multimodal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Captioning and generation with a {@link MultimodalModel} (spec 02 §3.9). Text is decoded greedily
+ * with a full forward pass per token (sequences are a few dozen tokens); when the model emits [IMG]
+ * (or the caller forces it) all patches of the image are denoised in parallel by DDIM, the clean
+ * image is appended as context with [/IMG], and text continues.
+ */
+public final class MultimodalInference {
+  private final MultimodalModel model;
+  private final int patch, channels, levels;
+
+  public MultimodalInference(MultimodalModel model, int patch, int channels, int levels) {
+    this.model = model;
+    this.patch = patch;
+    this.channels = channels;
+    this.levels = levels;
+    if (Patchify.patchDim(patch, channels) != model.config().patchDim()) {
+      throw new IllegalArgumentException("patch " + patch + " with " + channels + " channels gives D="
+          + Patchify.patchDim(patch, channels) + " but the model has D=" + model.config().patchDim());
+    }
+  }
+
+  /** The caption the model writes after seeing {@code image}: [BOS] [IMG] patches [/IMG] → text until [EOS]. */
+  public String caption(PixelImage image, int maxTokens) {
+    return caption(image, maxTokens, null);
+  }
+
+  /** As {@link #caption(PixelImage, int)}, for the VQ arm with its tokenizer. */
+  public String caption(PixelImage image, int maxTokens, KMeansTokenizer vq) {
+    List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]"), new Segment.Image(image, 0)));
+    return continueText(doc, "", maxTokens, vq, CaptionVocab.EOS);
+  }
+
+  /** Result of {@link #generate}: the text before the image, the image, and the model's text after it. */
+  public record Generation(String textBefore, PixelImage image, String textAfter) {}
+
+  /**
+   * Generates from a caption prompt: text until [IMG] (forced when the model ends the text instead),
+   * then an H×W image by DDIM with {@code steps} steps from noise of {@code seed}, then text after it.
+   */
+  public Generation generate(String prompt, int height, int width, int steps, long seed, int maxTokens) {
+    Patchify.patchCount(height, width, patch); // validates the size before any model call
+    if (height * width / (patch * patch) + prompt.length() + 4 > model.config().context()) {
+      throw new IllegalArgumentException("an image of " + height + "x" + width + " does not fit the model context "
+          + model.config().context());
+    }
+    CaptionVocab.encode(prompt);
+    List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + prompt)));
+    String before = prompt + continueText(doc, "", maxTokens, null, CaptionVocab.IMG);
+    doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + before)));
+    PixelImage blank = new PixelImage(height, width, channels, levels, new int[height * width * channels]);
+    Packer packer = new Packer(patch, model.config().context());
+    PackedSequence seq = packer.pack(List.of(doc.get(0), new Segment.Image(blank, 0)));
+    int n = seq.patches().length;
+    int span0 = seq.spans()[0][0];
+    int d = model.config().patchDim();
+    NoisePredictor predictor = (xt, t) -> {
+      float[] head = model.outputs(MultimodalBatch.forSampling(seq, xt, t, model.scheme())).imageHead();
+      float[] out = new float[n];
+      System.arraycopy(head, span0 * d, out, 0, n);
+      return out;
+    };
+    DdimSampler sampler = new DdimSampler(DiffusionSchedule.standard(), model.config().target(), true);
+    float[] x = sampler.ddim(predictor, DdimSampler.initialNoise(n, seed), steps);
+    float[] pixels = Patchify.unpatchify(x, height, width, channels, patch);
+    PixelImage image = PixelCodec.decode(pixels, height, width, channels, levels);
+    List<Segment> after = new ArrayList<>(List.of(doc.get(0), new Segment.Image(image, 0)));
+    String textAfter = continueText(after, "", maxTokens, null, CaptionVocab.EOS);
+    return new Generation(before, image, textAfter);
+  }
+
+  /**
+   * Greedy decoding after {@code doc} until {@code stop} (not included) or {@code maxTokens}; an [IMG]
+   * or [EOS] other than {@code stop} also ends the text.
+   */
+  private String continueText(List<Segment> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop) {
+    Packer packer = new Packer(patch, model.config().context());
+    StringBuilder out = new StringBuilder(sofar);
+    int v = model.config().vocab();
+    for (int step = 0; step < maxTokens; step++) {
+      List<Segment> segs = new ArrayList<>(doc);
+      if (out.length() > 0) segs.add(new Segment.Text(out.toString()));
+      PackedSequence seq = packer.pack(segs);
+      if (seq.length() >= model.config().context()) break;
+      MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.scheme(),
+          model.config().target());
+      if (vq != null) b.withCodes(vq);
+      float[] logits = model.outputs(b).logits();
+      int row = seq.length() - 1, best = 0;
+      for (int j = 1; j < v; j++) if (logits[row * v + j] > logits[row * v + best]) best = j;
+      if (best == stop || best == CaptionVocab.EOS || best == CaptionVocab.IMG || best == CaptionVocab.PAD
+          || best == CaptionVocab.BOS || best == CaptionVocab.IMG_END) {
+        break;
+      }
+      out.append(CaptionVocab.token(best));
+    }
+    return out.toString();
+  }
+}
