@@ -1,13 +1,124 @@
 package dev.focus.cli;
 
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.KernelTiming;
+import dev.focus.kernel.KernelTiming.Layout;
+import dev.focus.kernel.KernelTiming.Product;
+import dev.focus.kernel.Kernels;
+import dev.focus.kernel.Parallel;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Check the JDK, the Vector API, threads and kernel speed. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the JDK, the Vector API, threads and kernel speed.")
+/**
+ * {@code focus doctor}: is this JVM set up to run Focus fast? Reports the JDK, whether the Vector API
+ * is active and its width, the threads Focus uses and the measured SGEMM speed, and warns when a
+ * kernel runs far below its expected speed. The classic cause is a Vector API call that C2 failed to
+ * inline: every vector is then boxed on the heap and the loop runs ten to twenty times slower, with no
+ * error anywhere (STYLE.md §2.15). Two checks catch that:
+ * <ul>
+ *   <li>each matrix-product layout at 256³ must run at least {@value #MIN_SPEEDUP}× faster on the vector
+ *       kernels than on the scalar twin (C2 auto-vectorises the scalar loops too, so a healthy vector
+ *       path is typically 10–30× faster, a broken one slower than scalar);</li>
+ *   <li>one-thread SGEMM at 1024 must reach {@code lanes} GFLOP/s: a quarter of one fused
+ *       multiply-add per cycle at 2 GHz on {@code lanes} floats (2 flops · lanes · 2 GHz / 4), a floor
+ *       any working CPU of that width clears several times over.</li>
+ * </ul>
+ * Both checks time one thread by its CPU time, so a busy machine slows the numbers less than wall
+ * clock would. Exit code 0, or 1 with {@code --strict} when there are warnings.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+    description = "Check the JDK, the Vector API, threads and kernel speed.")
 public final class DoctorCommand implements Callable<Integer> {
+  static final double MIN_SPEEDUP = 3.0;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--strict", description = "Exit 1 when any check warns.")
+  boolean strict;
+
   @Override
   public Integer call() {
-    throw new Main.UserException("'doctor' is not available in this build yet");
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> warnings = new ArrayList<>();
+    KernelSet ks = Kernels.get();
+    String mode = System.getProperty("focus.kernels", "auto");
+
+    line(out, "java", Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+        + System.getProperty("java.home"));
+    if (Runtime.version().feature() < 17) warnings.add("Java " + Runtime.version().feature() + " is older than 17");
+
+    int bits = ks.vectorBits();
+    if (bits > 0) {
+      line(out, "vector api", "active: jdk.incubator.vector, " + bits + "-bit vectors (" + bits / 32 + " floats)");
+    } else if (!Kernels.vectorModulePresent()) {
+      line(out, "vector api", "inactive: module jdk.incubator.vector not loaded");
+      warnings.add("the Vector API is not loaded: run Java with --add-modules jdk.incubator.vector (./focus does)");
+    } else {
+      line(out, "vector api", "loaded, but -Dfocus.kernels=" + mode + " selects the scalar kernels");
+      warnings.add("scalar kernels forced by -Dfocus.kernels=scalar: everything runs several times slower");
+    }
+    line(out, "kernels", ks.name() + " (-Dfocus.kernels=" + mode + ")");
+    int cores = Runtime.getRuntime().availableProcessors();
+    line(out, "cores", cores + " available, " + Parallel.threads() + " used by Focus (-Dfocus.threads)");
+    if (Parallel.threads() > cores) {
+      warnings.add("focus.threads=" + Parallel.threads() + " exceeds the " + cores + " available cores");
+    }
+    out.flush();
+
+    warmUp(ks);
+    double multi = KernelTiming.time(ks, Product.square(1024), 1, 3).best();
+    double single = KernelTiming.timeCpu(ks, Product.square(1024), 1, 3).best();
+    int used = Parallel.threads();
+    line(out, "sgemm 1024", String.format("%.1f GFLOP/s on %d thread%s (wall clock), %.1f on 1 thread (CPU time)",
+        multi, used, used == 1 ? "" : "s", single));
+
+    if (bits > 0) {
+      int lanes = bits / 32;
+      double floor = lanes;
+      String verdict = single >= floor ? "ok" : "SLOW";
+      line(out, "expected", String.format("at least %.0f GFLOP/s on 1 thread for %d-float vectors: %s",
+          floor, lanes, verdict));
+      if (single < floor) {
+        warnings.add(String.format("SGEMM at 1024 runs %.1f GFLOP/s on one thread, below the %.0f GFLOP/s that "
+            + "%d-bit vectors guarantee: a Vector API call is probably not inlined (check with "
+            + "-XX:+UnlockDiagnosticVMOptions -XX:+PrintInlining), or the machine is very busy", single, floor, bits));
+      }
+      KernelSet scalar = Kernels.scalar();
+      StringBuilder sb = new StringBuilder();
+      for (Layout l : Layout.values()) {
+        Product p = new Product(l, 256, 256, 256);
+        double v = KernelTiming.timeCpu(ks, p, 2, 5).best();
+        double s = KernelTiming.timeCpu(scalar, p, 3, 3).best();
+        double ratio = v / s;
+        sb.append(String.format("%s%s %.0f× (%.1f vs %.1f GFLOP/s)", sb.length() == 0 ? "" : ", ", l, ratio, v, s));
+        if (ratio < MIN_SPEEDUP) {
+          warnings.add(String.format("vector %s matmul at 256³ is only %.1f× faster than scalar (expected ≥ %.0f×): "
+              + "a Vector API call is probably not inlined", l, ratio, MIN_SPEEDUP));
+        }
+      }
+      line(out, "vector/scalar", "256³ on 1 thread (CPU time): " + sb);
+    }
+
+    for (String w : warnings) out.println("warning: " + w);
+    out.println(warnings.isEmpty() ? "doctor: ok" : "doctor: " + warnings.size() + " warning(s)");
+    out.flush();
+    return strict && !warnings.isEmpty() ? Main.EXIT_FAILURE : Main.EXIT_OK;
+  }
+
+  private static void warmUp(KernelSet ks) {
+    for (Layout l : Layout.values()) {
+      long end = System.nanoTime() + 150_000_000L;
+      while (System.nanoTime() < end) KernelTiming.time(ks, new Product(l, 197, 300, 161), 0, 1);
+    }
+  }
+
+  private static void line(PrintWriter out, String key, String value) {
+    out.printf("%-14s %s%n", key, value);
   }
 }

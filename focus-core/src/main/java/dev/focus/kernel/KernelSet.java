@@ -15,6 +15,11 @@ public interface KernelSet {
   /** Human-readable name for diagnostics, e.g. "vector(256-bit)" or "scalar". */
   String name();
 
+  /** Width of the SIMD registers these kernels use, in bits; 0 for the scalar twin. */
+  default int vectorBits() {
+    return 0;
+  }
+
   /** C[M,N] (+)= A[M,K] · B[K,N]. */
   void matmul(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
               int m, int k, int n, boolean accumulate);

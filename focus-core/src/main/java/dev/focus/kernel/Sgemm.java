@@ -40,11 +40,11 @@ final class Sgemm {
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
   /** Depth of one packed block (A micro-panel MR×KC and B micro-panel KC×NR stay in L1/L2). */
-  static final int KC = 256;
+  static final int KC = Integer.getInteger("focus.kc", 256);
   /** Rows of one packed A block (a multiple of MR; MC×KC floats ≈ 120 KiB, in L2). */
-  static final int MC = MR * 20;
+  static final int MC = MR * Integer.getInteger("focus.mc", 20);
   /** Columns of one packed B block (a multiple of NR; KC×NC floats = 4 MiB, in L3). */
-  static final int NC = NR * 128;
+  static final int NC = NR * Integer.getInteger("focus.nc", 128);
 
   /** Products with at most this many multiply-adds skip packing. */
   static final long SMALL_MNK = 32L * 32 * 32;
@@ -137,9 +137,13 @@ final class Sgemm {
           int paOff = ir * kc;
           int c0 = cOff + (ic + ir) * n + j0;
           if (mr == MR && nr == NR) {
-            kernel(kc, pa, paOff, pb, pbOff, c, c0, n, add);
+            if (add) {
+              kernelAdd(kc, pa, paOff, pb, pbOff, c, c0, n);
+            } else {
+              kernelSet(kc, pa, paOff, pb, pbOff, c, c0, n);
+            }
           } else {
-            kernel(kc, pa, paOff, pb, pbOff, tile, 0, NR, false);
+            kernelSet(kc, pa, paOff, pb, pbOff, tile, 0, NR);
             for (int r = 0; r < mr; r++) {
               int cr = c0 + r * n;
               for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
@@ -209,10 +213,14 @@ final class Sgemm {
   }
 
   /**
-   * The MR×NR micro-kernel: C[0:MR, 0:NR] (+)= Σ_p pa[p·MR + r] · pb[p·NR + j], with C at
+   * The MR×NR micro-kernel: C[0:MR, 0:NR] = Σ_p pa[p·MR + r] · pb[p·NR + j], with C at
    * {@code c[c0 + r·ldc + j]}. Twelve accumulators live in registers across the p loop.
+   *
+   * <p>Two copies, one that overwrites C and one that adds to it, each straight-line: a single
+   * method with both store paths (or with store helpers) exceeds C2's inlining node budget, the
+   * Vector API calls at the end stay un-inlined, and every vector gets boxed (ten times slower).
    */
-  static void kernel(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc, boolean add) {
+  static void kernelSet(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -242,21 +250,63 @@ final class Sgemm {
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
-    store(c, c0, c00, c01, add);
-    store(c, c0 + ldc, c10, c11, add);
-    store(c, c0 + 2 * ldc, c20, c21, add);
-    store(c, c0 + 3 * ldc, c30, c31, add);
-    store(c, c0 + 4 * ldc, c40, c41, add);
-    store(c, c0 + 5 * ldc, c50, c51, add);
+    c00.intoArray(c, c0);
+    c01.intoArray(c, c0 + L);
+    c10.intoArray(c, c0 + ldc);
+    c11.intoArray(c, c0 + ldc + L);
+    c20.intoArray(c, c0 + 2 * ldc);
+    c21.intoArray(c, c0 + 2 * ldc + L);
+    c30.intoArray(c, c0 + 3 * ldc);
+    c31.intoArray(c, c0 + 3 * ldc + L);
+    c40.intoArray(c, c0 + 4 * ldc);
+    c41.intoArray(c, c0 + 4 * ldc + L);
+    c50.intoArray(c, c0 + 5 * ldc);
+    c51.intoArray(c, c0 + 5 * ldc + L);
   }
 
-  private static void store(float[] c, int at, FloatVector v0, FloatVector v1, boolean add) {
-    if (add) {
-      v0 = v0.add(FloatVector.fromArray(S, c, at));
-      v1 = v1.add(FloatVector.fromArray(S, c, at + L));
+  /** As {@link #kernelSet} but C += the tile. */
+  static void kernelAdd(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc) {
+    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+    int ai = pa0, bi = pb0;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+      FloatVector av = FloatVector.broadcast(S, pa[ai]);
+      c00 = av.fma(b0, c00);
+      c01 = av.fma(b1, c01);
+      av = FloatVector.broadcast(S, pa[ai + 1]);
+      c10 = av.fma(b0, c10);
+      c11 = av.fma(b1, c11);
+      av = FloatVector.broadcast(S, pa[ai + 2]);
+      c20 = av.fma(b0, c20);
+      c21 = av.fma(b1, c21);
+      av = FloatVector.broadcast(S, pa[ai + 3]);
+      c30 = av.fma(b0, c30);
+      c31 = av.fma(b1, c31);
+      av = FloatVector.broadcast(S, pa[ai + 4]);
+      c40 = av.fma(b0, c40);
+      c41 = av.fma(b1, c41);
+      av = FloatVector.broadcast(S, pa[ai + 5]);
+      c50 = av.fma(b0, c50);
+      c51 = av.fma(b1, c51);
     }
-    v0.intoArray(c, at);
-    v1.intoArray(c, at + L);
+    c00.add(FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
+    c01.add(FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
+    c10.add(FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
+    c11.add(FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
+    c20.add(FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
+    c21.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
+    c30.add(FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
+    c31.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
+    c40.add(FloatVector.fromArray(S, c, c0 + 4 * ldc)).intoArray(c, c0 + 4 * ldc);
+    c41.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L)).intoArray(c, c0 + 4 * ldc + L);
+    c50.add(FloatVector.fromArray(S, c, c0 + 5 * ldc)).intoArray(c, c0 + 5 * ldc);
+    c51.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L)).intoArray(c, c0 + 5 * ldc + L);
   }
 
   // ---------------------------------------------------------------- small products, no packing

@@ -37,6 +37,11 @@ final class VectorKernels implements KernelSet {
     return "vector(" + S.vectorBitSize() + "-bit)";
   }
 
+  @Override
+  public int vectorBits() {
+    return S.vectorBitSize();
+  }
+
   // ---------------------------------------------------------------- matrix products
 
   @Override
