@@ -185,10 +185,15 @@ public final class BenchKernelsCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String label, int width, int threads, Double f, Double n) {
-    String fs = f == null ? "-" : String.format("%.1f", f);
-    String ns = n == null ? "-" : String.format("%.1f", n);
+    String fs = f == null ? "-" : gflops(f);
+    String ns = n == null ? "-" : gflops(n);
     String ratio = f == null || n == null || n <= 0 ? "-" : String.format("%.2f", f / n);
     out.printf("%-" + width + "s %7d %9s %9s %11s%n", label, threads, fs, ns, ratio);
+  }
+
+  /** One decimal, or three significant digits below 1 GFLOP/s (tiny products never print as 0.0). */
+  static String gflops(double g) {
+    return g >= 1 ? String.format("%.1f", g) : String.format("%.3g", g);
   }
 
   /** "256,512" → [256, 512], each in [lo, hi]; anything else is a one-line usage error. */
