@@ -1,0 +1,71 @@
+package dev.focus.multimodal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A multimodal training run from names, as {@code focus train --preset mm-tiny --data digits} and
+ * the lab start it: picks the model for the preset and the data's geometry, trains (resuming when
+ * asked), writes mm-config.json and the checkpoint, and measures held-out captioning accuracy.
+ */
+public final class MultimodalRun {
+  /** Presets: {@code mm-tiny} (C 64, 4 layers; minutes on 2 cores) and {@code mm-small} (C 128). */
+  public static final List<String> PRESETS = List.of("mm-tiny", "mm-small");
+
+  private final MultimodalData data;
+  private final MultimodalModel model;
+  private final MultimodalTrainer trainer;
+  private final KMeansTokenizer vq;
+  private final Path runDir;
+
+  /**
+   * @param vqCodes 0 for lossless patches, else the k-means codebook size of the VQ arm
+   */
+  public MultimodalRun(String preset, MultimodalData data, String position, int vqCodes, MultimodalTrainer.Settings settings,
+                       Path runDir) {
+    this.data = data;
+    this.runDir = runDir;
+    MultimodalConfig c = preset(preset, data).withPosition(position).withVqCodes(vqCodes);
+    this.model = new MultimodalModel(c, settings.seed());
+    this.vq = vqCodes == 0 ? null
+        : KMeansTokenizer.fit(data.trainPatches(), data.train().size() * Patchify.patchCount(data.height(), data.width(), data.patch()),
+            data.patchDim(), vqCodes, settings.seed(), 50);
+    this.trainer = new MultimodalTrainer(model, data.train(), data.patch(), vq, settings, runDir);
+  }
+
+  /** The model of a preset for a data set's patch dimension and sequence length. */
+  public static MultimodalConfig preset(String name, MultimodalData data) {
+    MultimodalConfig tiny = new MultimodalConfig(64, 4, 4, 256, CaptionVocab.size(), data.patchDim(), 32, "rope-tv", 10000.0,
+        NoisePredictor.Target.EPS, 1.0, data.context(), 0.02, 0);
+    switch (name) {
+      case "mm-tiny": return tiny;
+      case "mm-small": return tiny.withSize(128, 4, 4, 512);
+      default:
+        throw new IllegalArgumentException("unknown multimodal preset '" + name + "' (expected one of " + String.join(", ", PRESETS) + ")");
+    }
+  }
+
+  public MultimodalModel model() { return model; }
+
+  public MultimodalTrainer trainer() { return trainer; }
+
+  public KMeansTokenizer codebook() { return vq; }
+
+  /** Trains (resuming from runDir's checkpoint when {@code resume}), then writes mm-config.json. */
+  public void train(boolean resume, Consumer<MultimodalTrainer.StepInfo> onStep) throws IOException {
+    if (resume) trainer.resume();
+    trainer.run(onStep);
+    if (runDir != null) {
+      MultimodalCheckpoint.writeConfig(runDir, model.config(), new MultimodalCheckpoint.Geometry(data.name(), data.patch(),
+          data.height(), data.width(), data.channels(), data.levels()));
+    }
+  }
+
+  /** Held-out caption exact match on the first {@code n} test examples. */
+  public double captionAccuracy(int n) {
+    List<CaptionedImage> test = data.test().subList(0, Math.min(n, data.test().size()));
+    return MultimodalTrainer.captionAccuracy(model, test, data.patch(), vq);
+  }
+}
