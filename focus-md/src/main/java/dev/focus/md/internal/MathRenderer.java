@@ -43,7 +43,8 @@ public final class MathRenderer {
   public MathRenderer(boolean math, boolean extras) {
     this.math = math;
     this.parseExtensions = extras ? EXTRAS : List.of();
-    HtmlRenderer.Builder builder = HtmlRenderer.builder().extensions(TABLES).extensions(parseExtensions);
+    HtmlRenderer.Builder builder = HtmlRenderer.builder().percentEncodeUrls(true).extensions(TABLES)
+        .extensions(parseExtensions);
     if (math) builder.nodeRendererFactory(MathHtml::new);
     this.html = builder.build();
   }
