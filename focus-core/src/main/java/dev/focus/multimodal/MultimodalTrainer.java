@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * Trains a {@link MultimodalModel} on captioned images (spec 02 §4.2): each batch is half
  * text→image (the image noised at t ~ U{1..T}, diffusion loss) and half image→text (clean image,
  * caption loss). The VQ arm trains image→text only, since the article's argument is about input
- * fidelity. Batch b of step s depends only on (seed, s), so an interrupted run resumes exactly.
+ * fidelity ({@link Settings#imageToTextOnly()} trains a lossless arm the same way). Batch b of step s depends only on (seed, s), so an interrupted run resumes exactly.
  *
  * <p>The run directory holds metrics.jsonl (one JSON object per step) and checkpoint/ (weights,
  * AdamW state, trainer.json), replaced atomically by renames.
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class MultimodalTrainer {
   /** Training settings. */
   public record Settings(int steps, int batch, double lr, double minLr, int warmup, double weightDecay, double clip,
-                         long seed, int checkpointEvery) {
+                         long seed, int checkpointEvery, boolean captionOnly) {
     public Settings {
       if (steps < 1) throw new IllegalArgumentException("steps=" + steps + " must be >= 1");
       if (batch < 2 || batch % 2 != 0) throw new IllegalArgumentException("batch=" + batch + " must be even and >= 2");
@@ -42,7 +42,16 @@ public final class MultimodalTrainer {
     }
 
     public static Settings quick(int steps, long seed) {
-      return new Settings(steps, 32, 2e-3, 2e-4, Math.min(100, steps / 10), 0.01, 1.0, seed, 0);
+      return new Settings(steps, 32, 2e-3, 2e-4, Math.min(100, steps / 10), 0.01, 1.0, seed, 0, false);
+    }
+
+    /** The same settings training image→text only (the VQ comparison's task). */
+    public Settings imageToTextOnly() {
+      return new Settings(steps, batch, lr, minLr, warmup, weightDecay, clip, seed, checkpointEvery, true);
+    }
+
+    public Settings withCheckpointEvery(int every) {
+      return new Settings(steps, batch, lr, minLr, warmup, weightDecay, clip, seed, every, captionOnly);
     }
   }
 
@@ -94,7 +103,7 @@ public final class MultimodalTrainer {
     List<float[]> noise = new ArrayList<>();
     for (int i = 0; i < s.batch(); i++) {
       CaptionedImage ex = train.get(rng.nextInt(train.size()));
-      boolean textToImage = vq == null && i % 2 == 0;
+      boolean textToImage = vq == null && !s.captionOnly() && i % 2 == 0;
       if (textToImage) {
         int t = 1 + rng.nextInt(diffusion.steps());
         PackedSequence q = packer.pack(List.of(new Segment.Text("[BOS]" + ex.caption()), new Segment.Image(ex.image(), t),
