@@ -100,9 +100,13 @@ public final class DecodeState {
       }
       case ROPE_TIE_FRAC -> {
         // [S2] fractional: steps s_r = (wh+1)/(h+1), s_c = (wh+1)/(w+1); next text at L + wh + 1.
+        // Each coordinate is one rounding of the exact rational (L(h+1) + i(wh+1))/(h+1) (L is an integer here),
+        // so 2 + 7/3 prints as 4.333333333333333, the double nearest 13/3.
         double wh1 = (double) w * h + 1;
         for (int i = 1; i <= h; i++) {
-          for (int j = 1; j <= w; j++) out[k++] = new double[] {L + i * wh1 / (h + 1), L + j * wh1 / (w + 1)};
+          for (int j = 1; j <= w; j++) {
+            out[k++] = new double[] {(L * (h + 1) + i * wh1) / (h + 1), (L * (w + 1) + j * wh1) / (w + 1)};
+          }
         }
         cursor = L + (double) h * w;
       }

@@ -22,8 +22,8 @@ class SequenceATest {
       for (String[] row : rows) {
         int idx = Integer.parseInt(row[0]);
         assertEquals(row[1], p.kind(idx).label(), "kind of token " + idx);
-        // 1e-15: the fractional entries are p/q in the table, computed as L + i·(wh+1)/(h+1) in code.
-        assertArrayEquals(Golden.coords(row[2 + c]), p.coords(idx), 1e-14, COLUMNS[c] + " token " + idx);
+        // Fractions p/q are the double nearest p/q on both sides (one rounding), so equality is exact.
+        assertArrayEquals(Golden.coords(row[2 + c]), p.coords(idx), 0.0, COLUMNS[c] + " token " + idx);
       }
     }
   }
