@@ -81,7 +81,8 @@ public final class MRopeIndex {
       List<long[]> out = new ArrayList<>(); // (t, h, w) per real token
       long next = 0;                         // max so far + 1
       int st = 0;
-      for (int blk = 0; blk < images + videos; blk++) {
+      int blocks = images + videos;
+      for (int blk = 0; blk < blocks; blk++) {
         int edImage = images > 0 ? indexOf(real, ids.image(), st) : Integer.MAX_VALUE;
         int edVideo = videos > 0 ? indexOf(real, ids.video(), st) : Integer.MAX_VALUE;
         int[] grid;
