@@ -40,8 +40,9 @@ public final class Alibi implements PositionEncoding {
 
   /** The bias of head h (0-based) for query position n and key position m. */
   public double bias(int head, double n, double m, boolean bidirectional) {
+    if (head < 0 || head >= nHeads) throw new IllegalArgumentException("alibi: head=" + head + " outside [0, " + nHeads + ")");
     double lambda = slopes[head];
-    return bidirectional ? -lambda * Math.abs(n - m) : -lambda * (n - m);
+    return bidirectional ? 0.0 - lambda * Math.abs(n - m) : lambda * (m - n); // +0.0 on the diagonal
   }
 
   /**
@@ -58,7 +59,7 @@ public final class Alibi implements PositionEncoding {
     for (int i = 0; i < tq; i++) {
       for (int j = 0; j < tk; j++) {
         double d = (q0 + i) - (k0 + j);
-        scores[off + i * tk + j] += (float) (-lambda * (bidirectional ? Math.abs(d) : d));
+        scores[off + i * tk + j] += (float) (bidirectional ? 0.0 - lambda * Math.abs(d) : -lambda * d);
       }
     }
   }

@@ -15,7 +15,7 @@ public final class ShortestDecimal {
 
   public static String format(double v) {
     if (!Double.isFinite(v)) throw new IllegalArgumentException("cannot format " + v + " as a JSON number");
-    if (v == Math.rint(v) && Math.abs(v) < 1e18) return Long.toString((long) v);
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
     BigDecimal exact = new BigDecimal(v);
     for (int p = 1; p <= 17; p++) {
       BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
