@@ -62,6 +62,14 @@ public sealed interface Attention permits SoftmaxAttention, FlashAttention, Line
    */
   void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq);
 
+  /**
+   * Peak bytes this implementation allocates for one forward call (or a forward and its backward when
+   * {@code withBackward}) beyond the caller's inputs, outputs and gradients: saved state plus the
+   * scratch of min(Parallel.threads(), B·H) workers, from the buffer sizes the code allocates.
+   * Temporaries inside the kernel set are not included.
+   */
+  long workspaceBytes(int batch, int t, boolean withBackward);
+
   /** What a forward pass saves for its backward pass (variant-specific; opaque to callers). */
   interface Saved {
     int batch();

@@ -293,4 +293,16 @@ public final class FlashAttention implements Attention {
     core(out, new float[cache.batch() * layout.heads() * tq], q, cache.k, cache.v, headScale, Mask.causal(),
         cache.batch(), tq, tk, cache.capacity(), tk - tq);
   }
+
+  @Override
+  public long workspaceBytes(int batch, int t, boolean withBackward) {
+    long bh = (long) batch * layout.heads(), hs = layout.headSize(), ths = t * hs;
+    long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
+    long br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
+    long saved = 4 * bh * t;                                          // log-sum-exps
+    long fwd = 4 * w * (3 * ths + br * hs + br * bc + 2 * br + 2);   // qh, kh, vh, o, s, m, l, stats
+    long bwd = 4 * 2 * bh * ths + 8 * bh                              // dkPart, dvPart, dLam
+        + 4 * w * (6 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2); // packed blocks, tiles, D, windows
+    return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
+  }
 }

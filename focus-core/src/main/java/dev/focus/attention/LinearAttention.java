@@ -666,4 +666,28 @@ public final class LinearAttention implements Attention {
     recurrentCore(out, null, q, k, v, st, st.batch(), tq, st.length);
     st.length += tq;
   }
+
+  @Override
+  public long workspaceBytes(int batch, int t, boolean withBackward) {
+    long bh = (long) batch * layout.heads(), hs = layout.headSize(), f = features, ths = t * hs;
+    long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
+    long cs = Math.min(chunk, t), nc = (t + chunk - 1) / chunk;
+    long head = 3 * ths + (map.factorizes() ? 2L * t * f : 0) + t + 1; // x, y, v, φ(x), φ(y), decay powers
+    long saved = bh * t;                                              // n_i
+    long fwd;
+    switch (form) {
+      case PARALLEL: saved += bh * t * t; fwd = w * (head + ths); break;
+      case RECURRENT: fwd = w * (head + f * hs + f + ths); break;
+      default:
+        saved += bh * nc * (f * hs + f);
+        fwd = w * (head + f * hs + f + cs * cs + cs * f + ths);
+    }
+    long bwd = 2 * bh * ths + w * (head + 4 * ths + 2L * t * f + ths + t);
+    switch (form) {
+      case PARALLEL: bwd += w * (long) t * t * (map.factorizes() ? 1 : 2); break;
+      case RECURRENT: bwd += w * (f * hs + f); break;
+      default: bwd += w * (f * hs + f + 2 * cs * cs + 2 * cs * f + cs * hs);
+    }
+    return 4 * (saved + (withBackward ? Math.max(fwd, bwd) : fwd));
+  }
 }

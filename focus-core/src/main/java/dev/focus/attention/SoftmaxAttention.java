@@ -214,4 +214,15 @@ public final class SoftmaxAttention implements Attention {
     core(out, new float[checkedProbSize(cache.batch(), tq, tk)], q, cache.k, cache.v, headScale, Mask.causal(),
         cache.batch(), tq, tk, cache.capacity(), tk - tq);
   }
+
+  @Override
+  public long workspaceBytes(int batch, int t, boolean withBackward) {
+    long bh = (long) batch * layout.heads(), ths = (long) t * layout.headSize();
+    long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
+    long saved = 4 * bh * t * t;                         // weights
+    long fwd = 4 * w * 4 * ths;                          // qh, kh, vh, oh per worker
+    long bwd = 4 * 2 * bh * ths + 8 * bh                 // dkPart, dvPart, dLam
+        + 4 * w * (6 * ths + (long) t * t);              // qh, kh, vh, oh, doh, gq and (T, T) dS per worker
+    return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
+  }
 }
