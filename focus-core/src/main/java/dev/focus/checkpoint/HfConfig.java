@@ -1,0 +1,113 @@
+package dev.focus.checkpoint;
+
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Overrides;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code config.json} in the Hugging Face {@code LlamaConfig} vocabulary, plus Focus fields that rebuild
+ * a {@link ModelConfig} exactly.
+ *
+ * <p>Written fields: {@code model_type "llama"}, {@code architectures ["LlamaForCausalLM"]},
+ * {@code hidden_act "silu"} (or {@code "gelu_pytorch_tanh"} for the GELU MLP), {@code hidden_size},
+ * {@code intermediate_size}, {@code num_hidden_layers}, {@code num_attention_heads},
+ * {@code num_key_value_heads}, {@code head_dim}, {@code rms_norm_eps}, {@code rope_theta},
+ * {@code vocab_size}, {@code max_position_embeddings}, {@code tie_word_embeddings},
+ * {@code attention_bias}, {@code mlp_bias}, {@code initializer_range}, {@code torch_dtype "float32"};
+ * then {@code focus_attention}, {@code focus_position} and {@code focus_config} (every
+ * {@link Overrides#describe} key). Only a model with {@link ModelConfig#isLlama()} is a Llama to
+ * Hugging Face; for other variants the HF fields describe the shared parts.
+ *
+ * <p>Reading prefers {@code focus_config}; without it the file is taken as a plain Hugging Face Llama
+ * config (rope_scaling, other head dims and non-silu activations are rejected).
+ */
+public final class HfConfig {
+  private HfConfig() {}
+
+  /** The config.json object for {@code c}. */
+  public static Map<String, Object> toJson(ModelConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("architectures", List.of("LlamaForCausalLM"));
+    m.put("model_type", "llama");
+    m.put("hidden_act", c.mlp() == ModelConfig.MlpKind.SWIGLU ? "silu" : "gelu_pytorch_tanh");
+    m.put("hidden_size", (long) c.hidden());
+    m.put("intermediate_size", (long) c.intermediate());
+    m.put("num_hidden_layers", (long) c.layers());
+    m.put("num_attention_heads", (long) c.heads());
+    m.put("num_key_value_heads", (long) c.kvHeads());
+    m.put("head_dim", (long) c.headSize());
+    m.put("rms_norm_eps", c.normEps());
+    m.put("rope_theta", c.ropeTheta());
+    m.put("rope_scaling", null);
+    m.put("vocab_size", (long) c.vocab());
+    m.put("max_position_embeddings", (long) c.context());
+    m.put("tie_word_embeddings", c.tieEmbeddings());
+    m.put("attention_bias", c.bias());
+    m.put("mlp_bias", c.bias());
+    m.put("initializer_range", c.initStd());
+    m.put("torch_dtype", "float32");
+    m.put("focus_attention", Overrides.describe(c).get("attention"));
+    m.put("focus_position", Overrides.describe(c).get("position"));
+    m.put("focus_config", new LinkedHashMap<String, Object>(Overrides.describe(c)));
+    return m;
+  }
+
+  /** The {@link ModelConfig} a config.json object describes. */
+  @SuppressWarnings("unchecked")
+  public static ModelConfig fromJson(Map<String, Object> m) {
+    Object focus = m.get("focus_config");
+    if (focus instanceof Map) {
+      Map<String, String> kv = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) focus).entrySet()) kv.put(e.getKey(), String.valueOf(e.getValue()));
+      if (!kv.keySet().equals(new java.util.LinkedHashSet<>(Overrides.KEYS))) {
+        throw new IllegalArgumentException("focus_config keys " + kv.keySet() + " do not match the expected " + Overrides.KEYS);
+      }
+      return Overrides.apply(ModelConfig.tiny(), kv);
+    }
+    Object type = m.get("model_type");
+    if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + type + " is not llama");
+    Object act = m.getOrDefault("hidden_act", "silu");
+    if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + act + " is not supported (silu only)");
+    if (m.get("rope_scaling") != null) throw new IllegalArgumentException("rope_scaling=" + Json.write(m.get("rope_scaling")) + " is not supported");
+    int hidden = integer(m, "hidden_size", null), heads = integer(m, "num_attention_heads", null);
+    Object headDim = m.get("head_dim");
+    if (headDim != null && ((Number) headDim).intValue() * heads != hidden) {
+      throw new IllegalArgumentException("head_dim=" + headDim + " differs from hidden_size/num_attention_heads=" + hidden / heads);
+    }
+    Map<String, String> kv = new LinkedHashMap<>();
+    kv.put("vocab", Integer.toString(integer(m, "vocab_size", null)));
+    kv.put("hidden", Integer.toString(hidden));
+    kv.put("intermediate", Integer.toString(integer(m, "intermediate_size", null)));
+    kv.put("layers", Integer.toString(integer(m, "num_hidden_layers", null)));
+    kv.put("heads", Integer.toString(heads));
+    kv.put("kvHeads", Integer.toString(integer(m, "num_key_value_heads", heads)));
+    kv.put("context", Integer.toString(integer(m, "max_position_embeddings", 2048)));
+    kv.put("ropeTheta", Double.toString(real(m, "rope_theta", 10000.0)));
+    kv.put("normEps", Double.toString(real(m, "rms_norm_eps", 1e-6)));
+    kv.put("tieEmbeddings", Boolean.toString(Boolean.TRUE.equals(m.get("tie_word_embeddings"))));
+    boolean ab = Boolean.TRUE.equals(m.get("attention_bias")), mb = Boolean.TRUE.equals(m.get("mlp_bias"));
+    if (ab != mb) throw new IllegalArgumentException("attention_bias=" + ab + " with mlp_bias=" + mb + " is not supported (both or neither)");
+    kv.put("bias", Boolean.toString(ab));
+    kv.put("initStd", Double.toString(real(m, "initializer_range", 0.02)));
+    return Overrides.apply(ModelConfig.tiny(), kv);
+  }
+
+  private static int integer(Map<String, Object> m, String k, Integer dflt) {
+    Object v = m.get(k);
+    if (v == null) {
+      if (dflt == null) throw new IllegalArgumentException("config.json lacks " + k);
+      return dflt;
+    }
+    if (!(v instanceof Long)) throw new IllegalArgumentException("config.json " + k + "=" + v + " is not an integer");
+    return Math.toIntExact((Long) v);
+  }
+
+  private static double real(Map<String, Object> m, String k, double dflt) {
+    Object v = m.get(k);
+    if (v == null) return dflt;
+    if (!(v instanceof Number)) throw new IllegalArgumentException("config.json " + k + "=" + v + " is not a number");
+    return ((Number) v).doubleValue();
+  }
+}
