@@ -1,0 +1,148 @@
+package dev.focus.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModelConfigTest {
+
+  private static String rejected(String... assignments) {
+    return assertThrows(IllegalArgumentException.class,
+        () -> Overrides.apply(ModelConfig.tiny(), List.of(assignments))).getMessage();
+  }
+
+  @Test
+  void tinyIsTheBenchmarkReferenceAndALlama() {
+    ModelConfig t = ModelConfig.tiny();
+    assertEquals(List.of(256, 128, 384, 4, 4, 4, 256),
+        List.of(t.vocab(), t.hidden(), t.intermediate(), t.layers(), t.heads(), t.kvHeads(), t.context()));
+    assertTrue(t.isLlama());
+    assertFalse(t.bias());
+    assertEquals(32, t.headSize());
+    assertEquals(256, ModelConfig.small().hidden());
+    assertEquals(768, ModelConfig.small().intermediate());
+    assertEquals(ModelConfig.tiny(), ModelConfig.preset("tiny"));
+  }
+
+  @Test
+  void invalidCombinationsAreRejectedNamingTheValues() {
+    assertEquals("heads=5 must divide hidden=128", rejected("heads=5"));
+    assertEquals("kvHeads=3 must divide heads=4", rejected("kvHeads=3"));
+    assertTrue(rejected("hidden=12", "heads=4", "intermediate=8").contains("head size hidden/heads=3 must be even under ROPE"));
+    assertTrue(rejected("position=alibi", "attention=linear").contains("position=ALIBI is not defined for attention=LINEAR"));
+    assertEquals("mropeSections=[4, 4, 4] sum to 12 but must sum to head size/2=16",
+        rejected("position=mrope", "mropeSections=4,4,4"));
+    assertTrue(rejected("position=mrope").contains("needs mropeSections"));
+    assertEquals("layers=0 must be >= 1", rejected("layers=0"));
+    assertEquals("normEps=0.0 must be a finite number > 0", rejected("normEps=0"));
+  }
+
+  @Test
+  void overridesAreStrict() {
+    String unknown = rejected("widht=3");
+    assertTrue(unknown.startsWith("unknown config key 'widht'; valid keys: vocab, hidden,"), unknown);
+    assertEquals("layers=two is not an integer", rejected("layers=two"));
+    assertEquals("bias=yes must be true or false", rejected("bias=yes"));
+    assertTrue(rejected("position=sideways").startsWith("position=sideways is not one of nope, rope, mrope, alibi"));
+    assertTrue(rejected("nokey").contains("must have the form key=value"));
+  }
+
+  @Test
+  void overridesApplyAndDescribeRoundTrips() {
+    ModelConfig c = Overrides.apply(ModelConfig.tiny(), List.of("position=ALiBi", "vocab=260", "tieEmbeddings=true"));
+    assertEquals(ModelConfig.PositionKind.ALIBI, c.position());
+    assertEquals(260, c.vocab());
+    assertTrue(c.tieEmbeddings());
+    assertEquals(c, Overrides.apply(ModelConfig.micro(), Overrides.describe(c)));
+    assertEquals(Overrides.KEYS, List.copyOf(Overrides.describe(c).keySet()));
+  }
+
+  @Test
+  void parameterNamesFollowHuggingFaceLlama() {
+    Model m = new Model(ModelConfig.micro(), 1);
+    List<String> names = m.parameters().stream().map(Parameter::name).toList();
+    assertEquals(List.of("model.embed_tokens.weight",
+        "model.layers.0.input_layernorm.weight", "model.layers.0.self_attn.q_proj.weight",
+        "model.layers.0.self_attn.k_proj.weight", "model.layers.0.self_attn.v_proj.weight",
+        "model.layers.0.self_attn.o_proj.weight", "model.layers.0.post_attention_layernorm.weight",
+        "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight", "model.layers.0.mlp.down_proj.weight"),
+        names.subList(0, 10));
+    assertEquals(List.of("model.norm.weight", "lm_head.weight"), names.subList(names.size() - 2, names.size()));
+    assertFalse(m.parameter("model.embed_tokens.weight").decay());
+    assertFalse(m.parameter("model.norm.weight").decay());
+    assertTrue(m.parameter("model.layers.1.mlp.down_proj.weight").decay());
+    assertEquals(List.of(64, 32), List.of(m.parameter("model.layers.1.mlp.up_proj.weight").shape()[0],
+        m.parameter("model.layers.1.mlp.up_proj.weight").shape()[1]));
+  }
+
+  @Test
+  void initIsSeededNormalWithUnitGains() {
+    Model a = new Model(ModelConfig.tiny(), 42), b = new Model(ModelConfig.tiny(), 42), c = new Model(ModelConfig.tiny(), 43);
+    float[] w = a.parameter("model.layers.2.self_attn.q_proj.weight").value();
+    assertTrue(java.util.Arrays.equals(w, b.parameter("model.layers.2.self_attn.q_proj.weight").value()));
+    assertFalse(java.util.Arrays.equals(w, c.parameter("model.layers.2.self_attn.q_proj.weight").value()));
+    double s = 0, s2 = 0;
+    for (float x : w) {
+      s += x;
+      s2 += x * x;
+    }
+    double mean = s / w.length, std = Math.sqrt(s2 / w.length - mean * mean);
+    assertEquals(0.0, mean, 0.001);
+    assertEquals(0.02, std, 0.0005);
+    for (float g : a.parameter("model.layers.0.input_layernorm.weight").value()) assertEquals(1f, g);
+    Model biased = new Model(Overrides.apply(ModelConfig.micro(), "bias=true"), 1);
+    for (float x : biased.parameter("model.layers.0.self_attn.q_proj.bias").value()) assertEquals(0f, x);
+  }
+
+  @Test
+  void gradientsAccumulateUntilZeroed() {
+    Model m = new Model(ModelConfig.micro(), 3);
+    int[] tok = {1, 2, 3, 4}, tgt = {2, 3, 4, 5};
+    m.forwardBackward(tok, tgt, 1, 4);
+    float[] once = m.parameter("lm_head.weight").grad().clone();
+    m.forwardBackward(tok, tgt, 1, 4);
+    float[] twice = m.parameter("lm_head.weight").grad();
+    for (int i = 0; i < once.length; i++) assertEquals(2 * once[i], twice[i], 1e-6f + 1e-5f * Math.abs(once[i]));
+    m.zeroGrad();
+    for (float g : m.parameter("lm_head.weight").grad()) assertEquals(0f, g);
+    assertEquals(m.loss(tok, tgt, 1, 4), m.forwardBackward(tok, tgt, 1, 4), 1e-6f);
+    // every target ignored: loss 0, no gradient
+    m.zeroGrad();
+    assertEquals(0f, m.forwardBackward(tok, new int[] {-1, -1, -1, -1}, 1, 4));
+    for (float g : m.parameter("lm_head.weight").grad()) assertEquals(0f, g);
+  }
+
+  @Test
+  void observerSeesEveryLayerAndLeavesLogitsBitIdentical() {
+    Model m = new Model(ModelConfig.micro(), 3);
+    int[] tok = {5, 6, 7, 8, 9};
+    float[] plain = m.logits(tok, 1, 5);
+    int[] calls = new int[3];
+    m.setObserver(new ModelObserver() {
+      @Override
+      public void onAttentionWeights(int layer, float[] w, int batch, int heads, int seqLen) {
+        calls[0]++;
+        for (int n = 0; n < seqLen; n++) {
+          double row = 0;
+          for (int j = 0; j < seqLen; j++) row += w[n * seqLen + j];
+          assertEquals(1.0, row, 1e-5);
+          assertEquals(0f, n + 1 < seqLen ? w[n * seqLen + n + 1] : 0f);
+        }
+      }
+
+      @Override
+      public void onHeadOutputs(int layer, float[] v, int batch, int seqLen, int heads, int hs) { calls[1]++; }
+
+      @Override
+      public void onActivation(int layer, Point p, float[] v, int batch, int seqLen, int width) { calls[2]++; }
+    });
+    assertTrue(java.util.Arrays.equals(plain, m.logits(tok, 1, 5)));
+    assertEquals(2, calls[0]);
+    assertEquals(2, calls[1]);
+    assertEquals(2 + 2 * 6, calls[2]);
+  }
+}
