@@ -80,14 +80,32 @@ public final class Predictors {
   }
 
   /**
-   * relu² moment form [project]: ((t²+1)Φ + tφ)/√((t⁴+6t²+3)Φ + (t³+5t)φ), from E(t+ε)₊² and
-   * E(t+ε)₊⁴. Accurate for t ≥ −6; cancels badly below.
+   * relu² moment form [project]: ((t²+1)Φ + tφ)/√((t⁴+6t²+3)Φ + (t³+5t)φ), the ratio of E(t+ε)₊² and
+   * √E(t+ε)₊⁴. For t ≥ −2 it is evaluated as written. Below, the brackets cancel (at t = −8 the quartic
+   * one loses six digits), so they are evaluated in the exactly equivalent cancellation-free way: with
+   * x = −t and the Mills ratio R = Φ(t)/φ(t), E(t+ε)₊^k = φ(t)·J_k where J_0 = R, J_1 = tR + 1 and
+   * J_k = tJ_{k−1} + (k−1)J_{k−2}; the ratios ρ_k = J_k/J_{k−1} obey ρ_k = k/(x + ρ_{k+1}), summed
+   * bottom-up (a continued fraction), and J_0 = 1/(x + ρ_1). All terms are then positive.
    */
   public static double sRelu2Moment(double t) {
+    if (t < -2) return Math.sqrt(normalPdf(t)) * reluMomentRatio(-t, 2) / Math.sqrt(reluMomentRatio(-t, 4));
     double cdf = normalCdf(t), pdf = normalPdf(t), t2 = t * t;
     double m2 = (t2 + 1) * cdf + t * pdf;
     double m4 = (t2 * t2 + 6 * t2 + 3) * cdf + (t2 * t + 5 * t) * pdf;
     return m2 / Math.sqrt(m4);
+  }
+
+  /** J_k = E(t+ε)₊^k/φ(t) for x = −t ≥ 2, by the backward continued fraction of the moment recurrence. */
+  static double reluMomentRatio(double x, int k) {
+    double rho = 0;
+    double[] ratios = new double[k + 1];
+    for (int j = 400; j >= 1; j--) {
+      rho = j / (x + rho);
+      if (j <= k) ratios[j] = rho;
+    }
+    double jk = 1.0 / (x + ratios[1]);
+    for (int j = 1; j <= k; j++) jk *= ratios[j];
+    return jk;
   }
 
   /** relu² integral form: (2π)^{-1/4} e^{-t²/4} I_2/√I_4 (for t &lt; −6; valid for t ≤ 30). */
@@ -95,12 +113,13 @@ public final class Predictors {
     return sReluPowerIntegral(2, t);
   }
 
-  /** relu: S = (tΦ + φ)/√((t²+1)Φ + tφ) [project]; integral form below t = −6. */
+  /** relu: S = (tΦ + φ)/√((t²+1)Φ + tφ) [project]; cancellation-free below t = −2 as in {@link #sRelu2Moment}, integral form below t = −6. */
   public static double sRelu(double t) {
     if (Double.isNaN(t)) throw new IllegalArgumentException("t=NaN");
     if (t == Double.POSITIVE_INFINITY) return 1.0;
     if (t == Double.NEGATIVE_INFINITY) return 0.0;
     if (t < -6) return sReluPowerIntegral(1, t);
+    if (t < -2) return Math.sqrt(normalPdf(t)) * reluMomentRatio(-t, 1) / Math.sqrt(reluMomentRatio(-t, 2));
     double cdf = normalCdf(t), pdf = normalPdf(t);
     return (t * cdf + pdf) / Math.sqrt((t * t + 1) * cdf + t * pdf);
   }

@@ -28,11 +28,11 @@ public final class Sparsity {
 
   /** S* = M_1/M_2 of the whole row. */
   public static double sparsity(double[] x) {
-    return sparsity(x, 0, x.length);
+    return sparsityOfRange(x, 0, x.length);
   }
 
-  /** S* of x[from, to). */
-  public static double sparsity(double[] x, int from, int to) {
+  /** S* of x[from, to) (named apart from {@link #sparsity(double[], double, double)}, whose int arguments would bind here). */
+  public static double sparsityOfRange(double[] x, int from, int to) {
     double m = maxAbs(x, from, to);
     if (m == 0) return Double.NaN;
     double s1 = 0, s2 = 0;
