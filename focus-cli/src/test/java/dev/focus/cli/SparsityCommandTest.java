@@ -8,6 +8,10 @@ import dev.focus.metrics.Predictors;
 import dev.focus.metrics.Sparsity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,5 +108,27 @@ class SparsityCommandTest {
   })
   void formatGivesTenSignificantDigitsInPlainNotation(double v, String expected) {
     assertEquals(expected, SparsityCommand.format(v));
+  }
+
+  @Test
+  void everyReadmeExampleOfTheFocusMetricsSectionPrintsWhatTheReadmeSays() throws Exception {
+    Path readme = Path.of("..", "README.md");
+    if (!Files.exists(readme)) readme = Path.of("README.md");
+    String text = Files.readString(readme);
+    int start = text.indexOf("## Attention focus metrics");
+    assertTrue(start >= 0, "README section missing");
+    int open = text.indexOf("```\n", start) + 4, close = text.indexOf("```", open);
+    String[] lines = text.substring(open, close).split("\n");
+    int checked = 0;
+    for (int i = 0; i < lines.length; i++) {
+      assertTrue(lines[i].startsWith("$ ./focus sparsity "), "unexpected line " + lines[i]);
+      List<String> expected = new ArrayList<>();
+      while (i + 1 < lines.length && !lines[i + 1].startsWith("$ ")) expected.add(lines[++i]);
+      Run r = run(lines[i - expected.size()].substring("$ ./focus sparsity ".length()).split(" "));
+      assertEquals(0, r.code(), r.err());
+      assertEquals(expected, List.of(r.out().split("\\R")), "README example: " + lines[i - expected.size()]);
+      checked++;
+    }
+    assertEquals(5, checked);
   }
 }
