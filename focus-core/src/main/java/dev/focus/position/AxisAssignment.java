@@ -93,7 +93,11 @@ public sealed interface AxisAssignment {
     @Override public int hashCode() { return Arrays.hashCode(sections); }
   }
 
-  /** [S2]/[S3]: k independent RoPE-1Ds over d/k dims each (θ restarts per axis; option 2 up to a permutation). */
+  /**
+   * [S2]/[S3]: k independent RoPE-1Ds over d/k dims each (θ restarts per axis; option 2 up to a
+   * permutation). Under {@code ADJACENT} axis a owns dims [a·d/k, (a+1)·d/k) exactly; under {@code HALF}
+   * the pairs are (j, j+d/2) across the whole head, a fixed dim permutation of per-axis rotate_half.
+   */
   record Halves(int k) implements AxisAssignment {
     public Halves {
       if (k < 1 || k > 3) throw new IllegalArgumentException("HALVES(k): k=" + k + " must be 1, 2 or 3");

@@ -22,8 +22,21 @@ public final class DecodeState {
   private double cursor = -1;   // last emitted flat unit (all schemes but mrope)
   private long nextMrope = 0;   // mrope: max coordinate so far + 1
   private int tokens = 0;       // tokens emitted so far
+  private final double gammaRow, gammaCol;  // rope-tv patch steps γ₁, γ₂ (1 unless ablating)
 
-  DecodeState(PositionScheme scheme) { this.scheme = scheme; }
+  DecodeState(PositionScheme scheme) { this(scheme, 1.0, 1.0); }
+
+  DecodeState(PositionScheme scheme, double gammaRow, double gammaCol) {
+    if (!(gammaRow > 0) || !(gammaCol > 0) || Double.isInfinite(gammaRow) || Double.isInfinite(gammaCol)) {
+      throw new IllegalArgumentException("rope-tv steps gammaRow=" + gammaRow + ", gammaCol=" + gammaCol + " must be finite and > 0");
+    }
+    if ((gammaRow != 1.0 || gammaCol != 1.0) && scheme != PositionScheme.ROPE_TV) {
+      throw new IllegalArgumentException("patch steps γ ≠ 1 apply to rope-tv only, not " + scheme);
+    }
+    this.scheme = scheme;
+    this.gammaRow = gammaRow;
+    this.gammaCol = gammaCol;
+  }
 
   public PositionScheme scheme() { return scheme; }
 
@@ -32,7 +45,7 @@ public final class DecodeState {
 
   /** An independent copy. */
   public DecodeState copy() {
-    DecodeState d = new DecodeState(scheme);
+    DecodeState d = new DecodeState(scheme, gammaRow, gammaCol);
     d.cursor = cursor;
     d.nextMrope = nextMrope;
     d.tokens = tokens;
@@ -112,9 +125,18 @@ public final class DecodeState {
       }
       case ROPE_TV -> {
         // [S1]: β₁ = L + (wh−h)/2, β₂ = L + (wh−w)/2; 1-based (i, j) → (β₁+i, β₂+j); next text at L + wh + 1.
-        double b1 = L + ((double) w * h - h) / 2, b2 = L + ((double) w * h - w) / 2;
-        for (int i = 1; i <= h; i++) {
-          for (int j = 1; j <= w; j++) out[k++] = new double[] {b1 + i, b2 + j};
+        // Ablation (general γ): β₁ = L + ½[wh+1−(h+1)γ₁], β₂ = L + ½[wh+1−(w+1)γ₂]; (i, j) → (β₁+iγ₁, β₂+jγ₂).
+        if (gammaRow == 1.0 && gammaCol == 1.0) {
+          double b1 = L + ((double) w * h - h) / 2, b2 = L + ((double) w * h - w) / 2;
+          for (int i = 1; i <= h; i++) {
+            for (int j = 1; j <= w; j++) out[k++] = new double[] {b1 + i, b2 + j};
+          }
+        } else {
+          double wh1 = (double) w * h + 1;
+          double b1 = L + 0.5 * (wh1 - (h + 1) * gammaRow), b2 = L + 0.5 * (wh1 - (w + 1) * gammaCol);
+          for (int i = 1; i <= h; i++) {
+            for (int j = 1; j <= w; j++) out[k++] = new double[] {b1 + i * gammaRow, b2 + j * gammaCol};
+          }
         }
         cursor = L + (double) h * w;
       }

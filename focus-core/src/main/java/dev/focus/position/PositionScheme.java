@@ -50,9 +50,19 @@ public enum PositionScheme {
   /** A fresh decode state at the start of a sequence. */
   public DecodeState start() { return new DecodeState(this); }
 
+  /**
+   * A RoPE-TV decode state with patch steps γ = (γ₁, γ₂) ≠ 1 (spec 04 §5 ablation extension; a Focus
+   * choice, [S1] fixes γ = 1). Symmetry and equivalence still hold; only {@link #ROPE_TV} accepts it.
+   */
+  public DecodeState start(double gammaRow, double gammaCol) { return new DecodeState(this, gammaRow, gammaCol); }
+
   /** Coordinates, kinds and visual spans of a whole layout in one pass (prefill). */
-  public Positions assign(Layout layout) {
-    DecodeState state = start();
+  public Positions assign(Layout layout) { return assign(layout, start()); }
+
+  /** RoPE-TV with patch steps γ (see {@link #start(double, double)}). */
+  public Positions assign(Layout layout, double gammaRow, double gammaCol) { return assign(layout, start(gammaRow, gammaCol)); }
+
+  private Positions assign(Layout layout, DecodeState state) {
     int n = layout.tokens();
     double[][] coords = new double[n][];
     TokenKind[] kinds = new TokenKind[n];

@@ -197,4 +197,29 @@ class LayoutPropertiesTest {
       assertTrue(minDist > 1e-3, s + " rows too close: " + minDist);
     }
   }
+
+  @Test
+  void ropeTvWithGeneralGammaKeepsSymmetryAndEquivalence() {
+    // Spec 04 §5 ablation: β₁ = L+½[wh+1−(h+1)γ₁], β₂ = L+½[wh+1−(w+1)γ₂], patch (i, j) → (β₁+iγ₁, β₂+jγ₂).
+    Layout a = Layout.parse("T T T I2x3 T T");
+    Positions g1 = PositionScheme.ROPE_TV.assign(a, 1.0, 1.0);
+    for (int t = 0; t < g1.tokens(); t++) assertArrayEquals(PositionScheme.ROPE_TV.assign(a).coords(t), g1.coords(t), 0.0);
+    Positions g = PositionScheme.ROPE_TV.assign(a, 2.0, 0.5);
+    // L = 2, wh = 6: β₁ = 2 + ½(7 − 3·2) = 2.5, β₂ = 2 + ½(7 − 4·0.5) = 4.5.
+    assertArrayEquals(new double[] {4.5, 5.0}, g.coords(3), 0.0);
+    assertArrayEquals(new double[] {6.5, 6.0}, g.coords(8), 0.0);
+    assertArrayEquals(new double[] {9, 9}, g.coords(9), 0.0);
+    Random rng = new Random(56);
+    for (int trial = 0; trial < 100; trial++) {
+      int h = 1 + rng.nextInt(6), w = 1 + rng.nextInt(6);
+      double gr = 0.25 * (1 + rng.nextInt(12)), gc = 0.25 * (1 + rng.nextInt(12));
+      Positions p = PositionScheme.ROPE_TV.assign(Layout.of(new Segment.Text(2), new Segment.Image(h, w), new Segment.Text(1)), gr, gc);
+      int n = p.tokens();
+      double[] before = p.coords(1), first = p.coords(2), last = p.coords(n - 2), after = p.coords(n - 1);
+      for (int ax = 0; ax < 2; ax++) assertEquals(first[ax] - before[ax], after[ax] - last[ax], 1e-12, "symmetry γ=" + gr + "," + gc);
+      assertArrayEquals(new double[] {1 + h * w + 1, 1 + h * w + 1}, after, 0.0, "equivalence");
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PositionScheme.MROPE.start(2, 1));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PositionScheme.ROPE_TV.start(0, 1));
+  }
 }
