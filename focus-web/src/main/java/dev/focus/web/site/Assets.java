@@ -51,6 +51,18 @@ public final class Assets {
       "focus-md", "dev/focus/md/js/",
       "site", "dev/focus/web/assets/");
 
+  /**
+   * One file known to exist in each root: it locates the jar or directory to list (webjars have no
+   * directory entries, so the folder itself cannot be looked up).
+   */
+  private static final Map<String, String> PROBES = Map.of(
+      "mathjax", "tex-chtml.js",
+      "echarts", "echarts.min.js",
+      "marked", "marked.esm.js",
+      "dompurify", "purify.min.js",
+      "focus-md", "focus-math.js",
+      "site", "site.js");
+
   /** Files of a root that a site needs; the rest of the webjar (sources, maps, other builds) is not served. */
   private static final Map<String, Pattern> KEEP = Map.of(
       "mathjax", Pattern.compile(".*"),
@@ -133,18 +145,18 @@ public final class Assets {
   public static List<Asset> all() {
     List<Asset> out = new ArrayList<>();
     for (String root : new TreeSet<>(ROOTS.keySet())) {
-      for (String within : list(ROOTS.get(root))) {
+      for (String within : list(ROOTS.get(root), PROBES.get(root))) {
         find(root + "/" + within).ifPresent(out::add);
       }
     }
     return out;
   }
 
-  /** Relative names of the files under a class-path folder, from jars and directories alike. */
-  static List<String> list(String folder) {
+  /** Relative names of the files under a class-path folder, found through one file known to be in it. */
+  static List<String> list(String folder, String probe) {
     TreeSet<String> names = new TreeSet<>();
     try {
-      Enumeration<URL> urls = Assets.class.getClassLoader().getResources(folder);
+      Enumeration<URL> urls = Assets.class.getClassLoader().getResources(folder + probe);
       while (urls.hasMoreElements()) {
         URL url = urls.nextElement();
         if (url.getProtocol().equals("jar")) {
@@ -157,7 +169,7 @@ public final class Assets {
             }
           }
         } else if (url.getProtocol().equals("file")) {
-          Path dir = Path.of(url.toURI());
+          Path dir = Path.of(url.toURI()).getParent();
           try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile).forEach(p -> names.add(dir.relativize(p).toString().replace('\\', '/')));
           }
@@ -168,6 +180,7 @@ public final class Assets {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
+    if (names.isEmpty()) throw new IllegalStateException("no assets found under class-path folder " + folder);
     return List.copyOf(names);
   }
 

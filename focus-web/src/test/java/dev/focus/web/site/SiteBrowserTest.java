@@ -1,0 +1,169 @@
+package dev.focus.web.site;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.web.Browser;
+import dev.focus.web.SampleRuns;
+import dev.focus.web.server.SiteServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The site in headless Chromium: served over HTTP and opened from disk. One browser for the class.
+ * Each page is checked for typeset math (every wrapper holds exactly one mjx-container, no MathJax
+ * error), no CSP violation, no script error, and no request that left the site.
+ */
+class SiteBrowserTest {
+  @TempDir static Path tmp;
+  static SiteServer server;
+  static Browser browser;
+  static String origin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    browser = Browser.start();
+    Path runs = tmp.resolve("runs");
+    SampleRuns.write(runs);
+    server = SiteServer.start("127.0.0.1", 0, runs);
+    origin = server.uri().toString();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+    if (browser != null) browser.close();
+  }
+
+  void open(String url) {
+    browser.driver.get(url);
+    browser.awaitTypeset();
+  }
+
+  /** Every math wrapper of the page holds one MathJax container; no errors; nothing typeset outside. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> mathState() {
+    return (Map<String, Object>) browser.js("""
+        const w = Array.from(document.querySelectorAll('.math-inline, .math-display'));
+        const all = document.querySelectorAll('mjx-container');
+        return {
+          wrappers: w.length,
+          good: w.filter(e => e.querySelectorAll(':scope > mjx-container').length === 1).length,
+          outside: Array.from(all).filter(c => !c.parentElement.closest('.math-inline, .math-display')).length,
+          errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+          translate: w.filter(e => e.getAttribute('translate') === 'no' && e.classList.contains('notranslate')).length,
+          scriptErrors: (window.__focusErrors || []).join(' | '),
+          csp: (window.__focusCsp || []).join(' | ')
+        };""");
+  }
+
+  void assertCleanMath(String page, int atLeast) {
+    Map<String, Object> s = mathState();
+    long wrappers = (Long) s.get("wrappers");
+    assertTrue(wrappers >= atLeast, page + ": expected at least " + atLeast + " formulas, got " + s);
+    assertEquals(wrappers, s.get("good"), page + ": " + s);
+    assertEquals(wrappers, s.get("translate"), page + ": " + s);
+    assertEquals(0L, s.get("outside"), page + ": " + s);
+    assertEquals(0L, s.get("errors"), page + ": " + s);
+    assertEquals("", s.get("scriptErrors"), page + ": " + s);
+    assertEquals("", s.get("csp"), page + ": " + s);
+  }
+
+  @Test
+  void indexListsTheReportsNewestFirstAndLinksToThem() {
+    open(origin);
+    List<String> slugs = browser.driver.findElements(By.cssSelector("article.post-summary")).stream()
+        .map(e -> e.getAttribute("data-slug")).toList();
+    assertEquals(SampleRuns.NEWEST_FIRST, slugs);
+    assertCleanMath("index", 2);
+    assertEquals(List.of(), browser.resourcesNotUnder(origin));
+
+    WebElement post = browser.driver.findElement(By.cssSelector("article.post-summary[data-slug='attention-entropy']"));
+    post.findElement(By.cssSelector("a.read-more")).click();
+    browser.awaitTypeset();
+    assertEquals(origin + "reports/attention-entropy.html", browser.driver.getCurrentUrl());
+    assertEquals("Does attention entropy grow with length?", browser.driver.findElement(By.tagName("h1")).getText());
+  }
+
+  @Test
+  void reportPageTypesetsEveryFormulaAndDrawsEveryChart() {
+    open(origin + "reports/attention-entropy.html");
+    assertCleanMath("attention-entropy", SampleRuns.ENTROPY_FORMULAS);
+    browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
+        "return Array.from(document.querySelectorAll('.chart-canvas')).every(c => c.dataset.rendered && c.querySelector('canvas, svg'))")));
+    assertEquals(2L, browser.js("return document.querySelectorAll('.chart-canvas canvas, .chart-canvas svg').length > 0 ? "
+        + "document.querySelectorAll('.chart-canvas[data-rendered]').length : 0"));
+    assertEquals("heatmap", browser.driver.findElement(By.cssSelector("[data-chart='attn']")).getAttribute("data-rendered"));
+    assertEquals(List.of(), browser.resourcesNotUnder(origin));
+
+    open(origin + "reports/position-bias.html");
+    assertCleanMath("position-bias", 4);
+    browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
+        "return document.querySelectorAll('.chart-canvas[data-rendered] canvas').length === 2")));
+  }
+
+  @Test
+  void hostileReportRunsNoScript() {
+    open(origin + "reports/hostile-input.html");
+    assertHarmless("served");
+  }
+
+  void assertHarmless(String where) {
+    browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
+        "return document.querySelectorAll('.chart-canvas[data-rendered]').length === 1")));
+    assertNull(browser.js("return window.__pwned === undefined ? null : String(window.__pwned)"), where);
+    assertTrue(browser.driver.getTitle().startsWith("<script>window.__pwned='title'</script>"), browser.driver.getTitle());
+    assertEquals(0L, browser.js("return document.querySelectorAll('.md-root script, .md-root iframe, .md-root svg[onload], "
+        + "[onerror], [onload], a[href^=\"javascript:\"]').length"), where);
+    assertEquals("", String.valueOf(browser.js("return (window.__focusCsp || []).join(' | ')")), where);
+    Map<String, Object> s = mathState();
+    assertEquals(s.get("wrappers"), s.get("good"), where + ": " + s);
+  }
+
+  @Test
+  void livePreviewTypesetsMathAsItIsTyped() {
+    open(origin + "preview.html");
+    WebElement input = browser.driver.findElement(By.id("preview-input"));
+    browser.waitFor(30).until(d -> browser.js("return document.getElementById('preview-output').getAttribute('data-generation')") != null);
+    input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    input.sendKeys("Euler: $e^{i\\pi} + 1 = 0$ and <img src=x onerror=\"window.__pwned='preview'\">");
+    browser.waitFor(30).until(d -> Boolean.TRUE.equals(browser.js("""
+        const o = document.getElementById('preview-output');
+        const w = o.querySelector('.math-inline');
+        return !!w && w.querySelectorAll('mjx-container').length === 1 && !o.classList.contains('notranslate');""")));
+    assertTrue(String.valueOf(browser.js("return document.getElementById('preview-output').textContent")).startsWith("Euler:"));
+    assertNull(browser.js("return window.__pwned === undefined ? null : String(window.__pwned)"));
+    assertCleanMath("preview", 1);
+    assertEquals(List.of(), browser.resourcesNotUnder(origin));
+  }
+
+  @Test
+  void staticSiteWorksFromDisk() throws Exception {
+    Path out = tmp.resolve("site");
+    StaticSite.write(server.runsDir(), out);
+    String index = out.resolve("index.html").toUri().toString();
+    open(index);
+    List<String> slugs = browser.driver.findElements(By.cssSelector("article.post-summary")).stream()
+        .map(e -> e.getAttribute("data-slug")).toList();
+    assertEquals(SampleRuns.NEWEST_FIRST, slugs);
+    browser.driver.findElement(By.cssSelector("article.post-summary[data-slug='attention-entropy'] a.read-more")).click();
+    browser.awaitTypeset();
+    assertTrue(browser.driver.getCurrentUrl().endsWith("/reports/attention-entropy.html"), browser.driver.getCurrentUrl());
+    assertCleanMath("static attention-entropy", SampleRuns.ENTROPY_FORMULAS);
+    browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
+        "return document.querySelectorAll('.chart-canvas[data-rendered] canvas').length === 2")));
+    assertEquals(List.of(), browser.resourcesNotUnder(out.toUri().toString()));
+
+    open(out.resolve("reports/hostile-input.html").toUri().toString());
+    assertHarmless("static");
+  }
+}
