@@ -1,13 +1,89 @@
 package dev.focus.cli;
 
+import dev.focus.web.report.ReportReader;
+import dev.focus.web.server.SiteServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Serve the research-notebook site of the runs. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the research-notebook site of the runs.")
+/**
+ * {@code focus serve}: the research-notebook site of the runs over HTTP, until interrupted. Prints
+ * the URL on standard output. Binds to loopback unless {@code --host} says otherwise (with a
+ * warning on standard error).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve the research-notebook site of the runs (index, reports with math and charts, live preview).",
+        "Listens on 127.0.0.1 only unless --host says otherwise. Stop with Ctrl-C."})
 public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+      description = "TCP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+  String host;
+
+  @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR",
+      description = "Directory of runs written by 'focus lab' (default: ${DEFAULT-VALUE}).")
+  Path runs;
+
+  @Spec CommandSpec spec;
+
+  /** Released to stop a running server (tests); otherwise the command runs until the JVM exits. */
+  final CountDownLatch stop = new CountDownLatch(1);
+  volatile SiteServer server;
+
   @Override
-  public Integer call() {
-    throw new Main.UserException("'serve' is not available in this build yet");
+  public Integer call() throws IOException, InterruptedException {
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
+    if (Files.exists(runs) && !Files.isDirectory(runs)) throw new Main.UserException("--runs " + runs + " is not a directory");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!SiteServer.isLoopback(host)) {
+      err.println("focus serve: warning: listening on " + host + ", which is not loopback: anyone who can reach this "
+          + "machine can read the reports");
+      err.flush();
+    }
+    try {
+      server = SiteServer.start(host, port, runs);
+    } catch (RuntimeException e) {
+      if (hasCause(e, BindException.class)) {
+        throw new Main.UserException("cannot listen on " + host + ":" + port + " (in use or not allowed); try --port 0");
+      }
+      throw e;
+    }
+    int count = ReportReader.scan(runs).reports().size();
+    if (!Files.isDirectory(runs)) {
+      err.println("focus serve: note: " + runs + " does not exist yet; 'focus lab' writes reports there");
+      err.flush();
+    }
+    out.println("Serving " + count + (count == 1 ? " report" : " reports") + " from " + runs + " at " + server.uri());
+    out.flush();
+    Thread hook = new Thread(() -> server.close());
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stop.await();
+    } finally {
+      server.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException ignored) {
+        // the JVM is already shutting down; the hook closes the server
+      }
+    }
+    return Main.EXIT_OK;
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+    return false;
   }
 }
