@@ -276,6 +276,7 @@ public final class SitePages {
           .append("\">\n");
     }
     b.append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+        .append("<link rel=\"icon\" href=\"data:,\">\n")
         .append("<title>").append(Html.esc(title)).append("</title>\n")
         .append("<link rel=\"stylesheet\" href=\"").append(base).append("assets/site/site.css\">\n")
         .append("<script src=\"").append(base).append("assets/site/config.js\"></script>\n")

@@ -2,7 +2,7 @@
 // marked + focus-md's math extension parse, DOMPurify sanitises (the allow-list of spec 03 section 3),
 // site.js typesets the new content on its promise chain. With the box ticked, the Java renderer
 // (POST ../api/render, served site only) renders instead, and DOMPurify still checks its output.
-import { Marked } from '../marked/marked.esm.js';
+import { Marked, Lexer } from '../marked/marked.esm.js';
 import { focusMath } from '../focus-md/focus-math.js';
 
 const input = document.getElementById('preview-input');
@@ -11,7 +11,7 @@ const status = document.getElementById('preview-status');
 const useServer = document.getElementById('preview-server');
 
 const marked = new Marked({ gfm: true });
-marked.use(focusMath());
+marked.use(focusMath({ Lexer }));
 
 const KEEP_CLASSES = new Set(['math', 'math-inline', 'math-display', 'notranslate']);
 const LANGUAGE = /^language-[A-Za-z0-9_+#.-]+$/;
