@@ -6,25 +6,27 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM on the Vector API: C[M,N] (+)= op(A)·op(B) with op = identity or transpose,
  * all matrices dense and row-major. One driver serves {@code matmul} (A·B), {@code matmulNT} (A·Bᵀ)
- * and {@code matmulTN} (Aᵀ·B): the transposes are absorbed by the packing routines, so all three run
- * the same register-blocked micro-kernel.
+ * and {@code matmulTN} (Aᵀ·B): the transpose of B is absorbed by packing, the transpose of A by the
+ * strides the micro-kernel reads it with, so all three run the same register-blocked micro-kernel.
  *
  * <p>Structure (Goto &amp; van de Geijn 2008, "Anatomy of high-performance matrix multiplication",
- * §4–6; the BLIS five-loop form of Van Zee &amp; van de Geijn 2015, Fig. 2):
+ * §4–6; the BLIS loop nest of Van Zee &amp; van de Geijn 2015, Fig. 2):
  * <pre>
  *   for jc in N by NC                      B panel columns
  *     for pc in K by KC                    depth block
- *       pack B[pc:pc+KC, jc:jc+NC] → micro-panels of KC×NR (row p holds NR consecutive columns)
+ *       pack op(B)[pc:pc+KC, jc:jc+NC] → micro-panels of KC×NR (row p holds NR consecutive columns)
  *       parallel over rows (or over NR panels when M is short):
- *         for ic in rows by MC             A block, lives in L2
- *           pack A[ic:ic+MC, pc:pc+KC] → micro-panels of MR×KC (column p holds MR consecutive rows)
- *           for jr in NR panels            B micro-panel, lives in L1
+ *         for ic in rows by MC             A block (MC×KC, stays in L2)
+ *           for jr in NR panels            B micro-panel (KC×NR, streams from L2)
  *             for ir in MC by MR           micro-kernel: MR×NR tile of C in registers
  * </pre>
  * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers; each step of
- * p loads two vectors of B and broadcasts MR values of A into fused multiply-adds. Packing pads the
- * ragged edges with zeros, and edge tiles go through a small scratch tile, so the kernel itself has
- * no edge cases.
+ * p loads two vectors of packed B and broadcasts MR values of A into fused multiply-adds. A is read
+ * in place: op(A)[i, p] = a[i·rs + p·ps] with (rs, ps) = (K, 1) for A and (1, M) for Aᵀ; six
+ * sequential streams (or one row of six neighbours) are as cache-friendly as a packed copy, and
+ * skipping the copy pays off on the thin products of training (N = 128…1024). Only a ragged last
+ * micro-panel of rows is copied, zero-padded; ragged columns are zero-padded by the B packing and
+ * their tiles go through a scratch tile, so the kernel itself has no edge cases.
  *
  * <p>Small products (where packing would cost more than it saves) use direct loops over
  * {@link VectorKernels#axpyKernel} and {@link VectorKernels#dotKernel}.
@@ -39,19 +41,21 @@ final class Sgemm {
   static final int MR = 6;
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
-  /** Depth of one packed block (A micro-panel MR×KC and B micro-panel KC×NR stay in L1/L2). */
-  static final int KC = Integer.getInteger("focus.kc", 256);
-  /** Rows of one packed A block (a multiple of MR; MC×KC floats ≈ 120 KiB, in L2). */
-  static final int MC = MR * Integer.getInteger("focus.mc", 20);
+  /** Depth of one block: the MR×KC slice of A stays in L1, the KC×NR B micro-panel (32 KiB) in L2. */
+  static final int KC = 256;
+  /** Rows of one A block (a multiple of MR; MC×KC floats ≈ 120 KiB, in L2). */
+  static final int MC = MR * 20;
   /** Columns of one packed B block (a multiple of NR; KC×NC floats = 4 MiB, in L3). */
-  static final int NC = NR * Integer.getInteger("focus.nc", 128);
+  static final int NC = NR * 128;
 
   /** Products with at most this many multiply-adds skip packing. */
   static final long SMALL_MNK = 32L * 32 * 32;
+  /** Packed-B blocks with at least this many elements are packed by all threads. */
+  static final long PAR_PACK = 1L << 16;
   /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
   static final long PAR_MNK = 1L << 17;
 
-  /** Per-thread scratch: packed A block, packed B block, one edge tile. Grown on demand, never shrunk. */
+  /** Per-thread scratch: a ragged A micro-panel, packed B, one edge tile. Grown on demand, never shrunk. */
   private static final class Workspace {
     float[] a = new float[0];
     float[] b = new float[0];
@@ -93,7 +97,13 @@ final class Sgemm {
       int nPanels = (nc + NR - 1) / NR;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(transB, b, bOff, k, n, pc, kc, jc, nc, pb);
+        if ((long) kc * nc >= PAR_PACK) {
+          final int pcP = pc, jcP = jc, ncP = nc;
+          Parallel.forRange(nPanels, 1, (lo, hi) -> packB(transB, b, bOff, k, n, pcP, kc, jcP + lo * NR,
+              Math.min(ncP, hi * NR) - lo * NR, pb, lo * NR * kc));
+        } else {
+          packB(transB, b, bOff, k, n, pc, kc, jc, nc, pb, 0);
+        }
         boolean add = accumulate || pc > 0;
         int mPanels = (m + MR - 1) / MR;
         long work = (long) m * nc * kc;
@@ -123,27 +133,36 @@ final class Sgemm {
                             int m, int k, int n, int rowLo, int rowHi, int jc, int nc,
                             int panelLo, int panelHi, int pc, int kc, boolean add) {
     Workspace ws = WORKSPACE.get();
-    float[] pa = ws.a(MC * kc);
+    float[] pa = ws.a(MR * kc);
     float[] tile = ws.tile;
+    // op(A)[i, p] = a[aBase + i·rs + p·ps]
+    int rs = transA ? 1 : k, ps = transA ? m : 1;
     for (int ic = rowLo; ic < rowHi; ic += MC) {
       int mc = Math.min(MC, rowHi - ic);
-      packA(transA, a, aOff, m, k, ic, mc, pc, kc, pa);
+      // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
+      if (mc % MR != 0) packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, kc, pa);
       for (int jp = panelLo; jp < panelHi; jp++) {
         int j0 = jc + jp * NR;
         int nr = Math.min(NR, jc + nc - j0);
         int pbOff = jp * NR * kc;
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = Math.min(MR, mc - ir);
-          int paOff = ir * kc;
+          float[] src;
+          int a0, srs, sps;
+          if (mr < MR) {
+            src = pa; a0 = 0; srs = 1; sps = MR;
+          } else {
+            src = a; a0 = aOff + (ic + ir) * rs + pc * ps; srs = rs; sps = ps;
+          }
           int c0 = cOff + (ic + ir) * n + j0;
           if (mr == MR && nr == NR) {
             if (add) {
-              kernelAdd(kc, pa, paOff, pb, pbOff, c, c0, n);
+              kernelAdd(kc, src, a0, srs, sps, pb, pbOff, c, c0, n);
             } else {
-              kernelSet(kc, pa, paOff, pb, pbOff, c, c0, n);
+              kernelSet(kc, src, a0, srs, sps, pb, pbOff, c, c0, n);
             }
           } else {
-            kernelSet(kc, pa, paOff, pb, pbOff, tile, 0, NR);
+            kernelSet(kc, src, a0, srs, sps, pb, pbOff, tile, 0, NR);
             for (int r = 0; r < mr; r++) {
               int cr = c0 + r * n;
               for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
@@ -158,8 +177,9 @@ final class Sgemm {
    * Packs op(B)[pc:pc+kc, jc:jc+nc] into micro-panels: panel jp, row p holds columns
    * jc + jp·NR … + NR − 1 at {@code pb[jp·NR·kc + p·NR + j]}, zero-padded past nc.
    */
-  static void packB(boolean transB, float[] b, int bOff, int k, int n, int pc, int kc, int jc, int nc, float[] pb) {
-    for (int j0 = 0, dst = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+  static void packB(boolean transB, float[] b, int bOff, int k, int n, int pc, int kc, int jc, int nc,
+                    float[] pb, int pbOff) {
+    for (int j0 = 0, dst = pbOff; j0 < nc; j0 += NR, dst += NR * kc) {
       int nr = Math.min(NR, nc - j0);
       if (!transB) {
         // B[K,N]: row pc+p is contiguous.
@@ -191,10 +211,22 @@ final class Sgemm {
       int mr = Math.min(MR, mc - ir);
       int dst = ir * kc;
       if (!transA) {
-        // A[M,K]: row ic+ir+r is contiguous in p.
-        for (int r = 0; r < mr; r++) {
-          int src = aOff + (ic + ir + r) * k + pc;
-          for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[src + p];
+        // A[M,K]: row ic+ir+r is contiguous in p. Read MR rows side by side, write sequentially.
+        int src = aOff + (ic + ir) * k + pc;
+        if (mr == MR) {
+          int s1 = src + k, s2 = src + 2 * k, s3 = src + 3 * k, s4 = src + 4 * k, s5 = src + 5 * k;
+          for (int p = 0, d = dst; p < kc; p++, d += MR) {
+            pa[d] = a[src + p];
+            pa[d + 1] = a[s1 + p];
+            pa[d + 2] = a[s2 + p];
+            pa[d + 3] = a[s3 + p];
+            pa[d + 4] = a[s4 + p];
+            pa[d + 5] = a[s5 + p];
+          }
+        } else {
+          for (int r = 0; r < mr; r++) {
+            for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[src + r * k + p];
+          }
         }
       } else {
         // A stored [K,M]: row pc+p holds the MR wanted values side by side.
@@ -220,33 +252,34 @@ final class Sgemm {
    * method with both store paths (or with store helpers) exceeds C2's inlining node budget, the
    * Vector API calls at the end stay un-inlined, and every vector gets boxed (ten times slower).
    */
-  static void kernelSet(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc) {
+  static void kernelSet(int kc, float[] a, int a0, int rs, int ps, float[] pb, int pb0, float[] c, int c0, int ldc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int ai = pa0, bi = pb0;
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    int rs2 = 2 * rs, rs3 = 3 * rs, rs4 = 4 * rs, rs5 = 5 * rs;
+    int ai = a0, bi = pb0;
+    for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, pb, bi);
       FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
-      FloatVector av = FloatVector.broadcast(S, pa[ai]);
+      FloatVector av = FloatVector.broadcast(S, a[ai]);
       c00 = av.fma(b0, c00);
       c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, pa[ai + 1]);
+      av = FloatVector.broadcast(S, a[ai + rs]);
       c10 = av.fma(b0, c10);
       c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, pa[ai + 2]);
+      av = FloatVector.broadcast(S, a[ai + rs2]);
       c20 = av.fma(b0, c20);
       c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, pa[ai + 3]);
+      av = FloatVector.broadcast(S, a[ai + rs3]);
       c30 = av.fma(b0, c30);
       c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, pa[ai + 4]);
+      av = FloatVector.broadcast(S, a[ai + rs4]);
       c40 = av.fma(b0, c40);
       c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, pa[ai + 5]);
+      av = FloatVector.broadcast(S, a[ai + rs5]);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
@@ -265,33 +298,34 @@ final class Sgemm {
   }
 
   /** As {@link #kernelSet} but C += the tile. */
-  static void kernelAdd(int kc, float[] pa, int pa0, float[] pb, int pb0, float[] c, int c0, int ldc) {
+  static void kernelAdd(int kc, float[] a, int a0, int rs, int ps, float[] pb, int pb0, float[] c, int c0, int ldc) {
     FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
     FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
     FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int ai = pa0, bi = pb0;
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    int rs2 = 2 * rs, rs3 = 3 * rs, rs4 = 4 * rs, rs5 = 5 * rs;
+    int ai = a0, bi = pb0;
+    for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, pb, bi);
       FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
-      FloatVector av = FloatVector.broadcast(S, pa[ai]);
+      FloatVector av = FloatVector.broadcast(S, a[ai]);
       c00 = av.fma(b0, c00);
       c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, pa[ai + 1]);
+      av = FloatVector.broadcast(S, a[ai + rs]);
       c10 = av.fma(b0, c10);
       c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, pa[ai + 2]);
+      av = FloatVector.broadcast(S, a[ai + rs2]);
       c20 = av.fma(b0, c20);
       c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, pa[ai + 3]);
+      av = FloatVector.broadcast(S, a[ai + rs3]);
       c30 = av.fma(b0, c30);
       c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, pa[ai + 4]);
+      av = FloatVector.broadcast(S, a[ai + rs4]);
       c40 = av.fma(b0, c40);
       c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, pa[ai + 5]);
+      av = FloatVector.broadcast(S, a[ai + rs5]);
       c50 = av.fma(b0, c50);
       c51 = av.fma(b1, c51);
     }
