@@ -2,6 +2,7 @@
 """numpy's side of `focus bench kernels`: times float32 matrix products through numpy's BLAS.
 
 Usage: bench_kernels.py [--reps N] [--warmup N] PRODUCT...
+       bench_kernels.py [--reps N] [--warmup N] --serve     (PRODUCTs one per line on stdin)
   PRODUCT is LAYOUT:MxKxN with LAYOUT one of
     NN  C[M,N] = A[M,K] @ B[K,N]
     NT  C[M,N] = A[M,K] @ B[N,K].T      (y = x @ W.T, W stored [out, in])
@@ -12,6 +13,8 @@ Output (stdout, tab-separated):
   blas <TAB> library path <TAB> description
   LAYOUT <TAB> M <TAB> K <TAB> N <TAB> median GFLOP/s
 Exits 3 after printing "numpy: not available" when numpy cannot be imported.
+With --serve, `focus bench kernels` keeps one such process per thread count and asks for each
+product right after timing it in Java, so both sides see the same machine load.
 
 Threads are set by the caller through OPENBLAS_NUM_THREADS / OMP_NUM_THREADS in this process's
 environment (they must be set before numpy loads).
@@ -53,10 +56,38 @@ def blas_library():
     return path, desc or "BLAS"
 
 
+def time_product(np, rng, spec, warmup, reps):
+    """Median GFLOP/s of one LAYOUT:MxKxN product, as an output line."""
+    layout, dims = spec.split(":")
+    m, k, n = (int(d) for d in dims.split("x"))
+    if layout == "NN":
+        a, b = rng.random((m, k), np.float32), rng.random((k, n), np.float32)
+        fa, fb = a, b
+    elif layout == "NT":
+        a, b = rng.random((m, k), np.float32), rng.random((n, k), np.float32)
+        fa, fb = a, b.T
+    elif layout == "TN":
+        a, b = rng.random((k, m), np.float32), rng.random((k, n), np.float32)
+        fa, fb = a.T, b
+    else:
+        raise SystemExit("bad layout " + layout)
+    c = np.empty((m, n), np.float32)
+    times = []
+    for i in range(warmup + reps):
+        t0 = time.perf_counter()
+        np.matmul(fa, fb, out=c)
+        dt = time.perf_counter() - t0
+        if i >= warmup:
+            times.append(dt)
+    gflops = 2.0 * m * k * n / statistics.median(times) / 1e9
+    return "%s\t%d\t%d\t%d\t%.3f" % (layout, m, k, n, gflops)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--serve", action="store_true")
     ap.add_argument("products", nargs="*")
     args = ap.parse_args()
     try:
@@ -69,30 +100,10 @@ def main():
     np.ones((8, 8), dtype=np.float32) @ np.ones((8, 8), dtype=np.float32)  # load the BLAS
     path, desc = blas_library()
     print("blas\t%s\tnumpy %s, %s" % (path, np.__version__, desc), flush=True)
-    for spec in args.products:
-        layout, dims = spec.split(":")
-        m, k, n = (int(d) for d in dims.split("x"))
-        if layout == "NN":
-            a, b = rng.random((m, k), np.float32), rng.random((k, n), np.float32)
-            fa, fb = a, b
-        elif layout == "NT":
-            a, b = rng.random((m, k), np.float32), rng.random((n, k), np.float32)
-            fa, fb = a, b.T
-        elif layout == "TN":
-            a, b = rng.random((k, m), np.float32), rng.random((k, n), np.float32)
-            fa, fb = a.T, b
-        else:
-            raise SystemExit("bad layout " + layout)
-        c = np.empty((m, n), np.float32)
-        times = []
-        for i in range(args.warmup + args.reps):
-            t0 = time.perf_counter()
-            np.matmul(fa, fb, out=c)
-            dt = time.perf_counter() - t0
-            if i >= args.warmup:
-                times.append(dt)
-        gflops = 2.0 * m * k * n / statistics.median(times) / 1e9
-        print("%s\t%d\t%d\t%d\t%.3f" % (layout, m, k, n, gflops), flush=True)
+    specs = (line.strip() for line in iter(sys.stdin.readline, "")) if args.serve else iter(args.products)
+    for spec in specs:
+        if spec:
+            print(time_product(np, rng, spec, args.warmup, args.reps), flush=True)
     return 0
 
 

@@ -9,6 +9,7 @@ import dev.focus.kernel.Parallel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code focus bench kernels}: SGEMM GFLOP/s of Focus and of numpy (through its BLAS, normally
  * OpenBLAS) in one run, side by side with their ratio. Two tables: square products A·B, and the
  * products of one training step of hidden-128 and hidden-256 models at B·T = 2048 tokens (all three
- * layouts). numpy runs in a child {@code /usr/bin/python3} per thread count, with its thread count
- * fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
+ * layouts). numpy runs in a child {@code /usr/bin/python3} per thread count (scripts/bench_kernels.py),
+ * asked for each product right after Java timed it, with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
  * (they slow a current OpenBLAS down) in that child's environment only.
  *
  * <p>A benchmark, not a test: it prints numbers and asserts nothing about them.
@@ -96,36 +97,51 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     out.printf("GFLOP/s = 2·M·K·N / median time of %d reps (after warm-up); higher is better.%n", reps);
     out.flush();
 
-    // Focus first, every thread count; then numpy, one child process per thread count.
+    // Each product is timed in Java and then, right away, by a numpy child process for the same
+    // thread count, so both see the same machine load. A pause between the two lets the other side's
+    // idle threads (OpenBLAS workers spin for a while after a call) go to sleep.
     Map<String, Double> focus = new HashMap<>();
+    Map<String, Double> np = new HashMap<>();
+    List<NumpyServer> servers = new ArrayList<>();
+    String npInfo = numpy ? null : "numpy: skipped (--no-numpy)";
+    boolean npFailed = false;
     int before = Parallel.threads();
     try {
       warmUp(ks);
       for (int t : threadList) {
         Parallel.setThreads(t);
+        NumpyServer server = null;
+        if (numpy && !npFailed) {
+          server = startNumpy(t);
+          servers.add(server);
+          if (server.error != null) {
+            npInfo = "numpy: not available (" + server.error + ")";
+            npFailed = true;
+            server = null;
+          } else {
+            npInfo = "numpy: " + server.info;
+          }
+        }
         for (Product p : all) {
           int warm = p.flops() > 4e9 ? 1 : 2;
           focus.put(key(p, t), KernelTiming.time(ks, p, warm, reps).median());
+          if (server != null) {
+            pause();
+            Double g = server.time(p);
+            if (g == null) {
+              npInfo = "numpy: not available (" + server.error + ")";
+              npFailed = true;
+              server = null;
+            } else {
+              np.put(key(p, t), g);
+            }
+            pause();
+          }
         }
       }
     } finally {
       Parallel.setThreads(before);
-    }
-
-    Map<String, Double> np = new HashMap<>();
-    String npInfo = null;
-    if (numpy) {
-      for (int t : threadList) {
-        NumpyRun run = runNumpy(all, t);
-        if (run.error != null) {
-          npInfo = "numpy: not available (" + run.error + ")";
-          break;
-        }
-        npInfo = "numpy: " + run.info;
-        np.putAll(run.gflops);
-      }
-    } else {
-      npInfo = "numpy: skipped (--no-numpy)";
+      for (NumpyServer server : servers) server.close();
     }
     out.println(npInfo);
     out.println();
@@ -216,15 +232,74 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
   // ---------------------------------------------------------------- numpy child process
 
-  record NumpyRun(String info, Map<String, Double> gflops, String error) {}
+  private static void pause() {
+    try {
+      Thread.sleep(150);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
-  private NumpyRun runNumpy(List<Product> products, int threads) {
+  /** One {@code bench_kernels.py --serve} child: writes products to its stdin, reads GFLOP/s lines. */
+  static final class NumpyServer {
+    final Process process;
+    final BufferedReader in;
+    final PrintWriter toChild;
+    String info;
+    String error;
+
+    NumpyServer(Process process) {
+      this.process = process;
+      this.in = process == null ? null
+          : new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.toChild = process == null ? null
+          : new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+    }
+
+    static NumpyServer failed(String why) {
+      NumpyServer s = new NumpyServer(null);
+      s.error = why;
+      return s;
+    }
+
+    /** Median GFLOP/s of {@code p} through numpy, or null (and {@link #error} set) when the child failed. */
+    Double time(Product p) {
+      try {
+        toChild.println(p.spec());
+        String line = in.readLine();
+        if (line == null) {
+          error = "bench_kernels.py stopped";
+          return null;
+        }
+        String[] f = line.split("\t");
+        if (f.length != 5 || !(f[0] + ":" + f[1] + "x" + f[2] + "x" + f[3]).equals(p.spec())) {
+          error = "unexpected reply '" + line + "'";
+          return null;
+        }
+        return Double.parseDouble(f[4]);
+      } catch (IOException | NumberFormatException e) {
+        error = e.getMessage();
+        return null;
+      }
+    }
+
+    void close() {
+      if (process == null) return;
+      toChild.close();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private NumpyServer startNumpy(int threads) {
     Path script = findScript();
-    if (script == null) return new NumpyRun(null, Map.of(), "scripts/bench_kernels.py not found");
-    if (!Files.isExecutable(Paths.get(python))) return new NumpyRun(null, Map.of(), python + " not found");
-    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--reps", String.valueOf(reps)));
-    for (Product p : products) cmd.add(p.spec());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+    if (script == null) return NumpyServer.failed("scripts/bench_kernels.py not found");
+    if (!Files.isExecutable(Paths.get(python))) return NumpyServer.failed(python + " not found");
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--reps", String.valueOf(reps));
     Map<String, String> env = pb.environment();
     env.remove("OPENBLAS_CORETYPE");
     env.remove("OPENBLAS_L2_SIZE");
@@ -239,36 +314,25 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       }
     }
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-    String info = null;
-    Map<String, Double> g = new HashMap<>();
+    NumpyServer server;
     try {
-      Process proc = pb.start();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("numpy: not available")) return new NumpyRun(null, Map.of(), "cannot import numpy");
-          String[] f = line.split("\t");
-          if (f[0].equals("blas") && f.length >= 3) {
-            info = f[2] + " (" + f[1] + ")";
-          } else if (f.length == 5) {
-            Product p = new Product(Layout.valueOf(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                Integer.parseInt(f[3]));
-            g.put(key(p, threads), Double.parseDouble(f[4]));
-          }
-        }
-      }
-      if (!proc.waitFor(10, TimeUnit.MINUTES)) {
-        proc.destroyForcibly();
-        return new NumpyRun(null, Map.of(), "timed out");
-      }
-      if (proc.exitValue() != 0) return new NumpyRun(null, Map.of(), python + " exited " + proc.exitValue());
+      server = new NumpyServer(pb.start());
     } catch (IOException e) {
-      return new NumpyRun(null, Map.of(), e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new NumpyRun(null, Map.of(), "interrupted");
+      return NumpyServer.failed(e.getMessage());
     }
-    return new NumpyRun(info == null ? "unknown BLAS" : info, g, null);
+    try {
+      String first = server.in.readLine();
+      if (first == null || first.startsWith("numpy: not available")) {
+        server.close();
+        return NumpyServer.failed(first == null ? python + " exited without output" : "cannot import numpy");
+      }
+      String[] f = first.split("\t");
+      server.info = f.length >= 3 ? f[2] + " (" + f[1] + ")" : first;
+    } catch (IOException e) {
+      server.close();
+      return NumpyServer.failed(e.getMessage());
+    }
+    return server;
   }
 
   /** Debian's multi-arch OpenBLAS directory (holds a libblas.so.3), when installed. */
