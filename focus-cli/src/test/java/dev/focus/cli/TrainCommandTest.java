@@ -1,0 +1,138 @@
+package dev.focus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TrainCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  String[] train(Path out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("train", "--data", "kback:k=1,symbols=8", "--steps", "10", "--out", out.toString(),
+        "--batch", "4", "--seq", "16", "--set", "layers=1", "--eval-every", "5", "--checkpoint-every", "3", "--no-progress"));
+    a.addAll(List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  static List<String> losses(Path run) throws IOException {
+    List<String> l = new ArrayList<>();
+    for (String line : Files.readAllLines(Trainer.metricsFile(run))) l.add(line.replaceAll(".*\"loss\":([^,]*),.*", "$1"));
+    return l;
+  }
+
+  @AfterEach
+  void clearHook() { TrainCommand.onTrainer = null; }
+
+  @Test
+  void trainsWritesMetricsAndCheckpointAndRefusesToOverwrite() throws IOException {
+    Path out = tmp.resolve("runs/a");
+    Run r = run(train(out));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("trained 10 steps: loss "), r.out());
+    List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(10, lines.size());
+    assertTrue(lines.get(4).contains("\"val_loss\":"), lines.get(4));
+    assertTrue(lines.get(0).matches("\\{\"step\":1,\"loss\":[-0-9.Ee]+,\"lr\":[-0-9.Ee]+,\"grad_norm\":[-0-9.Ee]+,\"tokens_per_s\":[0-9.]+,\"elapsed\":[0-9.]+}"), lines.get(0));
+    assertTrue(Files.isRegularFile(out.resolve("checkpoint/trainer.json")));
+    assertTrue(Files.readString(out.resolve("run.json")).contains("\"data\": \"kback:k=1,symbols=8\""));
+
+    Run again = run(train(out));
+    assertEquals(2, again.code());
+    assertEquals("focus train: " + out + " already holds a run; use --resume to continue it or --force to start over\n", again.err());
+
+    Run other = run(train(out, "--resume", "--lr", "0.01"));
+    assertEquals(2, other.code());
+    assertTrue(other.err().contains("lr was 0.003, now 0.01"), other.err());
+
+    Run forced = run(train(out, "--force", "--seed", "1"));
+    assertEquals(0, forced.code(), forced.err());
+    assertEquals(10, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void stoppedRunResumesToTheSameLosses() throws Exception {
+    Path full = tmp.resolve("full"), split = tmp.resolve("split");
+    assertEquals(0, run(train(full)).code());
+    TrainCommand.onTrainer = t -> {
+      Thread stopper = new Thread(() -> {
+        while (t.step() < 4) Thread.onSpinWait();
+        t.requestStop();
+      });
+      stopper.setDaemon(true);
+      stopper.start();
+    };
+    Run stopped = run(train(split));
+    TrainCommand.onTrainer = null;
+    assertEquals(130, stopped.code(), stopped.err());
+    assertTrue(stopped.out().startsWith("stopped at step "), stopped.out());
+    int at = Files.readAllLines(split.resolve("metrics.jsonl")).size();
+    assertTrue(at >= 4 && at < 10, "stopped at " + at);
+    Run resumed = run(train(split, "--resume"));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.err().contains("resuming " + split + " at step " + at), resumed.err());
+    assertEquals(losses(full), losses(split));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "--steps=0", "--batch=0", "--seq=1", "--lr=-1", "--lr=NaN", "--eval-every=-1", "--checkpoint-every=-2",
+      "--accumulate=3", "--attention=cosine", "--position=north", "--set=depth=3", "--set=layers", "--preset=huge",
+      "--data=nope", "--data=mqar:kv=1000", "--seq=100", "--set=vocab=4", "--steps=x", "--clip=-1", "--resume --force"})
+  void badOptionsExitTwoWithOneLine(String bad) {
+    List<String> a = new ArrayList<>(List.of(train(tmp.resolve("bad"))));
+    for (String b : bad.split(" ")) {
+      String key = b.contains("=") ? b.substring(0, b.indexOf('=')) : b;
+      int i = a.indexOf(key);
+      if (i >= 0 && !key.equals("--set") && b.contains("=")) { a.remove(i + 1); a.remove(i); }
+      a.add(b);
+    }
+    Run r = run(a.toArray(new String[0]));
+    assertEquals(2, r.code(), bad + ": " + r.err());
+    assertTrue(r.err().startsWith("focus"), r.err());
+    assertTrue(r.err().strip().lines().count() <= 2, r.err());
+    assertNotEquals(0, r.err().length());
+  }
+
+  @Test
+  void missingBrownNamesTheSetupCommand() {
+    Run r = run("train", "--data", "brown", "--out", tmp.resolve("b").toString(), "--cache", tmp.resolve("empty").toString(), "--no-progress");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("run: focus setup brown"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void setupRejectsUnknownTargetsAndSkipsWhatIsCached() throws IOException {
+    Run bad = run("setup", "mnist", "--cache", tmp.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("valid: brown, digits, all"), bad.err());
+    Path pkg = tmp.resolve("cache/brown/package");
+    Files.createDirectories(pkg);
+    for (String f : List.of("cats.txt", "ca01", "cr09")) Files.writeString(pkg.resolve(f), "x/nn\n");
+    Run ok = run("setup", "brown", "--cache", tmp.resolve("cache").toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals("brown: already in " + pkg + " (skipped)\n", ok.out());
+  }
+}
