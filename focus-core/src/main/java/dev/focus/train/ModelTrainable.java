@@ -1,20 +1,17 @@
 package dev.focus.train;
 
 import dev.focus.model.Model;
-import dev.focus.model.ModelConfig;
-import dev.focus.model.Overrides;
+import dev.focus.checkpoint.Checkpoint;
 import dev.focus.model.Parameter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The decoder {@link Model} as a {@link Trainable}: the same live arrays, passes delegated.
- * {@link #save} writes the weights and a {@code config.json} of {@link Overrides#describe} strings.
+ * {@link #save} writes a standard model checkpoint (safetensors + config.json, {@code dev.focus.checkpoint}).
  */
 public final class ModelTrainable implements Trainable {
   private final Model model;
@@ -41,21 +38,27 @@ public final class ModelTrainable implements Trainable {
 
   @Override public void zeroGrad() { model.zeroGrad(); }
 
+  /** Writes {@code model.safetensors} + {@code config.json} ({@link Checkpoint}), loadable by every Focus tool. */
   @Override
   public void save(Path dir) throws IOException {
-    Trainable.super.save(dir);
-    Files.writeString(dir.resolve("config.json"), configJson(model.config()), StandardCharsets.UTF_8);
+    Checkpoint.save(dir, model);
   }
 
-  /** The configuration as a flat JSON object of strings (the keys of {@link Overrides}). */
-  public static String configJson(ModelConfig c) {
-    StringBuilder sb = new StringBuilder("{");
-    boolean first = true;
-    for (Map.Entry<String, String> e : Overrides.describe(c).entrySet()) {
-      sb.append(first ? "\n  \"" : ",\n  \"").append(e.getKey()).append("\": \"")
-          .append(e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-      first = false;
+  /** Copies the weights of the checkpoint in {@code dir} into this model; shapes must match. */
+  @Override
+  public void load(Path dir) throws IOException {
+    Model saved;
+    try {
+      saved = Checkpoint.load(dir);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot load the model checkpoint in " + dir + ": " + e.getMessage(), e);
     }
-    return sb.append("\n}\n").toString();
+    for (Parameter p : model.parameters()) {
+      Parameter q = saved.parameter(p.name());
+      if (q == null || !Arrays.equals(p.shape(), q.shape())) {
+        throw new IOException(dir + ": tensor " + p.name() + " " + Arrays.toString(p.shape()) + " is missing or has another shape");
+      }
+      System.arraycopy(q.value(), 0, p.value(), 0, p.size());
+    }
   }
 }
