@@ -1,13 +1,69 @@
 package dev.focus.cli;
 
+import dev.focus.checkpoint.Checkpoint;
+import dev.focus.model.Model;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Print a checkpoint's logits for a token sequence as JSON [T][V]. */
+/**
+ * {@code focus logits --checkpoint DIR --tokens "ID ID …"}: prints the logits of every position as a JSON
+ * array [T][V] on stdout (floats in Java's shortest round-trip form).
+ */
 @Command(name = "logits", mixinStandardHelpOptions = true, description = "Print a checkpoint's logits for a token sequence as JSON [T][V].")
 public final class LogitsCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (model.safetensors + config.json).")
+  Path checkpoint;
+
+  @Option(names = "--tokens", required = true, description = "Token ids separated by spaces or commas, e.g. \"1 2 3\".")
+  String tokens;
+
   @Override
   public Integer call() {
-    throw new Main.UserException("'logits' is not available in this build yet");
+    Model model = Checkpoint.load(checkpoint);
+    int[] ids = parseIds(tokens, model.config().vocab());
+    float[] logits = model.logits(ids, 1, ids.length);
+    int v = model.config().vocab();
+    PrintWriter out = spec.commandLine().getOut();
+    StringBuilder sb = new StringBuilder(ids.length * v * 12);
+    sb.append('[');
+    for (int t = 0; t < ids.length; t++) {
+      if (t > 0) sb.append(',');
+      sb.append('[');
+      for (int j = 0; j < v; j++) {
+        if (j > 0) sb.append(',');
+        sb.append(logits[t * v + j]);
+      }
+      sb.append(']');
+    }
+    sb.append(']');
+    out.println(sb);
+    out.flush();
+    return 0;
+  }
+
+  /** Token ids from "1 2 3" or "1,2,3", each in [0, vocab). */
+  static int[] parseIds(String text, int vocab) {
+    String s = text.trim();
+    if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1).trim();
+    if (s.isEmpty()) throw new IllegalArgumentException("--tokens is empty; give at least one token id");
+    String[] parts = s.split("[\\s,]+");
+    int[] ids = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        ids[i] = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--tokens: '" + parts[i] + "' is not an integer token id");
+      }
+      if (ids[i] < 0 || ids[i] >= vocab) {
+        throw new IllegalArgumentException("--tokens: id " + ids[i] + " is outside the vocabulary [0, " + vocab + ")");
+      }
+    }
+    return ids;
   }
 }

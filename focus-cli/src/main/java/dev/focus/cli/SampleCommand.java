@@ -1,13 +1,124 @@
 package dev.focus.cli;
 
+import dev.focus.checkpoint.Checkpoint;
+import dev.focus.model.Decoder;
+import dev.focus.model.Model;
+import dev.focus.tokenizer.ByteTokenizer;
+import dev.focus.tokenizer.Special;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Sample text from a checkpoint. */
-@Command(name = "sample", mixinStandardHelpOptions = true, description = "Sample text from a checkpoint.")
+/**
+ * {@code focus sample}: generates text from a checkpoint with incremental decoding (KV cache for
+ * softmax attention, recurrent state for linear attention). The prompt is encoded with the byte
+ * tokenizer (a [BOS] is prepended when the vocabulary has specials); the output is decoded with it
+ * when every id is a byte or special, else printed as ids.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a checkpoint.")
 public final class SampleCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory.")
+  Path checkpoint;
+
+  @Option(names = "--prompt", defaultValue = "", description = "Prompt text (byte tokenizer).")
+  String prompt;
+
+  @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+  int tokens;
+
+  @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--ids", description = "Print token ids instead of text.")
+  boolean ids;
+
   @Override
   public Integer call() {
-    throw new Main.UserException("'sample' is not available in this build yet");
+    if (tokens < 0) throw new IllegalArgumentException("--tokens=" + tokens + " must be >= 0");
+    if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException("--temperature=" + temperature + " must be a finite number >= 0");
+    }
+    if (topK < 0) throw new IllegalArgumentException("--top-k=" + topK + " must be >= 0");
+    Model model = Checkpoint.load(checkpoint);
+    int vocab = model.config().vocab();
+    List<Integer> context = new ArrayList<>();
+    if (vocab >= Special.END_ID) context.add(Special.BOS.id());
+    for (int b : ByteTokenizer.INSTANCE.encode(prompt)) {
+      if (b >= vocab) throw new IllegalArgumentException("prompt byte " + b + " is outside the vocabulary [0, " + vocab + ")");
+      context.add(b);
+    }
+    if (context.isEmpty()) context.add(0);
+    int[] generated = generate(model, context.stream().mapToInt(Integer::intValue).toArray(), tokens, temperature, topK, seed);
+    PrintWriter out = spec.commandLine().getOut();
+    boolean bytes = vocab <= ByteTokenizer.VOCAB_SIZE;
+    if (ids || !bytes) {
+      StringBuilder sb = new StringBuilder();
+      for (int id : generated) sb.append(sb.length() == 0 ? "" : " ").append(id);
+      out.println(sb);
+    } else {
+      out.println(prompt + ByteTokenizer.INSTANCE.decode(generated));
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Feeds {@code prompt}, then draws {@code n} tokens; returns the drawn ids. */
+  public static int[] generate(Model model, int[] prompt, int n, double temperature, int topK, long seed) {
+    Decoder d = model.decoder();
+    SplittableRandom rng = new SplittableRandom(seed);
+    int limit = model.config().position() == dev.focus.model.ModelConfig.PositionKind.LEARNED
+        ? model.config().context() : Integer.MAX_VALUE;
+    if (prompt.length > limit) throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds context=" + limit);
+    float[] logits = d.prefill(prompt);
+    int[] out = new int[n];
+    int produced = 0;
+    for (int i = 0; i < n; i++) {
+      int next = pick(logits, temperature, topK, rng);
+      out[produced++] = next;
+      if (d.position() >= limit || i == n - 1) break;
+      logits = d.step(next);
+    }
+    return java.util.Arrays.copyOf(out, produced);
+  }
+
+  /** Greedy at temperature 0; else a draw from softmax(logits/temperature) restricted to the top k. */
+  static int pick(float[] logits, double temperature, int topK, SplittableRandom rng) {
+    int v = logits.length;
+    int best = 0;
+    for (int j = 1; j < v; j++) if (logits[j] > logits[best]) best = j;
+    if (temperature == 0) return best;
+    double cutoff = Double.NEGATIVE_INFINITY;
+    if (topK > 0 && topK < v) {
+      float[] sorted = logits.clone();
+      java.util.Arrays.sort(sorted);
+      cutoff = sorted[v - topK];
+    }
+    double[] p = new double[v];
+    double sum = 0;
+    for (int j = 0; j < v; j++) {
+      if (logits[j] < cutoff) continue;
+      p[j] = Math.exp((logits[j] - logits[best]) / temperature);
+      sum += p[j];
+    }
+    double u = rng.nextDouble() * sum;
+    for (int j = 0; j < v; j++) {
+      u -= p[j];
+      if (u < 0 && p[j] > 0) return j;
+    }
+    return best;
   }
 }
