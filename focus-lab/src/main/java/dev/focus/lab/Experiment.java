@@ -15,6 +15,11 @@ public interface Experiment {
   /** The post title. */
   String title();
 
+  /** Rough minutes on 2 cores, for the overall ETA (the lab's quick budget is 20 minutes in all). */
+  default double expectedMinutes(Profile profile) {
+    return profile == Profile.MINI ? 0.1 : profile == Profile.QUICK ? 4 : 60;
+  }
+
   /** Runs the experiment; long loops check {@code ctx.progress().cancelled()}. */
   Findings run(LabContext ctx) throws Exception;
 }

@@ -116,7 +116,10 @@ public final class LosslessInputExperiment implements Experiment {
         var settings = new MultimodalTrainer.Settings(steps, 32, 2e-3, 2e-4, Math.min(50, steps / 5), 0.01, 1.0,
             ctx.seed() + s, 0, true);
         MultimodalRun run = new MultimodalRun("mm-tiny", data, "rope-tv", k, settings, null);
-        run.train(false, info -> ctx.progress().step(1));
+        run.train(false, info -> {
+          ctx.progress().step(1);
+          if (ctx.cancelled()) run.trainer().requestStop();
+        });
         acc.get(arm)[s] = run.captionAccuracy(testSize);
         if (s == 0) recon.put(arm, reconstruction(data, run.codebook()));
       }
@@ -189,7 +192,10 @@ public final class LosslessInputExperiment implements Experiment {
         Math.max(50, steps / 10), false);
     MultimodalRun run = new MultimodalRun("mm-tiny", data, "rope-tv", 0, settings, ctx.work("digits"));
     ctx.progress().message("digits: training");
-    run.train(true, info -> ctx.progress().step(1));
+    run.train(true, info -> {
+      ctx.progress().step(1);
+      if (ctx.cancelled()) run.trainer().requestStop(); // the checkpoint lets a rerun resume
+    });
     if (ctx.cancelled()) return "";
     int n = ctx.profile().pick(20, 200, data.test().size());
     double acc = run.captionAccuracy(n);
