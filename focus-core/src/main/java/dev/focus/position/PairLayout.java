@@ -13,6 +13,21 @@ public enum PairLayout {
   ADJACENT,
   HALF;
 
+  /**
+   * The fixed permutation between the layouts over a rotary block of d dims: ADJACENT dim k holds HALF
+   * dim {@code perm[k]} (perm[2i] = i, perm[2i+1] = i + d/2). Gathering q/k projection rows (or
+   * activations) through it turns a {@code HALF} checkpoint into an equivalent {@code ADJACENT} one.
+   */
+  public static int[] halfToAdjacent(int d) {
+    if (d < 2 || d % 2 != 0) throw new IllegalArgumentException("rotary dim=" + d + " must be even and >= 2");
+    int[] perm = new int[d];
+    for (int i = 0; i < d / 2; i++) {
+      perm[2 * i] = i;
+      perm[2 * i + 1] = i + d / 2;
+    }
+    return perm;
+  }
+
   /** Dim of the first element of pair {@code i} within a rotary block of {@code pairs} pairs. */
   int first(int i, int pairs) { return this == ADJACENT ? 2 * i : i; }
 

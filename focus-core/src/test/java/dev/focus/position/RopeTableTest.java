@@ -4,6 +4,7 @@ import static dev.focus.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.testing.GradCheck;
 import java.util.Random;
@@ -110,5 +111,24 @@ class RopeTableTest {
     assertThrows(IllegalArgumentException.class, () -> table.rotate(new float[10], 1, 8));    // too short
     assertThrows(IllegalArgumentException.class, () -> FrequencyPlan.oneD(7, 10000, PairLayout.ADJACENT));
     assertThrows(IllegalArgumentException.class, () -> FrequencyPlan.of(6, 10000, new AxisAssignment.Interleaved(2), PairLayout.ADJACENT));
+  }
+
+  @Test
+  void halfAndAdjacentDifferByTheFixedPermutation() {
+    Random rng = new Random(4);
+    int d = 12;
+    int[] perm = PairLayout.halfToAdjacent(d);
+    RopeTable half = RopeTable.of(FrequencyPlan.oneD(d, 10000, PairLayout.HALF), new double[][] {{37}});
+    RopeTable adj = RopeTable.of(FrequencyPlan.oneD(d, 10000, PairLayout.ADJACENT), new double[][] {{37}});
+    double[] x = new double[d];
+    for (int i = 0; i < d; i++) x[i] = rng.nextGaussian();
+    double[] yHalf = half.rotateVector(x.clone(), 0);
+    double[] xAdj = new double[d];
+    for (int k = 0; k < d; k++) xAdj[k] = x[perm[k]];
+    double[] yAdj = adj.rotateVector(xAdj, 0);
+    for (int k = 0; k < d; k++) assertEquals(Double.doubleToLongBits(yHalf[perm[k]]), Double.doubleToLongBits(yAdj[k]), "dim " + k);
+    // Without the permutation the layouts disagree (a checkpoint is garbage under the other).
+    double[] wrong = adj.rotateVector(x.clone(), 0);
+    assertTrue(Math.abs(wrong[1] - yHalf[1]) > 1e-6);
   }
 }
