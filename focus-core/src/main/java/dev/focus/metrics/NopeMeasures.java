@@ -184,7 +184,11 @@ public final class NopeMeasures {
     return Math.max(0, js);
   }
 
-  /** D_AT(P, Q) = (1/T)Σ_t JSD(P_t‖Q_t) in nats for two heads' attention maps {@code (T, S)} (Kazemnejad et al. 2023). */
+  /**
+   * D_AT(P, Q) = (1/T)Σ_t JSD(P_t‖Q_t) in nats for two heads' attention maps {@code (T, S)} (Kazemnejad
+   * et al. 2023). For a batch, pass the maps as {@code (B·T, S)}: the mean over all rows equals the batch
+   * mean of the per-sequence D_AT.
+   */
   public static double headDistance(double[] p, double[] q, int t, int s) {
     if (p.length != t * s || q.length != t * s) {
       throw new IllegalArgumentException("maps have " + p.length + " and " + q.length + " entries, expected T*S=" + t + "*" + s);

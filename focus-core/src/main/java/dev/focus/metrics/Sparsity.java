@@ -200,6 +200,70 @@ public final class Sparsity {
     return out;
   }
 
+  // ---------------------------------------------------------------- all metrics of a row at once
+
+  /**
+   * Every metric of one row, from one pass over its visible entries (for hooks that stream many rows).
+   *
+   * @param n visible keys
+   * @param sparsity S*
+   * @param participationRatio PR = n·S*²
+   * @param shannon H₁ in nats
+   * @param renyi2 H₂ = log PR
+   */
+  public record RowStats(int n, double sparsity, double participationRatio, double shannon, double renyi2) {
+    /** ρ = S*². */
+    public double effectiveFraction() { return sparsity * sparsity; }
+  }
+
+  /** {@link RowStats} of a row (NaN metrics for an all-zero row). */
+  public static RowStats rowStats(double[] x) {
+    int n = x.length;
+    double m = maxAbs(x, 0, n);
+    if (m == 0) return new RowStats(n, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    double s1 = 0, s2 = 0;
+    for (double v : x) {
+      double y = Math.abs(v) / m;
+      s1 += y;
+      s2 += y * y;
+    }
+    double h = 0;
+    for (double v : x) {
+      double p = Math.abs(v) / m / s1;
+      if (p > 0) h -= p * Math.log(p);
+    }
+    double pr = s1 * s1 / s2;
+    return new RowStats(n, s1 / Math.sqrt(n * s2), pr, h, Math.log(pr));
+  }
+
+  /**
+   * {@link RowStats} of every row of every head of a float buffer {@code a (heads, rows, cols)} starting
+   * at {@code offset} (e.g. one batch element of post-softmax weights (B, NH, T, T)); the values are
+   * widened to double. Result {@code [heads*rows]}, head-major; rows with no visible key get n = 0 and NaN.
+   */
+  public static RowStats[] rowStats(float[] a, int offset, int heads, int rows, int cols, KeyMask mask) {
+    if (offset < 0 || a.length - offset < heads * rows * cols) {
+      throw new IllegalArgumentException("need heads*rows*cols=" + heads + "*" + rows + "*" + cols + " values from offset "
+          + offset + ", buffer has " + a.length);
+    }
+    mask.check(rows, cols);
+    RowStats[] out = new RowStats[heads * rows];
+    for (int h = 0; h < heads; h++) {
+      for (int r = 0; r < rows; r++) {
+        int n = mask.count(r, cols);
+        if (n == 0) {
+          out[h * rows + r] = new RowStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+          continue;
+        }
+        double[] row = new double[n];
+        int base = offset + (h * rows + r) * cols;
+        for (int c = 0, j = 0; c < cols && j < n; c++) if (mask.visible(r, c)) row[j++] = a[base + c];
+        out[h * rows + r] = rowStats(row);
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** max|x_i| over [from, to); throws on a non-finite value, naming its index. */

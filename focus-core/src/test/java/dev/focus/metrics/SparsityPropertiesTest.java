@@ -287,4 +287,30 @@ class SparsityPropertiesTest {
     assertClose("layer median of {.5, .577, .707, 1, 1, 1}", (Math.sqrt(0.5) + 1) / 2, layer.median(), TOL, 0);
     assertEquals(0, Summary.of(s, new int[8], 1).count());
   }
+
+  @Test
+  void rowStatsAgreesWithTheSingleMetricsOnFloatHeads() {
+    SplittableRandom rng = new SplittableRandom(21);
+    int heads = 3, rows = 7, cols = 9, offset = 5;
+    float[] buf = new float[offset + heads * rows * cols];
+    for (int i = offset; i < buf.length; i++) buf[i] = (float) Math.exp(rng.nextGaussian());
+    int[] pos = {0, 1, 2, 4, 6, 8, 8};
+    KeyMask mask = KeyMask.causal(pos);
+    Sparsity.RowStats[] st = Sparsity.rowStats(buf, offset, heads, rows, cols, mask);
+    double[] wide = new double[heads * rows * cols];
+    for (int i = 0; i < wide.length; i++) wide[i] = buf[offset + i];
+    double[] s = Sparsity.perHead(wide, heads, rows, cols, mask, Sparsity::sparsity);
+    double[] pr = Sparsity.perHead(wide, heads, rows, cols, mask, Sparsity::participationRatio);
+    double[] h1 = Sparsity.perHead(wide, heads, rows, cols, mask, Sparsity::shannonEntropy);
+    double[] h2 = Sparsity.perHead(wide, heads, rows, cols, mask, x -> Sparsity.renyiEntropy(x, 2));
+    for (int i = 0; i < st.length; i++) {
+      assertEquals(pos[i % rows] + 1, st[i].n());
+      assertClose("S* " + i, s[i], st[i].sparsity(), 0, TOL);
+      assertClose("PR " + i, pr[i], st[i].participationRatio(), 0, TOL);
+      assertClose("H1 " + i, h1[i], st[i].shannon(), TOL, TOL);
+      assertClose("H2 " + i, h2[i], st[i].renyi2(), TOL, TOL);
+      assertClose("rho " + i, s[i] * s[i], st[i].effectiveFraction(), 0, TOL);
+    }
+    assertTrue(Double.isNaN(Sparsity.rowStats(new double[4]).sparsity()));
+  }
 }
