@@ -24,6 +24,8 @@ public final class Predictors {
   private Predictors() {}
 
   private static final double SQRT2 = 1.4142135623730951;
+  /** Below this t, S of relu and relu² (about e^{-t²/4}/√|t|) underflows to 0. */
+  private static final double UNDERFLOW_T = -56;
   /** (2π)^{-1/4}. */
   private static final double FOURTH_ROOT_INV_2PI = 0.6316187777460647;
 
@@ -67,7 +69,11 @@ public final class Predictors {
   public static double sRelu2(double t) {
     if (Double.isNaN(t)) throw new IllegalArgumentException("t=NaN");
     if (t == Double.POSITIVE_INFINITY) return 1.0;
-    if (t == Double.NEGATIVE_INFINITY) return 0.0;
+    if (t < UNDERFLOW_T) return 0.0;
+    if (t > 40) {  // Φ(t) = 1 and φ(t) = 0 in double: S = (t²+1)/√(t⁴+6t²+3), scaled by 1/t²
+      double u = 1 / (t * t);
+      return (1 + u) / Math.sqrt(1 + 6 * u + 3 * u * u);
+    }
     return t >= -6 ? sRelu2Moment(t) : sReluPowerIntegral(2, t);
   }
 
@@ -117,7 +123,8 @@ public final class Predictors {
   public static double sRelu(double t) {
     if (Double.isNaN(t)) throw new IllegalArgumentException("t=NaN");
     if (t == Double.POSITIVE_INFINITY) return 1.0;
-    if (t == Double.NEGATIVE_INFINITY) return 0.0;
+    if (t < UNDERFLOW_T) return 0.0;
+    if (t > 40) return 1 / Math.sqrt(1 + 1 / (t * t));  // Φ = 1, φ = 0: S = t/√(t²+1)
     if (t < -6) return sReluPowerIntegral(1, t);
     if (t < -2) return Math.sqrt(normalPdf(t)) * reluMomentRatio(-t, 1) / Math.sqrt(reluMomentRatio(-t, 2));
     double cdf = normalCdf(t), pdf = normalPdf(t);

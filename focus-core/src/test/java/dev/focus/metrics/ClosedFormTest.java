@@ -126,6 +126,26 @@ class ClosedFormTest {
   }
 
   @Test
+  void extremeTGivesFiniteLimitsNotNaN() {
+    for (double t : new double[] {-1e300, -1e8, -57, -55, -40, 40.5, 1e8, 1e300}) {
+      for (LogitMap f : new LogitMap[] {LogitMap.IDENTITY, LogitMap.RELU, LogitMap.RELU2}) {
+        double s = f.closedForm(t, 1);
+        assertTrue(s >= 0 && s <= 1, f + " at t=" + t + " gave " + s);
+      }
+    }
+    assertTrue(Predictors.sRelu2(-50) > 1e-280, "S_r2(-50) is still a normal double");
+    assertEquals(0.0, Predictors.sRelu2(-57));
+    // continuity across the large-t switch at 40
+    // the large-t form equals the moment form where both apply
+    for (double t : new double[] {40.5, 100, 1e4}) {
+      assertClose("relu2 large-t form at " + t, Predictors.sRelu2Moment(t), Predictors.sRelu2(t), 0, 1e-15);
+    }
+    assertClose("relu across t = 40", Predictors.sRelu(40.0), Predictors.sRelu(Math.nextUp(40.0)), 0, 1e-15);
+    assertClose("relu2 across t = 40", Predictors.sRelu2(40.0), Predictors.sRelu2(Math.nextUp(40.0)), 0, 1e-15);
+    assertClose("relu2 at 1e300", 1.0, Predictors.sRelu2(1e300), 0, 0);
+  }
+
+  @Test
   void gammaZeroRuleAndBadArguments() {
     assertEquals(1.0, Predictors.sExp(-4, 0));
     assertEquals(1.0, Predictors.sIdentity(-2, 0));
