@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--preset", defaultValue = "micro", description = "Model preset: micro, tiny or small (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--preset", defaultValue = "micro",
+      description = "Model preset: micro, tiny or small; mm-tiny or mm-small train captioning + generation on images (default: ${DEFAULT-VALUE}).")
   String preset;
 
   @Option(names = "--attention", description = "Attention kind: softmax or linear (default: the preset's).")
@@ -56,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--position", description = "Position scheme: nope, rope, mrope, alibi, sinusoidal, learned (default: the preset's).")
   String position;
 
-  @Option(names = "--data", required = true, description = "Dataset: brown[:bpe=N], mqar, needle, copy, reverse, addition, kback, mod10 [:key=value,...].")
+  @Option(names = "--data", required = true, description = "Dataset: brown[:bpe=N], mqar, needle, copy, reverse, addition, kback, mod10 [:key=value,...]; with mm-* presets: digits, glyphs-shapes, glyphs-read, glyphs-count.")
   String data;
 
   @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
@@ -123,6 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+    if (preset.startsWith("mm-")) return MultimodalTrainCli.train(this, stdout, stderr);
     if (resume && force) throw new IllegalArgumentException("--resume and --force exclude each other");
     if (steps < 1) throw new IllegalArgumentException("--steps=" + steps + " must be >= 1");
     if (batch < 1) throw new IllegalArgumentException("--batch=" + batch + " must be >= 1");
@@ -292,7 +294,7 @@ public final class TrainCommand implements Callable<Integer> {
         .build();
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) return;
     try (var s = Files.walk(p)) {
       for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
