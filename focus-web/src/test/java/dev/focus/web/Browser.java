@@ -75,6 +75,13 @@ public final class Browser implements AutoCloseable {
         + ".filter(n => !n.startsWith(arguments[0]));", prefix);
   }
 
+  /** Browser console entries at level SEVERE since the last call (failed loads, script errors). */
+  public List<String> severeLogs() {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(e -> e.getMessage()).toList();
+  }
+
   @Override
   public void close() throws IOException {
     try {

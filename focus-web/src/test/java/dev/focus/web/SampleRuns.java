@@ -50,7 +50,7 @@ public final class SampleRuns {
 
       {{chart:attn}}
 
-      The fee is \\$3 per call.
+      The fee is \\$3 per call; `\\(x\\)` in code and the escaped \\\\(y\\\\) are text.
       """;
 
   public static final String HOSTILE_TEXT = """

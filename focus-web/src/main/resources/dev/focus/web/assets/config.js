@@ -5,7 +5,7 @@
   'use strict';
   window.__focusCsp = [];
   document.addEventListener('securitypolicyviolation', function (e) {
-    window.__focusCsp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || 0));
+    window.__focusCsp.push(e.violatedDirective + ' ' + (e.blockedURI || '') + ' ' + (e.sourceFile || '') + ':' + (e.lineNumber || 0) + ' ' + (e.sample || ''));
   });
 
   window.MathJax = {

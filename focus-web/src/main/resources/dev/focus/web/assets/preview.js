@@ -1,9 +1,10 @@
 // Focus live preview: Markdown + math rendered in the browser as you type.
-// marked + focus-md's math extension parse, DOMPurify sanitises (the allow-list of spec 03 section 3),
+// marked + focus-md's math extension parse, DOMPurify with focus-md's policy sanitises,
 // site.js typesets the new content on its promise chain. With the box ticked, the Java renderer
 // (POST ../api/render, served site only) renders instead, and DOMPurify still checks its output.
 import { Marked, Lexer } from '../marked/marked.esm.js';
 import { focusMath } from '../focus-md/focus-math.js';
+import { focusSanitizer } from '../focus-md/focus-sanitize.js';
 
 const input = document.getElementById('preview-input');
 const output = document.getElementById('preview-output');
@@ -13,24 +14,9 @@ const useServer = document.getElementById('preview-server');
 const marked = new Marked({ gfm: true });
 marked.use(focusMath({ Lexer }));
 
-const KEEP_CLASSES = new Set(['math', 'math-inline', 'math-display', 'notranslate']);
-const LANGUAGE = /^language-[A-Za-z0-9_+#.-]+$/;
-const purify = window.DOMPurify;
-purify.addHook('uponSanitizeAttribute', (node, data) => {
-  if (data.attrName !== 'class') return;
-  const keep = data.attrValue.split(/[ \t\n\f\r]+/)
-    .filter((c) => KEEP_CLASSES.has(c) || (node.nodeName === 'CODE' && LANGUAGE.test(c)));
-  if (keep.length) data.attrValue = keep.join(' ');
-  else data.keepAttr = false;
-});
-
-function sanitize(html) {
-  return purify.sanitize(html, {
-    ADD_ATTR: ['translate'],
-    FORBID_TAGS: ['style', 'form', 'input', 'textarea', 'select', 'button'],
-    FORBID_ATTR: ['style', 'id', 'name']
-  });
-}
+// focus-md's DOMPurify policy: the same allow-list as the Java sanitiser (spec 03 section 3), on a
+// DOMPurify instance of our own (its hooks are per instance).
+const sanitize = focusSanitizer(window.DOMPurify(window));
 
 let generation = 0;
 let timer = 0;

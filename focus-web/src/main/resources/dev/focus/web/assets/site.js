@@ -87,7 +87,8 @@
   }
 
   function drawCharts() {
-    var el = document.getElementById('focus-charts');
+    // A selector, not getElementById: a heading of the report may carry the same id.
+    var el = document.querySelector('script#focus-charts[type="application/json"]');
     if (!el) return;
     if (!window.echarts) { errors.push('ECharts did not load'); return; }
     var byId = {};
