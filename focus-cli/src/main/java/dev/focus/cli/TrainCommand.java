@@ -118,8 +118,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--cache", description = "Dataset cache (default: $FOCUS_CACHE or ~/.cache/focus).")
   Path cache;
 
-  /** Test hook: called with the trainer once it exists (e.g. to request a stop). */
-  static volatile java.util.function.Consumer<Trainer> onTrainer;
+  /** Test hook: called after every step with the trainer and its progress (e.g. to request a stop). */
+  static volatile java.util.function.BiConsumer<Trainer, Trainer.Progress> onStep;
 
   @Override
   public Integer call() throws IOException {
@@ -197,7 +197,6 @@ public final class TrainCommand implements Callable<Integer> {
       try { finished.await(120, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
     }, "focus-train-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    if (onTrainer != null) onTrainer.accept(trainer);
 
     try {
       Trainer.Result result;
@@ -205,6 +204,8 @@ public final class TrainCommand implements Callable<Integer> {
       try {
         result = trainer.run(new Trainer.Listener() {
           @Override public void onStep(Trainer.Progress p) {
+            var hookForTests = onStep;
+            if (hookForTests != null) hookForTests.accept(trainer, p);
             if (bar == null) return;
             etaSeconds = p.etaSeconds();
             bar.stepTo(p.step());

@@ -43,7 +43,7 @@ class TrainCommandTest {
   }
 
   @AfterEach
-  void clearHook() { TrainCommand.onTrainer = null; }
+  void clearHook() { TrainCommand.onStep = null; }
 
   @Test
   void trainsWritesMetricsAndCheckpointAndRefusesToOverwrite() throws IOException {
@@ -75,20 +75,15 @@ class TrainCommandTest {
   void stoppedRunResumesToTheSameLosses() throws Exception {
     Path full = tmp.resolve("full"), split = tmp.resolve("split");
     assertEquals(0, run(train(full)).code());
-    TrainCommand.onTrainer = t -> {
-      Thread stopper = new Thread(() -> {
-        while (t.step() < 4) Thread.onSpinWait();
-        t.requestStop();
-      });
-      stopper.setDaemon(true);
-      stopper.start();
-    };
+    // What the Ctrl-C hook does, at a known step.
+    TrainCommand.onStep = (t, p) -> { if (p.step() == 4) t.requestStop(); };
     Run stopped = run(train(split));
-    TrainCommand.onTrainer = null;
+    TrainCommand.onStep = null;
     assertEquals(130, stopped.code(), stopped.err());
     assertTrue(stopped.out().startsWith("stopped at step "), stopped.out());
     int at = Files.readAllLines(split.resolve("metrics.jsonl")).size();
-    assertTrue(at >= 4 && at < 10, "stopped at " + at);
+    assertEquals(4, at);
+    assertEquals("stopped at step 4 of 10; checkpoint saved in " + split.resolve("checkpoint") + "; continue with --resume\n", stopped.out());
     Run resumed = run(train(split, "--resume"));
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resuming " + split + " at step " + at), resumed.err());
