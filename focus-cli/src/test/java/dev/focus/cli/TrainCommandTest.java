@@ -130,4 +130,26 @@ class TrainCommandTest {
     assertEquals(0, ok.code(), ok.err());
     assertEquals("brown: already in " + pkg + " (skipped)\n", ok.out());
   }
+
+  /** Every {@code ./focus train} line of the README runs (2 steps, on a small Brown fixture). */
+  @Test
+  void readmeTrainLinesRun() throws IOException {
+    Path cache = tmp.resolve("cache"), pkg = cache.resolve("brown/package");
+    Files.createDirectories(pkg);
+    Files.writeString(pkg.resolve("cats.txt"), "ca01 news\ncr09 humor\n");
+    String para = "\tThe/at jury/nn said/vbd it/pps was/bedz fine/jj ./.\n\n".repeat(30);
+    for (String f : List.of("ca01", "ca02", "ca03", "ca04", "ca05", "ca06", "ca07", "ca08", "ca09", "cr09")) Files.writeString(pkg.resolve(f), para);
+    List<String> lines = Files.readAllLines(Path.of("..", "README.md")).stream().filter(l -> l.startsWith("./focus train ")).toList();
+    assertTrue(lines.size() >= 2, "README shows focus train: " + lines);
+    int i = 0;
+    for (String line : lines) {
+      List<String> a = new ArrayList<>(List.of(line.substring("./focus ".length()).split("\\s+")));
+      a.set(a.indexOf("--steps") + 1, "2");
+      a.set(a.indexOf("--out") + 1, tmp.resolve("readme" + i++).toString());
+      a.addAll(List.of("--cache", cache.toString(), "--no-progress", "--eval-batches", "1"));
+      Run r = run(a.toArray(new String[0]));
+      assertEquals(0, r.code(), line + ": " + r.err());
+      assertTrue(r.out().startsWith("trained 2 steps"), r.out());
+    }
+  }
 }
