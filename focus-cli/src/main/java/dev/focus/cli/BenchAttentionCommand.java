@@ -100,7 +100,16 @@ public final class BenchAttentionCommand implements Callable<Integer> {
     HeadLayout layout = HeadLayout.mha(heads, headSize); // validates heads and head size
     int nThreads = threads == null ? Parallel.threads() : threads;
     if (nThreads < 1) throw new IllegalArgumentException("--threads=" + nThreads + " must be >= 1");
+    int previousThreads = Parallel.threads();
     Parallel.setThreads(nThreads);
+    try {
+      return bench(layout, nThreads);
+    } finally {
+      Parallel.setThreads(previousThreads);
+    }
+  }
+
+  private int bench(HeadLayout layout, int nThreads) {
     PrintWriter out = spec.commandLine().getOut();
     long capBytes = capMib << 20;
 
@@ -294,11 +303,11 @@ public final class BenchAttentionCommand implements Callable<Integer> {
 
   private static String cell(Cell c) { return c.skipped != null ? c.skipped : fmt(c.ms); }
 
-  private static String mib(long bytes) { return String.format("%.2f", bytes / 1048576.0); }
+  private static String mib(long bytes) { return String.format("%.3f", bytes / 1048576.0); }
 
   private static String fmt(double ms) { return Double.isNaN(ms) ? "-" : String.format(ms < 10 ? "%.3f" : "%.1f", ms); }
 
   private static String ratio(double a, double b) {
-    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-" : String.format("%.2f", a / b);
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-" : String.format("%.3g", a / b);
   }
 }

@@ -99,6 +99,11 @@ final class AttentionSupport {
     }
   }
 
+  /** Adds the ALiBi bias −slope·|pos − j| to row[off .. off+n), keys j0 .. j0+n−1 (Press et al. 2022). */
+  static void addAlibi(float[] row, int off, int n, float slope, int pos, int j0) {
+    for (int c = 0; c < n; c++) row[off + c] -= slope * Math.abs(pos - (j0 + c));
+  }
+
   /**
    * In-place softmax of row[off .. off+n) through the kernel set; returns the row maximum m in
    * stats[0] and the sum l = Σ exp(x − m) in stats[1], so that exp(x_j − m) = p_j·l. The kernel

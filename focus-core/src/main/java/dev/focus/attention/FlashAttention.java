@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Forward, per head and query tile (Br rows), over the key tiles (Bc keys) the tile's rows can see:
  * <pre>
- *   S = scale·λ_h·Q_i K_jᵀ − ALiBi          (Br, Bc)
+ *   S = (scale·λ_h·Q_i) K_jᵀ − ALiBi        (Br, Bc)
  *   m' = max(m, rowmax S);  P = exp(S − m') (masked entries 0)
  *   l  = e^{m−m'} l + rowsum P;  O = e^{m−m'} O + P V_j
  *   at the end: y_i = O / l,  L_i = m + log l  (saved: the only per-row state backward needs)
@@ -117,6 +117,7 @@ public final class FlashAttention implements Attention {
       float[] o = new float[br * hs];    // (Br, HS) unnormalised output tile
       float[] s = new float[br * bc];    // (Br, Bc) scores, then probabilities (row stride = tile width)
       float[] m = new float[br], l = new float[br], stats = new float[2];
+      int[] rs = new int[tq], re = new int[tq]; // each query's visible window [rs, re)
       int packedKv = -1;
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
@@ -126,15 +127,19 @@ public final class FlashAttention implements Attention {
           pack(vh, v, b, 0, tk, cap, nkv, g, hs);
           packedKv = b * nkv + g;
         }
-        float sc = scale * (headScale == null ? 1f : headScale[h]);
+        // fold c = scale·λ_h into the queries once: Q' K_jᵀ is then the content logit
+        ks.scale(qh, 0, tq * hs, scale * (headScale == null ? 1f : headScale[h]));
         float slope = alibi == null ? 0f : alibi[h];
+        for (int i = 0; i < tq; i++) {
+          rs[i] = start(mask, b, offset + i, tk);
+          re[i] = end(mask, b, offset + i, tk);
+        }
         for (int i0 = 0; i0 < tq; i0 += br) {
           int r = Math.min(br, tq - i0);
           int kLo = tk, kHi = 0;
           for (int ii = 0; ii < r; ii++) {
-            int pos = offset + i0 + ii;
-            kLo = Math.min(kLo, start(mask, b, pos, tk));
-            kHi = Math.max(kHi, end(mask, b, pos, tk));
+            kLo = Math.min(kLo, rs[i0 + ii]);
+            kHi = Math.max(kHi, re[i0 + ii]);
           }
           Arrays.fill(m, Float.NEGATIVE_INFINITY);
           Arrays.fill(l, 0f);
@@ -144,12 +149,12 @@ public final class FlashAttention implements Attention {
             ks.matmulNT(s, 0, qh, i0 * hs, kh, j0 * hs, r, hs, c, false);
             for (int ii = 0; ii < r; ii++) {
               int pos = offset + i0 + ii, row = ii * c;
-              int s0 = Math.max(start(mask, b, pos, tk), j0) - j0, e = Math.min(end(mask, b, pos, tk), j0 + c) - j0;
+              int s0 = Math.max(rs[i0 + ii], j0) - j0, e = Math.min(re[i0 + ii], j0 + c) - j0;
               if (e <= s0) {
                 Arrays.fill(s, row, row + c, 0f);
                 continue;
               }
-              AttentionSupport.toLogits(ks, s, row + s0, e - s0, sc, slope, pos, j0 + s0);
+              if (slope != 0f) AttentionSupport.addAlibi(s, row + s0, e - s0, slope, pos, j0 + s0);
               AttentionSupport.softmaxSegment(ks, s, row + s0, e - s0, stats);
               float mNew = Math.max(m[ii], stats[0]);
               float alpha = (float) Math.exp(m[ii] - mNew);            // rescales the old sum and output
@@ -200,7 +205,7 @@ public final class FlashAttention implements Attention {
     double[] dLam = new double[batch * nh];
     Parallel.forRange(batch * nh, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
-      float[] qh = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
+      float[] qh = new float[t * hs], qs = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
       float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
       float[] dkt = new float[bc * hs], dvt = new float[bc * hs];
       float[] p = new float[br * bc], dp = new float[br * bc];
@@ -221,6 +226,8 @@ public final class FlashAttention implements Attention {
           re[i] = end(sv.mask, b, i, t);
         }
         float sc = scale * (sv.headScale == null ? 1f : sv.headScale[h]);
+        System.arraycopy(qh, 0, qs, 0, t * hs);
+        ks.scale(qs, 0, t * hs, sc); // Q' = c·Q, so S = Q'Kᵀ (+ ALiBi) and dK = dSᵀ Q'
         float slope = alibi == null ? 0f : alibi[h];
         int lOff = task * t, hOff = task * t * hs;
         for (int j0 = 0; j0 < t; j0 += bc) {
@@ -233,7 +240,7 @@ public final class FlashAttention implements Attention {
             for (int ii = 0; ii < r && !any; ii++) any = Math.max(rs[i0 + ii], j0) < Math.min(re[i0 + ii], j0 + c);
             if (!any) continue;
             // recompute P = exp(S − L) for this tile
-            ks.matmulNT(p, 0, qh, i0 * hs, kh, j0 * hs, r, hs, c, false);
+            ks.matmulNT(p, 0, qs, i0 * hs, kh, j0 * hs, r, hs, c, false);
             for (int ii = 0; ii < r; ii++) {
               int i = i0 + ii, row = ii * c;
               int s0 = Math.max(rs[i], j0) - j0, e = Math.min(re[i], j0 + c) - j0;
@@ -241,7 +248,7 @@ public final class FlashAttention implements Attention {
                 Arrays.fill(p, row, row + c, 0f);
                 continue;
               }
-              AttentionSupport.toLogits(ks, p, row + s0, e - s0, sc, slope, i, j0 + s0);
+              if (slope != 0f) AttentionSupport.addAlibi(p, row + s0, e - s0, slope, i, j0 + s0);
               AttentionSupport.softmaxSegment(ks, p, row + s0, e - s0, stats);
               ks.scale(p, row + s0, e - s0, stats[1] * (float) Math.exp(stats[0] - sv.lse[lOff + i]));
               Arrays.fill(p, row, row + s0, 0f);
@@ -255,9 +262,8 @@ public final class FlashAttention implements Attention {
               for (int jj = 0; jj < c; jj++) dp[row + jj] = p[row + jj] * (dp[row + jj] - d); // dS (0 where P is)
             }
             ks.matmul(gq, i0 * hs, dp, 0, kh, j0 * hs, r, c, hs, true);   // G_i += dS K_j
-            ks.matmulTN(dkt, 0, dp, 0, qh, i0 * hs, c, r, hs, true);      // dK_j += dSᵀ Q_i
+            ks.matmulTN(dkt, 0, dp, 0, qs, i0 * hs, c, r, hs, true);      // dK_j += dSᵀ Q'_i
           }
-          ks.scale(dkt, 0, c * hs, sc);
           System.arraycopy(dkt, 0, dkPart, hOff + j0 * hs, c * hs);
           System.arraycopy(dvt, 0, dvPart, hOff + j0 * hs, c * hs);
         }
@@ -300,9 +306,9 @@ public final class FlashAttention implements Attention {
     long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
     long br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
     long saved = 4 * bh * t;                                          // log-sum-exps
-    long fwd = 4 * w * (3 * ths + br * hs + br * bc + 2 * br + 2);   // qh, kh, vh, o, s, m, l, stats
+    long fwd = 4 * w * (3 * ths + br * hs + br * bc + 2 * br + 2 + 2L * t); // qh, kh, vh, o, s, m, l, stats, windows
     long bwd = 4 * 2 * bh * ths + 8 * bh                              // dkPart, dvPart, dLam
-        + 4 * w * (6 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2); // packed blocks, tiles, D, windows
+        + 4 * w * (7 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2); // packed blocks, tiles, D, windows
     return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
   }
 }
