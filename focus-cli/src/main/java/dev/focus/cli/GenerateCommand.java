@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code focus generate --checkpoint DIR "a 3"}: text → image with a multimodal run. The model
  * writes text after the prompt until it emits [IMG] (forced otherwise), all patches are denoised in
- * parallel by DDIM, and the model then captions its own image. Writes one PNG per sample and a
+ * parallel by DDIM, and the model then reads its own image back and captions it. Writes one PNG per sample and a
  * contact sheet, and prints what it wrote.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -64,7 +64,8 @@ public final class GenerateCommand implements Callable<Integer> {
       images.add(gen.image());
       Path file = out.resolve(String.format("sample-%03d.png", i));
       Png.write(gen.image(), file, scale);
-      o.printf("%s\tseed=%d\tmodel's caption of its image: \"%s\"%n", file, seed + i, gen.textAfter());
+      // The model reads its own image back, as in image→text training: [BOS] [IMG] image [/IMG] → caption.
+      o.printf("%s\tseed=%d\tthe model captions its image: \"%s\"%n", file, seed + i, inf.caption(gen.image(), 24));
     }
     Path sheet = out.resolve("contact-sheet.png");
     Png.write(Png.contactSheet(images, Math.min(8, count), scale, scale), sheet);

@@ -32,7 +32,7 @@ public final class MultimodalInference {
   /** As {@link #caption(PixelImage, int)}, for the VQ arm with its tokenizer. */
   public String caption(PixelImage image, int maxTokens, KMeansTokenizer vq) {
     List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]"), new Segment.Image(image, 0)));
-    return continueText(doc, "", maxTokens, vq, CaptionVocab.EOS);
+    return continueText(doc, "", maxTokens, vq, CaptionVocab.EOS, 0);
   }
 
   /** Result of {@link #generate}: the text before the image, the image, and the model's text after it. */
@@ -50,7 +50,8 @@ public final class MultimodalInference {
     }
     CaptionVocab.encode(prompt);
     List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + prompt)));
-    String before = prompt + continueText(doc, "", maxTokens, null, CaptionVocab.IMG);
+    int n0 = Patchify.patchCount(height, width, patch);
+    String before = prompt + continueText(doc, "", maxTokens, null, CaptionVocab.IMG, n0 + 2); // room for the image
     doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + before)));
     PixelImage blank = new PixelImage(height, width, channels, levels, new int[height * width * channels]);
     Packer packer = new Packer(patch, model.config().context());
@@ -69,23 +70,24 @@ public final class MultimodalInference {
     float[] pixels = Patchify.unpatchify(x, height, width, channels, patch);
     PixelImage image = PixelCodec.decode(pixels, height, width, channels, levels);
     List<Segment> after = new ArrayList<>(List.of(doc.get(0), new Segment.Image(image, 0)));
-    String textAfter = continueText(after, "", maxTokens, null, CaptionVocab.EOS);
+    String textAfter = continueText(after, "", maxTokens, null, CaptionVocab.EOS, 0);
     return new Generation(before, image, textAfter);
   }
 
   /**
    * Greedy decoding after {@code doc} until {@code stop} (not included) or {@code maxTokens}; an [IMG]
-   * or [EOS] other than {@code stop} also ends the text.
+   * or [EOS] other than {@code stop} also ends the text, and so does the context, less {@code reserve}
+   * tokens kept free for what follows.
    */
-  private String continueText(List<Segment> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop) {
+  private String continueText(List<Segment> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop, int reserve) {
     Packer packer = new Packer(patch, model.config().context());
     StringBuilder out = new StringBuilder(sofar);
     int v = model.config().vocab();
-    for (int step = 0; step < maxTokens; step++) {
+    int room = model.config().context() - reserve - packer.pack(doc).length();
+    for (int step = 0; step < Math.min(maxTokens, room); step++) {
       List<Segment> segs = new ArrayList<>(doc);
       if (out.length() > 0) segs.add(new Segment.Text(out.toString()));
       PackedSequence seq = packer.pack(segs);
-      if (seq.length() >= model.config().context()) break;
       MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.scheme(),
           model.config().target());
       if (vq != null) b.withCodes(vq);
