@@ -42,7 +42,6 @@ final class Activations {
   final float[] dZ;         // (B, NH, T) linear attention: gradient of the normaliser
   final float[] dQLin, dKLin, dVLin;
   final float[] dH, dGate, dUp; // (N, I)
-  final float[] scratch;    // N·max(C, I, V, NH·HS) for Linear.backwardWeights
 
   /** Forward caches of one block. Field comments give shapes. */
   static final class LayerCache {
@@ -126,9 +125,8 @@ final class Activations {
       dH = new float[n * I];
       dGate = new float[n * I];
       dUp = new float[n * I];
-      scratch = new float[n * Math.max(Math.max(C, I), Math.max(V, qw))];
     } else {
-      dRes = dN = dY = dYh = dQh = dKh = dVh = dAtt = dZ = dQLin = dKLin = dVLin = dH = dGate = dUp = scratch = null;
+      dRes = dN = dY = dYh = dQh = dKh = dVh = dAtt = dZ = dQLin = dKLin = dVLin = dH = dGate = dUp = null;
     }
   }
 

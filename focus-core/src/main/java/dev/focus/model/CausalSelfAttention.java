@@ -120,51 +120,64 @@ final class CausalSelfAttention {
         for (int hh = g * group; hh < (g + 1) * group; hh++) {
           int bh = bi * nh + hh;
           int qOff = bh * t * hs, aOff = bh * t * t;
-          K.matmulNT(cache.att, aOff, cache.q, qOff, cache.k, kOff, t, hs, t, false);
-          if (linear) {
-            normaliseLinear(cache, bh, qOff, kOff, aOff, t, hs);
-          } else {
-            softmaxCausal(cache.att, aOff, t, scale, slopes == null ? 0f : slopes[hh]);
+          float slope = slopes == null ? 0f : slopes[hh];
+          // query blocks [r0, r1) see keys [0, r1): the masked upper part of the T×T product is skipped
+          for (int r0 = 0; r0 < t; r0 += BLOCK) {
+            int r1 = Math.min(r0 + BLOCK, t), bo = aOff + r0 * t;
+            K.matmulNT(cache.att, bo, cache.q, qOff + r0 * hs, cache.k, kOff, r1 - r0, hs, r1, false);
+            for (int n = r0; n < r1; n++) {
+              int row = bo + (n - r0) * r1;
+              if (linear) {
+                normaliseLinearRow(cache, bh * t + n, qOff + n * hs, kOff + n * hs, row, n, hs);
+              } else {
+                softmaxCausalRow(cache.att, row, n, scale, slope);
+              }
+              java.util.Arrays.fill(cache.att, row + n + 1, row + r1, 0f);
+            }
+            K.matmul(cache.yh, qOff + r0 * hs, cache.att, bo, cache.v, kOff, r1 - r0, r1, hs, false);
           }
-          K.matmul(cache.yh, qOff, cache.att, aOff, cache.v, kOff, t, t, hs, false);
         }
       }
     });
     fromHeads(cache.y, cache.yh, b, t, nh, hs);
   }
 
-  /** Scales, biases, masks and normalises the rows of one (T, T) logit block in place. */
-  private static void softmaxCausal(float[] att, int aOff, int t, float scale, float slope) {
-    for (int n = 0; n < t; n++) {
-      int row = aOff + n * t;
-      float mx = Float.NEGATIVE_INFINITY;
-      for (int m = 0; m <= n; m++) {
-        float s = att[row + m] * scale - slope * (n - m);
-        att[row + m] = s;
-        if (s > mx) mx = s;
+  /** Query rows per block of the causal products; block i stores its (rows, r1) weights with stride r1. */
+  static final int BLOCK = 64;
+
+  /**
+   * Index of weight (n, m) of one head's blocked (T, T) region at {@code aOff}: query block
+   * [r0, r1) stores rows of length r1 from {@code aOff + r0·T} on, which fits inside the rows of a
+   * plain (T, T) layout.
+   */
+  static int weightIndex(int aOff, int t, int n, int m) {
+    int r0 = n / BLOCK * BLOCK, r1 = Math.min(r0 + BLOCK, t);
+    return aOff + r0 * t + (n - r0) * r1 + m;
+  }
+
+  /** The blocked weights of every head as a plain (B, NH, T, T) array (for observers). */
+  static void unblock(float[] dst, float[] att, int bh, int t) {
+    for (int u = 0; u < bh; u++) {
+      int aOff = u * t * t;
+      for (int n = 0; n < t; n++) {
+        System.arraycopy(att, weightIndex(aOff, t, n, 0), dst, aOff + n * t, n + 1);
+        java.util.Arrays.fill(dst, aOff + n * t + n + 1, aOff + (n + 1) * t, 0f);
       }
-      float sum = 0f;
-      for (int m = 0; m <= n; m++) {
-        float e = (float) Math.exp(att[row + m] - mx);
-        att[row + m] = e;
-        sum += e;
-      }
-      float inv = 1f / sum;
-      for (int m = 0; m <= n; m++) att[row + m] *= inv;
-      java.util.Arrays.fill(att, row + n + 1, row + t, 0f);
     }
   }
 
-  /** Linear attention: z_n = f_n·cumK_n, a[n,m] = A[n,m]/z_n for m ≤ n, 0 above the diagonal. */
-  private static void normaliseLinear(LayerCache cache, int bh, int qOff, int kOff, int aOff, int t, int hs) {
-    for (int n = 0; n < t; n++) {
-      int row = aOff + n * t;
-      float z = K.dot(cache.fq, qOff + n * hs, cache.cumK, kOff + n * hs, hs);
-      cache.z[bh * t + n] = z;
-      float inv = 1f / z;
-      for (int m = 0; m <= n; m++) cache.att[row + m] *= inv;
-      java.util.Arrays.fill(cache.att, row + n + 1, row + t, 0f);
-    }
+  /** Softmax row n: s_m = scale·(q·k_m) − slope·(n − m) over m ≤ n, normalised in place. */
+  private static void softmaxCausalRow(float[] att, int row, int n, float scale, float slope) {
+    K.scale(att, row, n + 1, scale);
+    if (slope != 0f) for (int m = 0; m <= n; m++) att[row + m] -= slope * (n - m);
+    K.softmaxRows(att, row, att, row, 1, n + 1);
+  }
+
+  /** Linear attention row n: z_n = f_n·cumK_n, a[n,m] = A[n,m]/z_n for m ≤ n. */
+  private static void normaliseLinearRow(LayerCache cache, int zIdx, int fqOff, int cumOff, int row, int n, int hs) {
+    float z = K.dot(cache.fq, fqOff, cache.cumK, cumOff, hs);
+    cache.z[zIdx] = z;
+    K.scale(cache.att, row, n + 1, 1f / z);
   }
 
   /**
@@ -183,30 +196,32 @@ final class CausalSelfAttention {
       for (int u = lo; u < hi; u++) {
         int bi = u / kvh, g = u % kvh;
         int kOff = u * t * hs;
-        boolean first = true;
+        java.util.Arrays.fill(dKh, kOff, kOff + t * hs, 0f);
+        java.util.Arrays.fill(dVh, kOff, kOff + t * hs, 0f);
         for (int hh = g * group; hh < (g + 1) * group; hh++) {
           int bh = bi * nh + hh;
           int qOff = bh * t * hs, aOff = bh * t * t;
-          // dA = dY·Vᵀ ; dV (+)= Aᵀ·dY
-          K.matmulNT(dAtt, aOff, act.dYh, qOff, cache.v, kOff, t, hs, t, false);
-          K.matmulTN(dVh, kOff, cache.att, aOff, act.dYh, qOff, t, t, hs, !first);
-          for (int n = 0; n < t; n++) {
-            int row = aOff + n * t;
-            float rowdot = 0f;
-            for (int m = 0; m <= n; m++) rowdot += cache.att[row + m] * dAtt[row + m];
-            if (linear) {
-              float invZ = 1f / cache.z[bh * t + n];
-              dZ[bh * t + n] = -rowdot * invZ;
-              for (int m = 0; m <= n; m++) dAtt[row + m] *= invZ;
-            } else {
-              for (int m = 0; m <= n; m++) dAtt[row + m] = cache.att[row + m] * (dAtt[row + m] - rowdot) * scale;
+          for (int r0 = 0; r0 < t; r0 += BLOCK) {
+            int r1 = Math.min(r0 + BLOCK, t), rows = r1 - r0, bo = aOff + r0 * t, qb = qOff + r0 * hs;
+            // dA = dY·Vᵀ ; dV += Aᵀ·dY
+            K.matmulNT(dAtt, bo, act.dYh, qb, cache.v, kOff, rows, hs, r1, false);
+            K.matmulTN(dVh, kOff, cache.att, bo, act.dYh, qb, r1, rows, hs, true);
+            for (int n = r0; n < r1; n++) {
+              int row = bo + (n - r0) * r1;
+              float rowdot = K.dot(cache.att, row, dAtt, row, n + 1);
+              if (linear) {
+                float invZ = 1f / cache.z[bh * t + n];
+                dZ[bh * t + n] = -rowdot * invZ;
+                K.scale(dAtt, row, n + 1, invZ);
+              } else {
+                for (int m = 0; m <= n; m++) dAtt[row + m] = cache.att[row + m] * (dAtt[row + m] - rowdot) * scale;
+              }
+              java.util.Arrays.fill(dAtt, row + n + 1, row + r1, 0f);
             }
-            java.util.Arrays.fill(dAtt, row + n + 1, row + t, 0f);
+            // dQ = dS·K ; dK += dSᵀ·Q   (q, k rotated; features for linear)
+            K.matmul(dQh, qb, dAtt, bo, cache.k, kOff, rows, r1, hs, false);
+            K.matmulTN(dKh, kOff, dAtt, bo, cache.q, qb, r1, rows, hs, true);
           }
-          // dQ = dS·K ; dK (+)= dSᵀ·Q   (q, k rotated; features for linear)
-          K.matmul(dQh, qOff, dAtt, aOff, cache.k, kOff, t, t, hs, false);
-          K.matmulTN(dKh, kOff, dAtt, aOff, cache.q, qOff, t, t, hs, !first);
-          first = false;
         }
         if (rope != null) {
           for (int hh = g * group; hh < (g + 1) * group; hh++) rope.rotate(dQh, (bi * nh + hh) * t * hs, t, 0, true);

@@ -60,6 +60,7 @@ public final class Model {
 
   private Activations act;
   private ModelObserver observer;
+  private float[] observedWeights; // (B, NH, T, T) plain layout for observers, allocated on first use
 
   /** The parameters of one block; field comments give shapes, biases are null when absent. */
   static final class Block {
@@ -370,7 +371,10 @@ public final class Model {
     Residual.forward(mid, in, act.proj, n * C);
     if (observer != null) {
       observer.onActivation(l, Point.ATTENTION_NORM, c.n1, b, t, C);
-      observer.onAttentionWeights(l, c.att, b, config.heads(), t);
+      int units = b * config.heads();
+      if (observedWeights == null || observedWeights.length < units * t * t) observedWeights = new float[units * t * t];
+      CausalSelfAttention.unblock(observedWeights, c.att, units, t);
+      observer.onAttentionWeights(l, observedWeights, b, config.heads(), t);
       observer.onHeadOutputs(l, c.y, b, t, config.heads(), config.headSize());
       observer.onActivation(l, Point.ATTENTION_OUTPUT, act.proj, b, t, C);
       observer.onActivation(l, Point.RESIDUAL_AFTER_ATTENTION, mid, b, t, C);
@@ -419,7 +423,7 @@ public final class Model {
   /** The exact reverse of {@link #forward}; dLogits sit in {@code act.probs}. */
   private void backward(int[] tokens, int b, int t) {
     int n = b * t, C = config.hidden(), V = config.vocab();
-    Linear.backward(act.dN, head.grad(), null, act.probs, act.nf, head.value(), n, C, V, act.scratch);
+    Linear.backward(act.dN, head.grad(), null, act.probs, act.nf, head.value(), n, C, V, null);
     Arrays.fill(act.dRes, 0f);
     normBackward(act.dRes, normW, normB, act.dN, act.resIn(blocks.length), act.nfStatA, act.nfStatB, n);
     for (int l = blocks.length - 1; l >= 0; l--) blockBackward(l, b, t);
@@ -438,21 +442,21 @@ public final class Model {
     if (config.mlp() == MlpKind.SWIGLU) {
       Mlp.swiGluBackward(act.dN, w.wGate.grad(), grad(w.bGate), w.wUp.grad(), grad(w.bUp), w.wDown.grad(), grad(w.bDown),
           dRes, c.n2, c.gate, c.up, c.h, w.wGate.value(), w.wUp.value(), w.wDown.value(),
-          act.dH, act.dGate, act.dUp, act.scratch, n, C, I);
+          act.dH, act.dGate, act.dUp, null, n, C, I);
     } else {
       Mlp.geluBackward(act.dN, w.wUp.grad(), grad(w.bUp), w.wDown.grad(), grad(w.bDown),
-          dRes, c.n2, c.up, c.h, w.wUp.value(), w.wDown.value(), act.dH, act.scratch, n, C, I);
+          dRes, c.n2, c.up, c.h, w.wUp.value(), w.wDown.value(), act.dH, null, n, C, I);
     }
     normBackward(dRes, w.n2w, w.n2b, act.dN, mid, c.s2a, c.s2b, n); // dRes = ∂L/∂mid
     // attention sub-layer
-    Linear.backward(act.dY, w.wo.grad(), grad(w.bo), dRes, c.y, w.wo.value(), n, qw, C, act.scratch);
+    Linear.backward(act.dY, w.wo.grad(), grad(w.bo), dRes, c.y, w.wo.value(), n, qw, C, null);
     CausalSelfAttention.backward(config, c, act, act.dY, act.dQLin, act.dKLin, act.dVLin, b, t, rope);
     Linear.backwardInput(act.dN, act.dQLin, w.wq.value(), n, C, qw, false);
     Linear.backwardInput(act.dN, act.dKLin, w.wk.value(), n, C, kw, true);
     Linear.backwardInput(act.dN, act.dVLin, w.wv.value(), n, C, kw, true);
-    Linear.backwardWeights(w.wq.grad(), grad(w.bq), act.dQLin, c.n1, n, C, qw, act.scratch);
-    Linear.backwardWeights(w.wk.grad(), grad(w.bk), act.dKLin, c.n1, n, C, kw, act.scratch);
-    Linear.backwardWeights(w.wv.grad(), grad(w.bv), act.dVLin, c.n1, n, C, kw, act.scratch);
+    Linear.backwardWeights(w.wq.grad(), grad(w.bq), act.dQLin, c.n1, n, C, qw, null);
+    Linear.backwardWeights(w.wk.grad(), grad(w.bk), act.dKLin, c.n1, n, C, kw, null);
+    Linear.backwardWeights(w.wv.grad(), grad(w.bv), act.dVLin, c.n1, n, C, kw, null);
     normBackward(dRes, w.n1w, w.n1b, act.dN, in, c.s1a, c.s1b, n); // dRes = ∂L/∂in
   }
 }

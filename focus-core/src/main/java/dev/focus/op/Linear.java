@@ -10,16 +10,12 @@ import dev.focus.kernel.Parallel;
  *
  * <p>Legend: N rows (B·T), IN input width, OUT output width.
  *
- * <p>Backward: dx = dy·W (matmul), dW += dyᵀ·x (matmulTN), db += Σ_rows dy. Rows are split across the
- * shared pool; the weight gradient is split over output rows, which needs dyᵀ in a scratch array.
+ * <p>Backward: dx = dy·W (matmul), dW += dyᵀ·x (matmulTN), db += Σ_rows dy. Each product is one kernel
+ * call over all N rows, so the kernel packs the weight once and splits the work across the shared pool
+ * itself; no transposed copies are made.
  */
 public final class Linear {
   private Linear() {}
-
-  /** Rows per parallel chunk: enough work to amortise a fork. */
-  private static int minRows(int in, int out) {
-    return Math.max(1, 32768 / Math.max(1, in + out));
-  }
 
   /**
    * @param out (N, OUT) overwritten
@@ -29,10 +25,12 @@ public final class Linear {
    */
   public static void forward(float[] out, float[] inp, float[] w, float[] b, int n, int in, int outDim) {
     KernelSet k = Kernels.get();
-    Parallel.forRange(n, minRows(in, outDim), (lo, hi) -> {
-      k.matmulNT(out, lo * outDim, inp, lo * in, w, 0, hi - lo, in, outDim, false);
-      if (b != null) for (int r = lo; r < hi; r++) k.add(out, r * outDim, out, r * outDim, b, 0, outDim);
-    });
+    k.matmulNT(out, 0, inp, 0, w, 0, n, in, outDim, false);
+    if (b != null) {
+      Parallel.forRange(n, Math.max(1, 16384 / outDim), (lo, hi) -> {
+        for (int r = lo; r < hi; r++) k.add(out, r * outDim, out, r * outDim, b, 0, outDim);
+      });
+    }
   }
 
   /**
@@ -43,9 +41,7 @@ public final class Linear {
    * @param w          (OUT, IN)
    */
   public static void backwardInput(float[] dInp, float[] dOut, float[] w, int n, int in, int outDim, boolean accumulate) {
-    KernelSet k = Kernels.get();
-    Parallel.forRange(n, minRows(in, outDim), (lo, hi) ->
-        k.matmul(dInp, lo * in, dOut, lo * outDim, w, 0, hi - lo, outDim, in, accumulate));
+    Kernels.get().matmul(dInp, 0, dOut, 0, w, 0, n, outDim, in, accumulate);
   }
 
   /**
@@ -55,36 +51,36 @@ public final class Linear {
    * @param dB      (OUT) accumulated, or null
    * @param dOut    (N, OUT)
    * @param inp     (N, IN)
-   * @param scratch at least N·OUT floats for dOutᵀ, or null to run on one thread
    */
-  public static void backwardWeights(float[] dW, float[] dB, float[] dOut, float[] inp, int n, int in, int outDim,
-                                     float[] scratch) {
+  public static void backwardWeights(float[] dW, float[] dB, float[] dOut, float[] inp, int n, int in, int outDim) {
     KernelSet k = Kernels.get();
-    if (scratch == null || Parallel.threads() == 1 || outDim < 2) {
-      k.matmulTN(dW, 0, dOut, 0, inp, 0, outDim, n, in, true);
-      if (dB != null) for (int r = 0; r < n; r++) k.axpy(1f, dOut, r * outDim, dB, 0, outDim);
-      return;
+    k.matmulTN(dW, 0, dOut, 0, inp, 0, outDim, n, in, true);
+    if (dB != null) {
+      Parallel.forRange(outDim, 16, (lo, hi) -> {
+        for (int r = 0; r < n; r++) {
+          int o = r * outDim;
+          for (int j = lo; j < hi; j++) dB[j] += dOut[o + j];
+        }
+      });
     }
-    if (scratch.length < (long) n * outDim) {
-      throw new IllegalArgumentException("scratch holds " + scratch.length + " floats, needs N*OUT=" + (long) n * outDim);
-    }
-    // dOutᵀ: (OUT, N), so that each thread owns a contiguous block of dW rows.
-    Parallel.forRange(outDim, 8, (lo, hi) -> {
-      for (int o = lo; o < hi; o++) {
-        int so = o * n;
-        for (int r = 0; r < n; r++) scratch[so + r] = dOut[r * outDim + o];
-      }
-    });
-    Parallel.forRange(outDim, Math.max(1, 8192 / Math.max(1, in)), (lo, hi) -> {
-      k.matmul(dW, lo * in, scratch, lo * n, inp, 0, hi - lo, n, in, true);
-      if (dB != null) for (int o = lo; o < hi; o++) dB[o] += k.sum(scratch, o * n, n);
-    });
   }
 
   /** dInp = dOut·W (overwritten), dW += dOutᵀ·inp, dB += Σ dOut. See {@link #backwardInput} and {@link #backwardWeights}. */
   public static void backward(float[] dInp, float[] dW, float[] dB, float[] dOut, float[] inp, float[] w,
-                              int n, int in, int outDim, float[] scratch) {
+                              int n, int in, int outDim) {
     backwardInput(dInp, dOut, w, n, in, outDim, false);
-    backwardWeights(dW, dB, dOut, inp, n, in, outDim, scratch);
+    backwardWeights(dW, dB, dOut, inp, n, in, outDim);
+  }
+
+  /** As {@link #backwardWeights(float[], float[], float[], float[], int, int, int)}; {@code scratch} is not needed and may be null. */
+  public static void backwardWeights(float[] dW, float[] dB, float[] dOut, float[] inp, int n, int in, int outDim,
+                                     float[] scratch) {
+    backwardWeights(dW, dB, dOut, inp, n, in, outDim);
+  }
+
+  /** As {@link #backward(float[], float[], float[], float[], float[], float[], int, int, int)}; {@code scratch} may be null. */
+  public static void backward(float[] dInp, float[] dW, float[] dB, float[] dOut, float[] inp, float[] w,
+                              int n, int in, int outDim, float[] scratch) {
+    backward(dInp, dW, dB, dOut, inp, w, n, in, outDim);
   }
 }

@@ -77,7 +77,7 @@ public final class Mlp {
    * @param dH      (N, I) scratch
    * @param dGate   (N, I) scratch
    * @param dUp     (N, I) scratch
-   * @param scratch at least N·max(C, I) floats for {@link Linear#backwardWeights}, or null
+   * @param scratch unused (may be null); kept for existing callers
    */
   public static void swiGluBackward(float[] dX, float[] dWGate, float[] dBGate, float[] dWUp, float[] dBUp,
                                     float[] dWDown, float[] dBDown,

@@ -15,8 +15,8 @@
  *       takes an explicit {@code accumulate} flag for inputs shared by several projections (q, k, v).</li>
  * </ul>
  *
- * <p>All arithmetic goes through {@link dev.focus.kernel.Kernels#get()}; large loops are split over rows
- * with {@link dev.focus.kernel.Parallel#forRange}. Ops never allocate on the hot path; the one op that
- * needs scratch ({@link dev.focus.op.Linear#backwardWeights}) takes it as an argument.
+ * <p>All arithmetic goes through {@link dev.focus.kernel.Kernels#get()} (whose matrix products split their
+ * work over the shared pool); element-wise and row loops are split over rows with
+ * {@link dev.focus.kernel.Parallel#forRange}. Ops never allocate.
  */
 package dev.focus.op;

@@ -22,14 +22,16 @@ class DecoderTest {
         Arguments.of("linear+nope+gqa", Overrides.apply(base, List.of("attention=linear", "position=nope", "kvHeads=1"))),
         Arguments.of("layernorm+gelu+bias+learned+tied", Overrides.apply(base,
             List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned", "tieEmbeddings=true"))),
-        Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")));
+        Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
+        Arguments.of("softmax+rope, T=70 (two causal blocks)", Overrides.apply(base, "context=70")),
+        Arguments.of("linear+rope, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "context=70"))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
   void stepLogitsEqualFullForwardLogits(String label, ModelConfig config) {
     Model model = new Model(config, 11);
-    int t = 16;
+    int t = config.context();
     int[] tokens = new Random(5).ints(t, 0, config.vocab()).toArray();
     float[] full = model.logits(tokens, 1, t);
     Decoder d = model.decoder();

@@ -31,14 +31,17 @@ class ModelGradientTest {
         Arguments.of("layernorm+gelu+bias+learned", Overrides.apply(base,
             java.util.List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned"))),
         Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
-        Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "mropeSections=1,1"))));
+        Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "mropeSections=1,1"))),
+        // longer than one causal block (CausalSelfAttention.BLOCK = 64 query rows)
+        Arguments.of("softmax+alibi, T=70", Overrides.apply(base, java.util.List.of("position=alibi", "context=80"))),
+        Arguments.of("linear+rope+gqa, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "kvHeads=1", "context=80"))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
   void everyParameterGradientMatchesFiniteDifferences(String label, ModelConfig config) {
     Model model = new Model(config, 7);
-    int b = 2, t = 5;
+    int t = config.context() > 64 ? 70 : 5, b = t > 64 ? 1 : 2;
     Random rng = new Random(3);
     int[] tokens = new int[b * t], targets = new int[b * t];
     for (int i = 0; i < tokens.length; i++) {
@@ -50,7 +53,7 @@ class ModelGradientTest {
     assertTrue(Float.isFinite(loss));
     float eps = 1e-2f;
     for (Parameter p : model.parameters()) {
-      int samples = Math.min(p.size(), 24);
+      int samples = Math.min(p.size(), t > 64 ? 8 : 24);
       double[] numeric = new double[samples], analytic = new double[samples];
       double scale = 0;
       for (float g : p.grad()) scale = Math.max(scale, Math.abs(g));
