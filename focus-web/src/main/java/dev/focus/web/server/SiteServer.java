@@ -64,13 +64,20 @@ public final class SiteServer implements AutoCloseable {
       cfg.http.generateEtags = false;
     });
     app.before(this::guard);
-    app.get("/", ctx -> html(ctx, pages.index(ReportReader.scan(runsDir))));
-    app.get("/index.html", ctx -> html(ctx, pages.index(ReportReader.scan(runsDir))));
-    app.get("/preview", ctx -> html(ctx, pages.preview()));
-    app.get("/preview.html", ctx -> html(ctx, pages.preview()));
+    for (String p : new String[] {"/", "/index.html"}) {
+      app.get(p, ctx -> html(ctx, pages.index(ReportReader.scan(runsDir))));
+      app.head(p, ctx -> html(ctx, pages.index(ReportReader.scan(runsDir))));
+    }
+    for (String p : new String[] {"/preview", "/preview.html"}) {
+      app.get(p, ctx -> html(ctx, pages.preview()));
+      app.head(p, ctx -> html(ctx, pages.preview()));
+    }
     app.get("/reports/*", this::report);
+    app.head("/reports/*", this::report);
     app.get("/runs/*", this::data);
+    app.head("/runs/*", this::data);
     app.get("/assets/*", this::asset);
+    app.head("/assets/*", this::asset);
     app.post("/api/render", this::render);
     app.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {

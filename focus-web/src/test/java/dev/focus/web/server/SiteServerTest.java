@@ -90,6 +90,17 @@ class SiteServerTest {
   }
 
   @Test
+  void headAnswersLikeGetWithoutABody() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/reports/attention-entropy.html"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    assertEquals("", r.body());
+    assertEquals(404, http.send(HttpRequest.newBuilder(server.uri().resolve("/reports/nope.html"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
   void everyResponseCarriesTheSecurityHeaders() throws Exception {
     for (String path : List.of("/", "/reports/attention-entropy.html", "/assets/site/site.js", "/nope", "/runs/attention-entropy/loss.csv")) {
       HttpResponse<String> r = get(path);

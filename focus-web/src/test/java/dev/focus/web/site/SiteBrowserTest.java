@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.focus.web.Browser;
 import dev.focus.web.SampleRuns;
 import dev.focus.web.server.SiteServer;
+import dev.focus.web.report.ReportReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,9 +118,14 @@ class SiteBrowserTest {
   }
 
   @Test
-  void reportPageTypesetsEveryFormulaAndDrawsEveryChart() {
+  void reportPageTypesetsEveryFormulaAndDrawsEveryChart() throws Exception {
     open(origin + "reports/attention-entropy.html");
     assertCleanMath("attention-entropy", SampleRuns.ENTROPY_FORMULAS);
+    // MathJax typeset exactly the TeX the server put in the wrappers, in order.
+    List<String> served = new ArrayList<>();
+    Matcher m = WRAPPER.matcher(new SitePages(SitePages.Mode.SERVED).report(ReportReader.read(server.runsDir(), "attention-entropy")));
+    while (m.find()) served.add(unescape(m.group(1)));
+    assertEquals(served, browser.js("return MathJax.startup.document.getMathItemsWithin(document.body).map(m => m.math)"));
     browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
         "return Array.from(document.querySelectorAll('.chart-canvas')).every(c => c.dataset.rendered && c.querySelector('canvas, svg'))")));
     assertEquals(2L, browser.js("return document.querySelectorAll('.chart-canvas canvas, .chart-canvas svg').length > 0 ? "
@@ -128,6 +137,25 @@ class SiteBrowserTest {
     assertCleanMath("position-bias", 4);
     browser.waitFor(20).until(d -> Boolean.TRUE.equals(browser.js(
         "return document.querySelectorAll('.chart-canvas[data-rendered] canvas').length === 2")));
+  }
+
+  /** A math wrapper; group 1 is its TeX without delimiters (environments keep \\begin...\\end, as MathJax reports them). */
+  static final Pattern WRAPPER = Pattern.compile(
+      "<(?:span|div) class=\"math math-(?:inline|display) notranslate\" translate=\"no\">(?:\\\\[(\\[])?(.*?)(?:\\\\[)\\]])?</(?:span|div)>",
+      Pattern.DOTALL);
+
+  /** HTML text to characters: the named entities a sanitiser emits, and numeric ones. */
+  static String unescape(String html) {
+    Matcher m = Pattern.compile("&(?:#(\\d+)|#[xX]([0-9a-fA-F]+)|(lt|gt|quot|amp|apos));").matcher(html);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String ch;
+      if (m.group(1) != null) ch = Character.toString(Integer.parseInt(m.group(1)));
+      else if (m.group(2) != null) ch = Character.toString(Integer.parseInt(m.group(2), 16));
+      else ch = switch (m.group(3)) { case "lt" -> "<"; case "gt" -> ">"; case "quot" -> "\""; case "amp" -> "&"; default -> "'"; };
+      m.appendReplacement(sb, Matcher.quoteReplacement(ch));
+    }
+    return m.appendTail(sb).toString();
   }
 
   @Test
