@@ -188,6 +188,11 @@ public final class TrainCommand implements Callable<Integer> {
       if (trainer.resume()) stderr.println("focus train: resuming " + out + " at step " + trainer.step());
       else stderr.println("focus train: no checkpoint in " + out + "; starting a new run");
       stderr.flush();
+      if (trainer.step() == steps) {
+        stdout.printf(Locale.ROOT, "%s is already complete at step %d; raise --steps to train further%n", out, steps);
+        stdout.flush();
+        return Main.EXIT_OK;
+      }
     }
 
     // Ctrl-C: the hook asks the loop to stop, then waits until the checkpoint is written.

@@ -88,6 +88,14 @@ class TrainCommandTest {
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.err().contains("resuming " + split + " at step " + at), resumed.err());
     assertEquals(losses(full), losses(split));
+    Run done = run(train(split, "--resume"));
+    assertEquals(0, done.code(), done.err());
+    assertEquals(split + " is already complete at step 10; raise --steps to train further\n", done.out());
+    List<String> more = new ArrayList<>(List.of(train(split, "--resume")));
+    more.set(more.indexOf("--steps") + 1, "12");
+    Run longer = run(more.toArray(new String[0]));
+    assertEquals(0, longer.code(), longer.err());
+    assertEquals(12, Files.readAllLines(split.resolve("metrics.jsonl")).size());
   }
 
   @ParameterizedTest
