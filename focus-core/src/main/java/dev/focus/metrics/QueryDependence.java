@@ -71,6 +71,17 @@ public final class QueryDependence {
   }
 
   /**
+   * {@link #topMOverlap(double[], int, int, KeyMask, int, int[])} on the explicit key window
+   * [0, {@code window}) (e.g. the earliest chosen query's causal prefix, {@code window = pos + 1}).
+   */
+  public static Overlap topMOverlap(double[] a, int rows, int cols, int m, int[] rowsSel, int window) {
+    if (window < 1 || window > cols) throw new IllegalArgumentException("window=" + window + " must be in [1, " + cols + "]");
+    boolean[] table = new boolean[rows * cols];
+    for (int r = 0; r < rows; r++) for (int c = 0; c < window; c++) table[r * cols + c] = true;
+    return topMOverlap(a, rows, cols, KeyMask.explicit(table, rows, cols), m, rowsSel);
+  }
+
+  /**
    * E J = Σ_k C(m,k)C(n−m,m−k)/C(n,m) · k/(2m−k): the Jaccard index of two independent uniform
    * m-subsets of n items (the overlap k is hypergeometric).
    */

@@ -65,6 +65,8 @@ class QueryDependenceTest {
     assertEquals(3, o.window());
     // row 2 top-2 = {0,1} (ties to lower); row 3 within {0,1,2} top-2 = {1,2} → J = 1/3
     assertClose("J", 1.0 / 3, o.meanJaccard(), 0, 1e-15);
+    QueryDependence.Overlap w = QueryDependence.topMOverlap(a, 4, 4, 2, new int[] {2, 3}, 3);
+    assertEquals(o, w, "explicit window = the causal prefix of the earliest query");
     assertThrows(IllegalArgumentException.class, () -> QueryDependence.topMOverlap(a, 4, 4, KeyMask.causal(), 4, new int[] {2, 3}));
     assertThrows(IllegalArgumentException.class, () -> QueryDependence.topMOverlap(a, 4, 4, KeyMask.causal(), 1, new int[] {2}));
   }
