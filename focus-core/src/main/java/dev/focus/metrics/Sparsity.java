@@ -1,5 +1,6 @@
 package dev.focus.metrics;
 
+import dev.focus.kernel.Parallel;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -248,19 +249,21 @@ public final class Sparsity {
     }
     mask.check(rows, cols);
     RowStats[] out = new RowStats[heads * rows];
-    for (int h = 0; h < heads; h++) {
-      for (int r = 0; r < rows; r++) {
+    // rows are independent: spread (head, row) pairs over the shared pool when there are many
+    Parallel.forRange(heads * rows, Math.max(1, 65536 / Math.max(1, cols)), (lo, hi) -> {
+      for (int i = lo; i < hi; i++) {
+        int r = i % rows;
         int n = mask.count(r, cols);
         if (n == 0) {
-          out[h * rows + r] = new RowStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+          out[i] = new RowStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
           continue;
         }
         double[] row = new double[n];
-        int base = offset + (h * rows + r) * cols;
+        int base = offset + i * cols;
         for (int c = 0, j = 0; c < cols && j < n; c++) if (mask.visible(r, c)) row[j++] = a[base + c];
-        out[h * rows + r] = rowStats(row);
+        out[i] = rowStats(row);
       }
-    }
+    });
     return out;
   }
 

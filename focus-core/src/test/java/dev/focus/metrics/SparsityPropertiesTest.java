@@ -313,4 +313,19 @@ class SparsityPropertiesTest {
     }
     assertTrue(Double.isNaN(Sparsity.rowStats(new double[4]).sparsity()));
   }
+
+  @Test
+  void rowStatsOnALargeBufferMatchesThePerHeadPathRowByRow() {
+    SplittableRandom rng = new SplittableRandom(22);
+    int heads = 4, t = 256;
+    float[] buf = new float[heads * t * t];
+    for (int i = 0; i < buf.length; i++) buf[i] = (float) Math.exp(2 * rng.nextGaussian());
+    Sparsity.RowStats[] st = Sparsity.rowStats(buf, 0, heads, t, t, KeyMask.causal());
+    double[] wide = new double[buf.length];
+    for (int i = 0; i < wide.length; i++) wide[i] = buf[i];
+    double[] s = Sparsity.perHead(wide, heads, t, t, KeyMask.causal(), Sparsity::sparsity);
+    double[] got = new double[st.length];
+    for (int i = 0; i < st.length; i++) got[i] = st[i].sparsity();
+    assertClose("S* of every (head, row)", s, got, 0, TOL);
+  }
 }
