@@ -25,6 +25,13 @@ public final class StaticSite {
   /** Marks a directory as written by this class, so a rewrite may clear it. */
   public static final String MARKER = ".focus-site";
 
+  /**
+   * MathJax's other combined bundles (pages load {@code tex-chtml.js}, which loads its extensions,
+   * fonts and the menu's renderers lazily from the rest of the tree): about 14 MB never requested.
+   */
+  static final java.util.regex.Pattern UNUSED_BUNDLES =
+      java.util.regex.Pattern.compile("assets/mathjax/(?!tex-chtml\\.js$)(?:tex|mml)-[^/]*\\.js|assets/mathjax/node-main\\.js");
+
   /** What was written. */
   public record Result(Path index, int reports, List<String> problems, int files, long bytes) {}
 
@@ -57,6 +64,7 @@ public final class StaticSite {
       }
     }
     for (Assets.Asset a : Assets.all()) {
+      if (UNUSED_BUNDLES.matcher(a.sitePath()).matches()) continue;
       try (InputStream in = a.open()) {
         n.write(out.resolve(a.sitePath()), in.readAllBytes());
       }

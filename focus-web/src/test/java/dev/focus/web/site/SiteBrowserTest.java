@@ -191,6 +191,15 @@ class SiteBrowserTest {
     assertEquals(List.of("e^{i\\pi} + 1 = 0"), browser.js(
         "return MathJax.startup.document.getMathItemsWithin(document.getElementById('preview-output')).map(m => m.math)"));
     assertEquals(0L, browser.js("return document.querySelectorAll('#preview-output img[onerror]').length"));
+
+    // The same text through the Java renderer (POST api/render) gives the same formula.
+    long before = Long.parseLong(String.valueOf(browser.js("return document.getElementById('preview-output').dataset.generation")));
+    browser.driver.findElement(By.id("preview-server")).click();
+    browser.waitFor(30).until(d -> Boolean.TRUE.equals(browser.js("""
+        const o = document.getElementById('preview-output');
+        return Number(o.dataset.generation) > arguments[0] && o.querySelectorAll('.math-inline mjx-container').length === 1;""", before)));
+    assertEquals(List.of("e^{i\\pi} + 1 = 0"), browser.js(
+        "return MathJax.startup.document.getMathItemsWithin(document.getElementById('preview-output')).map(m => m.math)"));
     assertNull(browser.js("return window.__pwned === undefined ? null : String(window.__pwned)"));
     assertCleanMath("preview", 1, true);
     assertEquals(List.of(), browser.resourcesNotUnder(origin));

@@ -67,6 +67,28 @@ class StaticSiteTest {
   }
 
   @Test
+  void pagesAndSiteScriptsNameNoOtherHost() throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(out)) {
+      walk.filter(p -> p.toString().endsWith(".html") || p.startsWith(out.resolve("assets/site"))).filter(Files::isRegularFile)
+          .forEach(files::add);
+    }
+    assertTrue(files.size() >= 8, files.toString());
+    for (Path f : files) {
+      String text = Files.readString(f);
+      assertFalse(text.contains("http:") || text.contains("https:") || text.contains("//cdn"), f + " names another host");
+    }
+  }
+
+  @Test
+  void onlyTheMathJaxBundleThePagesLoadIsCopied() {
+    assertTrue(Files.isRegularFile(out.resolve("assets/mathjax/tex-chtml.js")));
+    assertTrue(Files.isRegularFile(out.resolve("assets/mathjax/output/svg.js")), "the menu can switch renderers lazily");
+    assertFalse(Files.exists(out.resolve("assets/mathjax/tex-svg-full.js")));
+    assertFalse(Files.exists(out.resolve("assets/mathjax/tex-chtml-full.js")));
+  }
+
+  @Test
   void pagesCarryTheirOwnCsp() throws Exception {
     String page = Files.readString(out.resolve("reports/attention-entropy.html"));
     assertTrue(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;self&#39;; script-src &#39;self&#39;;"));
