@@ -9,7 +9,8 @@ LayerNorm, the GELU (tanh) MLP, biases and tied embeddings. No transformers or s
 needed: the checkpoint is read with struct/json/numpy.
 
 Modes
-  parity  --checkpoint DIR --batch BATCH.json --out OUT.safetensors
+  parity  --checkpoint DIR --batch BATCH.json --out OUT.safetensors   (or --jobs JOBS.json: a list of
+          {"checkpoint", "batch", "out"} objects, run in one process)
           loads a Focus checkpoint, runs forward and backward on the batch, then `steps` AdamW steps;
           writes logits, loss, every parameter gradient (grad.<name>) and the AdamW losses.
   bench   --config config.json --batch B --seq T --threads N --steps S --warmup W
@@ -317,9 +318,19 @@ def load_focus(ckpt):
 
 
 def parity(args):
+    if args.jobs:
+        with open(args.jobs) as f:
+            jobs = json.load(f)
+    else:
+        jobs = [{"checkpoint": args.checkpoint, "batch": args.batch, "out": args.out}]
+    for job in jobs:
+        parity_one(job["checkpoint"], job["batch"], job["out"])
+
+
+def parity_one(checkpoint, batch_file, out_file):
     torch.manual_seed(0)
-    cfg, model = load_focus(args.checkpoint)
-    with open(args.batch) as f:
+    cfg, model = load_focus(checkpoint)
+    with open(batch_file) as f:
         batch = json.load(f)
     tokens = torch.tensor(batch["tokens"], dtype=torch.long)
     targets = torch.tensor(batch["targets"], dtype=torch.long)
@@ -352,7 +363,7 @@ def parity(args):
     if worst > 1e-5:
         raise SystemExit(f"hand-written AdamW drifted from torch.optim.AdamW by {worst}")
     out["adamw_losses"] = np.array(losses, dtype=np.float32)
-    write_safetensors(args.out, out, {"torch": torch.__version__})
+    write_safetensors(out_file, out, {"torch": torch.__version__})
 
 
 def bench(args):
@@ -395,9 +406,10 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="mode", required=True)
     p = sub.add_parser("parity")
-    p.add_argument("--checkpoint", required=True)
-    p.add_argument("--batch", required=True)
-    p.add_argument("--out", required=True)
+    p.add_argument("--checkpoint")
+    p.add_argument("--batch")
+    p.add_argument("--out")
+    p.add_argument("--jobs", help="JSON list of {checkpoint, batch, out}")
     p = sub.add_parser("bench")
     p.add_argument("--config", required=True, help="a Focus config.json (its focus_config block is used)")
     p.add_argument("--batch", type=int, default=8)

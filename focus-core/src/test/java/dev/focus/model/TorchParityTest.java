@@ -8,6 +8,8 @@ import dev.focus.checkpoint.Json;
 import dev.focus.checkpoint.SafeTensors;
 import dev.focus.checkpoint.TensorData;
 import dev.focus.testing.Oracles;
+import dev.focus.train.AdamW;
+import dev.focus.train.Trainable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,16 +31,82 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Golden end-to-end parity with PyTorch (llm.c's test_gpt2 pattern, STYLE.md §2.6): a seeded two-layer
  * model is saved as a Focus checkpoint, src/test/python/reference_model.py loads it into a plain-torch
  * implementation of the same architecture, and logits, loss, every parameter gradient and the losses of
- * ten AdamW steps must agree. Relative error of a tensor is max|focus − torch| / max|torch|; the bound is
+ * ten AdamW steps ({@link AdamW} of dev.focus.train against the script's step-by-step AdamW, which the
+ * script itself checks against torch.optim.AdamW) must agree. Relative error of a tensor is max|focus − torch| / max|torch|; the bound is
  * 1e-4 (float32 on both sides). For gradients the denominator is at least 1e-3 × the largest gradient of
  * the whole model: a gradient that is zero in exact arithmetic (a softmax key bias shifts a whole row of
  * logits, so its gradient is rounding noise of order 1e-9 on both sides) can only be compared on the
  * model's own scale.
  *
- * <p>Regenerate nothing: the fixtures are produced by the script at test time in a temporary directory.
+ * <p>Regenerate nothing: the fixtures are produced by the script at test time in a temporary directory,
+ * for all variants in one Python process (importing torch dominates the cost).
  */
 class TorchParityTest {
   static final double BOUND = 1e-4;
+  static final int B = 2, T = 12, STEPS = 10;
+  static final double LR = 1e-2, B1 = 0.9, B2 = 0.95, EPS = 1e-8, WD = 0.1;
+
+  static Path dir;
+  static final Map<String, Map<String, TensorData>> REFERENCE = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void runReferenceOnce() throws Exception {
+    Oracles.assumePython("torch", "numpy");
+    dir = Files.createTempDirectory("focus-parity");
+    List<Object> jobs = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    int i = 0;
+    for (Arguments a : variants().toList()) {
+      String label = (String) a.get()[0];
+      ModelConfig config = (ModelConfig) a.get()[1];
+      Path job = dir.resolve("job" + i++);
+      Checkpoint.save(job.resolve("ckpt"), new Model(config, 1234));
+      int[][] batch = batch(config);
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("tokens", rows(batch[0], B, T));
+      spec.put("targets", rows(batch[1], B, T));
+      Map<String, Object> adam = new LinkedHashMap<>();
+      adam.put("lr", LR);
+      adam.put("beta1", B1);
+      adam.put("beta2", B2);
+      adam.put("eps", EPS);
+      adam.put("weight_decay", WD);
+      adam.put("steps", (long) STEPS);
+      spec.put("adamw", adam);
+      Files.writeString(job.resolve("batch.json"), Json.write(spec), StandardCharsets.UTF_8);
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("checkpoint", job.resolve("ckpt").toString());
+      j.put("batch", job.resolve("batch.json").toString());
+      j.put("out", job.resolve("torch.safetensors").toString());
+      jobs.add(j);
+      labels.add(label);
+    }
+    Path jobsFile = dir.resolve("jobs.json");
+    Files.writeString(jobsFile, Json.write(jobs), StandardCharsets.UTF_8);
+    runScript(List.of("parity", "--jobs", jobsFile.toString()));
+    for (int k = 0; k < labels.size(); k++) {
+      REFERENCE.put(labels.get(k), SafeTensors.read(dir.resolve("job" + k).resolve("torch.safetensors")).tensors());
+    }
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    if (dir == null) return;
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+
+  /** The batch of a variant: tokens and targets, every fifth target ignored. */
+  static int[][] batch(ModelConfig config) {
+    Random rng = new Random(99);
+    int[] tokens = new int[B * T], targets = new int[B * T];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = rng.nextInt(config.vocab());
+      targets[i] = i % 5 == 4 ? -1 : rng.nextInt(config.vocab());
+    }
+    return new int[][] {tokens, targets};
+  }
 
   static Stream<Arguments> variants() {
     ModelConfig base = Overrides.apply(ModelConfig.micro(),
@@ -54,36 +123,12 @@ class TorchParityTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
-  void logitsLossGradientsAndAdamWMatchPyTorch(String label, ModelConfig config, @TempDir Path dir) throws Exception {
-    Oracles.assumePython("torch", "numpy");
+  void logitsLossGradientsAndAdamWMatchPyTorch(String label, ModelConfig config) {
     Model model = new Model(config, 1234);
-    Path ckpt = dir.resolve("ckpt");
-    Checkpoint.save(ckpt, model);
-    int b = 2, t = 12;
-    Random rng = new Random(99);
-    int[] tokens = new int[b * t], targets = new int[b * t];
-    for (int i = 0; i < tokens.length; i++) {
-      tokens[i] = rng.nextInt(config.vocab());
-      targets[i] = i % 5 == 4 ? -1 : rng.nextInt(config.vocab());
-    }
-    double lr = 1e-2, b1 = 0.9, b2 = 0.95, eps = 1e-8, wd = 0.1;
-    int steps = 10;
-    Map<String, Object> batch = new LinkedHashMap<>();
-    batch.put("tokens", rows(tokens, b, t));
-    batch.put("targets", rows(targets, b, t));
-    Map<String, Object> adam = new LinkedHashMap<>();
-    adam.put("lr", lr);
-    adam.put("beta1", b1);
-    adam.put("beta2", b2);
-    adam.put("eps", eps);
-    adam.put("weight_decay", wd);
-    adam.put("steps", (long) steps);
-    batch.put("adamw", adam);
-    Path batchFile = dir.resolve("batch.json"), out = dir.resolve("torch.safetensors");
-    Files.writeString(batchFile, Json.write(batch), StandardCharsets.UTF_8);
-    runScript(List.of("parity", "--checkpoint", ckpt.toString(), "--batch", batchFile.toString(), "--out", out.toString()));
-    Map<String, TensorData> ref = SafeTensors.read(out).tensors();
-
+    int[][] batch = batch(config);
+    int[] tokens = batch[0], targets = batch[1];
+    int b = B, t = T, steps = STEPS;
+    Map<String, TensorData> ref = REFERENCE.get(label);
     // forward and backward
     float[] logits = model.logits(tokens, b, t);
     model.zeroGrad();
@@ -109,13 +154,15 @@ class TorchParityTest {
     report.append(String.format(" grads %.2e (worst %s)", worstGrad, worstName));
 
     // ten AdamW steps on the same batch
-    ReferenceAdamW opt = new ReferenceAdamW(model.parameters(), lr, b1, b2, eps, wd);
+    List<Trainable.Param> params = new ArrayList<>();
+    for (Parameter p : model.parameters()) params.add(new Trainable.Param(p.name(), p.value(), p.grad(), p.decay()));
+    AdamW opt = new AdamW(params, B1, B2, EPS, WD);
     float[] losses = new float[steps];
     model.zeroGrad();
     for (int s = 0; s < steps; s++) {
       model.zeroGrad();
       losses[s] = model.forwardBackward(tokens, targets, b, t);
-      opt.step();
+      opt.step(LR);
     }
     check(report, "adamw losses", ref.get("adamw_losses").values(), losses);
     assertTrue(losses[steps - 1] < losses[0], "AdamW did not lower the loss: " + losses[0] + " -> " + losses[steps - 1]);
