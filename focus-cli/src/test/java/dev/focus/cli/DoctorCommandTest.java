@@ -23,6 +23,7 @@ class DoctorCommandTest {
     if (Kernels.get().vectorBits() > 0) {
       assertTrue(s.contains("\nvector api     active: jdk.incubator.vector, " + Kernels.get().vectorBits() + "-bit"), s);
       assertTrue(s.matches("(?s).*\nvector/scalar  256³ .*NN [0-9]+× .*NT [0-9]+× .*TN [0-9]+× .*"), s);
+      assertTrue(s.matches("(?s).*\nvector/scalar  64K elements .*gelu [0-9]+×, silu [0-9]+×, softmax [0-9]+×\n.*"), s);
     }
     assertTrue(s.strip().endsWith("doctor: ok") || s.strip().matches("(?s).*doctor: \\d+ warning\\(s\\)"), s);
   }

@@ -102,18 +102,36 @@ public final class KernelTiming {
     return new Result(product, g);
   }
 
-  /** Median nanoseconds of {@code task} over {@code reps} calls after {@code warmup} untimed ones. */
-  public static double medianNanos(Runnable task, int warmup, int reps) {
+  /**
+   * Least CPU time of {@code task} on the calling thread over {@code reps} calls, after
+   * {@code warmup} untimed ones, with {@link Parallel#threads()} set to 1 meanwhile. Nanoseconds.
+   */
+  public static double cpuNanos(Runnable task, int warmup, int reps) {
     if (reps < 1) throw new IllegalArgumentException("reps=" + reps + " must be >= 1");
-    for (int i = 0; i < warmup; i++) task.run();
-    long[] t = new long[reps];
-    for (int i = 0; i < reps; i++) {
-      long t0 = System.nanoTime();
-      task.run();
-      t[i] = System.nanoTime() - t0;
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    boolean cpu = mx.isCurrentThreadCpuTimeSupported();
+    int before = Parallel.threads();
+    try {
+      Parallel.setThreads(1);
+      for (int i = 0; i < warmup; i++) task.run();
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < reps; i++) {
+        long t0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        task.run();
+        best = Math.min(best, Math.max(1, (cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t0));
+      }
+      return best;
+    } finally {
+      Parallel.setThreads(before);
     }
-    Arrays.sort(t);
-    return reps % 2 == 1 ? t[reps / 2] : 0.5 * (t[reps / 2 - 1] + t[reps / 2]);
+  }
+
+  /** A task that runs {@code product} on {@code kernels} over random inputs allocated once, here. */
+  public static Runnable task(KernelSet kernels, Product product) {
+    Random rnd = new Random(42);
+    float[] a = random(rnd, product.m() * product.k()), b = random(rnd, product.k() * product.n());
+    float[] c = new float[product.m() * product.n()];
+    return () -> run(kernels, product, c, a, b);
   }
 
   private static void run(KernelSet ks, Product p, float[] c, float[] a, float[] b) {

@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-panel of rows is copied, zero-padded; ragged columns are zero-padded by the B packing and
  * their tiles go through a scratch tile, so the kernel itself has no edge cases.
  *
- * <p>Small products (where packing would cost more than it saves) use direct loops over
- * {@link VectorKernels#axpyKernel} and {@link VectorKernels#dotKernel}.
+ * <p>Small products, and skinny ones with M &lt; MR (where packing B would cost as much as the
+ * product), use direct loops over {@link VectorKernels#axpyKernel} and
+ * {@link VectorKernels#dotKernel} ({@link #smallCols}).
  */
 final class Sgemm {
   private Sgemm() {}
@@ -50,6 +51,8 @@ final class Sgemm {
 
   /** Products with at most this many multiply-adds skip packing. */
   static final long SMALL_MNK = 32L * 32 * 32;
+  /** Column block of the skinny row-update path (a few rows of C of this width stay in L1). */
+  static final int SKINNY_COLS = 1024;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
   static final long PAR_PACK = 1L << 16;
   /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
@@ -86,7 +89,13 @@ final class Sgemm {
       return;
     }
     if ((long) m * n * k <= SMALL_MNK || n < L / 2) {
-      small(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+      smallCols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, 0, n, accumulate);
+      return;
+    }
+    if (m < MR) {
+      int minCols = (int) Math.max(L, PAR_MNK / ((long) m * k));
+      Parallel.forRange(n, minCols, (lo, hi) ->
+          smallCols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, lo, hi, accumulate));
       return;
     }
     Workspace ws = WORKSPACE.get();
@@ -343,30 +352,48 @@ final class Sgemm {
     c51.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L)).intoArray(c, c0 + 5 * ldc + L);
   }
 
-  // ---------------------------------------------------------------- small products, no packing
+  // ---------------------------------------------------------------- small and skinny products, no packing
 
-  private static void small(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff,
-                            float[] b, int bOff, int m, int k, int n, boolean accumulate) {
-    if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+  /**
+   * C[:, j0:j1] (+)= op(A)·op(B)[:, j0:j1] by dot products (B transposed: each row of B is read once
+   * and dotted with every row of A while it sits in L1) or by row updates (C_i += a(i,p)·B_p over a
+   * block of at most {@link #SKINNY_COLS} columns, each row of B read once for all rows of C). Used for
+   * tiny products and for M &lt; MR (decoding one token: y = x·Wᵀ with one row of x), where packing B
+   * would cost as much as the product.
+   */
+  static void smallCols(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff,
+                        float[] b, int bOff, int m, int k, int n, int j0, int j1, boolean accumulate) {
     if (transB) {
-      // C[i,j] += A_i · B_j, both rows contiguous when A is not transposed.
-      float[] col = transA ? new float[k] : null;
-      for (int i = 0; i < m; i++) {
-        float[] ar = a;
-        int ao = aOff + i * k;
-        if (transA) {
-          for (int p = 0; p < k; p++) col[p] = a[aOff + p * m + i];
-          ar = col;
-          ao = 0;
+      float[] ar = a;
+      int ao = aOff, lda = k;
+      if (transA) {
+        // Rows of op(A) are columns of A: copy them out once.
+        ar = new float[m * k];
+        for (int p = 0; p < k; p++) {
+          for (int i = 0; i < m; i++) ar[i * k + p] = a[aOff + p * m + i];
         }
-        for (int j = 0; j < n; j++) c[cOff + i * n + j] += VectorKernels.dotKernel(ar, ao, b, bOff + j * k, k);
+        ao = 0;
+      }
+      for (int j = j0; j < j1; j++) {
+        int bj = bOff + j * k;
+        for (int i = 0; i < m; i++) {
+          float d = VectorKernels.dotKernel(ar, ao + i * lda, b, bj, k);
+          int ci = cOff + i * n + j;
+          c[ci] = accumulate ? c[ci] + d : d;
+        }
       }
     } else {
-      // C[i,:] += a(i,p) · B[p,:]
-      for (int i = 0; i < m; i++) {
+      for (int jb = j0; jb < j1; jb += SKINNY_COLS) {
+        int w = Math.min(SKINNY_COLS, j1 - jb);
+        if (!accumulate) {
+          for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n + jb, cOff + i * n + jb + w, 0f);
+        }
         for (int p = 0; p < k; p++) {
-          float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-          VectorKernels.axpyKernel(aip, b, bOff + p * n, c, cOff + i * n, n);
+          int bp = bOff + p * n + jb;
+          for (int i = 0; i < m; i++) {
+            float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+            VectorKernels.axpyKernel(aip, b, bp, c, cOff + i * n + jb, w);
+          }
         }
       }
     }
