@@ -30,19 +30,6 @@ final class CausalSelfAttention {
 
   private static final KernelSet K = Kernels.get();
 
-  /**
-   * ALiBi slopes for {@code heads} heads (Press et al. 2022, §3 and their reference code): for a power
-   * of two H, λ_h = 2^(−8h/H), h = 1..H; otherwise the P = 2^⌊log₂H⌋ slopes followed by the odd-indexed
-   * slopes of the 2P rule until H are reached.
-   */
-  static float[] alibiSlopes(int heads) {
-    float[] out = new float[heads];
-    int p = Integer.highestOneBit(heads);
-    for (int h = 0; h < p; h++) out[h] = (float) Math.pow(2.0, -8.0 * (h + 1) / p);
-    for (int j = 0; p + j < heads; j++) out[p + j] = (float) Math.pow(2.0, -8.0 * (2 * j + 1) / (2.0 * p));
-    return out;
-  }
-
   /** (B, T, H, HS) token-major → (B, H, T, HS) head-major. */
   static void toHeads(float[] dst, float[] src, int b, int t, int h, int hs) {
     Parallel.forRange(b * t, 64, (lo, hi) -> {

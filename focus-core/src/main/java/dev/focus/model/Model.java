@@ -195,7 +195,15 @@ public final class Model {
     head = h == null ? embed : h;
     this.parameters = Collections.unmodifiableList(list);
     this.byName = Collections.unmodifiableMap(map);
-    this.slopes = config.position() == PositionKind.ALIBI ? CausalSelfAttention.alibiSlopes(config.heads()) : null;
+    this.slopes = config.position() == PositionKind.ALIBI ? alibiSlopes(config.heads()) : null;
+  }
+
+  /** ALiBi slopes λ_h of the shared {@link dev.focus.position.Alibi} component, as floats. */
+  private static float[] alibiSlopes(int heads) {
+    double[] s = dev.focus.position.Alibi.slopes(heads);
+    float[] out = new float[heads];
+    for (int h = 0; h < heads; h++) out[h] = (float) s[h];
+    return out;
   }
 
   /**
@@ -330,7 +338,7 @@ public final class Model {
   void ensureTables(int t) {
     int need = Math.max(t, config.context());
     if (config.rotary() && (rope == null || rope.maxPositions() < need)) {
-      rope = new RotaryTable(config.headSize(), need, config.ropeTheta(), config.ropeLayout());
+      rope = new RotaryTable(config, need);
     }
     if (config.position() == PositionKind.SINUSOIDAL && (sinusoids == null || sinusoids.length < need * config.hidden())) {
       sinusoids = Embedding.sinusoidalTable(need, config.hidden());

@@ -27,7 +27,7 @@ import java.util.List;
  * @param position      how positions enter the model
  * @param ropeTheta     RoPE base b, θ_i = b^(−2i/HS)
  * @param ropeLayout    RoPE pair layout (HALF = Hugging Face rotate_half)
- * @param mropeSections M-RoPE frequency sections (t, h, w); must sum to HS/2 when {@code position=MROPE}
+ * @param mropeSections M-RoPE frequency sections (t, h, w), three entries summing to HS/2 when {@code position=MROPE}
  * @param norm          RMSNorm or LayerNorm (pre-norm)
  * @param normEps       ε inside the norm's square root
  * @param mlp           SwiGLU or GELU (tanh) MLP
@@ -148,8 +148,8 @@ public record ModelConfig(
         throw new IllegalArgumentException(
             "mropeSections=" + mropeSections + " sum to " + sum + " but must sum to head size/2=" + hs / 2);
       }
-      if (mropeSections.size() > 3) {
-        throw new IllegalArgumentException("mropeSections=" + mropeSections + " has more than 3 axes");
+      if (mropeSections.size() != 3) {
+        throw new IllegalArgumentException("mropeSections=" + mropeSections + " must have 3 entries (t, h, w)");
       }
     } else if (!mropeSections.isEmpty()) {
       throw new IllegalArgumentException("mropeSections=" + mropeSections + " given but position=" + position + " (not MROPE)");

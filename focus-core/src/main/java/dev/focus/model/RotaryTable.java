@@ -1,41 +1,42 @@
 package dev.focus.model;
 
+import dev.focus.model.ModelConfig.PositionKind;
 import dev.focus.model.ModelConfig.RopeLayout;
+import dev.focus.position.PairLayout;
+import dev.focus.position.Rope;
+import dev.focus.position.RopeTable;
 
 /**
- * Rotary position embedding for the model's q and k (Su et al., RoFormer, eq. 34), with the cos/sin
- * tables computed once in double and rounded to float.
+ * The model's rotary positions: the shared {@link dev.focus.position.Rope} component (RoFormer, Su et
+ * al. 2021, eq. 34; spec 04 §3.1, §4) with a cos/sin table for positions 0..Tmax−1, applied to one
+ * head's (rows, HS) block at a time.
  *
- * <p>Legend: T positions, HS head size, P = HS/2 pairs. θ_i = b^(−2i/HS); position n rotates pair i by
- * n·θ_i. Pair layout (spec 04 §3.1): {@link RopeLayout#HALF} pairs dim j with j + P (Hugging Face
- * rotate_half); {@link RopeLayout#ADJACENT} pairs (2i, 2i+1). On text tokens M-RoPE gives every axis the
- * same coordinate, so its angle n·θ_i is this table's whatever the sections (spec 04 §4, compatibility rule).
+ * <p>θ_i = b^(−2i/HS); position n turns pair i by n·θ_i. {@link RopeLayout#HALF} pairs dim j with j + HS/2
+ * (Hugging Face rotate_half), {@link RopeLayout#ADJACENT} pairs (2i, 2i+1). M-RoPE gets the coordinates
+ * (n, n, n) of a text token, so by the compatibility rule of spec 04 §4 it equals RoPE-1D.
  *
- * <p>The rotation is orthogonal, so the backward pass is the rotation by −n·θ_i ({@code inverse=true}).
+ * <p>The rotation is orthogonal: the backward pass rotates by −n·θ_i ({@code inverse=true}).
  */
 final class RotaryTable {
   private final int headSize;
-  private final int pairs;
   private final int maxPositions;
-  private final RopeLayout layout;
-  private final float[] cos; // (Tmax, P)
-  private final float[] sin; // (Tmax, P)
+  private final RopeTable table;
 
-  RotaryTable(int headSize, int maxPositions, double theta, RopeLayout layout) {
-    this.headSize = headSize;
-    this.pairs = headSize / 2;
+  RotaryTable(ModelConfig c, int maxPositions) {
+    this.headSize = c.headSize();
     this.maxPositions = maxPositions;
-    this.layout = layout;
-    this.cos = new float[maxPositions * pairs];
-    this.sin = new float[maxPositions * pairs];
-    for (int i = 0; i < pairs; i++) {
-      double inv = 1.0 / Math.pow(theta, 2.0 * i / headSize);
-      for (int n = 0; n < maxPositions; n++) {
-        double a = n * inv;
-        cos[n * pairs + i] = (float) Math.cos(a);
-        sin[n * pairs + i] = (float) Math.sin(a);
-      }
+    PairLayout layout = c.ropeLayout() == RopeLayout.HALF ? PairLayout.HALF : PairLayout.ADJACENT;
+    Rope rope;
+    if (c.position() == PositionKind.MROPE) {
+      int[] sections = c.mropeSections().stream().mapToInt(Integer::intValue).toArray();
+      rope = Rope.mrope(headSize, c.ropeTheta(), sections).withLayout(layout);
+    } else {
+      rope = Rope.oneD(headSize, c.ropeTheta()).withLayout(layout);
     }
+    int axes = rope.scheme().axes();
+    double[][] coords = new double[maxPositions][axes];
+    for (int n = 0; n < maxPositions; n++) java.util.Arrays.fill(coords[n], n);
+    this.table = rope.table(coords);
   }
 
   int maxPositions() { return maxPositions; }
@@ -49,21 +50,12 @@ final class RotaryTable {
   void rotate(float[] x, int off, int rows, int pos0, boolean inverse) {
     if (pos0 < 0 || pos0 + rows > maxPositions) {
       throw new IllegalArgumentException(
-          "positions " + pos0 + ".." + (pos0 + rows - 1) + " exceed context=" + maxPositions);
+          "positions " + pos0 + ".." + (pos0 + rows - 1) + " exceed the rotary table of " + maxPositions);
     }
-    float sign = inverse ? -1f : 1f;
-    int stride1 = layout == RopeLayout.HALF ? 1 : 2;
-    int partner = layout == RopeLayout.HALF ? pairs : 1;
-    for (int r = 0; r < rows; r++) {
-      int base = off + r * headSize;
-      int t = (pos0 + r) * pairs;
-      for (int i = 0; i < pairs; i++) {
-        int a = base + i * stride1, b = a + partner;
-        float c = cos[t + i], s = sign * sin[t + i];
-        float xa = x[a], xb = x[b];
-        x[a] = xa * c - xb * s;
-        x[b] = xb * c + xa * s;
-      }
+    if (inverse) {
+      table.rotateBackward(x, off, pos0, rows, 1, headSize);
+    } else {
+      table.rotate(x, off, pos0, rows, 1, headSize);
     }
   }
 }

@@ -99,6 +99,19 @@ class ModelConfigTest {
   }
 
   @Test
+  void mropeOnTextEqualsRopeAndAlibiUsesTheSharedSlopes() {
+    ModelConfig rope = Overrides.apply(ModelConfig.micro(), "initStd=0.3");
+    ModelConfig mrope = Overrides.apply(rope, List.of("position=mrope", "mropeSections=2,1,1"));
+    int[] tok = {3, 1, 4, 1, 5, 9, 2, 6};
+    assertTrue(java.util.Arrays.equals(new Model(rope, 4).logits(tok, 1, 8), new Model(mrope, 4).logits(tok, 1, 8)),
+        "M-RoPE with text coordinates (n, n, n) is RoPE-1D bit for bit (spec 04 §4)");
+    Model alibi = new Model(Overrides.apply(ModelConfig.micro(), List.of("position=alibi", "heads=8", "hidden=48", "intermediate=64")), 1);
+    assertEquals(8, alibi.slopes.length);
+    assertEquals(0.5f, alibi.slopes[0]);
+    assertEquals(1f / 256, alibi.slopes[7]);
+  }
+
+  @Test
   void gradientsAccumulateUntilZeroed() {
     Model m = new Model(ModelConfig.micro(), 3);
     int[] tok = {1, 2, 3, 4}, tgt = {2, 3, 4, 5};

@@ -31,7 +31,7 @@ class ModelGradientTest {
         Arguments.of("layernorm+gelu+bias+learned", Overrides.apply(base,
             java.util.List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned"))),
         Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
-        Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "mropeSections=1,1"))),
+        Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "heads=1", "kvHeads=1", "mropeSections=2,1,1"))),
         // longer than one causal block (CausalSelfAttention.BLOCK = 64 query rows)
         Arguments.of("softmax+alibi, T=70", Overrides.apply(base, java.util.List.of("position=alibi", "context=80"))),
         Arguments.of("linear+rope+gqa, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "kvHeads=1", "context=80"))));
