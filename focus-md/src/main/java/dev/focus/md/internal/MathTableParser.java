@@ -273,14 +273,16 @@ final class MathTableParser extends AbstractBlockParser {
   static final class Factory extends AbstractBlockParserFactory {
     @Override
     public BlockStart tryStart(ParserState state, MatchedBlockParser matched) {
-      List<SourceLine> paragraph = matched.getParagraphLines().getLines();
-      if (paragraph.isEmpty()) return BlockStart.none();
-      SourceLine header = paragraph.get(paragraph.size() - 1);
-      if (indexOf(header.getContent(), '|', 0) < 0) return BlockStart.none();
+      // The delimiter row first: fetching the paragraph's lines copies them, which is quadratic
+      // over a long paragraph if done on every line.
       SourceLine line = state.getLine();
       SourceLine delimiter = line.substring(state.getIndex(), line.getContent().length());
       List<Column> columns = parseDelimiterRow(delimiter.getContent());
       if (columns == null || columns.isEmpty()) return BlockStart.none();
+      List<SourceLine> paragraph = matched.getParagraphLines().getLines();
+      if (paragraph.isEmpty()) return BlockStart.none();
+      SourceLine header = paragraph.get(paragraph.size() - 1);
+      if (indexOf(header.getContent(), '|', 0) < 0) return BlockStart.none();
       if (columns.size() < split(header).size()) return BlockStart.none();
       return BlockStart.of(new MathTableParser(columns, header)).atIndex(state.getIndex()).replaceParagraphLines(1);
     }

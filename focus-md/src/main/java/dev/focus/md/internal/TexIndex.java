@@ -149,6 +149,7 @@ final class TexIndex {
         i += 2;
       }
     }
+    while (!open.isEmpty()) ends.put(open.pop(), -1); // unbalanced: known, not worth a rescan
     return ends;
   }
 

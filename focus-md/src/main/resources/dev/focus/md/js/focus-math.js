@@ -165,6 +165,7 @@ export class TexIndex {
         i += 2;
       }
     }
+    for (const begin of open) ends.set(begin, -1); // unbalanced: known, not worth a rescan
     return ends;
   }
 
@@ -414,6 +415,8 @@ class Frame {
     this.indexCache = null;
     this.spans = null;
     this.blockStarts = null;
+    this.nextDollar = undefined;
+    this.dollarFrom = undefined;
   }
 
   get index() {
@@ -499,6 +502,7 @@ export function focusMath({ Lexer } = {}) {
 
   // True when some math span starting inside the bracketed label at src[open..] crosses its end.
   const mathCrossesLabel = (src) => {
+    if (src[0] !== '[' && !(src[0] === '!' && src[1] === '[')) return false;
     const open = src[0] === '!' ? 1 : 0;
     let depth = 0;
     let end = -1;
@@ -596,8 +600,14 @@ export function focusMath({ Lexer } = {}) {
         name: 'focusMath',
         level: 'inline',
         start(src) {
-          const i = src.indexOf('$');
-          return i < 0 ? undefined : i;
+          // The next $ (a backslash already stops marked's text rule). Remembered per pass, so a
+          // long text without dollars is searched once, not once per text token.
+          const { frame, offset } = locate(inlineFrames, src);
+          if (!(frame.nextDollar >= offset || (frame.nextDollar === -1 && frame.dollarFrom <= offset))) {
+            frame.dollarFrom = offset;
+            frame.nextDollar = frame.text.indexOf('$', offset);
+          }
+          return frame.nextDollar < 0 ? undefined : frame.nextDollar - offset;
         },
         tokenizer(src) {
           const c = src[0];

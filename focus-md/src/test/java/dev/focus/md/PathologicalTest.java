@@ -1,0 +1,58 @@
+package dev.focus.md;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.md.internal.MathRenderer;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Inputs that make a naive closer scan quadratic (spec 03 §5, "Pathological inputs"): 10⁵ unmatched
+ * openers or braces, and unclosed blocks in nested quotes, each render in under 3 s. The JavaScript
+ * twin is {@code src/test/js/pathological.test.js}.
+ */
+class PathologicalTest {
+  private static final int N = 100_000;
+
+  static Stream<Arguments> inputs() {
+    return Stream.of(
+        Arguments.of("10^5 '$a '", "$a ".repeat(N)),
+        Arguments.of("10^5 '$'", "$".repeat(N)),
+        Arguments.of("10^5 '$ '", "$ ".repeat(N)),
+        Arguments.of("10^5 '${'", "${".repeat(N)),
+        Arguments.of("'$' then 10^5 '{'", "$" + "{".repeat(N)),
+        Arguments.of("10^5 '$$x{'", "$$x{".repeat(N)),
+        Arguments.of("10^5 '\\('", "\\(".repeat(N)),
+        Arguments.of("10^5 '\\[ '", "\\[ ".repeat(N)),
+        Arguments.of("10^5 '\\begin{a}'", "\\begin{a}".repeat(N)),
+        Arguments.of("10^5 lines '\\['", "\\[\n".repeat(N)),
+        Arguments.of("10^5 lines '$$ {'", "$$ {\n".repeat(N)),
+        Arguments.of("unclosed $$ in nested quotes", "> > $$\n> > a\n\n".repeat(N / 10) + "$$\n"),
+        Arguments.of("quoted openers, closer outside", "> \\[\n".repeat(N / 10) + "\\]\n"),
+        Arguments.of("table rows of '$'", "| a | b |\n|---|---|\n" + "| $x | ${ |\n".repeat(N / 10)));
+  }
+
+  private static final MathRenderer RENDERER = new MathRenderer();
+
+  /** The bound is about growth, not JIT warm-up: compile the hot paths on inputs a tenth the size first. */
+  @BeforeAll
+  static void warmUp() {
+    inputs().forEach(a -> {
+      String markdown = (String) a.get()[1];
+      RENDERER.render(markdown.substring(0, markdown.length() / 10));
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("inputs")
+  void rendersInUnderThreeSeconds(String name, String markdown) {
+    MathRenderer renderer = RENDERER;
+    String html = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> renderer.render(markdown), name);
+    assertTrue(html.length() > 0, name);
+  }
+}
