@@ -29,10 +29,12 @@ const pathological = {
 for (const md of Object.values(pathological)) focus(md.slice(0, md.length / 10));
 
 for (const [name, md] of Object.entries(pathological)) {
-  test(`pathological: ${name} renders in under 3 s`, () => {
-    const start = performance.now();
+  // CPU time, not wall time: the build machine is shared (see PathologicalTest).
+  test(`pathological: ${name} renders in under 3 s of CPU`, () => {
+    const start = process.cpuUsage();
     const html = focus(md);
-    const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(start);
+    const seconds = (used.user + used.system) / 1e6;
     assert.ok(html.length > 0);
     assert.ok(seconds < 3, `${name} took ${seconds.toFixed(2)} s`);
   });
