@@ -136,10 +136,11 @@ public final class LosslessInputExperiment implements Experiment {
     }
     for (int i = 0; i < CODEBOOKS.length; i++) {
       double[] a = acc.get("vq-" + CODEBOOKS[i]);
-      ks[i] = CODEBOOKS[i];
-      vqMean[i] = mean(a);
-      lossless[i] = losslessMean;
-      worstMargin = Math.min(worstMargin, losslessMean - (vqMean[i] - sd(a)));
+      int j = CODEBOOKS.length - 1 - i; // the chart's x axis ascends
+      ks[j] = CODEBOOKS[i];
+      vqMean[j] = mean(a);
+      lossless[j] = losslessMean;
+      worstMargin = Math.min(worstMargin, losslessMean - (mean(a) - sd(a)));
     }
     f.mdf("## 2. Lossless patches against VQ tokens%n%n"
         + "Task: caption a 16×16 glyph holding two digits from a 3×5 font (`glyphs-read`; the caption depends on a few "
@@ -154,7 +155,7 @@ public final class LosslessInputExperiment implements Experiment {
     List<List<?>> csv = new ArrayList<>();
     for (String arm : arms) for (int s = 0; s < seeds; s++) csv.add(List.of(arm, s, acc.get(arm)[s]));
     f.data(DataFile.csv("vq-vs-lossless.csv", List.of("arm", "seed", "accuracy"), csv));
-    double gap4 = losslessMean - vqMean[CODEBOOKS.length - 1], gap256 = losslessMean - vqMean[0];
+    double gap4 = losslessMean - vqMean[0], gap256 = losslessMean - vqMean[CODEBOOKS.length - 1];
     return new double[] {worstMargin, gap4, gap256};
   }
 
@@ -213,7 +214,7 @@ public final class LosslessInputExperiment implements Experiment {
     f.mdf("`mm-tiny` (width 64, 4 layers, RoPE-TV, DDIM with 20 steps) trained for %d steps on %d digits, half "
             + "text→image and half image→text. Held-out captioning accuracy: **%s%%** on %d digits (chance 10%%). "
             + "Samples for the prompts *digit zero* … *digit nine*, %d per digit (rows of two digits):%n%n"
-            + "![generated digits](digit-samples.png)%n",
+            + "![generated digits](../runs/02-lossless-input/digit-samples.png)%n",
         steps, data.train().size(), Findings.num(100 * acc, 3), n, perDigit);
     return String.format(java.util.Locale.ROOT, "On digits the same model captions held-out images with %s%% accuracy.",
         Findings.num(100 * acc, 3));

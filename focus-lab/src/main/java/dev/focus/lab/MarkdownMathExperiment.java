@@ -66,7 +66,7 @@ public final class MarkdownMathExperiment implements Experiment {
         + "math engine that scans the rendered text for `$…$`, `$$…$$`, `\\(…\\)` and `\\[…\\]` — and through Focus. A "
         + "case is *mangled* when the formulas the math engine would typeset differ from the ones the author wrote. "
         + "The Focus column below is rendered live in this page by MathJax 3 from the sanitised HTML; the "
-        + "[live preview](/preview) renders your own text the same way as you type.");
+        + "live preview of `./focus serve` (the *Preview* page) renders your own text the same way as you type.");
     List<List<String>> rows = new ArrayList<>();
     List<List<?>> csv = new ArrayList<>();
     int naiveMangled = 0, focusMangled = 0;

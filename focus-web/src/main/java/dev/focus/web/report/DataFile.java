@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A raw data file that a report offers for download ({@code *.json} or {@code *.csv}).
+ * A raw data file that a report offers for download ({@code *.json} or {@code *.csv}), or a PNG figure
+ * that its text shows.
  *
  * @param name    a plain file name ({@link ReportNames#DATA_FILE}), never {@code meta.json}
  * @param content the bytes written

@@ -12,8 +12,12 @@ public final class ReportNames {
   /** A run directory name (also a chart id): lower-case ASCII letter or digit, then up to 63 of {@code a-z 0-9 - _}. */
   public static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
-  /** A downloadable data file: ASCII letter or digit first, up to 128 characters, ending {@code .json} or {@code .csv}. */
-  public static final Pattern DATA_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,122}\\.(json|csv)");
+  /**
+   * A data file of a report: ASCII letter or digit first, up to 128 characters, ending {@code .json} or
+   * {@code .csv} (raw data, offered for download) or {@code .png} (a figure the text shows with
+   * {@code ![alt](../runs/<slug>/<file>)}).
+   */
+  public static final Pattern DATA_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,122}\\.(json|csv|png)");
 
   /** The text of the report: Markdown with math; the first {@code # } heading is its title. */
   public static final String REPORT_FILE = "report.md";
@@ -47,11 +51,11 @@ public final class ReportNames {
     return name != null && DATA_FILE.matcher(name).matches() && !name.equals(META_FILE);
   }
 
-  /** Returns {@code name} or throws: data files are plain {@code *.json} / {@code *.csv} names, never {@code meta.json}. */
+  /** Returns {@code name} or throws: data files are plain {@code *.json} / {@code *.csv} / {@code *.png} names, never {@code meta.json}. */
   public static String requireDataFileName(String name) {
     if (!isDataFileName(name)) {
       throw new IllegalArgumentException("data file name " + quote(name)
-          + " is not valid: use [A-Za-z0-9][A-Za-z0-9._-]* ending in .json or .csv (not meta.json), at most 128 characters");
+          + " is not valid: use [A-Za-z0-9][A-Za-z0-9._-]* ending in .json, .csv or .png (not meta.json), at most 128 characters");
     }
     return name;
   }

@@ -197,8 +197,12 @@ public final class SiteServer implements AutoCloseable {
       return;
     }
     String name = f.getFileName().toString();
-    ctx.contentType(name.endsWith(".json") ? "application/json" : "text/csv; charset=utf-8");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    if (name.endsWith(".png")) {
+      ctx.contentType("image/png"); // a figure the report shows inline
+    } else {
+      ctx.contentType(name.endsWith(".json") ? "application/json" : "text/csv; charset=utf-8");
+      ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    }
     ctx.header("Cache-Control", "no-cache");
     ctx.result(Files.newInputStream(f));
   }
