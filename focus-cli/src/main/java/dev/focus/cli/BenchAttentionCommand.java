@@ -122,6 +122,12 @@ public final class BenchAttentionCommand implements Callable<Integer> {
         SoftmaxAttention.of(layout), FlashAttention.of(layout),
         LinearAttention.of(layout, FeatureMap.ELU_PLUS_1).withForm(LinearAttention.Form.RECURRENT),
         LinearAttention.of(layout, FeatureMap.ELU_PLUS_1).withChunk(chunk));
+    // JIT warm-up on a short sequence, so the first row of the table is not compilation time
+    int warmT = Math.min(256, lengths.stream().min(Integer::compare).orElse(256));
+    for (Attention a : variants) {
+      long until = System.nanoTime() + 400_000_000L;
+      for (int i = 0; i < 30 && System.nanoTime() < until; i++) measureOnce(a, warmT, backward);
+    }
     Map<Integer, Cell[]> fwd = new LinkedHashMap<>(), fb = new LinkedHashMap<>();
     for (int t : lengths) {
       long tt = 4L * batch * heads * t * t;
@@ -175,6 +181,16 @@ public final class BenchAttentionCommand implements Callable<Integer> {
     Arrays.sort(ms);
     return new Cell(reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2,
         a.workspaceBytes(batch, t, withBackward), bytes, null);
+  }
+
+  /** One untimed forward (and backward) call. */
+  private void measureOnce(Attention a, int t, boolean withBackward) {
+    HeadLayout l = a.layout();
+    Random r = new Random(t);
+    float[] q = gauss(r, batch * t * l.qWidth()), k = gauss(r, batch * t * l.kvWidth()), v = gauss(r, batch * t * l.kvWidth());
+    float[] o = new float[q.length];
+    Attention.Saved s = a.forward(o, q, k, v, null, Mask.causal(), batch, t);
+    if (withBackward) a.backward(new float[q.length], new float[k.length], new float[v.length], null, o, s);
   }
 
   private static float[] gauss(Random r, int n) {

@@ -75,9 +75,14 @@ final class AttentionSupport {
    * array into dst[0 .. rows·HS) as a dense (rows, HS) block.
    */
   static void pack(float[] dst, float[] src, int b, int r0, int rows, int cap, int nh, int head, int hs) {
+    pack(dst, 0, src, b, r0, rows, cap, nh, head, hs);
+  }
+
+  /** As {@link #pack(float[], float[], int, int, int, int, int, int, int)}, writing from dst[dOff]. */
+  static void pack(float[] dst, int dOff, float[] src, int b, int r0, int rows, int cap, int nh, int head, int hs) {
     int w = nh * hs;
     int base = (b * cap + r0) * w + head * hs;
-    for (int r = 0; r < rows; r++) System.arraycopy(src, base + r * w, dst, r * hs, hs);
+    for (int r = 0; r < rows; r++) System.arraycopy(src, base + r * w, dst, dOff + r * hs, hs);
   }
 
   /** The inverse of {@link #pack}: writes a dense (rows, HS) block into the strided layout. */

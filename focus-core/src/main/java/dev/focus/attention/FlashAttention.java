@@ -26,9 +26,10 @@ import java.util.Arrays;
  * <pre>
  *   dV_j += Pᵀ dY_i;  dP = dY_i V_jᵀ;  dS = P ⊙ (dP − D);  dQ_i += c dS K_j;  dK_j += c dSᵀ Q_i
  * </pre>
- * Causal masks skip the tiles above the diagonal. Memory: saved (B, H, T) log-sum-exps; each worker
- * packs one head's q, k, v (and in backward o, dy, dq) as dense (T, HS) blocks, so scratch grows
- * linearly in T, plus (Br, Bc) tiles.
+ * Causal masks skip the tiles above the diagonal. Memory: saved (B, H, T) log-sum-exps. Forward
+ * packs k and v once per kv head into dense (T, HS) blocks and runs every (batch, head, query tile)
+ * as its own task with (Br, HS) and (Br, Bc) tiles; backward gives each worker one head's q, k, v, o,
+ * dy and dq as dense (T, HS) blocks. Everything grows linearly in T.
  */
 public final class FlashAttention implements Attention {
   private final HeadLayout layout;
@@ -104,82 +105,86 @@ public final class FlashAttention implements Attention {
   /**
    * Forward over {@code tq} queries at positions offset.. and the first {@code tk} keys of k, v stored
    * as (B, cap, KVH, HS). Writes out (B, tq, H, HS) and lse (B, H, tq).
+   *
+   * <p>Keys and values are first packed per kv head into dense (tk, HS) blocks; then every
+   * (batch, head, query tile) is an independent task, so even B·H = 1 keeps all workers busy. Tasks
+   * are ordered so that each worker's contiguous share mixes early (light, under a causal mask) and
+   * late (heavy) query tiles.
    */
   private void core(float[] out, float[] lse, float[] q, float[] k, float[] v, float[] headScale, Mask mask,
                     int batch, int tq, int tk, int cap, int offset) {
     final int nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
-    final int br = Math.min(queryTile, tq), bc = Math.min(keyTile, tk);
-    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+    final int br = Math.min(queryTile, tq), bc = Math.min(keyTile, tk), nqt = (tq + br - 1) / br;
+    final float[] kp = new float[batch * nkv * tk * hs]; // (B, KVH, tk, HS) packed keys
+    final float[] vp = new float[batch * nkv * tk * hs]; // (B, KVH, tk, HS) packed values
+    Parallel.forRange(batch * nkv, 1, (lo, hi) -> {
+      for (int task = lo; task < hi; task++) {
+        int b = task / nkv, g = task % nkv;
+        AttentionSupport.pack(kp, task * tk * hs, k, b, 0, tk, cap, nkv, g, hs);
+        AttentionSupport.pack(vp, task * tk * hs, v, b, 0, tk, cap, nkv, g, hs);
+      }
+    });
+    final int bh = batch * nh;
+    Parallel.forRange(bh * nqt, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
-      float[] qh = new float[tq * hs];   // (tq, HS) this head's queries
-      float[] kh = new float[tk * hs];   // (tk, HS) its kv head's keys
-      float[] vh = new float[tk * hs];   // (tk, HS) and values
+      float[] qt = new float[br * hs];   // (Br, HS) the tile's queries, times scale·λ_h
       float[] o = new float[br * hs];    // (Br, HS) unnormalised output tile
       float[] s = new float[br * bc];    // (Br, Bc) scores, then probabilities (row stride = tile width)
       float[] m = new float[br], l = new float[br], stats = new float[2];
-      int[] rs = new int[tq], re = new int[tq]; // each query's visible window [rs, re)
-      int packedKv = -1;
+      int[] rs = new int[br], re = new int[br]; // each query's visible window [rs, re)
       for (int task = lo; task < hi; task++) {
-        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
-        pack(qh, q, b, 0, tq, tq, nh, h, hs);
-        if (b * nkv + g != packedKv) {
-          pack(kh, k, b, 0, tk, cap, nkv, g, hs);
-          pack(vh, v, b, 0, tk, cap, nkv, g, hs);
-          packedKv = b * nkv + g;
-        }
-        // fold c = scale·λ_h into the queries once: Q' K_jᵀ is then the content logit
-        ks.scale(qh, 0, tq * hs, scale * (headScale == null ? 1f : headScale[h]));
+        int pair = task / bh, head = task % bh;
+        int qi = (pair & 1) == 0 ? pair / 2 : nqt - 1 - pair / 2; // 0, n−1, 1, n−2, …
+        int b = head / nh, h = head % nh, kvOff = (b * nkv + layout.kvHeadOf(h)) * tk * hs;
+        int i0 = qi * br, r = Math.min(br, tq - i0);
+        pack(qt, q, b, i0, r, tq, nh, h, hs);
+        // fold c = scale·λ_h into the queries: Q' K_jᵀ is then the content logit
+        ks.scale(qt, 0, r * hs, scale * (headScale == null ? 1f : headScale[h]));
         float slope = alibi == null ? 0f : alibi[h];
-        for (int i = 0; i < tq; i++) {
-          rs[i] = start(mask, b, offset + i, tk);
-          re[i] = end(mask, b, offset + i, tk);
+        int kLo = tk, kHi = 0;
+        for (int ii = 0; ii < r; ii++) {
+          rs[ii] = start(mask, b, offset + i0 + ii, tk);
+          re[ii] = end(mask, b, offset + i0 + ii, tk);
+          kLo = Math.min(kLo, rs[ii]);
+          kHi = Math.max(kHi, re[ii]);
         }
-        for (int i0 = 0; i0 < tq; i0 += br) {
-          int r = Math.min(br, tq - i0);
-          int kLo = tk, kHi = 0;
+        Arrays.fill(m, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0f);
+        Arrays.fill(o, 0f);
+        for (int j0 = kLo; j0 < kHi; j0 += bc) {
+          int c = Math.min(bc, kHi - j0);
+          ks.matmulNT(s, 0, qt, 0, kp, kvOff + j0 * hs, r, hs, c, false);
           for (int ii = 0; ii < r; ii++) {
-            kLo = Math.min(kLo, rs[i0 + ii]);
-            kHi = Math.max(kHi, re[i0 + ii]);
-          }
-          Arrays.fill(m, Float.NEGATIVE_INFINITY);
-          Arrays.fill(l, 0f);
-          Arrays.fill(o, 0f);
-          for (int j0 = kLo; j0 < kHi; j0 += bc) {
-            int c = Math.min(bc, kHi - j0);
-            ks.matmulNT(s, 0, qh, i0 * hs, kh, j0 * hs, r, hs, c, false);
-            for (int ii = 0; ii < r; ii++) {
-              int pos = offset + i0 + ii, row = ii * c;
-              int s0 = Math.max(rs[i0 + ii], j0) - j0, e = Math.min(re[i0 + ii], j0 + c) - j0;
-              if (e <= s0) {
-                Arrays.fill(s, row, row + c, 0f);
-                continue;
-              }
-              if (slope != 0f) AttentionSupport.addAlibi(s, row + s0, e - s0, slope, pos, j0 + s0);
-              AttentionSupport.softmaxSegment(ks, s, row + s0, e - s0, stats);
-              float mNew = Math.max(m[ii], stats[0]);
-              float alpha = (float) Math.exp(m[ii] - mNew);            // rescales the old sum and output
-              float beta = stats[1] * (float) Math.exp(stats[0] - mNew); // turns the tile softmax into exp(s − m')
-              l[ii] = l[ii] * alpha + beta;
-              m[ii] = mNew;
-              if (alpha != 1f) ks.scale(o, ii * hs, hs, alpha);
-              ks.scale(s, row + s0, e - s0, beta);
-              Arrays.fill(s, row, row + s0, 0f);
-              Arrays.fill(s, row + e, row + c, 0f);
+            int row = ii * c, s0 = Math.max(rs[ii], j0) - j0, e = Math.min(re[ii], j0 + c) - j0;
+            if (e <= s0) {
+              Arrays.fill(s, row, row + c, 0f);
+              continue;
             }
-            ks.matmul(o, 0, s, 0, vh, j0 * hs, r, c, hs, true);
+            if (slope != 0f) AttentionSupport.addAlibi(s, row + s0, e - s0, slope, offset + i0 + ii, j0 + s0);
+            AttentionSupport.softmaxSegment(ks, s, row + s0, e - s0, stats);
+            float mNew = Math.max(m[ii], stats[0]);
+            float alpha = (float) Math.exp(m[ii] - mNew);            // rescales the old sum and output
+            float beta = stats[1] * (float) Math.exp(stats[0] - mNew); // turns the tile softmax into exp(s − m')
+            l[ii] = l[ii] * alpha + beta;
+            m[ii] = mNew;
+            if (alpha != 1f) ks.scale(o, ii * hs, hs, alpha);
+            ks.scale(s, row + s0, e - s0, beta);
+            Arrays.fill(s, row, row + s0, 0f);
+            Arrays.fill(s, row + e, row + c, 0f);
           }
-          int lOff = task * tq + i0;
-          for (int ii = 0; ii < r; ii++) {
-            if (l[ii] > 0f) {
-              ks.scale(o, ii * hs, hs, 1f / l[ii]);
-              lse[lOff + ii] = m[ii] + (float) Math.log(l[ii]);
-            } else {
-              Arrays.fill(o, ii * hs, (ii + 1) * hs, 0f); // a row that sees no key outputs 0
-              lse[lOff + ii] = Float.NEGATIVE_INFINITY;
-            }
-          }
-          unpack(out, o, b, i0, r, tq, nh, h, hs);
+          ks.matmul(o, 0, s, 0, vp, kvOff + j0 * hs, r, c, hs, true);
         }
+        int lOff = head * tq + i0;
+        for (int ii = 0; ii < r; ii++) {
+          if (l[ii] > 0f) {
+            ks.scale(o, ii * hs, hs, 1f / l[ii]);
+            lse[lOff + ii] = m[ii] + (float) Math.log(l[ii]);
+          } else {
+            Arrays.fill(o, ii * hs, (ii + 1) * hs, 0f); // a row that sees no key outputs 0
+            lse[lOff + ii] = Float.NEGATIVE_INFINITY;
+          }
+        }
+        unpack(out, o, b, i0, r, tq, nh, h, hs);
       }
     });
   }
@@ -305,8 +310,10 @@ public final class FlashAttention implements Attention {
     long bh = (long) batch * layout.heads(), hs = layout.headSize(), ths = t * hs;
     long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
     long br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
+    long wf = Math.min(dev.focus.kernel.Parallel.threads(), bh * ((t + br - 1) / br));
     long saved = 4 * bh * t;                                          // log-sum-exps
-    long fwd = 4 * w * (3 * ths + br * hs + br * bc + 2 * br + 2 + 2L * t); // qh, kh, vh, o, s, m, l, stats, windows
+    long fwd = 4 * 2 * (long) batch * layout.kvHeads() * ths          // packed keys and values
+        + 4 * wf * (2 * br * hs + br * bc + 4 * br + 2);              // q and o tiles, s, m, l, windows, stats
     long bwd = 4 * 2 * bh * ths + 8 * bh                              // dkPart, dvPart, dLam
         + 4 * w * (7 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2); // packed blocks, tiles, D, windows
     return saved + (withBackward ? Math.max(fwd, bwd) : fwd);

@@ -119,7 +119,7 @@ public final class SoftmaxAttention implements Attention {
             AttentionSupport.toLogits(ks, probs, row + s0, e - s0, sc, slope, pos, s0);
             ks.softmaxRows(probs, row + s0, probs, row + s0, 1, e - s0);
           }
-          java.util.Arrays.fill(probs, row, row + Math.max(s0, 0), 0f);
+          java.util.Arrays.fill(probs, row, row + s0, 0f);                 // masked: exactly 0
           java.util.Arrays.fill(probs, row + Math.max(e, s0), row + tk, 0f);
         }
         // y = A V
