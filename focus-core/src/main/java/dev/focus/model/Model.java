@@ -58,7 +58,9 @@ public final class Model {
   private RotaryTable rope;      // grown on demand
   final float[] slopes;          // (NH) ALiBi slopes or null
 
-  private Activations act;
+  private Activations act;          // the buffers of the current pass (one of the two below)
+  private Activations trainActs;    // kept for forwardBackward's shape
+  private Activations inferActs;    // kept for forward-only shapes (validation, eval)
   private ModelObserver observer;
   private float[] observedWeights; // (B, NH, T, T) plain layout for observers, allocated on first use
 
@@ -331,7 +333,17 @@ public final class Model {
       throw new IllegalArgumentException("seqLen=" + t + " exceeds context=" + config.context() + " of the learned position table");
     }
     ensureTables(t);
-    if (act == null || !act.fits(b, t, training)) act = new Activations(config, b, t, training);
+    // Training and forward-only passes keep their own buffers, so a validation pass between training
+    // steps reallocates nothing; a forward-only pass of the training shape reuses the training buffers.
+    if (training) {
+      if (trainActs == null || !trainActs.fits(b, t, true)) trainActs = new Activations(config, b, t, true);
+      act = trainActs;
+    } else if (trainActs != null && trainActs.fits(b, t, false)) {
+      act = trainActs;
+    } else {
+      if (inferActs == null || !inferActs.fits(b, t, false)) inferActs = new Activations(config, b, t, false);
+      act = inferActs;
+    }
   }
 
   /** Rotary and sinusoidal tables cover at least {@code t} positions. */

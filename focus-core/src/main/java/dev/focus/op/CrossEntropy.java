@@ -20,7 +20,7 @@ public final class CrossEntropy {
 
   /**
    * @param losses  (N) per-row loss, 0 for ignored rows; overwritten
-   * @param probs   (N, V) softmax of the logits; overwritten (may alias logits)
+   * @param probs   (N, V) softmax of the logits; overwritten (must not alias logits)
    * @param logits  (N, V)
    * @param targets (N) ids in [0, V) or {@link #IGNORE}
    * @return the mean loss over kept rows; 0 when every row is ignored
@@ -36,17 +36,20 @@ public final class CrossEntropy {
     Parallel.forRange(n, Math.max(1, 16384 / v), (lo, hi) -> {
       for (int r = lo; r < hi; r++) {
         int o = r * v;
+        int y = targets[r];
         float mx = k.max(logits, o, v);
-        float sum = 0f;
-        float zy = targets[r] == IGNORE ? 0f : logits[o + targets[r]];
-        for (int j = 0; j < v; j++) {
-          float e = (float) Math.exp(logits[o + j] - mx);
-          probs[o + j] = e;
-          sum += e;
+        float zy = y == IGNORE ? 0f : logits[o + y];
+        k.softmaxRows(probs, o, logits, o, 1, v);
+        if (y == IGNORE) {
+          losses[r] = 0f;
+        } else if (probs[o + y] > 1e-30f) {
+          losses[r] = (float) -Math.log(probs[o + y]);
+        } else {
+          // the target's probability underflowed: use logsumexp directly
+          double sum = 0;
+          for (int j = 0; j < v; j++) sum += Math.exp((double) logits[o + j] - mx);
+          losses[r] = (float) (Math.log(sum) + mx - zy);
         }
-        float inv = 1f / sum;
-        k.scale(probs, o, v, inv);
-        losses[r] = targets[r] == IGNORE ? 0f : (float) (Math.log(sum) + mx - zy);
       }
     });
     double total = 0;

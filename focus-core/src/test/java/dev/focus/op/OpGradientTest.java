@@ -198,5 +198,9 @@ class OpGradientTest {
         () -> CrossEntropy.forward(scratchL, scratchP, logits, targets, n, v), 1e-2f, 1e-4, 1e-3);
     assertThrows(IllegalArgumentException.class,
         () -> CrossEntropy.forward(losses, probs, logits, new int[] {7, 0, 0, 0, 0}, n, v));
+    // a target whose probability underflows float still gets its exact loss logsumexp(z) − z_y
+    float[] far = {0f, -200f, 0f};
+    float[] farP = new float[3], farL = new float[1];
+    Close.assertClose("underflowed target", Math.log(2) + 200, CrossEntropy.forward(farL, farP, far, new int[] {1}, 1, 3), 1e-4, 1e-6);
   }
 }
