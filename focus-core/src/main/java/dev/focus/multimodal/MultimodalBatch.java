@@ -2,7 +2,6 @@ package dev.focus.multimodal;
 
 import dev.focus.position.Layout;
 import dev.focus.position.PositionScheme;
-import dev.focus.position.Positions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,11 +65,16 @@ public final class MultimodalBatch {
    * diffusion time {@code t}, as a sampler needs: no noising and no diffusion target.
    */
   public static MultimodalBatch forSampling(PackedSequence seq, float[] input, int t, PositionScheme scheme) {
+    return forSampling(seq, input, t, scheme.cliName());
+  }
+
+  /** As {@link #forSampling(PackedSequence, float[], int, PositionScheme)} for a position name (incl. rope-2d). */
+  public static MultimodalBatch forSampling(PackedSequence seq, float[] input, int t, String position) {
     if (seq.imageCount() != 1) throw new IllegalArgumentException("sampling needs exactly one image block, got " + seq.imageCount());
     if (input.length != seq.patches().length) {
       throw new IllegalArgumentException("sampler input has " + input.length + " values, the image block " + seq.patches().length);
     }
-    MultimodalBatch b = of(List.of(seq), null, DiffusionSchedule.standard(), scheme, NoisePredictor.Target.EPS);
+    MultimodalBatch b = of(List.of(seq), null, DiffusionSchedule.standard(), position, NoisePredictor.Target.EPS, ImageLoss.MEAN);
     System.arraycopy(input, 0, b.patchInput, 0, input.length);
     java.util.Arrays.fill(b.patchTime, t);
     return b;
@@ -86,6 +90,25 @@ public final class MultimodalBatch {
    */
   public static MultimodalBatch of(List<PackedSequence> seqs, List<float[]> noise, DiffusionSchedule schedule,
                                    PositionScheme scheme, NoisePredictor.Target target) {
+    return of(seqs, noise, schedule, scheme.cliName(), target, ImageLoss.MEAN);
+  }
+
+  /** How the squared error of one image is reduced (spec 02 §3.8). */
+  public enum ImageLoss {
+    /** Mean over the image's N·D values (Focus's default for small CPU runs). */
+    MEAN,
+    /** Sum over the image's N·D values (the author's reduction). */
+    SUM_PER_IMAGE
+  }
+
+  /**
+   * As above, for a position name: a {@link PositionScheme} name, or {@code rope-2d} — spec 02 §3.6
+   * (b), the author's experiment: patch k of an h×w image at (k div w, k mod w), text at (n, n) with n
+   * its flat index.
+   */
+  public static MultimodalBatch of(List<PackedSequence> seqs, List<float[]> noise, DiffusionSchedule schedule,
+                                   String position, NoisePredictor.Target target, ImageLoss reduction) {
+    PositionScheme scheme = position.equals("rope-2d") ? null : PositionScheme.fromName(position);
     if (seqs.isEmpty()) throw new IllegalArgumentException("a batch needs at least one sequence");
     int b = seqs.size(), s = 0, d = -1, patchRows = 0, noised = 0;
     for (PackedSequence q : seqs) {
@@ -137,8 +160,9 @@ public final class MultimodalBatch {
               tgt[r * d + e] = target == NoisePredictor.Target.EPS ? z : x0;
             }
           }
-          // MEAN reduction: each noised image contributes its mean squared error, averaged over images.
-          weight[r] = t > 0 ? (float) (1.0 / ((double) count * d * noised)) : 0f;
+          // Each noised image contributes its mean (or summed) squared error; images are averaged.
+          double perImage = reduction == ImageLoss.MEAN ? (double) count * d : 1.0;
+          weight[r] = t > 0 ? (float) (1.0 / (perImage * noised)) : 0f;
         }
       }
       spans.add(seqSpans);
@@ -146,11 +170,21 @@ public final class MultimodalBatch {
       // Positions: the packed layout, then pads as text after it.
       StringBuilder layout = new StringBuilder(q.layout());
       for (int i = n; i < s; i++) layout.append(" T");
-      Positions pos = scheme.assign(Layout.parse(layout.toString()));
-      double[][] c = pos.coords();
+      double[][] c = scheme == null ? rope2d(q, s) : scheme.assign(Layout.parse(layout.toString())).coords();
       for (int i = 0; i < s; i++) coords[bi * s + i] = c[i];
     }
     return new MultimodalBatch(b, s, d, tokens, targets, patchRow, input, time, tgt, weight, coords, spans);
+  }
+
+  /** Spec 02 §3.6 (b): text at (n, n) by flat index, patches at their raw (row, col) in the grid. */
+  private static double[][] rope2d(PackedSequence q, int s) {
+    double[][] c = new double[s][];
+    for (int i = 0; i < s; i++) c[i] = new double[] {i, i};
+    for (int im = 0; im < q.imageCount(); im++) {
+      int start = q.spans()[im][0], w = q.grids()[im][1];
+      for (int k = 0; k < q.spans()[im][1] - start; k++) c[start + k] = new double[] {k / w, k % w};
+    }
+    return c;
   }
 
   private static float[] noiseFor(List<float[]> noise, int image, int size) {

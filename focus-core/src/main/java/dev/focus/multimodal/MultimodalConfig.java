@@ -15,7 +15,7 @@ import dev.focus.position.PositionScheme;
  * @param vocab         V (the caption vocabulary)
  * @param patchDim      D = P²·channels
  * @param timeFeatures  F, sinusoidal features of t (even)
- * @param position      flat, rope-tv (default), rope-tie, rope-tie-frac or mrope
+ * @param position      flat, rope-2d (the author's grid coordinates), rope-tv (default), rope-tie, rope-tie-frac or mrope
  * @param ropeBase      RoPE base
  * @param target        what the image head predicts (ε by default)
  * @param imageWeight   λ in L = L_CE + λ·L_img
@@ -42,7 +42,7 @@ public record MultimodalConfig(int hidden, int layers, int heads, int intermedia
     if (timeFeatures < 2 || timeFeatures % 2 != 0) {
       throw new IllegalArgumentException("timeFeatures=" + timeFeatures + " must be even and >= 2");
     }
-    PositionScheme s = PositionScheme.fromName(position);
+    PositionScheme s = "rope-2d".equals(position) ? PositionScheme.ROPE_TV : PositionScheme.fromName(position);
     if (s == PositionScheme.ROPE_TV_3D) throw new IllegalArgumentException("position=" + position + " is for video; use rope-tv");
     if (!(ropeBase > 1)) throw new IllegalArgumentException("ropeBase=" + ropeBase + " must be > 1");
     if (target == null) throw new IllegalArgumentException("target must be EPS or X0");

@@ -60,7 +60,7 @@ public final class MultimodalInference {
     int span0 = seq.spans()[0][0];
     int d = model.config().patchDim();
     NoisePredictor predictor = (xt, t) -> {
-      float[] head = model.outputs(MultimodalBatch.forSampling(seq, xt, t, model.scheme())).imageHead();
+      float[] head = model.outputs(MultimodalBatch.forSampling(seq, xt, t, model.position())).imageHead();
       float[] out = new float[n];
       System.arraycopy(head, span0 * d, out, 0, n);
       return out;
@@ -88,8 +88,8 @@ public final class MultimodalInference {
       List<Segment> segs = new ArrayList<>(doc);
       if (out.length() > 0) segs.add(new Segment.Text(out.toString()));
       PackedSequence seq = packer.pack(segs);
-      MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.scheme(),
-          model.config().target());
+      MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.position(),
+          model.config().target(), MultimodalBatch.ImageLoss.MEAN);
       if (vq != null) b.withCodes(vq);
       float[] logits = model.outputs(b).logits();
       int row = seq.length() - 1, best = 0;

@@ -59,7 +59,7 @@ public final class MultimodalModel {
 
   public MultimodalModel(MultimodalConfig config, long seed) {
     this.config = config;
-    this.scheme = PositionScheme.fromName(config.position());
+    this.scheme = config.position().equals("rope-2d") ? null : PositionScheme.fromName(config.position());
     int c = config.hidden(), i = config.intermediate(), hs = config.headSize();
     PositionOptions opts = PositionOptions.of(c, config.heads()).withBase(config.ropeBase());
     if (scheme == PositionScheme.MROPE) opts = opts.withSections(mropeSections(hs / 2));
@@ -114,7 +114,11 @@ public final class MultimodalModel {
 
   public MultimodalConfig config() { return config; }
 
+  /** The layout scheme of the positions, or null for {@code rope-2d} (raw grid coordinates; see MultimodalBatch). */
   public PositionScheme scheme() { return scheme; }
+
+  /** The position name of the config (flat, rope-2d, rope-tv, rope-tie, rope-tie-frac or mrope). */
+  public String position() { return config.position(); }
 
   /** Every parameter, in a fixed order (the optimizer state follows it). */
   public List<Trainable.Param> params() { return params; }

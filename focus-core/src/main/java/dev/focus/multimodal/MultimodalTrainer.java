@@ -69,6 +69,13 @@ public final class MultimodalTrainer {
   private final DiffusionSchedule diffusion = DiffusionSchedule.standard();
   private int step;
   private volatile boolean stop;
+  private MultimodalBatch.ImageLoss imageLoss = MultimodalBatch.ImageLoss.MEAN;
+
+  /** Chooses the per-image reduction of the diffusion loss (MEAN by default; SUM_PER_IMAGE is the author's). */
+  public MultimodalTrainer withImageLoss(MultimodalBatch.ImageLoss reduction) {
+    this.imageLoss = reduction;
+    return this;
+  }
 
   /**
    * @param vq the codebook of the VQ arm (required when the model has vqCodes > 0, else null)
@@ -116,7 +123,7 @@ public final class MultimodalTrainer {
         noise.add(null);
       }
     }
-    MultimodalBatch b = MultimodalBatch.of(seqs, noise, diffusion, model.scheme(), model.config().target());
+    MultimodalBatch b = MultimodalBatch.of(seqs, noise, diffusion, model.position(), model.config().target(), imageLoss);
     return vq == null ? b : b.withCodes(vq);
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.focus.position.PositionScheme;
 import dev.focus.testing.GradCheck;
 import dev.focus.train.AdamW;
 import dev.focus.train.Trainable;
@@ -30,7 +29,11 @@ class MultimodalModelTest {
   }
 
   /** One text→image and one image→text sequence, the first image noised at t = 300. */
-  private static MultimodalBatch batch(PositionScheme scheme, long noiseSeed) {
+  private static MultimodalBatch batch(String position, long noiseSeed) {
+    return batch(position, noiseSeed, MultimodalBatch.ImageLoss.MEAN);
+  }
+
+  private static MultimodalBatch batch(String position, long noiseSeed, MultimodalBatch.ImageLoss reduction) {
     Packer packer = new Packer(2, 64);
     PackedSequence a = packer.pack(List.of(new Segment.Text("[BOS]ab"), new Segment.Image(image(1), 300),
         new Segment.Text("[EOS]")));
@@ -39,14 +42,14 @@ class MultimodalModelTest {
     List<float[]> noise = new ArrayList<>();
     noise.add(DdimSampler.initialNoise(16, noiseSeed));
     noise.add(null);
-    return MultimodalBatch.of(List.of(a, b), noise, SCHEDULE, scheme, NoisePredictor.Target.EPS);
+    return MultimodalBatch.of(List.of(a, b), noise, SCHEDULE, position, NoisePredictor.Target.EPS, reduction);
   }
 
   @Test
   void gradientsMatchFiniteDifferencesForBothLosses() {
-    for (String position : new String[] {"rope-tv", "flat"}) {
+    for (String position : new String[] {"rope-tv", "flat", "rope-2d"}) {
       MultimodalModel model = new MultimodalModel(tinyConfig(position, 0.4), 3);
-      MultimodalBatch b = batch(model.scheme(), 5);
+      MultimodalBatch b = batch(model.position(), 5);
       model.zeroGrad();
       MultimodalModel.Loss loss = model.forwardBackward(b);
       assertTrue(loss.text() > 0 && loss.image() > 0, "both losses are active: " + loss);
@@ -60,8 +63,8 @@ class MultimodalModelTest {
   @Test
   void tokensBeforeAnImageNeverSeeItButPatchesSeeEachOther() {
     MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.3), 4);
-    MultimodalBatch base = batch(model.scheme(), 5);
-    MultimodalBatch other = batch(model.scheme(), 6); // same text, different noise on image 0
+    MultimodalBatch base = batch(model.position(), 5);
+    MultimodalBatch other = batch(model.position(), 6); // same text, different noise on image 0
     float[] x = model.outputs(base).logits(), y = model.outputs(other).logits();
     int v = CaptionVocab.size();
     // Sequence 0: [BOS] a b [IMG] p×4 [/IMG] [EOS]; image rows 4..7.
@@ -81,7 +84,7 @@ class MultimodalModelTest {
     MultimodalConfig cfg = new MultimodalConfig(32, 2, 4, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0,
         NoisePredictor.Target.EPS, 1.0, 64, 0.05, 0);
     MultimodalModel model = new MultimodalModel(cfg, 7);
-    MultimodalBatch b = batch(model.scheme(), 9);
+    MultimodalBatch b = batch(model.position(), 9);
     MultimodalModel.Loss before = model.loss(b);
     AdamW opt = new AdamW(model.params(), 0.9, 0.99, 1e-8, 0.0);
     for (int step = 0; step < 300; step++) {
@@ -92,6 +95,25 @@ class MultimodalModelTest {
     MultimodalModel.Loss after = model.loss(b);
     assertTrue(after.text() < 0.7 * before.text(), "CE " + before.text() + " -> " + after.text());
     assertTrue(after.image() < 0.7 * before.image(), "diffusion " + before.image() + " -> " + after.image());
+  }
+
+  @Test
+  void sumPerImageScalesTheMeanByTheImageSize() {
+    MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.3), 4);
+    double mean = model.loss(batch("rope-tv", 5)).image();
+    double sum = model.loss(batch("rope-tv", 5, MultimodalBatch.ImageLoss.SUM_PER_IMAGE)).image();
+    assertEquals(16 * mean, sum, 1e-9 * sum, "one 4x4 image of N·D = 4·4 values");
+  }
+
+  @Test
+  void rope2dPutsPatchesOnTheirGridAndTextOnItsFlatIndex() {
+    MultimodalModel model = new MultimodalModel(tinyConfig("rope-2d", 0.3), 4);
+    MultimodalBatch b = batch("rope-2d", 5);
+    // Sequence 0: [BOS] a b [IMG] p00 p01 p10 p11 [/IMG] [EOS]
+    assertEquals(List.of(2.0, 2.0), List.of(b.coords[2][0], b.coords[2][1]));
+    assertEquals(List.of(1.0, 0.0), List.of(b.coords[6][0], b.coords[6][1]));
+    assertEquals(List.of(8.0, 8.0), List.of(b.coords[8][0], b.coords[8][1]));
+    assertTrue(model.loss(b).total() > 0);
   }
 
   @Test
