@@ -12,8 +12,8 @@
 // - hooks.provideLexer installs a Lexer subclass that records the source each block and inline pass
 //   starts from, so rules can look at the original text (same offsets) and index it once;
 // - hooks.emStrongMask blanks *, _ and ~ inside math, so emphasis and strikethrough never pair across it;
-// - tokenizer overrides: link and reflink refuse a label that math crosses; table splits rows with
-//   pipes inside math kept as content.
+// - tokenizer overrides: link and reflink refuse a label that math crosses; url (GFM bare links)
+//   stops where math starts; table splits rows with pipes inside math kept as content.
 
 // No imports: marked's Lexer class is passed in, so the module works wherever marked is served from.
 
@@ -551,6 +551,19 @@ export function focusMath({ Lexer } = {}) {
       },
       reflink(src) {
         return mathCrossesLabel(src) ? undefined : false;
+      },
+      url(src) {
+        // GFM bare URLs end where math starts (commonmark's autolink extension only sees the text
+        // before a math node): run marked's own rule on the text up to the next math span.
+        const { spans, offset } = inMath(src);
+        let cut = -1;
+        for (let lo = 0, hi = spans.length; lo < hi;) {
+          const mid = (lo + hi) >> 1;
+          if (spans[mid][0] <= offset) lo = mid + 1;
+          else { hi = mid; cut = spans[mid][0] - offset; }
+        }
+        if (cut < 0) return false;
+        return Object.getPrototypeOf(this).url.call(this, src.slice(0, cut)) || undefined;
       },
       table(src) {
         const cap = this.rules.block.table.exec(src);
