@@ -1,0 +1,117 @@
+package dev.focus.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.multimodal.CaptionVocab;
+import dev.focus.multimodal.PackedSequence;
+import dev.focus.multimodal.Packer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PositionsExperimentTest {
+  @Test
+  void miniProfilePublishesTablesChecksMapsAndTraining(@TempDir Path runs) throws Exception {
+    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
+    List<LabRunner.Result> r = runner.run(List.of(new PositionsExperiment()), false, new LabRunner.Listener() {});
+    assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
+    Path dir = runs.resolve("04-multimodal-positions");
+    String md = Files.readString(dir.resolve("report.md"));
+    // Sequence A (spec 04 §7) under RoPE-TV and RoPE-Tie-frac, as the library computes them.
+    assertTrue(md.contains("| 3 | patch r1c1 | 3 | (6, 5) | (4.333, 3.75) | (5, 4.5) |"), "Sequence A row 3");
+    assertTrue(md.contains("| 9 | text | 9 | (14, 14) | (9, 9) | (9, 9) | (9, 9, 9) | (6, 6, 6) |"), "Sequence A row 9");
+    // Budgets of a 24×32 image: hw = 768, rope-tie hw+h+w = 824, mrope max(h, w) = 32.
+    assertTrue(md.contains("| 24 × 32 | 768 | 768 | 824 | 768 | 768 | 768 | 32 |"), "budget row 24x32");
+    assertTrue(md.contains("{{chart:logits-wide-rope-tv-ones}}") && md.contains("{{chart:grid-accuracy}}"));
+    assertTrue(Files.exists(dir.resolve("grid-accuracy.csv")) && Files.exists(dir.resolve("checks.csv")));
+    assertTrue(runner.finished(new PositionsExperiment()), "a rerun skips the finished report");
+  }
+
+  @Test
+  void checksPassRopeTvAndFailTheOthersWhereTheNoteSays() {
+    var c = PositionsExperiment.checks(new Findings()).byScheme();
+    assertTrue(c.get("rope-tv").allThree() && c.get("rope-tv").cropConsistent(), "rope-tv passes every check");
+    assertTrue(c.get("rope-tv").image2dUnit());
+    for (String s : PositionsExperiment.SCHEMES) assertEquals(0, c.get(s).textBitMismatches(), s + ": text equals RoPE-1D bit for bit");
+    assertTrue(c.get("rope-tie").compatible() && !c.get("rope-tie").equivalent() && c.get("rope-tie").symmetric());
+    assertFalse(c.get("mrope").equivalent() || c.get("mrope").symmetric(), "mrope fails equivalence and symmetry");
+    assertTrue(c.get("mrope").compatible() && c.get("mrope").cropConsistent());
+    assertFalse(c.get("flat").compatible(), "a flat index is no 2-D grid");
+    assertFalse(c.get("rope-tie-frac").cropConsistent(), "fractional steps depend on the shape");
+    // Largest misplacement of text: rope-tie adds h + w per block (I6x2 then I2x6: 8 + 8 = 16).
+    assertEquals(16, c.get("rope-tie").equivalenceGap(), 0);
+    // mrope on Sequence A: left gap (1,1,1), right gap (3,2,1); on I6x2 the h axis differs by 5, on T I3x7: 6.
+    assertEquals(6, c.get("mrope").symmetryGap(), 0);
+  }
+
+  @Test
+  void budgetsFollowTheClosedForms() {
+    for (int[] s : PositionsExperiment.BUDGET_SHAPES) {
+      int h = s[0], w = s[1];
+      for (String scheme : List.of("flat", "rope-tie-frac", "rope-tv", "rope-tv-3d")) {
+        assertEquals(h * w, PositionsExperiment.budget(scheme, h, w), 1e-9, scheme + " " + h + "x" + w);
+      }
+      assertEquals((w + 1) * (h + 1) - 1, PositionsExperiment.budget("rope-tie", h, w), 0, "rope-tie " + h + "x" + w);
+      assertEquals(Math.max(h, w), PositionsExperiment.budget("mrope", h, w), 0, "mrope " + h + "x" + w);
+    }
+  }
+
+  @Test
+  void logitMapsAreSymmetricUnderRopeTvAndNotUnderMrope() {
+    // q = k = 1: the logit depends on |Δ| per axis only, so equal gaps give equal logits.
+    double[][] tv = PositionsExperiment.logitMap("rope-tv", 4, 8, 0, 1);
+    assertEquals(tv[0][0], tv[3][15], 1e-12, "rope-tv: before→first = after→last");
+    double[][] mr = PositionsExperiment.logitMap("mrope", 4, 8, 0, 1);
+    assertTrue(Math.abs(mr[0][0] - mr[3][15]) > 0.1, "mrope: before→first ≠ after→last");
+    // Flat text right before the first patch: Δ = 1 on every pair, Σ 2cos θ_i / d.
+    double[][] flat = PositionsExperiment.logitMap("flat", 4, 8, 0, 1);
+    double expect = 0;
+    for (int i = 0; i < 64; i++) expect += 2 * Math.cos(1.0 / Math.pow(10000, 2.0 * i / 128)) / 128;
+    assertEquals(expect, flat[0][0], 1e-12);
+  }
+
+  @Test
+  void symbolGridQuestionsAnswerFromTheGrid() {
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int n = 0; n < 50; n++) {
+      int h = 1 + rng.nextInt(4), w = 1 + rng.nextInt(4);
+      SymbolGrids.Example e = SymbolGrids.example(h, w, 3, rng);
+      int anchors = 0;
+      char[][] g = new char[h][w];
+      for (int i = 0; i < h; i++) {
+        for (int j = 0; j < w; j++) {
+          int[] p = {e.image().get(2 * i, 2 * j, 0), e.image().get(2 * i, 2 * j + 1, 0), e.image().get(2 * i + 1, 2 * j, 0),
+              e.image().get(2 * i + 1, 2 * j + 1, 0)};
+          g[i][j] = p[0] + p[1] + p[2] + p[3] == 4 ? 'x' : p[0] == 1 && p[1] == 1 ? 'a' : p[0] == 1 && p[2] == 1 ? 'b' : p[0] == 1 ? 'c' : 'd';
+          if (g[i][j] == 'x') anchors++;
+        }
+      }
+      assertEquals(h * w >= 2 ? 1 : 0, anchors);
+      for (SymbolGrids.Question q : e.questions()) {
+        if (q.task() == SymbolGrids.Task.AT) {
+          int r = q.text().charAt(1) - '1', c = q.text().charAt(3) - '1';
+          assertEquals(g[r][c], q.answer(), q.text());
+        } else {
+          int ar = -1, ac = -1;
+          for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) if (g[i][j] == 'x') { ar = i; ac = j; }
+          int dr = q.text().equals("up") ? -1 : q.text().equals("dn") ? 1 : 0, dc = q.text().equals("lt") ? -1 : q.text().equals("rt") ? 1 : 0;
+          assertEquals(g[ar + dr][ac + dc], q.answer(), q.text());
+        }
+      }
+      int[] rows = new int[e.questions().size()];
+      PackedSequence s = SymbolGrids.pack(e, new Packer(SymbolGrids.PATCH, SymbolGrids.CONTEXT), rows);
+      int targets = 0;
+      for (int t : s.targets()) if (t != PackedSequence.IGNORE) targets++;
+      assertEquals(e.questions().size(), targets, "only answers carry a loss");
+      for (int k = 0; k < rows.length; k++) {
+        assertEquals(CaptionVocab.encode(" ")[0], s.tokens()[rows[k]], "the answer is predicted from the space after the question");
+        assertEquals(CaptionVocab.encode(String.valueOf(e.questions().get(k).answer()))[0], s.targets()[rows[k]]);
+      }
+    }
+  }
+}
