@@ -196,7 +196,7 @@ public final class PositionsExperiment implements Experiment {
         + "axis moves only with the row, one only with the column, with constant steps $\\gamma$, the others constant "
         + "(RoPE-2D up to shift and scale, which [S3] allows; \"unit\" says whether $\\gamma=1$);%n"
         + "* **equivalent**: every text token $k$ sits at $(k,k[,k])$, as if each block were text; the number is the "
-        + "largest $|\\text{coord}-k|$;%n"
+        + "largest misplacement $\\max\\lvert\\text{coord}-k\\rvert$;%n"
         + "* **symmetric**: for each block between two text tokens, left gap (first patch − text before) = right gap "
         + "(text after − last patch) on every axis; the number is the largest difference;%n"
         + "* **crop-consistent** (spec 04 §6.7, not one of the three): patches (2,2) and (3,4) keep their coordinate "
@@ -212,7 +212,7 @@ public final class PositionsExperiment implements Experiment {
           mark(c.cropConsistent()) + " " + c.cropDiffs(),
           c.allThree() ? "**all three**" : "fails " + failures(c)));
     }
-    f.md(Findings.table(List.of("scheme", "compatible", "equivalent (max |coord−k|)", "symmetric (max gap diff)",
+    f.md(Findings.table(List.of("scheme", "compatible", "equivalent (largest text misplacement)", "symmetric (largest gap difference)",
         "crop-consistent (Δ in 8×8 / top / left)", "[S1] requirements"), rows));
     List<List<String>> steps = new ArrayList<>();
     for (SchemeCheck c : out.values()) steps.add(List.of(c.scheme(), c.imageSteps()));
@@ -341,12 +341,12 @@ public final class PositionsExperiment implements Experiment {
 
   // ------------------------------------------------------------------ 4. logit maps
 
-  /** ⟨R_{p_q} q, R_{p_k} k⟩ / d for rotary table rows qRow, kRow. */
+  /** ⟨R_{p_q} q, R_{p_k} k⟩ for rotary table rows qRow, kRow. */
   static double logit(RopeTable table, int qRow, int kRow, double[] q, double[] k) {
     double[] a = table.rotateVector(q.clone(), qRow), b = table.rotateVector(k.clone(), kRow);
     double s = 0;
     for (int e = 0; e < a.length; e++) s += a[e] * b[e];
-    return s / a.length;
+    return s;
   }
 
   /**
@@ -382,7 +382,7 @@ public final class PositionsExperiment implements Experiment {
     int[][] shapes = p == Profile.FULL ? new int[][] {{6, 6}, {4, 8}, {8, 4}} : new int[][] {{4, 8}};
     String[] names = p == Profile.FULL ? new String[] {"square", "wide", "tall"} : new String[] {"wide"};
     f.md("## 4. Logit maps around a block\n\nFor the layout `T T T T I{h}x{w} T T T T` the map shows, at each "
-        + "patch $(r, c)$, the rotary logit $\\langle R_{p}\\,q,\\ R_{p'}\\,k\\rangle/d$ from the text token just "
+        + "patch $(r, c)$, the rotary logit $\\langle R_{p}\\,q,\\ R_{p'}\\,k\\rangle$ from the text token just "
         + "before the block (left half of each map) and just after it (right half), with $d=128$, base $10^4$. "
         + "With $q=k=\\mathbf 1$ each pair contributes $2\\cos(\\Delta\\cdot\\theta_i)$; with $q, k\\sim U[0,1]^d$ "
         + "(mean of 256 draws) the expectation is a quarter of that plus noise. A symmetric scheme gives the same "
@@ -410,7 +410,7 @@ public final class PositionsExperiment implements Experiment {
         }
       }
     }
-    f.md("Values with $q=k=\\mathbf 1$ (per dim):\n\n" + Findings.table(List.of("scheme", "block", "before→first",
+    f.md("Values with $q=k=\\mathbf 1$ (at most $d = 128$):\n\n" + Findings.table(List.of("scheme", "block", "before→first",
         "after→last", "before→last", "after→first", "mean before→block", "mean after→block"), rows));
     f.data(DataFile.csv("logit-maps.csv", List.of("scheme", "h", "w", "row", "col", "ones_before", "ones_after",
         "random_before", "random_after"), csv));
@@ -451,6 +451,11 @@ public final class PositionsExperiment implements Experiment {
   }
 
   static final int QUICK_STEPS = 600;
+  /**
+   * RoPE base of the grid models. Their heads have 16 dims (8 frequencies) and sequences under 100
+   * tokens; with base 10⁴ only the first frequency or two turn noticeably over a few positions.
+   */
+  static final double GRID_BASE = 100;
   /** Cell questions per grid (every relation the anchor allows is asked too). */
   static final int AT_QUESTIONS = 4;
   /** Test shapes (h, w): squares seen in training, then the wide/tall crops of the 4×4 grid and thin strips. */
@@ -506,10 +511,21 @@ public final class PositionsExperiment implements Experiment {
         + "and 1×4 / 4×1 strips. A relation is the same grid offset in every shape, so a scheme whose patch steps do "
         + "not depend on the shape (RoPE-TV, M-RoPE: unit steps) sees the offsets it was trained on, while flat "
         + "(\"below\" is $w$ tokens later) and RoPE-Tie (row step $w+1$, column step $h+1$) see new ones. "
-        + "Same model for every scheme (width 64, %d layers, 4 heads of 16, SwiGLU 128, M-RoPE sections 2/3/3), "
+        + "Same model for every scheme (width 64, %d layers, 4 heads of 16, SwiGLU 128, RoPE base %s, M-RoPE sections "
+        + "2/3/3), "
         + "%d steps of batch 32, AdamW lr $3\\cdot10^{-3}$ with cosine decay, %d seed(s). Accuracy is exact match of "
         + "each answer (earlier answers given) on %d fresh grids per shape (chance about 25%%).%n",
-        AT_QUESTIONS,         g.layers(), g.steps(), g.seeds(), g.evalN());
+        AT_QUESTIONS, g.layers(), coord(GRID_BASE), g.steps(), g.seeds(), g.evalN());
+    List<List<String>> angles = new ArrayList<>();
+    for (String scheme : TRAINED) {
+      double[] a = stepAngles(scheme, 4, 4), b = stepAngles(scheme, 4, 2);
+      angles.add(List.of(scheme, Findings.num(a[0], 3), Findings.num(a[1], 3), Findings.num(b[0], 3), Findings.num(b[1], 3)));
+    }
+    f.md("How far one cell step turns the fastest rotary pair of these 16-dim heads (radians), on a 4×4 grid and on its "
+        + "4×2 left half. Bigger angles make neighbours easier to tell apart in a small model; under RoPE-TV and M-RoPE "
+        + "they do not change with the shape, under flat and RoPE-Tie they do. M-RoPE's blocked sections leave the "
+        + "column axis only the slowest frequencies:\n\n" + Findings.table(List.of("scheme", "row step, 4×4",
+        "column step, 4×4", "row step, 4×2", "column step, 4×2"), angles));
     Map<String, double[][][]> acc = new LinkedHashMap<>();
     for (String s : TRAINED) acc.put(s, new double[2][SHAPES.length][]);
     List<List<?>> csv = new ArrayList<>();
@@ -519,7 +535,7 @@ public final class PositionsExperiment implements Experiment {
         ctx.progress().message("grids: " + scheme + " seed " + seed);
         long sd = ctx.seed() * 31 + seed;
         MultimodalModel m = SymbolGrids.train(scheme, new SymbolGrids.Settings(g.steps(), 32, 3e-3, 2, 4, g.layers(),
-            AT_QUESTIONS, sd), SymbolGrids.CONTEXT, step -> ctx.progress().step(1), ctx::cancelled);
+            AT_QUESTIONS, GRID_BASE, sd), SymbolGrids.CONTEXT, step -> ctx.progress().step(1), ctx::cancelled);
         for (int sh = 0; sh < SHAPES.length; sh++) {
           int h = SHAPES[sh][0], w = SHAPES[sh][1];
           double[] a = SymbolGrids.accuracy(m, h, w, g.evalN(), AT_QUESTIONS, sd * 7919 + sh);
@@ -568,6 +584,26 @@ public final class PositionsExperiment implements Experiment {
     return tr;
   }
 
+  /**
+   * The largest angle |Δcoord[axisOf(i)]|·θ_i over the pairs of a grid model's head (16 dims, base
+   * GRID_BASE) between patch (1,1) and (2,1) (row step) and between (1,1) and (1,2) (column step).
+   */
+  static double[] stepAngles(String scheme, int h, int w) {
+    PositionOptions o = PositionOptions.of(64, 4).withBase(GRID_BASE);
+    if (scheme.equals("mrope")) o = o.withSections(2, 3, 3);
+    dev.focus.position.FrequencyPlan plan = ((Rope) PositionEncodings.create(scheme, o)).plan();
+    Positions pos = PositionScheme.fromName(scheme).assign(Layout.parse("T I" + h + "x" + w + " T"));
+    double[] p = pos.coords(1), down = pos.coords(1 + w), right = pos.coords(2);
+    double[] theta = plan.theta();
+    int[] axis = plan.axisOf();
+    double row = 0, col = 0;
+    for (int i = 0; i < theta.length; i++) {
+      row = Math.max(row, Math.abs(down[axis[i]] - p[axis[i]]) * theta[i]);
+      col = Math.max(col, Math.abs(right[axis[i]] - p[axis[i]]) * theta[i]);
+    }
+    return new double[] {row, col};
+  }
+
   static double nz(double v) { return Double.isNaN(v) ? 0 : v; }
 
   static String pct(double v) { return Double.isNaN(v) ? "n/a" : Findings.num(100 * v, 3); }
@@ -589,19 +625,27 @@ public final class PositionsExperiment implements Experiment {
       if (!s.scheme().startsWith("rope-tv") && s.allThree() && s.cropConsistent()) othersFailOne = false;
     }
     boolean staticOk = tvAll && othersFailOne;
-    // Training: rel under shift. RoPE-TV should hold (drop within noise) and do at least as well as RoPE-Tie and flat.
+    // Training: rel under shift. E4 expects RoPE-TV to hold (drop within noise) and RoPE-Tie to suffer.
     double tvSq = tr.mean("rope-tv", 1, false), tvSh = tr.mean("rope-tv", 1, true);
-    double tieSh = tr.mean("rope-tie", 1, true), flatSh = tr.mean("flat", 1, true);
+    double tieSq = tr.mean("rope-tie", 1, false), tieSh = tr.mean("rope-tie", 1, true), flatSh = tr.mean("flat", 1, true);
     double mrSh = tr.mean("mrope", 1, true);
     double noise = Math.max(0.05, 2 * Math.max(tr.sd("rope-tv", 1, true), tr.sd("rope-tie", 1, true)));
     boolean learned = tvSq > 0.5;
     boolean holds = learned && tvSq - tvSh <= noise;
-    boolean beatsTie = tvSh >= tieSh - noise / 2, clearlyBeatsTie = tvSh > tieSh + noise;
-    boolean beatsFlat = tvSh >= flatSh - noise / 2;
-    boolean trainOk = holds && beatsTie && beatsFlat;
-    Verdict v = staticOk && trainOk && clearlyBeatsTie ? Verdict.AGREES
-        : staticOk && (trainOk || holds) ? Verdict.PARTLY
-        : !staticOk && !trainOk ? Verdict.CONTRADICTS : Verdict.PARTLY;
+    boolean tieSuffers = tieSq - tieSh > noise;
+    boolean tvAhead = tvSh >= tieSh - noise / 2 && tvSh >= flatSh - noise / 2;
+    boolean trainOk = holds && tieSuffers && tvAhead;
+    Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
+    String training = !learned
+        ? "The models did not learn the relations well enough (RoPE-TV at or below 50% on squares) for the comparison to decide."
+        : trainOk ? "RoPE-TV holds up under the shift while RoPE-Tie loses accuracy, as spec 04 E4 expects."
+        : holds && !tieSuffers ? String.format(Locale.ROOT, "RoPE-TV holds up under the shift, but so does RoPE-Tie (%s%% on "
+            + "squares, %s%% shifted), so the drop E4 expects for RoPE-Tie does not appear here%s.", pct(tieSq), pct(tieSh),
+            tieSh > tvSh + noise ? ", and RoPE-Tie, whose larger patch steps turn the rotary angles further per cell, learns "
+                + "the relations faster in these short runs" : "")
+        : holds ? "RoPE-TV holds up under the shift and RoPE-Tie loses accuracy, but RoPE-TV is not ahead of the others on the "
+            + "shifted shapes."
+        : "RoPE-TV loses accuracy under the shift in this run, against E4's expectation.";
     f.mdf("## Verdict%n%n**%s.** On the static checks RoPE-TV is %s (compatible with %d bit mismatches against RoPE-1D, "
             + "equivalence gap %s, symmetry gap %s, crop-consistent %s). The other schemes: %s. %s%n%n"
             + "In training (rel task, trained on squares), RoPE-TV scores %s%% on squares and %s%% on shifted shapes "
@@ -613,10 +657,7 @@ public final class PositionsExperiment implements Experiment {
             + "when a scaled grid counts as RoPE-2D (as [S3] allows); what separates it from RoPE-TV is that its steps "
             + "depend on the image shape (crop consistency).",
         pct(tvSq), pct(tvSh), Findings.num(100 * (tvSh - tvSq), 3), pct(tieSh), pct(flatSh), pct(mrSh), Findings.num(100 * noise, 2),
-        !learned ? "The models did not learn the task well enough (RoPE-TV below 50% on squares) for the comparison to decide."
-            : trainOk && clearlyBeatsTie ? "RoPE-TV holds up under the shift and beats RoPE-Tie clearly, as spec 04 E4 expects."
-            : trainOk ? "RoPE-TV holds up under the shift, but its margin over RoPE-Tie is within noise: the differences are small, as [S1] grants."
-            : "RoPE-TV does not hold up better than the others under the shift in this run.");
+        training);
     f.verdict(v, String.format(Locale.ROOT, "RoPE-TV passes compatibility (0 bit mismatches), equivalence and symmetry; "
             + "RoPE-Tie fails equivalence, M-RoPE fails equivalence and symmetry. Trained on square symbol grids, RoPE-TV "
             + "answers relation questions on shifted shapes at %s%% (squares %s%%), RoPE-Tie %s%%, flat %s%%, M-RoPE %s%%.",

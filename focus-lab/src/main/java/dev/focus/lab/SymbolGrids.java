@@ -135,13 +135,13 @@ final class SymbolGrids {
   }
 
   /** The small model of the comparison: width 64, 4 layers, 4 heads of 16, SwiGLU 128. */
-  static MultimodalConfig config(String scheme, int context, int layers) {
-    return new MultimodalConfig(64, layers, 4, 128, CaptionVocab.size(), PATCH * PATCH, 8, scheme, 10000.0,
+  static MultimodalConfig config(String scheme, int context, int layers, double ropeBase) {
+    return new MultimodalConfig(64, layers, 4, 128, CaptionVocab.size(), PATCH * PATCH, 8, scheme, ropeBase,
         NoisePredictor.Target.EPS, 0.0, context, 0.02, 0);
   }
 
   /** Training: steps of {@code batch} square grids side × side, side in [squareLo, squareHi]. */
-  record Settings(int steps, int batch, double lr, int squareLo, int squareHi, int layers, int atQuestions, long seed) {}
+  record Settings(int steps, int batch, double lr, int squareLo, int squareHi, int layers, int atQuestions, double ropeBase, long seed) {}
 
   /**
    * Trains a fresh model under {@code scheme} on square grids with every relation the anchor allows
@@ -149,7 +149,7 @@ final class SymbolGrids {
    * {@code stop} says so.
    */
   static MultimodalModel train(String scheme, Settings s, int context, IntConsumer onStep, BooleanSupplier stop) {
-    MultimodalModel model = new MultimodalModel(config(scheme, context, s.layers()), s.seed());
+    MultimodalModel model = new MultimodalModel(config(scheme, context, s.layers(), s.ropeBase()), s.seed());
     AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.01);
     LrSchedule lr = new LrSchedule(s.lr(), s.lr() / 10, Math.min(50, s.steps() / 10), s.steps());
     Packer packer = new Packer(PATCH, context);
