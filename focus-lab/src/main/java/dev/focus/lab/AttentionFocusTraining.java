@@ -1,0 +1,404 @@
+package dev.focus.lab;
+
+import dev.focus.data.Batch;
+import dev.focus.data.Dataset;
+import dev.focus.data.Datasets;
+import dev.focus.data.Split;
+import dev.focus.data.SyntheticTask;
+import dev.focus.metrics.Estimators;
+import dev.focus.metrics.Sparsity;
+import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.ModelObserver;
+import dev.focus.model.Overrides;
+import dev.focus.train.ModelTrainable;
+import dev.focus.train.TrainConfig;
+import dev.focus.train.Trainer;
+import dev.focus.web.report.Chart;
+import dev.focus.web.report.DataFile;
+import dev.focus.web.report.Series;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * E7 of spec 01 (a project hypothesis; the note has no runs): small two-layer decoders that differ only
+ * in their attention (softmax, or linear attention with φ = elu+1 — the two kinds the model implements)
+ * are trained for the same steps on multi-query associative recall and needle retrieval at growing
+ * lengths. For each run: exact-match accuracy of the answer tokens (argmax of the logits at the target
+ * positions of validation batches) and, from a {@link ModelObserver}, S* and PR of every head's
+ * attention row at those query positions (over the visible keys 0..t).
+ */
+final class AttentionFocusTraining {
+  private AttentionFocusTraining() {}
+
+  static final String[] KINDS = {"softmax", "linear"};
+  /** Needle accuracy is also reported in this many depth bins of equal width. */
+  static final int DEPTH_BINS = 4;
+
+  /** One task: its name and the dataset spec. */
+  record Task(String name, String spec) {}
+
+  /**
+   * What to train.
+   *
+   * @param steps optimizer steps per run, by task (same for every attention kind)
+   */
+  record Plan(List<Task> tasks, int[][] lengths, int[] steps, int batch, int seeds, int evalSequences, int hidden,
+              int heads, double lr) {
+    long totalSteps() {
+      long s = 0;
+      for (int t = 0; t < tasks.size(); t++) s += (long) steps[t] * lengths[t].length * KINDS.length * seeds;
+      return s;
+    }
+  }
+
+  static Plan plan(Profile p) {
+    List<Task> tasks = List.of(new Task("needle", "needle:filler=16,keys=8,values=8"), new Task("mqar", "mqar:vocab=64,kv=8"));
+    int[][] lengths = switch (p) {
+      case MINI -> new int[][] {{16, 32}, {32}};
+      case QUICK -> new int[][] {{64, 128, 256}, {64}};
+      case FULL -> new int[][] {{64, 128, 256, 512, 1024}, {64, 128, 256}};
+    };
+    int[] steps = switch (p) {
+      case MINI -> new int[] {6, 6};
+      case QUICK -> new int[] {250, 200};
+      case FULL -> new int[] {600, 3000};
+    };
+    return new Plan(tasks, lengths, steps, p.pick(4, 16, 16), p.pick(1, 1, 3), p.pick(8, 128, 512), p.pick(32, 64, 64),
+        2, 3e-3);
+  }
+
+  /** One trained run. headS and headPr are (layers·heads), layer-major, means over the query rows. */
+  record Run(String task, String kind, int length, int seed, long steps, double accuracy, int answers, double valLoss,
+             double[] headS, double[] headPr, double[] headGamma, double[] depthAccuracy, double seconds) {
+    int sharpest() {
+      int best = 0;
+      for (int i = 1; i < headS.length; i++) if (headS[i] < headS[best]) best = i;
+      return best;
+    }
+  }
+
+  /** The runs, and how they bear on "weaker focus ↔ weaker recall". */
+  record Outcome(List<Run> runs, boolean supports, boolean contradicts, String summary) {}
+
+  static Outcome run(Findings f, LabContext ctx, Plan plan) throws IOException {
+    List<Run> runs = new ArrayList<>();
+    for (int ti = 0; ti < plan.tasks().size(); ti++) {
+      Task task = plan.tasks().get(ti);
+      for (int len : plan.lengths()[ti]) {
+        for (int seed = 0; seed < plan.seeds(); seed++) {
+          for (String kind : KINDS) {
+            if (ctx.cancelled()) return summarise(f, ctx, plan, runs);
+            ctx.progress().message("E7 " + task.name() + " " + kind + " T=" + len + " seed " + seed);
+            runs.add(train(ctx, plan, task, plan.steps()[ti], kind, len, seed));
+          }
+        }
+      }
+    }
+    return summarise(f, ctx, plan, runs);
+  }
+
+  /** Trains (or resumes) one run in the scratch directory and measures it. */
+  static Run train(LabContext ctx, Plan plan, Task task, int steps, String kind, int len, int seedIndex) throws IOException {
+    long t0 = System.nanoTime();
+    long seed = ctx.seed() * 1000 + seedIndex;
+    Dataset data = Datasets.open(task.spec(), ctx.dataCache() == null ? ctx.workDir() : ctx.dataCache());
+    ModelConfig config = Overrides.apply(ModelConfig.llama(data.vocabSize(), plan.hidden(), 2 * plan.hidden(), 2, plan.heads(), len),
+        "attention=" + kind);
+    Model model = new Model(config, seed);
+    TrainConfig tc = TrainConfig.defaults(steps).withBatch(plan.batch(), len).withLr(plan.lr(), plan.lr() / 10, Math.max(1, steps / 10))
+        .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(seed);
+    Path dir = ctx.work("e7").resolve(String.format(Locale.ROOT, "%s-%s-T%d-s%d-%s", task.name(), kind, len, seedIndex,
+        ctx.profile().name().toLowerCase(Locale.ROOT)));
+    Trainer trainer = new Trainer(new ModelTrainable(model), data, tc, dir);
+    try {
+      trainer.resume();
+    } catch (IllegalArgumentException | IOException stale) {
+      deleteTree(dir); // written with other settings: start over
+      model = new Model(config, seed);
+      trainer = new Trainer(new ModelTrainable(model), data, tc, dir);
+    }
+    Trainer tr = trainer;
+    long before = tr.step();
+    tr.run(p -> {
+      ctx.progress().step(1);
+      if (ctx.cancelled()) tr.requestStop();
+    });
+    if (before > 0) ctx.progress().step(before);
+    return measure(model, data, plan, task, kind, len, seed, seedIndex, tr.step(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Accuracy and per-head S*, PR at the answer positions over validation sequences. */
+  static Run measure(Model model, Dataset data, Plan plan, Task task, String kind, int len, long seed, int seedIndex, long steps,
+      double seconds) {
+    int layers = model.config().layers(), heads = model.config().heads(), vocab = model.config().vocab();
+    double[] sumS = new double[layers * heads], sumPr = new double[layers * heads], sumG = new double[layers * heads];
+    long[] rowsSeen = new long[1];
+    int[][] current = new int[1][];
+    ModelObserver obs = new ModelObserver() {
+      @Override
+      public void onAttentionWeights(int layer, float[] w, int batch, int nh, int t) {
+        int[] targets = current[0];
+        for (int b = 0; b < batch; b++) {
+          for (int pos = 0; pos < t; pos++) {
+            if (targets[b * t + pos] == Batch.IGNORE) continue;
+            for (int h = 0; h < nh; h++) {
+              int off = ((b * nh + h) * t + pos) * t;
+              double[] row = new double[pos + 1];
+              for (int j = 0; j <= pos; j++) row[j] = w[off + j];
+              Sparsity.RowStats st = Sparsity.rowStats(row);
+              sumS[layer * nh + h] += st.sparsity();
+              sumPr[layer * nh + h] += st.participationRatio();
+              if (kind.equals("softmax")) sumG[layer * nh + h] += logGamma(row);
+            }
+            if (layer == 0) rowsSeen[0]++;
+          }
+        }
+      }
+    };
+    int correct = 0, answers = 0;
+    double lossSum = 0;
+    SyntheticTask.Needle needle = SyntheticTask.parse(task.spec()) instanceof SyntheticTask.Needle nd ? nd : null;
+    double[] depthHits = new double[DEPTH_BINS], depthCount = new double[DEPTH_BINS];
+    int batches = Math.max(1, plan.evalSequences() / plan.batch());
+    model.setObserver(obs);
+    try {
+      for (int i = 0; i < batches; i++) {
+        Batch b = data.batch(Split.VALIDATION, seed, i, plan.batch(), len);
+        current[0] = b.targets();
+        float[] logits = model.logits(b.tokens(), b.batch(), len);
+        for (int p = 0; p < b.batch() * len; p++) {
+          int target = b.targets()[p];
+          if (target == Batch.IGNORE) continue;
+          int best = 0;
+          double max = Double.NEGATIVE_INFINITY, z = 0;
+          for (int v = 0; v < vocab; v++) {
+            if (logits[p * vocab + v] > max) {
+              max = logits[p * vocab + v];
+              best = v;
+            }
+          }
+          for (int v = 0; v < vocab; v++) z += Math.exp(logits[p * vocab + v] - max);
+          lossSum += Math.log(z) - (logits[p * vocab + target] - max);
+          if (best == target) correct++;
+          answers++;
+          if (needle != null) {
+            int bin = Math.min(DEPTH_BINS - 1, (int) (DEPTH_BINS * needle.depth(b.tokens(), (p / len) * len, len)));
+            depthCount[bin]++;
+            if (best == target) depthHits[bin]++;
+          }
+        }
+      }
+    } finally {
+      model.setObserver(null);
+    }
+    double rows = Math.max(1, rowsSeen[0]);
+    for (int i = 0; i < sumS.length; i++) {
+      sumS[i] /= rows;
+      sumPr[i] /= rows;
+      sumG[i] = kind.equals("softmax") ? sumG[i] / rows : Double.NaN;
+    }
+    double[] depthAcc = null;
+    if (needle != null) {
+      depthAcc = new double[DEPTH_BINS];
+      for (int i = 0; i < DEPTH_BINS; i++) depthAcc[i] = depthCount[i] == 0 ? Double.NaN : depthHits[i] / depthCount[i];
+    }
+    return new Run(task.name(), kind, len, seedIndex, steps, (double) correct / Math.max(1, answers), answers,
+        lossSum / Math.max(1, answers), sumS, sumPr, sumG, depthAcc, seconds);
+  }
+
+  /**
+   * γ̂ of a softmax row: the 1/n standard deviation of log a_j, which equals that of the logits (a constant
+   * shift does not change it; spec 01 §3 logit-moment estimator). Zero weights (underflow) are skipped.
+   */
+  static double logGamma(double[] row) {
+    int n = 0;
+    for (double v : row) if (v > 0) n++;
+    if (n < 2) return 0;
+    double[] logs = new double[n];
+    int i = 0;
+    for (double v : row) if (v > 0) logs[i++] = Math.log(v);
+    return Estimators.logitMoments(logs).gamma();
+  }
+
+  // ---------------------------------------------------------------- report
+
+  static Outcome summarise(Findings f, LabContext ctx, Plan plan, List<Run> runs) {
+    f.mdf("## E7 · Trained softmax and linear attention on recall%n%n"
+            + "*Project hypothesis; the note has no runs.* Two-layer Llama-style decoders (width %d, %d heads, RoPE, "
+            + "SwiGLU) that differ only in the attention: softmax, or linear attention with $\\phi=\\mathrm{elu}+1$ "
+            + "(Katharopoulos et al. 2020; rows $\\phi(q_t)\\cdot\\phi(k_j)/\\sum_{j'\\le t}\\phi(q_t)\\cdot\\phi(k_{j'})$). "
+            + "The model implements only these two kinds, so identity, relu² and per-head decay are covered analytically "
+            + "above but not trained. Same initialisation seed, data, batch %d, AdamW (lr %s, cosine, no weight decay) "
+            + "and steps for both kinds; %d seed(s). Tasks: **needle** (`%s`: one key–value pair at a random depth in "
+            + "random filler, the key repeated at the end; one answer per sequence) and **MQAR** (`%s`: Zoology's "
+            + "multi-query associative recall, 8 pairs; an answer at every query). Accuracy is the exact match of the "
+            + "argmax of the logits at every answer position, over %d validation sequences. $S^*$ and PR are measured "
+            + "on each head's attention row at the answer positions (keys $0..t$), averaged.%n%n",
+        plan.hidden(), plan.heads(), plan.batch(), Findings.num(plan.lr(), 2), plan.seeds(), plan.tasks().get(0).spec(),
+        plan.tasks().get(1).spec(), plan.evalSequences());
+    if (runs.isEmpty()) {
+      f.md("*Not run (cancelled).*");
+      return new Outcome(runs, false, false, "not run");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    for (Run r : runs) {
+      int sh = r.sharpest(), heads = plan.heads();
+      rows.add(List.of(r.task(), r.kind(), String.valueOf(r.length()), String.valueOf(r.seed()), String.valueOf(r.steps()),
+          Findings.num(100 * r.accuracy(), 3) + "%", Findings.num(r.valLoss(), 3), headList(r.headS(), heads),
+          "L" + sh / heads + "H" + sh % heads + ": " + Findings.num(r.headS()[sh], 3) + " (PR " + Findings.num(r.headPr()[sh], 3) + ")",
+          r.kind().equals("softmax") ? headList(r.headGamma(), heads) : "—"));
+      List<Object> line = new ArrayList<>(List.of(r.task(), r.kind(), r.length(), r.seed(), r.steps(), r.accuracy(),
+          r.answers(), r.valLoss(), r.headS()[sh], r.headPr()[sh], r.seconds()));
+      for (int i = 0; i < r.headS().length; i++) line.add(r.headS()[i]);
+      for (int i = 0; i < r.headPr().length; i++) line.add(r.headPr()[i]);
+      csv.add(line);
+    }
+    f.md(Findings.table(List.of("task", "attention", "T", "seed", "steps", "accuracy", "answer loss",
+        "S* per head (L0 / L1)", "sharpest head", "softmax γ̂ per head"), rows));
+    List<String> header = new ArrayList<>(List.of("task", "attention", "length", "seed", "steps", "accuracy", "answers",
+        "answer_loss", "sharpest_s", "sharpest_pr", "seconds"));
+    int lh = runs.get(0).headS().length;
+    for (int i = 0; i < lh; i++) header.add("s_L" + i / plan.heads() + "H" + i % plan.heads());
+    for (int i = 0; i < lh; i++) header.add("pr_L" + i / plan.heads() + "H" + i % plan.heads());
+    f.data(DataFile.csv("e7-trained.csv", header, csv));
+
+    // accuracy and sharpest-head S* against length, per task and kind (means over seeds)
+    List<String> parts = new ArrayList<>();
+    int supportVotes = 0, contraVotes = 0;
+    for (Task task : plan.tasks()) {
+      List<Series> acc = new ArrayList<>(), sharp = new ArrayList<>();
+      double[][] accAt = new double[KINDS.length][], sAt = new double[KINDS.length][];
+      double[] lengths = null;
+      for (int k = 0; k < KINDS.length; k++) {
+        String kind = KINDS[k];
+        List<Run> rs = runs.stream().filter(r -> r.task().equals(task.name()) && r.kind().equals(kind)).toList();
+        double[] ls = rs.stream().mapToInt(Run::length).distinct().sorted().asDoubleStream().toArray();
+        if (ls.length == 0) continue;
+        double[] a = new double[ls.length], s = new double[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+          int l = (int) ls[i];
+          a[i] = rs.stream().filter(r -> r.length() == l).mapToDouble(Run::accuracy).average().orElse(Double.NaN);
+          s[i] = rs.stream().filter(r -> r.length() == l).mapToDouble(r -> r.headS()[r.sharpest()]).average().orElse(Double.NaN);
+        }
+        acc.add(Series.of(kind, ls, a));
+        sharp.add(Series.of(kind, ls, s));
+        accAt[k] = a;
+        sAt[k] = s;
+        lengths = ls;
+      }
+      if (acc.isEmpty()) continue;
+      f.chart(Chart.line("e7-acc-" + task.name(), "E7 · " + task.name() + ": answer accuracy against length", "T", "accuracy",
+          acc.toArray(new Series[0])).withLogX());
+      f.chart(Chart.line("e7-s-" + task.name(), "E7 · " + task.name() + ": S* of the sharpest head at the answer positions",
+          "T", "S*", sharp.toArray(new Series[0])).withLogX().withLogY());
+      if (accAt[0] != null && accAt[1] != null && accAt[0].length == accAt[1].length) {
+        int last = accAt[0].length - 1;
+        double gap = accAt[0][last] - accAt[1][last];
+        boolean sharper = sAt[0][last] < sAt[1][last];
+        parts.add(String.format(Locale.ROOT, "%s at T=%d: softmax %s%% vs linear %s%%, sharpest-head S* %s vs %s",
+            task.name(), (int) lengths[last], Findings.num(100 * accAt[0][last], 3), Findings.num(100 * accAt[1][last], 3),
+            Findings.num(sAt[0][last], 3), Findings.num(sAt[1][last], 3)));
+        if (gap > 0.05 && sharper) supportVotes++;
+        if (gap < -0.05 || (gap > 0.05 && !sharper)) contraVotes++;
+      }
+    }
+    // needle accuracy against depth at the longest length (pooled over seeds)
+    int longest = runs.stream().filter(r -> r.depthAccuracy() != null).mapToInt(Run::length).max().orElse(-1);
+    if (longest > 0) {
+      List<Series> depth = new ArrayList<>();
+      double[] centres = new double[DEPTH_BINS];
+      for (int i = 0; i < DEPTH_BINS; i++) centres[i] = (i + 0.5) / DEPTH_BINS;
+      for (String kind : KINDS) {
+        List<Run> rs = runs.stream().filter(r -> r.depthAccuracy() != null && r.length() == longest && r.kind().equals(kind)).toList();
+        if (rs.isEmpty()) continue;
+        double[] y = new double[DEPTH_BINS];
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < DEPTH_BINS; i++) {
+          int bin = i;
+          y[i] = rs.stream().mapToDouble(r -> r.depthAccuracy()[bin]).filter(Double::isFinite).average().orElse(Double.NaN);
+          if (Double.isFinite(y[i])) pts.add(new double[] {centres[i], y[i]});
+        }
+        if (!pts.isEmpty()) {
+          depth.add(Series.of(kind, pts.stream().mapToDouble(v -> v[0]).toArray(), pts.stream().mapToDouble(v -> v[1]).toArray()));
+        }
+      }
+      if (!depth.isEmpty()) {
+        f.chart(Chart.line("e7-depth", "E7 · needle accuracy against the pair's depth (T = " + longest + ", " + DEPTH_BINS + " bins)",
+            "depth (0 = start)", "accuracy", depth.toArray(new Series[0])));
+      }
+    }
+    // accuracy against the sharpest head's S*, every run
+    List<Series> scatter = new ArrayList<>();
+    for (String kind : KINDS) {
+      for (Task task : plan.tasks()) {
+        List<Run> rs = runs.stream().filter(r -> r.kind().equals(kind) && r.task().equals(task.name())).toList();
+        if (rs.isEmpty()) continue;
+        scatter.add(Series.of(kind + " · " + task.name(), rs.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray(),
+            rs.stream().mapToDouble(Run::accuracy).toArray()));
+      }
+    }
+    f.chart(Chart.scatter("e7-acc-vs-s", "E7 · answer accuracy against the sharpest head's S* (every run)", "sharpest-head S*",
+        "accuracy", scatter.toArray(new Series[0])).withLogX());
+    double rho = spearman(runs.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray(),
+        runs.stream().mapToDouble(Run::accuracy).toArray());
+    double seconds = runs.stream().mapToDouble(Run::seconds).sum();
+    f.mdf("Across all %d runs the Spearman correlation between the sharpest head's $S^*$ and accuracy is %s "
+            + "(negative: sharper heads, better recall). %s. Training took %s s in all.",
+        runs.size(), Findings.num(rho, 3), String.join("; ", parts), Findings.num(seconds, 3));
+    boolean supports = supportVotes > 0 && contraVotes == 0 && rho < 0;
+    boolean contradicts = contraVotes > 0 && supportVotes == 0;
+    String summary = String.join("; ", parts) + String.format(Locale.ROOT, "; Spearman(S*, accuracy) = %s", Findings.num(rho, 3));
+    return new Outcome(runs, supports, contradicts, summary);
+  }
+
+  static String headList(double[] v, int heads) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < v.length; i++) {
+      if (i > 0) sb.append(i % heads == 0 ? " / " : " ");
+      sb.append(Findings.num(v[i], 3));
+    }
+    return sb.toString();
+  }
+
+  /** Spearman rank correlation (average ranks for ties); NaN for fewer than 3 points or a constant input. */
+  static double spearman(double[] x, double[] y) {
+    if (x.length < 3) return Double.NaN;
+    double[] rx = ranks(x), ry = ranks(y);
+    double mx = AttentionFocusExperiment.mean(rx), my = AttentionFocusExperiment.mean(ry), sxy = 0, sxx = 0, syy = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxy += (rx[i] - mx) * (ry[i] - my);
+      sxx += (rx[i] - mx) * (rx[i] - mx);
+      syy += (ry[i] - my) * (ry[i] - my);
+    }
+    return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+  }
+
+  static double[] ranks(double[] v) {
+    Integer[] idx = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) idx[i] = i;
+    java.util.Arrays.sort(idx, Comparator.comparingDouble(i -> v[i]));
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; ) {
+      int j = i;
+      while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) j++;
+      for (int k = i; k <= j; k++) r[idx[k]] = 0.5 * (i + j);
+      i = j + 1;
+    }
+    return r;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+}
