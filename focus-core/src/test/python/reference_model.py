@@ -385,21 +385,28 @@ def bench(args):
     tokens = torch.randint(0, cfg.vocab, (b, t + 1), generator=gen)
     x, y = tokens[:, :-1], tokens[:, 1:]
     tables = model.tables(t)
-    times, losses = [], []
+    times, cpus, losses = [], [], []
     for step in range(args.warmup + args.steps):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         for p in model.parameters():
             p.grad = None
         loss = F.cross_entropy(model(x, tables).reshape(-1, cfg.vocab), y.reshape(-1))
         loss.backward()
         opt.step()
         dt = time.perf_counter() - t0
+        dc = time.process_time() - c0
         if step >= args.warmup:
             times.append(dt)
+            cpus.append(dc)
         losses.append(loss.item())
     med = sorted(times)[len(times) // 2]
+    cpu = sorted(cpus)[len(cpus) // 2]
+    blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line}) \
+        if sys.platform.startswith("linux") else []
     print(json.dumps({"threads": args.threads, "median_step_s": med, "tokens_per_s": b * t / med,
-                      "first_loss": losses[0], "last_loss": losses[-1], "torch": torch.__version__}))
+                      "median_cpu_s": cpu, "tokens_per_cpu_s": b * t / cpu,
+                      "first_loss": losses[0], "last_loss": losses[-1], "torch": torch.__version__, "blas": blas}))
 
 
 def main(argv):

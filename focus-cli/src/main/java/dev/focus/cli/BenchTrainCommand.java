@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * CPU eager running the same model (focus-core/src/test/python/reference_model.py, bench mode) in the
  * same run. A step is forward, backward and an AdamW update on a (B, T) batch of random tokens; the
  * figure is tokens per second at the median step time after warm-up, for each side at its best
- * thread count.
+ * thread count. Each side also reports tokens per CPU-second of its whole process (median step): on a
+ * loaded machine wall-clock figures mean little, while CPU time per step stays roughly comparable.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Training throughput, Focus vs PyTorch.")
 public final class BenchTrainCommand implements Callable<Integer> {
@@ -66,11 +67,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
   String python;
 
+  @Option(names = "--system-blas",
+      description = "Run PyTorch with the system's libblas.so.3 as configured (default: prefer OpenBLAS when installed, since "
+          + "Debian's torch calls whatever libblas.so.3 resolves to and the reference BLAS is ten times slower).")
+  boolean systemBlas;
+
   @Option(names = "--script", description = "Path of reference_model.py (default: found in the Focus checkout).")
   File script;
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  private String lastBlas = "?";
 
   @Override
   public Integer call() throws Exception {
@@ -90,13 +98,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
         row.put("preset", preset);
         row.put("hidden", (long) config.hidden());
         row.put("intermediate", (long) config.intermediate());
-        Map<String, Object> focus = new LinkedHashMap<>();
+        Map<String, Object> focus = new LinkedHashMap<>(), focusCpu = new LinkedHashMap<>();
         for (int t : threads) {
           Parallel.setThreads(t);
-          focus.put(Integer.toString(t), focusTokensPerSecond(config));
+          double[] r = focusTokensPerSecond(config);
+          focus.put(Integer.toString(t), r[0]);
+          focusCpu.put(Integer.toString(t), r[1]);
         }
         row.put("focus", focus);
-        Map<String, Object> torch = new LinkedHashMap<>();
+        row.put("focus_per_cpu_s", focusCpu);
+        Map<String, Object> torch = new LinkedHashMap<>(), torchCpu = new LinkedHashMap<>();
         String torchNote = null;
         if (!noTorch) {
           File s = script != null ? script : findScript();
@@ -105,7 +116,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
           } else {
             for (int t : threads) {
               try {
-                torch.put(Integer.toString(t), torchTokensPerSecond(config, s, t));
+                double[] r = torchTokensPerSecond(config, s, t);
+                torch.put(Integer.toString(t), r[0]);
+                torchCpu.put(Integer.toString(t), r[1]);
               } catch (RuntimeException e) {
                 torchNote = e.getMessage();
                 break;
@@ -114,11 +127,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
           }
         }
         row.put("torch", torch);
+        row.put("torch_per_cpu_s", torchCpu);
         if (torchNote != null) row.put("torch_note", torchNote);
+        if (!torch.isEmpty()) row.put("torch_blas", lastBlas);
         double bestFocus = best(focus), bestTorch = best(torch);
         row.put("focus_best", bestFocus);
         row.put("torch_best", torch.isEmpty() ? null : bestTorch);
         row.put("ratio", torch.isEmpty() ? null : bestFocus / bestTorch);
+        row.put("cpu_ratio_1_thread", focusCpu.containsKey("1") && torchCpu.containsKey("1")
+            ? (Double) focusCpu.get("1") / (Double) torchCpu.get("1") : null);
         rows.add(row);
       }
     } finally {
@@ -152,7 +169,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Object> t = (Map<String, Object>) m.get("torch");
         out.printf("%-7s %6d %6d  %-28s %-28s %7s%n", m.get("preset"), m.get("hidden"), m.get("intermediate"),
             cell(f), t.isEmpty() ? "-" : cell(t), m.get("ratio") == null ? "-" : String.format("%.2f", (Double) m.get("ratio")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fc = (Map<String, Object>) m.get("focus_per_cpu_s");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> tc = (Map<String, Object>) m.get("torch_per_cpu_s");
+        out.printf("%-7s %6s %6s  %-28s %-28s %7s   (tokens per CPU-second)%n", "", "", "", cell(fc), tc.isEmpty() ? "-" : cell(tc),
+            m.get("cpu_ratio_1_thread") == null ? "-" : String.format("%.2f", (Double) m.get("cpu_ratio_1_thread")));
         if (m.containsKey("torch_note")) out.println("  PyTorch: " + m.get("torch_note"));
+        if (m.containsKey("torch_blas")) out.println("  PyTorch BLAS: " + m.get("torch_blas"));
       }
     }
     out.flush();
@@ -174,8 +198,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return b;
   }
 
-  /** Median tokens/s of full training steps on the current thread count. */
-  double focusTokensPerSecond(ModelConfig config) {
+  /** Median tokens per second and per process CPU-second of full training steps on the current thread count. */
+  double[] focusTokensPerSecond(ModelConfig config) {
     Model model = new Model(config, 0);
     List<Trainable.Param> params = new ArrayList<>();
     for (Parameter p : model.parameters()) params.add(new Trainable.Param(p.name(), p.value(), p.grad(), p.decay()));
@@ -187,22 +211,31 @@ public final class BenchTrainCommand implements Callable<Integer> {
       tokens[i] = rng.nextInt(config.vocab());
       targets[i] = rng.nextInt(config.vocab());
     }
-    double[] times = new double[steps];
+    double[] times = new double[steps], cpus = new double[steps];
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    com.sun.management.OperatingSystemMXBean sun = os instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
     for (int s = 0; s < warmup + steps; s++) {
       long t0 = System.nanoTime();
+      long c0 = sun == null ? 0 : sun.getProcessCpuTime();
       model.zeroGrad();
       float loss = model.forwardBackward(tokens, targets, batch, seq);
       opt.step(1e-3);
       long dt = System.nanoTime() - t0;
+      long dc = sun == null ? 0 : sun.getProcessCpuTime() - c0;
       if (!Float.isFinite(loss)) throw new IllegalStateException("Focus loss became " + loss + " at step " + s);
-      if (s >= warmup) times[s - warmup] = dt / 1e9;
+      if (s >= warmup) {
+        times[s - warmup] = dt / 1e9;
+        cpus[s - warmup] = dc / 1e9;
+      }
     }
     Arrays.sort(times);
-    return n / times[times.length / 2];
+    Arrays.sort(cpus);
+    double cpu = cpus[cpus.length / 2];
+    return new double[] {n / times[times.length / 2], cpu > 0 ? n / cpu : Double.NaN};
   }
 
-  /** Runs the reference script's bench mode at {@code threads} threads and returns its tokens/s. */
-  double torchTokensPerSecond(ModelConfig config, File script, int threads) throws Exception {
+  /** Runs the reference script's bench mode at {@code threads} threads: its tokens per second and per CPU-second. */
+  double[] torchTokensPerSecond(ModelConfig config, File script, int threads) throws Exception {
     Path dir = Files.createTempDirectory("focus-bench-train");
     try {
       Path cfg = dir.resolve("config.json");
@@ -210,7 +243,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
       List<String> cmd = List.of(python, script.getPath(), "bench", "--config", cfg.toString(), "--batch", Integer.toString(batch),
           "--seq", Integer.toString(seq), "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
           "--warmup", Integer.toString(warmup));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      Path openblas = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");
+      if (!systemBlas && Files.isRegularFile(openblas.resolve("libblas.so.3"))) {
+        String old = System.getenv("LD_LIBRARY_PATH");
+        pb.environment().put("LD_LIBRARY_PATH", openblas + (old == null || old.isEmpty() ? "" : ":" + old));
+      }
+      Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(1800, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -221,8 +260,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         throw new IllegalStateException("PyTorch bench failed: " + lines[lines.length - 1]);
       }
       String[] lines = output.strip().split("\n");
-      Object tps = Json.parseObject(lines[lines.length - 1]).get("tokens_per_s");
-      return ((Number) tps).doubleValue();
+      Map<String, Object> r = Json.parseObject(lines[lines.length - 1]);
+      lastBlas = String.valueOf(r.get("blas"));
+      return new double[] {((Number) r.get("tokens_per_s")).doubleValue(), ((Number) r.get("tokens_per_cpu_s")).doubleValue()};
     } finally {
       try (var s = Files.list(dir)) {
         for (Path f : s.toList()) Files.deleteIfExists(f);
