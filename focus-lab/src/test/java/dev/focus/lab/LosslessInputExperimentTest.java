@@ -18,8 +18,8 @@ class LosslessInputExperimentTest {
     assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
     String md = Files.readString(runs.resolve("02-lossless-input/report.md"));
     assertTrue(md.contains("68719476736"), "audit: V_min = 2^36 for a 64x64x3 image at L = 1024");
-    assertTrue(md.contains("vq-4") && md.contains("{{chart:vq-gap}}"));
-    assertTrue(Files.exists(runs.resolve("02-lossless-input/vq-vs-lossless.csv")));
+    assertTrue(md.contains("vq-4") && md.contains("{{chart:vq-gap-read}}"));
+    assertTrue(Files.exists(runs.resolve("02-lossless-input/vq-vs-lossless-read.csv")));
     assertTrue(runner.finished(new LosslessInputExperiment()), "a rerun skips the finished report");
   }
 }
