@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """numpy's side of `focus bench kernels`: times float32 matrix products through numpy's BLAS.
 
-Usage: bench_kernels.py [--reps N] [--warmup N] PRODUCT...
-       bench_kernels.py [--reps N] [--warmup N] --serve     (PRODUCTs one per line on stdin)
+Usage: bench_kernels.py [--reps N] [--warmup N] [--clock wall|cpu] PRODUCT...
+       bench_kernels.py [--reps N] [--warmup N] [--clock wall|cpu] --serve   (PRODUCTs on stdin)
   PRODUCT is LAYOUT:MxKxN with LAYOUT one of
     NN  C[M,N] = A[M,K] @ B[K,N]
     NT  C[M,N] = A[M,K] @ B[N,K].T      (y = x @ W.T, W stored [out, in])
@@ -15,6 +15,9 @@ Output (stdout, tab-separated):
 Exits 3 after printing "numpy: not available" when numpy cannot be imported.
 With --serve, `focus bench kernels` keeps one such process per thread count and asks for each
 product right after timing it in Java, so both sides see the same machine load.
+
+--clock cpu times by this thread's CPU time (meaningful with one BLAS thread only): on a busy
+machine it counts the cycles the product got rather than the neighbours' share.
 
 Threads are set by the caller through OPENBLAS_NUM_THREADS / OMP_NUM_THREADS in this process's
 environment (they must be set before numpy loads).
@@ -56,7 +59,7 @@ def blas_library():
     return path, desc or "BLAS"
 
 
-def time_product(np, rng, spec, warmup, reps):
+def time_product(np, rng, spec, warmup, reps, clock=time.perf_counter):
     """Median GFLOP/s of one LAYOUT:MxKxN product, as an output line."""
     layout, dims = spec.split(":")
     m, k, n = (int(d) for d in dims.split("x"))
@@ -74,9 +77,9 @@ def time_product(np, rng, spec, warmup, reps):
     c = np.empty((m, n), np.float32)
     times = []
     for i in range(warmup + reps):
-        t0 = time.perf_counter()
+        t0 = clock()
         np.matmul(fa, fb, out=c)
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         if i >= warmup:
             times.append(dt)
     gflops = 2.0 * m * k * n / statistics.median(times) / 1e9
@@ -88,6 +91,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     ap.add_argument("products", nargs="*")
     args = ap.parse_args()
     try:
@@ -103,7 +107,8 @@ def main():
     specs = (line.strip() for line in iter(sys.stdin.readline, "")) if args.serve else iter(args.products)
     for spec in specs:
         if spec:
-            print(time_product(np, rng, spec, args.warmup, args.reps), flush=True)
+            clock = time.thread_time if args.clock == "cpu" else time.perf_counter
+            print(time_product(np, rng, spec, args.warmup, args.reps, clock), flush=True)
     return 0
 
 

@@ -58,6 +58,11 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       description = "Timed repetitions per product (1..1000); the median is reported. Default: ${DEFAULT-VALUE}.")
   int reps;
 
+  @Option(names = "--clock", defaultValue = "wall",
+      description = "wall: elapsed time (default); cpu: CPU time of the timing thread, which on a busy "
+          + "machine counts only the cycles the product got. cpu needs --threads 1.")
+  String clock;
+
   @Option(names = "--numpy", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Time the same products through numpy (default: on).")
   boolean numpy;
@@ -80,6 +85,12 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     List<Integer> sizeList = parseList("--sizes", sizes, 1, MAX_SIZE);
     List<Integer> threadList = parseList("--threads", threads, 1, 256);
     if (reps < 1 || reps > 1000) throw new IllegalArgumentException("--reps=" + reps + " must be in 1..1000");
+    if (!clock.equals("wall") && !clock.equals("cpu")) {
+      throw new IllegalArgumentException("--clock=" + clock + " must be wall or cpu");
+    }
+    if (clock.equals("cpu") && !threadList.equals(List.of(1))) {
+      throw new IllegalArgumentException("--clock=cpu times one thread: use it with --threads 1");
+    }
     if (!blas.equals("auto") && !blas.equals("system")) {
       throw new IllegalArgumentException("--blas=" + blas + " must be auto or system");
     }
@@ -94,7 +105,8 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
     out.printf("focus bench kernels: %s kernels, %d cores available, Java %s%n",
         ks.name(), Runtime.getRuntime().availableProcessors(), Runtime.version());
-    out.printf("GFLOP/s = 2·M·K·N / median time of %d reps (after warm-up); higher is better.%n", reps);
+    out.printf("GFLOP/s = 2·M·K·N / median %s time of %d reps (after warm-up); higher is better.%n",
+        clock.equals("cpu") ? "CPU" : "wall-clock", reps);
     out.flush();
 
     // Each product is timed in Java and then, right away, by a numpy child process for the same
@@ -124,7 +136,9 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         }
         for (Product p : all) {
           int warm = p.flops() > 4e9 ? 1 : 2;
-          focus.put(key(p, t), KernelTiming.time(ks, p, warm, reps).median());
+          KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
+              : KernelTiming.time(ks, p, warm, reps);
+          focus.put(key(p, t), r.median());
           if (server != null) {
             pause();
             Double g = server.time(p);
@@ -299,7 +313,8 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     Path script = findScript();
     if (script == null) return NumpyServer.failed("scripts/bench_kernels.py not found");
     if (!Files.isExecutable(Paths.get(python))) return NumpyServer.failed(python + " not found");
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--reps", String.valueOf(reps));
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--reps", String.valueOf(reps),
+        "--clock", clock);
     Map<String, String> env = pb.environment();
     env.remove("OPENBLAS_CORETYPE");
     env.remove("OPENBLAS_L2_SIZE");

@@ -66,6 +66,15 @@ class BenchKernelsCommandTest {
   }
 
   @Test
+  void cpuClockWorksOnOneThread() {
+    Run r = run("--sizes", "24", "--threads", "1", "--reps", "2", "--no-training", "--no-numpy", "--clock", "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("median CPU time of 2 reps"), r.out());
+    assertTrue(r.out().contains("numpy: skipped (--no-numpy)"), r.out());
+    assertTrue(Double.parseDouble(squareRows(r.out()).get(0)[2]) > 0, r.out());
+  }
+
+  @Test
   void trainingTableListsBothWidthsAndAllLayouts() {
     assertEquals(14, BenchKernelsCommand.trainingProducts().size());
     String names = String.join("\n", BenchKernelsCommand.trainingProducts().values());
@@ -79,6 +88,8 @@ class BenchKernelsCommandTest {
       "--threads, 300, '--threads=300: 300 must be in 1..256'",
       "--reps, 0, '--reps=0 must be in 1..1000'",
       "--blas, mkl, '--blas=mkl must be auto or system'",
+      "--clock, cpu, '--clock=cpu times one thread: use it with --threads 1'",
+      "--clock, gpu, '--clock=gpu must be wall or cpu'",
   })
   void badValuesExitTwoWithOneLine(String option, String value, String message) {
     Run r = run(option, value, "--no-numpy");
