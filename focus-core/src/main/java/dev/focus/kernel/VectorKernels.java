@@ -434,22 +434,53 @@ final class VectorKernels implements KernelSet {
     return s;
   }
 
-  /** out = (x − mu)·inv ⊙ w + b; w and b indexed from 0 and may be null. */
+  /**
+   * out = (x − mu)·inv ⊙ w + b; w and b indexed from 0 and may be null. Each combination gets its
+   * own loop: a vector reassigned under a condition inside the loop (y = w != null ? y·w : y) merges
+   * at a phi, which C2 may fail to keep in registers.
+   */
   static void normalizeAffine(float[] out, int oo, float[] x, int xo, int n, float mu, float inv,
                               float[] w, float[] b) {
-    int i = 0;
     int bound = S.loopBound(n);
-    for (; i < bound; i += L) {
-      FloatVector y = FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv);
-      if (w != null) y = y.mul(FloatVector.fromArray(S, w, i));
-      if (b != null) y = y.add(FloatVector.fromArray(S, b, i));
-      y.intoArray(out, oo + i);
+    if (w != null && b != null) {
+      normalizeWB(out, oo, x, xo, bound, mu, inv, w, b);
+    } else if (w != null) {
+      normalizeW(out, oo, x, xo, bound, mu, inv, w);
+    } else if (b != null) {
+      normalizeB(out, oo, x, xo, bound, mu, inv, b);
+    } else {
+      normalizePlain(out, oo, x, xo, bound, mu, inv);
     }
-    for (; i < n; i++) {
+    for (int i = bound; i < n; i++) {
       float y = (x[xo + i] - mu) * inv;
       if (w != null) y *= w[i];
       if (b != null) y += b[i];
       out[oo + i] = y;
+    }
+  }
+
+  static void normalizeWB(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] w, float[] b) {
+    for (int i = 0; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv)
+          .fma(FloatVector.fromArray(S, w, i), FloatVector.fromArray(S, b, i)).intoArray(out, oo + i);
+    }
+  }
+
+  static void normalizeW(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] w) {
+    for (int i = 0; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).mul(FloatVector.fromArray(S, w, i)).intoArray(out, oo + i);
+    }
+  }
+
+  static void normalizeB(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] b) {
+    for (int i = 0; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).add(FloatVector.fromArray(S, b, i)).intoArray(out, oo + i);
+    }
+  }
+
+  static void normalizePlain(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv) {
+    for (int i = 0; i < bound; i += L) {
+      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).intoArray(out, oo + i);
     }
   }
 }

@@ -203,6 +203,18 @@ class KernelTwinTest {
     assertClose("invStd " + rows + "x" + cols, invStd, o2, 1e-6, 1e-4);
     K.layerNormRows(out, o1, o2, x, null, null, rows, cols, eps);
     assertClose("layerNorm no affine " + rows + "x" + cols, lnNoWb, out, 1e-5, 1e-5);
+    // Gain only, then bias only: each combination has its own vector loop.
+    float[] gainOnly = new float[rows * cols], biasOnly = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < cols; j++) {
+        gainOnly[r * cols + j] = lnNoWb[r * cols + j] * w[j];
+        biasOnly[r * cols + j] = lnNoWb[r * cols + j] + b[j];
+      }
+    }
+    K.layerNormRows(out, o1, o2, x, w, null, rows, cols, eps);
+    assertClose("layerNorm gain only " + rows + "x" + cols, gainOnly, out, 2e-5, 1e-5);
+    K.layerNormRows(out, o1, o2, x, null, b, rows, cols, eps);
+    assertClose("layerNorm bias only " + rows + "x" + cols, biasOnly, out, 2e-5, 1e-5);
   }
 
   static float[] slice(float[] x, int off, int n) {
