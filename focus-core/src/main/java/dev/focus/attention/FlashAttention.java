@@ -36,8 +36,13 @@ public final class FlashAttention implements Attention {
   private final float scale;
   private final float[] alibi; // (H) slopes, or null
   private final int queryTile, keyTile;
+  private final int backwardSplits; // key-tile groups per head in backward; 0 = as many as idle workers need
 
   private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile) {
+    this(layout, scale, alibi, queryTile, keyTile, 0);
+  }
+
+  private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile, int backwardSplits) {
     if (layout == null) throw new IllegalArgumentException("layout is null");
     if (queryTile < 1) throw new IllegalArgumentException("queryTile=" + queryTile + " must be >= 1");
     if (keyTile < 1) throw new IllegalArgumentException("keyTile=" + keyTile + " must be >= 1");
@@ -46,6 +51,24 @@ public final class FlashAttention implements Attention {
     this.alibi = AttentionSupport.checkSlopes(layout, alibi);
     this.queryTile = queryTile;
     this.keyTile = keyTile;
+    this.backwardSplits = backwardSplits;
+  }
+
+  /** Fixes the number of key-tile groups per head in backward (tests use it to cover both paths). */
+  FlashAttention withBackwardSplits(int splits) {
+    return new FlashAttention(layout, scale, alibi, queryTile, keyTile, splits);
+  }
+
+  /**
+   * Backward runs one task per (batch, head, key-tile group). With fewer heads than workers it splits
+   * each head's key tiles into interleaved groups (tile j in group j mod S, which balances causal
+   * work), each accumulating its own partial dQ; the partials are summed afterwards.
+   */
+  private int splits(int batch, int t) {
+    int nkt = (t + Math.min(keyTile, t) - 1) / Math.min(keyTile, t);
+    int want = backwardSplits > 0 ? backwardSplits
+        : Math.min(8, (Parallel.threads() + batch * layout.heads() - 1) / (batch * layout.heads()));
+    return Math.max(1, Math.min(want, nkt));
   }
 
   /** Tiled softmax attention with scale 1/sqrt(HS), no ALiBi, 64×64 tiles. */
@@ -208,7 +231,9 @@ public final class FlashAttention implements Attention {
     float[] dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
     float[] dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
     double[] dLam = new double[batch * nh];
-    Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+    final int nsp = splits(batch, t), nkt = (t + bc - 1) / bc;
+    final float[] gPart = nsp > 1 ? new float[batch * nh * nsp * t * hs] : null; // (B, H, S, T, HS) partial dQ/c
+    Parallel.forRange(batch * nh * nsp, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
       float[] qh = new float[t * hs], qs = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
       float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
@@ -217,7 +242,8 @@ public final class FlashAttention implements Attention {
       float[] dRow = new float[t];               // D_i = dy_i·y_i
       int[] rs = new int[t], re = new int[t];    // each row's visible window
       float[] stats = new float[2];
-      for (int task = lo; task < hi; task++) {
+      for (int work = lo; work < hi; work++) {
+        int task = work / nsp, sp = work % nsp;
         int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
         pack(qh, sv.q, b, 0, t, t, nh, h, hs);
         pack(kh, sv.k, b, 0, t, t, nkv, g, hs);
@@ -235,8 +261,8 @@ public final class FlashAttention implements Attention {
         ks.scale(qs, 0, t * hs, sc); // Q' = c·Q, so S = Q'Kᵀ (+ ALiBi) and dK = dSᵀ Q'
         float slope = alibi == null ? 0f : alibi[h];
         int lOff = task * t, hOff = task * t * hs;
-        for (int j0 = 0; j0 < t; j0 += bc) {
-          int c = Math.min(bc, t - j0);
+        for (int jt = sp; jt < nkt; jt += nsp) {
+          int j0 = jt * bc, c = Math.min(bc, t - j0);
           Arrays.fill(dkt, 0f);
           Arrays.fill(dvt, 0f);
           for (int i0 = 0; i0 < t; i0 += br) {
@@ -272,16 +298,38 @@ public final class FlashAttention implements Attention {
           System.arraycopy(dkt, 0, dkPart, hOff + j0 * hs, c * hs);
           System.arraycopy(dvt, 0, dvPart, hOff + j0 * hs, c * hs);
         }
-        double lam = 0;
-        for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
-        dLam[task] = scale * lam;
-        ks.scale(gq, 0, t * hs, sc);
-        unpack(dq, gq, b, 0, t, t, nh, h, hs);
+        if (nsp > 1) {
+          System.arraycopy(gq, 0, gPart, work * t * hs, t * hs);
+        } else {
+          finishDq(ks, dq, dLam, gq, qh, sv.headScale, task, t);
+        }
       }
     });
+    if (nsp > 1) {
+      Parallel.forRange(batch * nh, 1, (lo, hi) -> {
+        KernelSet ks = Kernels.get();
+        float[] qh = new float[t * hs], gq = new float[t * hs];
+        for (int task = lo; task < hi; task++) {
+          pack(qh, sv.q, task / nh, 0, t, t, nh, task % nh, hs);
+          System.arraycopy(gPart, task * nsp * t * hs, gq, 0, t * hs);
+          for (int sp = 1; sp < nsp; sp++) ks.add(gq, 0, gq, 0, gPart, (task * nsp + sp) * t * hs, t * hs);
+          finishDq(ks, dq, dLam, gq, qh, sv.headScale, task, t);
+        }
+      });
+    }
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
     AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
     AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
+  }
+
+  /** From G = Σ_j dS K_j of head task = b·H + h: ∂ℓ/∂λ_h part = scale Σ_i q_i·G_i, and dq = c·G. */
+  private void finishDq(KernelSet ks, float[] dq, double[] dLam, float[] gq, float[] qh, float[] headScale, int task, int t) {
+    int nh = layout.heads(), hs = layout.headSize(), h = task % nh;
+    double lam = 0;
+    for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
+    dLam[task] = scale * lam;
+    ks.scale(gq, 0, t * hs, scale * (headScale == null ? 1f : headScale[h]));
+    unpack(dq, gq, task / nh, 0, t, t, nh, h, hs);
   }
 
   /** The weights, computed by the exact twin (the tiled pass never forms them). */
@@ -314,8 +362,11 @@ public final class FlashAttention implements Attention {
     long saved = 4 * bh * t;                                          // log-sum-exps
     long fwd = 4 * 2 * (long) batch * layout.kvHeads() * ths          // packed keys and values
         + 4 * wf * (2 * br * hs + br * bc + 4 * br + 2);              // q and o tiles, s, m, l, windows, stats
-    long bwd = 4 * 2 * bh * ths + 8 * bh                              // dkPart, dvPart, dLam
-        + 4 * w * (7 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2); // packed blocks, tiles, D, windows
+    long nsp = splits(batch, t), wb = Math.min(dev.focus.kernel.Parallel.threads(), bh * nsp);
+    long bwd = 4 * 2 * bh * ths + 8 * bh                               // dkPart, dvPart, dLam
+        + 4 * wb * (7 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2)  // packed blocks, tiles, D, windows
+        + (nsp > 1 ? 4 * bh * nsp * ths : 0);                          // partial dQ per key-tile group
+    if (nsp > 1) bwd = Math.max(bwd, 4 * 2 * bh * ths + 8 * bh + 4 * bh * nsp * ths + 4 * w * 2 * ths); // the reduction
     return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
   }
 }

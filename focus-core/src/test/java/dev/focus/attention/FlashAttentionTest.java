@@ -62,4 +62,25 @@ class FlashAttentionTest {
     assertClose("dq", d(e[1]), d(f[1]), 1e-4, 1e-5);
     for (float x : f[1]) org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(x));
   }
+
+  @Test
+  void backwardSplitIntoKeyTileGroupsAgreesWithExact() {
+    HeadLayout l = new HeadLayout(2, 1, 6);
+    Inputs in = new Inputs(l, 2, 29, 13);
+    float[] hsc = {0.7f, 1.2f};
+    for (Mask m : List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {4, 13})))) {
+      float[] dh1 = new float[2];
+      float[][] e = in.run(SoftmaxAttention.of(l).withAlibi(new float[] {0.3f, 0.1f}), hsc, dh1, m);
+      for (int splits : new int[] {2, 3, 8}) {
+        float[] dh2 = new float[2];
+        float[][] f = in.run(FlashAttention.of(l).withAlibi(new float[] {0.3f, 0.1f}).withTiles(5, 4)
+            .withBackwardSplits(splits), hsc, dh2, m);
+        String n = m + " splits " + splits;
+        assertClose(n + " dq", e[1], f[1], 1e-5, 1e-5);
+        assertClose(n + " dk", e[2], f[2], 1e-5, 1e-5);
+        assertClose(n + " dv", e[3], f[3], 1e-5, 1e-5);
+        assertClose(n + " dHeadScale", dh1, dh2, 1e-5, 1e-4);
+      }
+    }
+  }
 }
