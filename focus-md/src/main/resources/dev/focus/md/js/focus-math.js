@@ -14,6 +14,10 @@
 // - hooks.emStrongMask blanks *, _ and ~ inside math, so emphasis and strikethrough never pair across it;
 // - tokenizer overrides: link and reflink refuse a label that math crosses; url (GFM bare links)
 //   stops where math starts; table splits rows with pipes inside math kept as content.
+//
+// Known differences from the Java twin: marked fixes the extent of list items and block quotes
+// before block extensions run, so a non-indented line right after a math block that ends a list
+// item, or a math opener right after a quoted paragraph without '>', stays inside the container.
 
 // No imports: marked's Lexer class is passed in, so the module works wherever marked is served from.
 
