@@ -1,11 +1,16 @@
 package dev.focus.lab;
 
+import dev.focus.data.DataCache;
+import dev.focus.data.SyntheticDataset;
+import dev.focus.data.SyntheticTask;
+import dev.focus.data.TextDataset;
 import dev.focus.metrics.NopeMeasures;
 import dev.focus.metrics.VarianceProfile;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelConfig.PositionKind;
 import dev.focus.model.ModelObserver;
+import dev.focus.tokenizer.ByteTokenizer;
 import dev.focus.web.report.Chart;
 import dev.focus.web.report.DataFile;
 import dev.focus.web.report.Series;
@@ -43,6 +48,12 @@ public final class NoPeExperiment implements Experiment {
     double alibiPlateauRatio, alibiPlateauPredicted, alibiSlowSlope, alibiSlowPredicted;
     double chance, medianGuess, logNormShare = Double.NaN;
     final Map<String, PositionProbe.Result> probes = new LinkedHashMap<>();
+    double unigram = Double.NaN;
+    String textName = "text";
+    final Map<String, double[]> lmLoss = new LinkedHashMap<>();
+    final Map<String, NopeTraining.LongEval> longEval = new LinkedHashMap<>();
+    final Map<String, Double> copyId = new LinkedHashMap<>(), copyOod = new LinkedHashMap<>();
+    final Map<String, double[]> shuffled = new LinkedHashMap<>();
   }
 
   final Outcome outcome = new Outcome();
@@ -51,7 +62,8 @@ public final class NoPeExperiment implements Experiment {
   public Findings run(LabContext ctx) throws Exception {
     Findings f = new Findings().tag("positions").tag("nope").tag("spec 05");
     Profile p = ctx.profile();
-    ctx.progress().total(100);
+    Plan plan = Plan.of(p);
+    ctx.progress().total(20 + plan.lmTotalSteps() + plan.copyTotalSteps() + 5);
     intro(f);
     ctx.progress().message("E1: variance law at initialisation");
     varianceAtInit(f, ctx);
@@ -60,8 +72,46 @@ public final class NoPeExperiment implements Experiment {
     ctx.progress().message("E2: position probes on frozen random-init stacks");
     probes(f, ctx);
     ctx.progress().step(10);
-    verdict(f);
+    if (ctx.cancelled()) return f;
+    Map<String, Lm> lms = languageModels(f, ctx, plan);
+    if (ctx.cancelled()) return f;
+    ctx.progress().message("E5: shuffled prefixes");
+    shuffledPrefixes(f, ctx, plan, lms);
+    if (ctx.cancelled()) return f;
+    ctx.progress().message("E9: loss and attention entropy at 1-4x the training length");
+    longContext(f, ctx, plan, lms);
+    ctx.progress().step(5);
+    if (ctx.cancelled()) return f;
+    lengthGeneralisation(f, ctx, plan);
+    if (ctx.cancelled()) return f;
+    verdict(f, plan);
     return f;
+  }
+
+  /**
+   * Sizes by profile. Spec 05 §5: 1500–3000 steps and 3 seeds per comparison; the quick profile runs
+   * 1 seed and a quarter of the steps.
+   */
+  record Plan(int seeds, int lmSteps, List<PositionKind> lmArms, boolean deepArms, int valBatches, int copySteps,
+              List<PositionKind> copyArms, List<String> copyTasks, int copyTrainMax, int copyEval, int longBatches,
+              int shuffleDraws) {
+    static Plan of(Profile p) {
+      List<PositionKind> lm = new ArrayList<>(List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.ALIBI, PositionKind.LEARNED));
+      List<PositionKind> copy = new ArrayList<>(List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.ALIBI));
+      if (p == Profile.FULL) {
+        lm.add(PositionKind.SINUSOIDAL);
+        copy.add(PositionKind.SINUSOIDAL);
+      }
+      return new Plan(p.pick(1, 1, 3), p.pick(8, 750, 3000), List.copyOf(lm), p == Profile.FULL, p.pick(2, 16, 64),
+          p.pick(8, 1000, 3000), List.copyOf(copy), p == Profile.FULL ? List.of("copy", "reverse") : List.of("copy"), 8,
+          p.pick(4, 100, 500), p.pick(1, 16, 64), p.pick(32, 2000, 2000));
+    }
+
+    int lmRuns() { return seeds * (lmArms.size() + (deepArms ? 2 : 0)); }
+
+    long lmTotalSteps() { return (long) lmRuns() * lmSteps; }
+
+    long copyTotalSteps() { return (long) seeds * copyArms.size() * copyTasks.size() * copySteps; }
   }
 
   // ------------------------------------------------------------------------------------------- text
@@ -528,11 +578,353 @@ public final class NoPeExperiment implements Experiment {
     return out;
   }
 
-  static String pct(double x) { return Findings.num(100 * x, 3) + "%"; }
+  static String pct(double x) { return Double.isNaN(x) ? "n/a" : Findings.num(100 * x, 3) + "%"; }
+
+  // ------------------------------------------------------------------------------------------- E3
+
+  /** One trained language model arm: its validation loss per seed and the seed-0 model and curve. */
+  record Lm(String name, PositionKind position, int layers, double[] valLoss, Model model, double[] curve, double seconds) {
+    double mean() { return NoPeExperiment.mean(valLoss); }
+  }
+
+  /** The Brown corpus (byte level) when it is in the cache, else a small synthetic text (named in the report). */
+  static TextDataset textData(LabContext ctx) throws java.io.IOException {
+    if (ctx.dataCache() != null && DataCache.hasBrown(ctx.dataCache())) {
+      return TextDataset.brown(ctx.dataCache(), ByteTokenizer.INSTANCE);
+    }
+    return syntheticText(ctx.seed());
+  }
+
+  /**
+   * Stand-in text when Brown is not cached (tests run without the network): sentences over 40 words
+   * with a bigram preference (each word favours a few successors), so there is order to learn.
+   */
+  static TextDataset syntheticText(long seed) {
+    String[] words = ("the a of and to in is was he it for that on with as his they at be this from by had not "
+        + "are but or have one all were her an there been which their we when who").split(" ");
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<String> docs = new ArrayList<>();
+    for (int d = 0; d < 160; d++) {
+      StringBuilder sb = new StringBuilder();
+      for (int s = 0; s < 12; s++) {
+        int w = rng.nextInt(words.length), len = 4 + rng.nextInt(8);
+        for (int i = 0; i < len; i++) {
+          String word = words[w];
+          sb.append(i == 0 ? Character.toUpperCase(word.charAt(0)) + word.substring(1) : word).append(i + 1 < len ? " " : ". ");
+          w = (w * 7 + 3 + rng.nextInt(4)) % words.length;
+        }
+      }
+      docs.add(sb.toString().trim());
+    }
+    return new TextDataset("synthetic-text", ByteTokenizer.INSTANCE, docs.subList(0, 140), docs.subList(140, 160));
+  }
+
+  /** E3: tiny language models with each position scheme, plus a unigram baseline. */
+  Map<String, Lm> languageModels(Findings f, LabContext ctx, Plan plan) throws java.io.IOException {
+    TextDataset data = textData(ctx);
+    boolean brown = data.name().equals("brown");
+    outcome.textName = brown ? "Brown" : "synthetic-text";
+    int T = 64, B = 16;
+    long evalSeed = ctx.seed() + 7;
+    List<Object[]> arms = new ArrayList<>();
+    for (PositionKind pos : plan.lmArms()) arms.add(new Object[] {pos, 2});
+    if (plan.deepArms()) {
+      arms.add(new Object[] {PositionKind.NOPE, 4});
+      arms.add(new Object[] {PositionKind.LEARNED, 4});
+    }
+    Map<String, Lm> out = new LinkedHashMap<>();
+    for (Object[] arm : arms) {
+      PositionKind pos = (PositionKind) arm[0];
+      int layers = (Integer) arm[1];
+      String name = posName(pos) + (layers == 2 ? "" : " (" + layers + " blocks)");
+      double[] val = new double[plan.seeds()];
+      Model first = null;
+      double[] curve = null;
+      long t0 = System.nanoTime();
+      for (int s = 0; s < plan.seeds(); s++) {
+        if (ctx.cancelled()) return out;
+        ctx.progress().message("E3: " + name + " LM, seed " + (s + 1) + "/" + plan.seeds());
+        ModelConfig cfg = ModelConfig.llama(data.vocabSize(), 64, 256, layers, 4, T).withPosition(pos);
+        Model m = new Model(cfg, ctx.seed() + 1000L * s + 11);
+        NopeTraining.Settings st = new NopeTraining.Settings(plan.lmSteps(), B, T, 3e-3, Math.min(100, plan.lmSteps() / 10),
+            ctx.seed() + 1000L * s + 12);
+        double[] losses = NopeTraining.train(m, data, st, i -> ctx.progress().step(1), ctx::cancelled);
+        val[s] = NopeTraining.validationLoss(m, data, plan.valBatches(), B, T, evalSeed);
+        if (s == 0) {
+          first = m;
+          curve = losses;
+        }
+      }
+      out.put(name, new Lm(name, pos, layers, val, first, curve, (System.nanoTime() - t0) / 1e9 / plan.seeds()));
+    }
+    double unigram = unigramLoss(data, plan.valBatches(), B, T, ctx.seed() + 13, evalSeed);
+    outcome.unigram = unigram;
+    for (Lm lm : out.values()) outcome.lmLoss.put(lm.name(), lm.valLoss());
+
+    f.mdf("## 3. Tiny language models (E3)%n%n"
+            + "%s, byte-level (vocabulary %d). Every arm is the same decoder (width 64, 4 heads, pre-RMSNorm, SwiGLU 256, "
+            + "context $L=64$, batch 16) trained with AdamW (lr $3\\cdot10^{-3}$ → $3\\cdot10^{-4}$, cosine, wd 0.1, clip 1) "
+            + "for %d steps, %d seed(s); only the position scheme differs. Validation loss (nats per byte) is over the same "
+            + "%d windows of 64 bytes for every arm; the unigram baseline is the byte distribution of the training split.",
+        brown ? "The Brown corpus (500 documents; validation documents held out)"
+            : "**Brown is not in the data cache** (`./focus setup brown`), so this run uses a small synthetic text instead",
+        data.vocabSize(), plan.lmSteps(), plan.seeds(), plan.valBatches() * B);
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    Lm nope = out.get("nope");
+    for (Lm lm : out.values()) {
+      double m = lm.mean();
+      rows.add(List.of(lm.name(), String.valueOf(lm.layers()), Findings.num(m, 4) + (plan.seeds() > 1 ? " ± " + Findings.num(sd(lm.valLoss()), 2) : ""),
+          perSeed(lm.valLoss()), Findings.num(m / Math.log(2), 4), Findings.num(Math.exp(m), 4),
+          nope == null ? "n/a" : Findings.num(100 * (m - nope.mean()) / nope.mean(), 3) + "%", Findings.num(lm.seconds(), 3)));
+      for (int s = 0; s < lm.valLoss().length; s++) csv.add(List.of(lm.name(), lm.layers(), s, lm.valLoss()[s]));
+    }
+    rows.add(List.of("unigram", "–", Findings.num(unigram, 4), "–", Findings.num(unigram / Math.log(2), 4),
+        Findings.num(Math.exp(unigram), 4), nope == null ? "n/a" : Findings.num(100 * (unigram - nope.mean()) / nope.mean(), 3) + "%", "–"));
+    csv.add(List.of("unigram", 0, 0, unigram));
+    f.md(Findings.table(List.of("position", "blocks", "val loss (nats/byte)", "per seed", "bits/byte", "perplexity",
+        "vs NoPE", "s per run"), rows));
+    List<Series> curves = new ArrayList<>();
+    for (Lm lm : out.values()) curves.add(smoothed(lm.name(), lm.curve(), 200));
+    f.chart(Chart.line("e3-train", "Training loss (moving average, seed 1)", "step", "loss (nats/byte)", curves.toArray(Series[]::new)));
+    f.data(DataFile.csv("e3-lm.csv", List.of("position", "blocks", "seed", "val_loss"), csv));
+
+    Lm rope = out.get("rope"), alibi = out.get("alibi"), learned = out.get("learned");
+    if (nope != null && rope != null && alibi != null) {
+      double best = Math.min(rope.mean(), alibi.mean());
+      boolean clear = plan.seeds() > 1 && clearlyWorse(nope.valLoss(), rope.mean() <= alibi.mean() ? rope.valLoss() : alibi.valLoss());
+      f.mdf("NoPE learns: %s nats/byte against %s for the unigram baseline. Against the best relative scheme (%s, %s) NoPE "
+              + "is %s by %s%%%s; against learned absolute positions (%s) by %s%%. %s",
+          Findings.num(nope.mean(), 4), Findings.num(unigram, 4), rope.mean() <= alibi.mean() ? "RoPE" : "ALiBi",
+          Findings.num(best, 4), nope.mean() > best ? "worse" : "better", Findings.num(100 * Math.abs(nope.mean() - best) / best, 3),
+          plan.seeds() > 1 ? (clear ? ", a clear difference (more than 2 pooled s.d., same sign on every seed)" : ", not a clear difference by the spec's rule (2 pooled s.d., same sign on every seed)")
+              : " (one seed: indicative only; the full profile runs 3)",
+          learned == null ? "n/a" : Findings.num(learned.mean(), 4),
+          learned == null ? "n/a" : Findings.num(100 * (nope.mean() - learned.mean()) / learned.mean(), 3),
+          "Haviv et al. report the same ordering at scale (WikiText-103: NoPos 20.97, learned 20.42, ALiBi 19.71 perplexity).");
+    }
+    return out;
+  }
+
+  static String posName(PositionKind p) { return p.name().toLowerCase(Locale.ROOT); }
+
+  static String perSeed(double[] v) {
+    List<String> s = new ArrayList<>();
+    for (double x : v) s.add(Findings.num(x, 4));
+    return String.join(", ", s);
+  }
+
+  /** Spec 05 §5: a is clearly worse than b when mean(a) − mean(b) &gt; 2 pooled s.d. and a &gt; b on every seed. */
+  static boolean clearlyWorse(double[] a, double[] b) {
+    double pooled = Math.sqrt((sd(a) * sd(a) + sd(b) * sd(b)) / 2);
+    for (int i = 0; i < Math.min(a.length, b.length); i++) if (!(a[i] > b[i])) return false;
+    return mean(a) - mean(b) > 2 * pooled;
+  }
+
+  /** Cross-entropy of the add-½ smoothed byte distribution of 200 training batches on the validation windows. */
+  static double unigramLoss(TextDataset data, int valBatches, int b, int t, long trainSeed, long evalSeed) {
+    double[] counts = new double[data.vocabSize()];
+    java.util.Arrays.fill(counts, 0.5);
+    double total = 0.5 * counts.length;
+    for (int i = 0; i < 200; i++) {
+      for (int x : data.batch(dev.focus.data.Split.TRAIN, trainSeed, i, b, t).targets()) { counts[x]++; total++; }
+    }
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < valBatches; i++) {
+      for (int x : data.batch(dev.focus.data.Split.VALIDATION, evalSeed, i, b, t).targets()) { sum -= Math.log(counts[x] / total); n++; }
+    }
+    return sum / n;
+  }
+
+  /** A moving average (window ≈ len/points·2) sampled at about {@code points} steps; NaN steps are skipped. */
+  static Series smoothed(String name, double[] y, int points) {
+    int n = 0;
+    while (n < y.length && !Double.isNaN(y[n])) n++;
+    int stride = Math.max(1, n / points), window = Math.max(1, 2 * stride);
+    List<double[]> pts = new ArrayList<>();
+    for (int i = stride - 1; i < n; i += stride) {
+      double s = 0;
+      int c = 0;
+      for (int j = Math.max(0, i - window + 1); j <= i; j++) { s += y[j]; c++; }
+      pts.add(new double[] {i + 1, s / c});
+    }
+    if (pts.isEmpty()) pts.add(new double[] {1, n > 0 ? y[0] : 0});
+    double[] xs = new double[pts.size()], ys = new double[pts.size()];
+    for (int i = 0; i < xs.length; i++) { xs[i] = pts.get(i)[0]; ys[i] = pts.get(i)[1]; }
+    return Series.of(name, xs, ys);
+  }
+
+  static double mean(double[] a) {
+    double s = 0;
+    for (double v : a) s += v;
+    return s / a.length;
+  }
+
+  static double sd(double[] a) {
+    if (a.length < 2) return 0;
+    double m = mean(a), s = 0;
+    for (double v : a) s += (v - m) * (v - m);
+    return Math.sqrt(s / (a.length - 1));
+  }
+
+  // ------------------------------------------------------------------------------------------- E5
+
+  /** E5: do the trained models use order? Loss after shuffling the prefix (Haviv et al.'s test). */
+  void shuffledPrefixes(Findings f, LabContext ctx, Plan plan, Map<String, Lm> lms) throws java.io.IOException {
+    TextDataset data = textData(ctx);
+    int draws = plan.shuffleDraws();
+    f.mdf("## 4. Shuffled prefixes (E5)%n%n"
+        + "If a NoPE model had no sense of order it would not notice a shuffled context. For %d validation windows and "
+        + "$t\\sim\\mathcal U[5,64)$, the E3 models (seed 1) predict byte $t$ from (a) the true prefix, (b) the prefix "
+        + "shuffled, (c) the prefix shuffled except its last byte. The unigram baseline is %s nats/byte.",
+        draws, Findings.num(outcome.unigram, 4));
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    for (Lm lm : lms.values()) {
+      if (ctx.cancelled()) return;
+      double[] r = NopeTraining.shuffledPrefix(lm.model(), data, draws, 16, 64, ctx.seed() + 41);
+      outcome.shuffled.put(lm.name(), r);
+      rows.add(List.of(lm.name(), Findings.num(r[0], 4), Findings.num(r[1], 4), Findings.num(r[2], 4),
+          Findings.num(r[1] / r[0], 3), Findings.num(r[2] / r[0], 3)));
+      csv.add(List.of(lm.name(), r[0], r[1], r[2]));
+    }
+    f.md(Findings.table(List.of("position", "true prefix", "shuffled", "shuffled, last kept", "ratio shuffled",
+        "ratio last kept"), rows));
+    f.data(DataFile.csv("e5-shuffled.csv", List.of("position", "original", "shuffled", "keep_last"), csv));
+    double[] nope = outcome.shuffled.get("nope");
+    if (nope != null) {
+      f.mdf("NoPE's loss goes from %s to %s when the prefix is shuffled (×%s; spec E5 reads a rise below 10%% as evidence "
+              + "against point 1). Haviv et al. saw ≈4 → ≈10–11 at scale.",
+          Findings.num(nope[0], 4), Findings.num(nope[1], 4), Findings.num(nope[1] / nope[0], 3));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- E9
+
+  /** E9: the E3 models (seed 1) on windows of 1×, 2× and 4× the training length. */
+  void longContext(Findings f, LabContext ctx, Plan plan, Map<String, Lm> lms) throws java.io.IOException {
+    TextDataset data = textData(ctx);
+    int[] lengths = {64, 128, 256};
+    int tail = 16, batch = 8;
+    f.mdf("## 5. Longer windows: loss and attention entropy (E9)%n%n"
+        + "The 2-block models of E3 (seed 1), trained at $L=64$, read the last 64, 128 and 256 bytes of %d validation "
+        + "windows. The loss counts only the last %d targets, the same bytes at every length, so the lengths differ only "
+        + "in how much context precedes them. Entropy $H=-\\sum_m a_{n,m}\\ln a_{n,m}$ (nats) and "
+        + "$n_\\text{eff}=1/\\sum_m a_{n,m}^2$ are averaged over heads, windows and those last %d query rows; $H/\\ln n$ is 1 "
+        + "for uniform attention. Learned absolute positions have no table beyond 64 and are shown at 1× only.",
+        plan.longBatches() * batch, tail, tail);
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    List<Series> lossSeries = new ArrayList<>(), entSeries = new ArrayList<>();
+    double[] xs = {64, 128, 256};
+    for (Lm lm : lms.values()) {
+      if (lm.layers() != 2 || ctx.cancelled()) continue;
+      List<Double> ls = new ArrayList<>(), es = new ArrayList<>();
+      for (int len : lengths) {
+        if (lm.position() == PositionKind.LEARNED && len > 64) continue;
+        NopeTraining.LongEval ev = NopeTraining.longEval(lm.model(), data, len, 256, tail, plan.longBatches(), batch, ctx.seed() + 21);
+        outcome.longEval.put(lm.name() + "@" + len, ev);
+        ls.add(ev.tailLoss());
+        es.add(mean(ev.entropy()));
+        rows.add(List.of(lm.name(), len + " (" + len / 64 + "×)", Findings.num(ev.tailLoss(), 4),
+            Findings.num(ev.entropy()[0], 3) + " / " + Findings.num(ev.entropy()[1], 3),
+            Findings.num(ev.normalisedEntropy()[0], 3) + " / " + Findings.num(ev.normalisedEntropy()[1], 3),
+            Findings.num(ev.nEff()[0], 3) + " / " + Findings.num(ev.nEff()[1], 3)));
+        csv.add(List.of(lm.name(), len, ev.tailLoss(), ev.entropy()[0], ev.entropy()[1], ev.normalisedEntropy()[0],
+            ev.normalisedEntropy()[1], ev.nEff()[0], ev.nEff()[1]));
+      }
+      double[] x = java.util.Arrays.copyOf(xs, ls.size());
+      lossSeries.add(Series.of(lm.name(), x, ls.stream().mapToDouble(Double::doubleValue).toArray()));
+      entSeries.add(Series.of(lm.name(), x, es.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+    double[] lnRef = new double[3];
+    for (int i = 0; i < 3; i++) {
+      double s = 0;
+      for (int n = lengths[i] - tail + 1; n <= lengths[i]; n++) s += Math.log(n);
+      lnRef[i] = s / tail;
+    }
+    entSeries.add(Series.of("uniform (ln n)", xs, lnRef));
+    f.md(Findings.table(List.of("position", "window", "loss on last 16", "entropy L1 / L2", "H/ln n L1 / L2",
+        "n_eff L1 / L2"), rows));
+    f.chart(Chart.line("e9-loss", "Loss on the last 16 bytes against window length (trained at 64)", "window (bytes)",
+        "loss (nats/byte)", lossSeries.toArray(Series[]::new)).withLogX());
+    f.chart(Chart.line("e9-entropy", "Mean attention entropy of the last 16 queries (both layers)", "window (bytes)",
+        "entropy (nats)", entSeries.toArray(Series[]::new)).withLogX());
+    f.data(DataFile.csv("e9-long.csv", List.of("position", "window", "tail_loss", "entropy_l1", "entropy_l2", "h_over_ln_n_l1",
+        "h_over_ln_n_l2", "neff_l1", "neff_l2"), csv));
+    NopeTraining.LongEval n1 = outcome.longEval.get("nope@64"), n4 = outcome.longEval.get("nope@256");
+    NopeTraining.LongEval a1 = outcome.longEval.get("alibi@64"), a4 = outcome.longEval.get("alibi@256");
+    NopeTraining.LongEval r1 = outcome.longEval.get("rope@64"), r4 = outcome.longEval.get("rope@256");
+    if (n1 != null && n4 != null && a1 != null && a4 != null && r1 != null && r4 != null) {
+      f.mdf("From 1× to 4×: NoPE's mean entropy goes %s → %s nats (uniform over the window would add $\\ln 4=1.39$) and its "
+              + "loss %s → %s; ALiBi's entropy %s → %s, loss %s → %s; RoPE's entropy %s → %s, loss %s → %s. Spec E9 expects "
+              + "NoPE's entropy to keep rising and its loss to degrade past about 1.5–2×, ALiBi to stay bounded and RoPE "
+              + "to fail first.",
+          Findings.num(mean(n1.entropy()), 3), Findings.num(mean(n4.entropy()), 3), Findings.num(n1.tailLoss(), 3),
+          Findings.num(n4.tailLoss(), 3), Findings.num(mean(a1.entropy()), 3), Findings.num(mean(a4.entropy()), 3),
+          Findings.num(a1.tailLoss(), 3), Findings.num(a4.tailLoss(), 3), Findings.num(mean(r1.entropy()), 3),
+          Findings.num(mean(r4.entropy()), 3), Findings.num(r1.tailLoss(), 3), Findings.num(r4.tailLoss(), 3));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- E8
+
+  /** E8: train on copy (and reverse in full) with lengths ≤ 8, test exact match up to 16. */
+  void lengthGeneralisation(Findings f, LabContext ctx, Plan plan) {
+    int trMax = plan.copyTrainMax(), testMax = 2 * trMax, symbols = 16, B = 32;
+    f.mdf("## 6. Length generalisation on copy (E8, the counterweight)%n%n"
+            + "Kazemnejad et al. train at short lengths and test longer ones; NoPE generalised best there. Here: %s with "
+            + "lengths $n\\sim\\mathcal U\\{1..%d\\}$ over %d symbols (`[BOS] x₁…xₙ [SEP] x₁…xₙ [EOS]`, loss on the output "
+            + "only), the same 2-block decoder (width 64), %d steps of %d sequences, %d seed(s); then exact match (every "
+            + "output token right under teacher forcing, which equals greedy decoding being right) on %d fresh examples per "
+            + "length $n=1..%d$.",
+        String.join(" and ", plan.copyTasks()), trMax, symbols, plan.copySteps(), B, plan.seeds(), plan.copyEval(), testMax);
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    for (String task : plan.copyTasks()) {
+      List<Series> series = new ArrayList<>();
+      for (PositionKind pos : plan.copyArms()) {
+        double[][] em = new double[plan.seeds()][testMax];
+        for (int s = 0; s < plan.seeds(); s++) {
+          if (ctx.cancelled()) return;
+          ctx.progress().message("E8: " + task + ", " + posName(pos) + ", seed " + (s + 1));
+          SyntheticDataset train = new SyntheticDataset(SyntheticTask.parse(task + ":symbols=" + symbols + ",min=1,max=" + trMax));
+          ModelConfig cfg = ModelConfig.llama(train.vocabSize(), 64, 256, 2, 4, 2 * testMax + 3).withPosition(pos);
+          Model m = new Model(cfg, ctx.seed() + 2000L * s + 31);
+          NopeTraining.Settings st = new NopeTraining.Settings(plan.copySteps(), B, 2 * trMax + 3, 3e-3,
+              Math.min(100, plan.copySteps() / 10), ctx.seed() + 2000L * s + 32);
+          NopeTraining.train(m, train, st, i -> ctx.progress().step(1), ctx::cancelled);
+          for (int n = 1; n <= testMax; n++) {
+            SyntheticDataset test = new SyntheticDataset(SyntheticTask.parse(task + ":symbols=" + symbols + ",min=" + n + ",max=" + n));
+            em[s][n - 1] = NopeTraining.exactMatch(m, test, plan.copyEval(), 2 * n + 3, ctx.seed() + 33 + n);
+          }
+        }
+        double[] meanEm = new double[testMax], x = new double[testMax];
+        for (int n = 0; n < testMax; n++) {
+          x[n] = n + 1;
+          for (int s = 0; s < plan.seeds(); s++) meanEm[n] += em[s][n] / plan.seeds();
+          for (int s = 0; s < plan.seeds(); s++) csv.add(List.of(task, posName(pos), s, n + 1, em[s][n]));
+        }
+        double id = 0, ood = 0;
+        for (int n = 0; n < trMax; n++) id += meanEm[n] / trMax;
+        for (int n = trMax; n < testMax; n++) ood += meanEm[n] / (testMax - trMax);
+        outcome.copyOod.put(task + "/" + posName(pos), ood);
+        outcome.copyId.put(task + "/" + posName(pos), id);
+        rows.add(List.of(task, posName(pos), pct(id), pct(ood), pct(meanEm[trMax]), pct(meanEm[testMax - 1])));
+        series.add(Series.of(posName(pos), x, meanEm));
+      }
+      f.chart(Chart.line("e8-" + task, "Exact match on " + task + " by length (trained on 1.." + trMax + ")", "length n",
+          "exact match", series.toArray(Series[]::new)));
+    }
+    f.md(Findings.table(List.of("task", "position", "in distribution (n ≤ " + trMax + ")", "beyond (" + (trMax + 1) + "–" + testMax + ")",
+        "n = " + (trMax + 1), "n = " + testMax), rows));
+    f.data(DataFile.csv("e8-length.csv", List.of("task", "position", "seed", "length", "exact_match"), csv));
+  }
 
   // ------------------------------------------------------------------------------------------- verdict
 
-  void verdict(Findings f) {
+  void verdict(Findings f, Plan plan) {
     Outcome o = outcome;
     double nopeSlope = o.stackSlopes.getOrDefault("nope", new double[] {Double.NaN})[0];
     boolean lawHolds = Math.abs(o.uniformSlope + 1) <= 0.02 && Math.abs(nopeSlope + 1) <= 0.1;
@@ -540,17 +932,67 @@ public final class NoPeExperiment implements Experiment {
     PositionProbe.Result bi = o.probes.get("bidirectional/residual after block 1");
     boolean causalKnows = res != null && res.mad() < 0.8 * o.chance;
     boolean biBlind = bi != null && bi.mad() > 0.9 * o.chance;
-    int held = (lawHolds ? 1 : 0) + (causalKnows ? 1 : 0) + (biBlind ? 1 : 0);
+    double[] nope = o.lmLoss.get("nope"), rope = o.lmLoss.get("rope"), alibi = o.lmLoss.get("alibi");
+    boolean lmLearns = nope != null && mean(nope) < o.unigram - 0.1;
+    double[] shuf = o.shuffled.get("nope");
+    boolean usesOrder = shuf != null && shuf[1] > 1.1 * shuf[0];
+    boolean point1 = lawHolds && causalKnows && biBlind && lmLearns && usesOrder;
+
+    double[] bestRel = rope == null || alibi == null ? null : mean(rope) <= mean(alibi) ? rope : alibi;
+    boolean point2 = nope != null && bestRel != null
+        && (plan.seeds() > 1 ? clearlyWorse(nope, bestRel) : mean(nope) > mean(bestRel));
+
+    NopeTraining.LongEval n1 = o.longEval.get("nope@64"), n4 = o.longEval.get("nope@256");
+    double dH = n1 == null || n4 == null ? Double.NaN : mean(n4.entropy()) - mean(n1.entropy());
+    double lossRatio = n1 == null || n4 == null ? Double.NaN : n4.tailLoss() / n1.tailLoss();
+    NopeTraining.LongEval a1 = o.longEval.get("alibi@64"), a4 = o.longEval.get("alibi@256");
+    double dHAlibi = a1 == null || a4 == null ? Double.NaN : mean(a4.entropy()) - mean(a1.entropy());
+    boolean point4 = dH >= 0.1 && dH > dHAlibi && lossRatio >= 1.05;
+    boolean point4Against = dH < 0.1 && lossRatio < 1.05;
+
+    Double nopeOod = o.copyOod.get("copy/nope"), ropeOod = o.copyOod.get("copy/rope"), alibiOod = o.copyOod.get("copy/alibi");
+    boolean counter = nopeOod != null && ropeOod != null && alibiOod != null && nopeOod > 0.05
+        && nopeOod >= Math.max(ropeOod, alibiOod);
+    Double nopeId = o.copyId.get("copy/nope");
+
+    int held = (point1 ? 1 : 0) + (point2 ? 1 : 0) + (point4 ? 1 : 0);
     Verdict v = held == 3 ? Verdict.AGREES : held == 0 ? Verdict.CONTRADICTS : Verdict.PARTLY;
-    f.mdf("## Verdict%n%n**%s** (mechanism only; the training parts are not in this version). Variance law: %s "
-            + "(uniform slope %s, NoPE layer-1 slope %s). Causal probe below 0.8× chance: %s (MAD %s vs %s). "
-            + "Bidirectional probe at chance: %s (MAD %s).",
-        v.label(), lawHolds ? "holds" : "fails", Findings.num(o.uniformSlope, 4), Findings.num(nopeSlope, 4),
-        causalKnows ? "yes" : "no", res == null ? "n/a" : Findings.num(res.mad(), 3), Findings.num(o.chance, 4),
-        biBlind ? "yes" : "no", bi == null ? "n/a" : Findings.num(bi.mad(), 3));
-    f.verdict(v, String.format(Locale.ROOT, "At init the causal mask alone writes position into head-output variance "
-        + "(slope %s on log-log); a probe reads position from a frozen causal NoPE stack (MAD %s vs chance %s) but not from "
-        + "a bidirectional one (MAD %s).", Findings.num(nopeSlope, 3), res == null ? "n/a" : Findings.num(res.mad(), 3),
-        Findings.num(o.chance, 4), bi == null ? "n/a" : Findings.num(bi.mad(), 3)));
+    f.mdf("## Verdict%n%n**%s.**%n%n"
+            + "- **Point 1, the causal mask alone carries position: %s.** Variance law at init %s (uniform slope %s, NoPE "
+            + "layer-1 slope %s); the frozen causal stack is readable (probe MAD %s vs chance %s: %s) and the bidirectional "
+            + "one is not (MAD %s: %s); the NoPE language model %s the unigram baseline (%s vs %s nats/byte) and %s a "
+            + "shuffled prefix (loss ×%s).%n"
+            + "- **Point 2, explicit relative encodings are more efficient: %s.** NoPE %s vs best of RoPE/ALiBi %s nats/byte%s.%n"
+            + "- **Point 4, NoPE's attention diffuses on long inputs: %s.** From 1× to 4× the training length NoPE's mean "
+            + "entropy rises by %s nats (ALiBi: %s) and its loss on the last 16 bytes changes by a factor %s (the rule: a "
+            + "rise ≥ 0.1 nats and larger than ALiBi's, and a factor ≥ 1.05; against: a rise below 0.1 nats and a factor "
+            + "below 1.05).%n"
+            + "- **Counterweight (Kazemnejad et al.): %s.** Exact match on copy beyond the training lengths: NoPE %s, RoPE %s, "
+            + "ALiBi %s. Su speaks of long natural-language contexts, so a NoPE win here narrows his point 2 to an efficiency "
+            + "argument rather than refuting it.%n%n"
+            + "Not run in this version: E4 (probes on the trained models), E6 (bidirectional masked "
+            + "LM), E7 (k-back and n mod 10 by bucket), and E9's temperature repair.",
+        v.label(), point1 ? "agrees" : "not shown", lawHolds ? "holds" : "fails", Findings.num(o.uniformSlope, 4),
+        Findings.num(nopeSlope, 4), res == null ? "n/a" : Findings.num(res.mad(), 3), Findings.num(o.chance, 4),
+        causalKnows ? "below 0.8× chance" : "not below 0.8× chance", bi == null ? "n/a" : Findings.num(bi.mad(), 3),
+        biBlind ? "at chance" : "below chance", lmLearns ? "clearly beats" : "does not clearly beat",
+        nope == null ? "n/a" : Findings.num(mean(nope), 4), Findings.num(o.unigram, 4),
+        usesOrder ? "is hurt by" : "is not clearly hurt by", shuf == null ? "n/a" : Findings.num(shuf[1] / shuf[0], 3),
+        point2 ? "agrees" : "not shown", nope == null ? "n/a" : Findings.num(mean(nope), 4),
+        bestRel == null ? "n/a" : Findings.num(mean(bestRel), 4),
+        plan.seeds() > 1 ? " (the spec's clear-difference rule over " + plan.seeds() + " seeds)" : " (one seed: indicative)",
+        point4 ? "agrees" : point4Against ? "contradicted" : "mixed", Findings.num(dH, 3), Findings.num(dHAlibi, 3),
+        Findings.num(lossRatio, 3),
+        counter ? "reproduced" : nopeId != null && nopeId < 0.5 ? "inconclusive (NoPE did not learn copy in distribution)" : "not reproduced", nopeOod == null ? "n/a" : pct(nopeOod), ropeOod == null ? "n/a" : pct(ropeOod),
+        alibiOod == null ? "n/a" : pct(alibiOod));
+    f.verdict(v, String.format(Locale.ROOT, "The causal mask alone writes position into head-output variance at init (slope %s) "
+            + "and a probe reads it from a frozen causal NoPE stack (MAD %s vs chance %s) but not a bidirectional one (%s). "
+            + "Tiny %s LMs: NoPE %s vs RoPE %s, ALiBi %s nats/byte. At 4× the training length NoPE's attention entropy "
+            + "rises by %s nats. Copy beyond the training lengths: NoPE %s, RoPE %s, ALiBi %s.",
+        Findings.num(nopeSlope, 3), res == null ? "n/a" : Findings.num(res.mad(), 3), Findings.num(o.chance, 4),
+        bi == null ? "n/a" : Findings.num(bi.mad(), 3), o.textName, nope == null ? "n/a" : Findings.num(mean(nope), 4),
+        rope == null ? "n/a" : Findings.num(mean(rope), 4), alibi == null ? "n/a" : Findings.num(mean(alibi), 4),
+        Findings.num(dH, 3), nopeOod == null ? "n/a" : pct(nopeOod), ropeOod == null ? "n/a" : pct(ropeOod),
+        alibiOod == null ? "n/a" : pct(alibiOod)));
   }
 }

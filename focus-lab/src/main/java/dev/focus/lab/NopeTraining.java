@@ -61,13 +61,14 @@ final class NopeTraining {
   }
 
   /**
-   * What a model does on windows of {@code seqLen} tokens (E9): the loss on each window's last
-   * {@code tail} targets, and per layer the mean over heads, windows and the last {@code tail} query
+   * What a model does on windows of {@code seqLen} tokens (E9), taken as the last {@code seqLen} tokens
+   * of validation windows of {@code maxLen} (so every length predicts the same final targets): the loss
+   * on each window's last {@code tail} targets, and per layer the mean over heads, windows and the last {@code tail} query
    * rows of the attention entropy H = −Σ a ln a (nats), of H/ln n and of n_eff = 1/Σa² (D4).
    */
   record LongEval(int seqLen, double tailLoss, double[] entropy, double[] normalisedEntropy, double[] nEff) {}
 
-  static LongEval longEval(Model model, Dataset data, int seqLen, int tail, int batches, int batch, long seed) {
+  static LongEval longEval(Model model, Dataset data, int seqLen, int maxLen, int tail, int batches, int batch, long seed) {
     int layers = model.config().layers();
     double[] h = new double[layers], hn = new double[layers], ne = new double[layers];
     long[] rows = new long[layers];
@@ -94,14 +95,17 @@ final class NopeTraining {
     long count = 0;
     try {
       for (int i = 0; i < batches; i++) {
-        Batch b = data.batch(Split.VALIDATION, seed, i, batch, seqLen);
-        int[] targets = b.targets().clone();
+        // the last seqLen tokens of windows of maxLen: every length scores the same final targets
+        Batch big = data.batch(Split.VALIDATION, seed, i, batch, maxLen);
+        int[] tokens = new int[batch * seqLen], targets = new int[batch * seqLen];
         for (int r = 0; r < batch; r++) {
+          System.arraycopy(big.tokens(), r * maxLen + maxLen - seqLen, tokens, r * seqLen, seqLen);
+          System.arraycopy(big.targets(), r * maxLen + maxLen - seqLen, targets, r * seqLen, seqLen);
           for (int n = 0; n < seqLen - tail; n++) targets[r * seqLen + n] = Batch.IGNORE;
         }
         int c = 0;
         for (int x : targets) if (x != Batch.IGNORE) c++;
-        sum += (double) c * model.loss(b.tokens(), targets, batch, seqLen);
+        sum += (double) c * model.loss(tokens, targets, batch, seqLen);
         count += c;
       }
     } finally {
@@ -140,5 +144,44 @@ final class NopeTraining {
       done += rows;
     }
     return (double) right / count;
+  }
+
+  /**
+   * Spec 05 §3.3 {@code shuffled_prefix_loss}: for {@code draws} validation windows of {@code seqLen}
+   * tokens and t ~ U[5, seqLen), the loss of predicting token t from (a) the original prefix
+   * x₀..x_{t−1}, (b) that prefix shuffled, (c) the prefix with x₀..x_{t−2} shuffled and x_{t−1} kept.
+   * Returns the three mean losses {original, shuffled, keepLast}.
+   */
+  static double[] shuffledPrefix(Model model, Dataset data, int draws, int batch, int seqLen, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double[] sum = new double[3];
+    int done = 0;
+    for (int i = 0; done < draws; i++) {
+      int rows = Math.min(batch, draws - done);
+      Batch b = data.batch(Split.VALIDATION, seed, i, rows, seqLen);
+      int[][] tokens = {b.tokens(), b.tokens().clone(), b.tokens().clone()};
+      int[] targets = new int[rows * seqLen];
+      java.util.Arrays.fill(targets, Batch.IGNORE);
+      for (int r = 0; r < rows; r++) {
+        int t = 5 + rng.nextInt(seqLen - 5);                 // predict token t, read at position t − 1
+        targets[r * seqLen + t - 1] = b.targets()[r * seqLen + t - 1];
+        shuffle(tokens[1], r * seqLen, t, rng);
+        shuffle(tokens[2], r * seqLen, t - 1, rng);
+      }
+      for (int k = 0; k < 3; k++) sum[k] += rows * (double) model.loss(tokens[k], targets, rows, seqLen);
+      done += rows;
+    }
+    for (int k = 0; k < 3; k++) sum[k] /= draws;
+    return sum;
+  }
+
+  /** Fisher–Yates shuffle of a[off, off+n). */
+  private static void shuffle(int[] a, int off, int n, java.util.SplittableRandom rng) {
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int tmp = a[off + i];
+      a[off + i] = a[off + j];
+      a[off + j] = tmp;
+    }
   }
 }

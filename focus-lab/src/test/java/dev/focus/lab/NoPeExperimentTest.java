@@ -46,6 +46,27 @@ class NoPeExperimentTest {
     assertTrue(md.contains("{{chart:e1-variance}}") && md.contains("{{chart:e2-probe}}"));
     assertTrue(md.contains("| causal | residual after block 1 |") && md.contains("| bidirectional | residual after block 1 |"));
     assertTrue(Files.exists(dir.resolve("e1-variance.csv")) && Files.exists(dir.resolve("e2-probes.csv")));
+    // E3: without a cache the language models train on the synthetic text, one row per position scheme
+    assertTrue(md.contains("Brown is not in the data cache"), "the stand-in text is named");
+    for (String pos : List.of("nope", "rope", "alibi", "learned")) {
+      assertTrue(md.contains("| " + pos + " | 2 |"), "LM table row " + pos);
+      double loss = o.lmLoss.get(pos)[0];
+      assertTrue(loss > 0 && loss < Math.log(261) + 0.5, pos + " validation loss " + loss);
+      assertTrue(md.contains("| " + pos + " | 64 (1×) |"), "E9 row " + pos + " at 1x");
+    }
+    assertTrue(md.contains("| unigram | – |"));
+    assertTrue(o.unigram > 0 && o.unigram < Math.log(261), "unigram loss " + o.unigram);
+    // E9: NoPE, RoPE and ALiBi are read at 4× the training length; learned positions are not
+    assertTrue(md.contains("| nope | 256 (4×) |") && md.contains("| alibi | 256 (4×) |") && !md.contains("| learned | 256"));
+    // at 4× the visible keys number 241..256, so n_eff ≤ 256 and H ≤ ln 256
+    NopeTraining.LongEval nope4 = o.longEval.get("nope@256");
+    assertTrue(nope4.nEff()[0] <= 256 + 1e-6 && nope4.entropy()[0] <= Math.log(256) + 1e-6);
+    // E5 and E8 tables
+    assertTrue(md.contains("| copy | nope |") && md.contains("| copy | alibi |"));
+    assertTrue(o.shuffled.containsKey("nope") && md.contains("shuffled, last kept"));
+    assertTrue(Files.exists(dir.resolve("e3-lm.csv")) && Files.exists(dir.resolve("e8-length.csv"))
+        && Files.exists(dir.resolve("e9-long.csv")));
+    assertTrue(md.contains("## Verdict"));
   }
 
   @Test
