@@ -13,11 +13,12 @@
 //   starts from, so rules can look at the original text (same offsets) and index it once;
 // - hooks.emStrongMask blanks *, _ and ~ inside math, so emphasis and strikethrough never pair across it;
 // - tokenizer overrides: link and reflink refuse a label that math crosses; url (GFM bare links)
-//   stops where math starts; table splits rows with pipes inside math kept as content.
+//   stops where math starts; blockquote ends before a math opener (never a lazy line); table
+//   splits rows with pipes inside math kept as content.
 //
-// Known differences from the Java twin: marked fixes the extent of list items and block quotes
-// before block extensions run, so a non-indented line right after a math block that ends a list
-// item, or a math opener right after a quoted paragraph without '>', stays inside the container.
+// Known difference from the Java twin: marked fixes the extent of a list item before block
+// extensions run, so a non-indented line right after a math block that ends a list item stays in
+// the item (CommonMark starts a new paragraph).
 
 // No imports: marked's Lexer class is passed in, so the module works wherever marked is served from.
 
@@ -568,6 +569,14 @@ export function focusMath({ Lexer } = {}) {
         }
         if (cut < 0) return false;
         return Object.getPrototypeOf(this).url.call(this, src.slice(0, cut)) || undefined;
+      },
+      blockquote(src) {
+        // A math opener is a block start, so it is never a lazy continuation line of a quoted
+        // paragraph: the quote ends before the next line (outside the quote) where a block matches.
+        const { frame, offset } = locate(blockFrames, src);
+        const next = firstAtLeast(blockStartsOf(frame), offset + 1);
+        if (next < 0) return false;
+        return Object.getPrototypeOf(this).blockquote.call(this, src.slice(0, next - offset)) || undefined;
       },
       table(src) {
         const cap = this.rules.block.table.exec(src);
