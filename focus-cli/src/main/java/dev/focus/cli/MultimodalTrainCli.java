@@ -1,9 +1,11 @@
 package dev.focus.cli;
 
 import dev.focus.data.DataCache;
+import dev.focus.multimodal.MultimodalConfig;
 import dev.focus.multimodal.MultimodalData;
 import dev.focus.multimodal.MultimodalRun;
 import dev.focus.multimodal.MultimodalTrainer;
+import dev.focus.multimodal.NoisePredictor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,11 +32,22 @@ final class MultimodalTrainCli {
     if (o.attention != null && !o.attention.equalsIgnoreCase("softmax")) {
       throw new IllegalArgumentException("--attention " + o.attention + ": multimodal presets use softmax attention (the hybrid mask)");
     }
-    if (!o.sets.isEmpty()) throw new IllegalArgumentException("--set is not supported by multimodal presets (" + o.sets + ")");
     String position = o.position == null ? "rope-tv" : o.position.toLowerCase(Locale.ROOT);
+    NoisePredictor.Target target = null;
+    for (String set : o.sets) {
+      String[] kv = set.split("=", 2);
+      if (kv.length == 2 && kv[0].trim().equals("target")) {
+        String v = kv[1].trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("eps") && !v.equals("x0")) throw new IllegalArgumentException("--set target=" + kv[1] + " must be eps or x0");
+        target = v.equals("eps") ? NoisePredictor.Target.EPS : NoisePredictor.Target.X0;
+      } else {
+        throw new IllegalArgumentException("--set " + set + " is not a multimodal setting (valid: target=eps|x0)");
+      }
+    }
     Path cache = o.cache != null ? o.cache : DataCache.dir();
     MultimodalData data = MultimodalData.load(o.data, cache, 20000, 1000, o.seed);
-    MultimodalRun.preset(o.preset, data); // validates the preset name before touching the run directory
+    MultimodalConfig config = MultimodalRun.preset(o.preset, data).withPosition(position); // validates before touching OUT
+    if (target != null) config = config.withTarget(target);
     boolean exists = Files.exists(o.out.resolve("checkpoint")) || Files.exists(o.out.resolve("metrics.jsonl"));
     if (exists && !o.resume && !o.force) {
       throw new Main.UserException(o.out + " already holds a run; use --resume to continue it or --force to start over");
@@ -46,7 +59,7 @@ final class MultimodalTrainCli {
     int warmup = o.warmup != null ? o.warmup : (int) Math.min(100, o.steps / 10);
     var settings = new MultimodalTrainer.Settings((int) o.steps, o.batch, o.lr, o.minLr != null ? o.minLr : o.lr / 10, warmup,
         o.weightDecay, o.clip, o.seed, o.checkpointEvery, false);
-    MultimodalRun run = new MultimodalRun(o.preset, data, position, 0, settings, o.out);
+    MultimodalRun run = new MultimodalRun(config, data, settings, o.out);
     if (o.resume && run.trainer().resume()) err.println("focus train: resuming " + o.out + " at step " + run.trainer().step());
     err.flush();
 

@@ -25,9 +25,14 @@ public final class MultimodalRun {
    */
   public MultimodalRun(String preset, MultimodalData data, String position, int vqCodes, MultimodalTrainer.Settings settings,
                        Path runDir) {
+    this(preset(preset, data).withPosition(position).withVqCodes(vqCodes), data, settings, runDir);
+  }
+
+  /** A run of an explicit model configuration. */
+  public MultimodalRun(MultimodalConfig c, MultimodalData data, MultimodalTrainer.Settings settings, Path runDir) {
     this.data = data;
     this.runDir = runDir;
-    MultimodalConfig c = preset(preset, data).withPosition(position).withVqCodes(vqCodes);
+    int vqCodes = c.vqCodes();
     this.model = new MultimodalModel(c, settings.seed());
     this.vq = vqCodes == 0 ? null
         : KMeansTokenizer.fit(data.trainPatches(), data.train().size() * Patchify.patchCount(data.height(), data.width(), data.patch()),
@@ -35,10 +40,15 @@ public final class MultimodalRun {
     this.trainer = new MultimodalTrainer(model, data.train(), data.patch(), vq, settings, runDir);
   }
 
-  /** The model of a preset for a data set's patch dimension and sequence length. */
+  /**
+   * The model of a preset for a data set's patch dimension and sequence length. The presets predict
+   * x₀ rather than the author's ε (a project decision, spec 02 §3.3): at CPU scale it is what makes
+   * samples recognisable — on digits after 900 steps a 3-NN classifier on real digits agreed with the
+   * prompt for 93% of x₀ samples against 20% of ε samples (40 samples each, DDIM with 20 steps).
+   */
   public static MultimodalConfig preset(String name, MultimodalData data) {
     MultimodalConfig tiny = new MultimodalConfig(64, 4, 4, 256, CaptionVocab.size(), data.patchDim(), 32, "rope-tv", 10000.0,
-        NoisePredictor.Target.EPS, 1.0, data.context(), 0.02, 0);
+        NoisePredictor.Target.X0, 1.0, data.context(), 0.02, 0);
     switch (name) {
       case "mm-tiny": return tiny;
       case "mm-small": return tiny.withSize(128, 4, 4, 512);
