@@ -30,9 +30,10 @@ const KEEP_WHITESPACE = new Set(['pre', 'code']);
 
 /**
  * Canonical text of an HTML fragment, compared instead of bytes (spec 03 §5, "Normalisation").
- * Parse; drop whitespace-only text nodes except inside pre, code and math wrappers; write each
- * element as <tag a="v" …> with attributes sorted by name. Documented library differences:
- * heading ids are dropped (commonmark's heading-anchor extension adds them, marked does not).
+ * Parse; drop whitespace-only text nodes and whitespace at block boundaries, except inside pre,
+ * code and math wrappers; write each element as <tag a="v" …> with attributes sorted by name.
+ * Documented library differences: heading ids are dropped (commonmark's heading-anchor extension
+ * adds them, marked does not); whitespace next to a block element is layout.
  * The Java twin is dev.focus.md.HtmlNormalizer; keep the two in step.
  */
 export function normalize(html) {
@@ -41,12 +42,23 @@ export function normalize(html) {
   return canon(template.content, false);
 }
 
+const BLOCKS = new Set(['div', 'p', 'ul', 'ol', 'li', 'blockquote', 'pre', 'table', 'h1', 'h2', 'h3', 'h4', 'h5',
+  'h6', 'hr']);
+const isBlock = (node) => node && node.nodeType === 1 && BLOCKS.has(node.nodeName.toLowerCase());
+
 function canon(node, keep) {
   let out = '';
   for (const child of node.childNodes) {
     if (child.nodeType === 3) {
-      if (!keep && /^[ \t\n\f\r]*$/.test(child.data)) continue;
-      out += text(child.data);
+      let data = child.data;
+      if (!keep) {
+        // Whitespace at a block boundary is layout (commonmark writes "a\n<div>" in a tight list
+        // item, marked "a<div>").
+        if (isBlock(child.previousSibling)) data = data.replace(/^[ \t\n\f\r]+/, '');
+        if (isBlock(child.nextSibling)) data = data.replace(/[ \t\n\f\r]+$/, '');
+        if (/^[ \t\n\f\r]*$/.test(data)) continue;
+      }
+      out += text(data);
     } else if (child.nodeType === 1) {
       const tag = child.nodeName.toLowerCase();
       const attrs = [...child.attributes]

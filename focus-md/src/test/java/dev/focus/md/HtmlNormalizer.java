@@ -11,10 +11,11 @@ import org.jsoup.nodes.TextNode;
 
 /**
  * Canonical text of an HTML fragment, compared instead of bytes (spec 03 §5, "Normalisation"):
- * parse (HTML5 rules), drop whitespace-only text nodes except inside {@code pre}, {@code code} and
- * math wrappers, write each element as {@code <tag a="v" …>} with attributes sorted by name.
- * Documented library differences: heading ids are dropped (commonmark's heading-anchor extension
- * adds them, marked does not). The JavaScript twin is {@code src/test/js/harness.js}'s normalize.
+ * parse (HTML5 rules), drop whitespace-only text nodes and whitespace at block boundaries, except
+ * inside {@code pre}, {@code code} and math wrappers, write each element as {@code <tag a="v" …>}
+ * with attributes sorted by name. Documented library differences: heading ids are dropped
+ * (commonmark's heading-anchor extension adds them, marked does not); whitespace next to a block
+ * element is layout. The JavaScript twin is {@code src/test/js/harness.js}'s normalize.
  */
 final class HtmlNormalizer {
   private static final Set<String> KEEP_WHITESPACE = Set.of("pre", "code");
@@ -32,7 +33,13 @@ final class HtmlNormalizer {
     for (Node child : parent.childNodes()) {
       if (child instanceof TextNode) {
         String text = ((TextNode) child).getWholeText();
-        if (!keep && text.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')) continue;
+        if (!keep) {
+          // Whitespace at a block boundary is layout (commonmark writes "a\n<div>" in a tight
+          // list item, marked "a<div>").
+          if (isBlock(child.previousSibling())) text = text.replaceFirst("^[ \t\n\f\r]+", "");
+          if (isBlock(child.nextSibling())) text = text.replaceFirst("[ \t\n\f\r]+$", "");
+          if (text.chars().allMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r')) continue;
+        }
         out.append(escape(text));
       } else if (child instanceof Element) {
         Element el = (Element) child;
@@ -51,6 +58,13 @@ final class HtmlNormalizer {
         out.append("</").append(tag).append('>');
       }
     }
+  }
+
+  private static final Set<String> BLOCKS = Set.of("div", "p", "ul", "ol", "li", "blockquote", "pre", "table",
+      "h1", "h2", "h3", "h4", "h5", "h6", "hr");
+
+  private static boolean isBlock(Node node) {
+    return node instanceof Element && BLOCKS.contains(((Element) node).normalName());
   }
 
   private static String escape(String s) {
