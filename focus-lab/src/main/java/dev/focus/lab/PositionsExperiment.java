@@ -57,7 +57,7 @@ public final class PositionsExperiment implements Experiment {
   @Override public String title() { return "Positions for interleaved text, images and video"; }
 
   @Override
-  public double expectedMinutes(Profile profile) { return profile.pick(0.1, 3.5, 45); }
+  public double expectedMinutes(Profile profile) { return profile.pick(0.2, 3, 45); }
 
   @Override
   public Findings run(LabContext ctx) throws Exception {
@@ -450,7 +450,9 @@ public final class PositionsExperiment implements Experiment {
     long evalUnits() { return Math.max(1, (long) evalN * SHAPES.length / 100); }
   }
 
-  static final int QUICK_STEPS = 600;
+  static final int QUICK_STEPS = 1000;
+  /** RoPE-TV must reach this accuracy on squares (chance 0.25) before the training comparison counts. */
+  static final double LEARNED = 0.4;
   /**
    * RoPE base of the grid models. Their heads have 16 dims (8 frequencies) and sequences under 100
    * tokens; with base 10⁴ only the first frequency or two turn noticeably over a few positions.
@@ -568,7 +570,9 @@ public final class PositionsExperiment implements Experiment {
           Findings.num(100 * (tr.mean(scheme, 1, true) - tr.mean(scheme, 1, false)), 3)));
     }
     f.md("By shape group (squares 3×3, 4×4 vs shifted 2×4, 4×2, 1×4, 4×1):\n\n" + Findings.table(List.of("scheme",
-        "at, squares", "at, shifted", "rel, squares", "rel, shifted", "rel: shifted − squares (points)"), summary));
+        "at, squares", "at, shifted", "rel, squares", "rel, shifted", "rel: shifted − squares (points)"), summary)
+        + "\nThe shifted shapes have fewer cells (and strips only two directions), so every scheme may score higher on "
+        + "them; what E4 predicts is the *relative* change: RoPE-Tie's should fall behind RoPE-TV's and M-RoPE's.");
     double[][] bars = new double[4][TRAINED.size()];
     for (int i = 0; i < TRAINED.size(); i++) {
       String s = TRAINED.get(i);
@@ -604,6 +608,9 @@ public final class PositionsExperiment implements Experiment {
     return new double[] {row, col};
   }
 
+  /** A change in accuracy as signed points. */
+  static String signed(double d) { return Double.isNaN(d) ? "n/a" : (d >= 0 ? "+" : "−") + Findings.num(100 * Math.abs(d), 3); }
+
   static double nz(double v) { return Double.isNaN(v) ? 0 : v; }
 
   static String pct(double v) { return Double.isNaN(v) ? "n/a" : Findings.num(100 * v, 3); }
@@ -625,43 +632,49 @@ public final class PositionsExperiment implements Experiment {
       if (!s.scheme().startsWith("rope-tv") && s.allThree() && s.cropConsistent()) othersFailOne = false;
     }
     boolean staticOk = tvAll && othersFailOne;
-    // Training: rel under shift. E4 expects RoPE-TV to hold (drop within noise) and RoPE-Tie to suffer.
+    // Training: rel under shift. Shifted shapes have fewer cells and directions, so every scheme may gain on them;
+    // E4's claim is relative: RoPE-Tie (shape-dependent steps) should change for the worse against RoPE-TV.
     double tvSq = tr.mean("rope-tv", 1, false), tvSh = tr.mean("rope-tv", 1, true);
-    double tieSq = tr.mean("rope-tie", 1, false), tieSh = tr.mean("rope-tie", 1, true), flatSh = tr.mean("flat", 1, true);
-    double mrSh = tr.mean("mrope", 1, true);
+    double tieSq = tr.mean("rope-tie", 1, false), tieSh = tr.mean("rope-tie", 1, true);
+    double flatSq = tr.mean("flat", 1, false), flatSh = tr.mean("flat", 1, true);
+    double mrSq = tr.mean("mrope", 1, false), mrSh = tr.mean("mrope", 1, true);
+    double tvD = tvSh - tvSq, tieD = tieSh - tieSq, flatD = flatSh - flatSq, mrD = mrSh - mrSq;
     double noise = Math.max(0.05, 2 * Math.max(tr.sd("rope-tv", 1, true), tr.sd("rope-tie", 1, true)));
-    boolean learned = tvSq > 0.5;
-    boolean holds = learned && tvSq - tvSh <= noise;
-    boolean tieSuffers = tieSq - tieSh > noise;
-    boolean tvAhead = tvSh >= tieSh - noise / 2 && tvSh >= flatSh - noise / 2;
-    boolean trainOk = holds && tieSuffers && tvAhead;
+    boolean learned = tvSq >= LEARNED;
+    boolean tieSuffers = tvD - tieD > noise;
+    boolean tvNotBehind = tvSh >= tieSh - noise;
+    boolean trainOk = learned && tieSuffers && tvNotBehind;
     Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
     String training = !learned
-        ? "The models did not learn the relations well enough (RoPE-TV at or below 50% on squares) for the comparison to decide."
-        : trainOk ? "RoPE-TV holds up under the shift while RoPE-Tie loses accuracy, as spec 04 E4 expects."
-        : holds && !tieSuffers ? String.format(Locale.ROOT, "RoPE-TV holds up under the shift, but so does RoPE-Tie (%s%% on "
-            + "squares, %s%% shifted), so the drop E4 expects for RoPE-Tie does not appear here%s.", pct(tieSq), pct(tieSh),
-            tieSh > tvSh + noise ? ", and RoPE-Tie, whose larger patch steps turn the rotary angles further per cell, learns "
-                + "the relations faster in these short runs" : "")
-        : holds ? "RoPE-TV holds up under the shift and RoPE-Tie loses accuracy, but RoPE-TV is not ahead of the others on the "
-            + "shifted shapes."
-        : "RoPE-TV loses accuracy under the shift in this run, against E4's expectation.";
+        ? String.format(Locale.ROOT, "RoPE-TV reached only %s%% on squares (below %s%%; chance 25%%), too little for the "
+            + "comparison to decide.", pct(tvSq), pct(LEARNED))
+        : trainOk ? "Relative to its accuracy on squares, RoPE-Tie loses against RoPE-TV on the shifted shapes and RoPE-TV "
+            + "is not behind it there, as spec 04 E4 expects."
+        : tieSuffers ? String.format(Locale.ROOT, "Relative to squares RoPE-Tie does lose against RoPE-TV, as E4 expects, but "
+            + "it learns the relations much faster in these short runs (its patch steps of $w+1$, $h+1$ turn the fastest "
+            + "rotary pair %s times further per cell than RoPE-TV's unit steps on a 4×4 grid) and stays ahead on the "
+            + "shifted shapes in absolute terms.", Findings.num(stepAngles("rope-tie", 4, 4)[0] / stepAngles("rope-tv", 4, 4)[0], 2))
+        : "Relative to squares RoPE-Tie does not lose against RoPE-TV beyond the noise margin: the drop E4 expects for "
+            + "RoPE-Tie does not appear in this run.";
     f.mdf("## Verdict%n%n**%s.** On the static checks RoPE-TV is %s (compatible with %d bit mismatches against RoPE-1D, "
             + "equivalence gap %s, symmetry gap %s, crop-consistent %s). The other schemes: %s. %s%n%n"
-            + "In training (rel task, trained on squares), RoPE-TV scores %s%% on squares and %s%% on shifted shapes "
-            + "(%s points); on shifted shapes RoPE-Tie scores %s%%, flat %s%%, M-RoPE %s%% (noise margin %s points). %s",
+            + "In training (rel task, trained on squares), the change from squares to shifted shapes is %s points for "
+            + "RoPE-TV (%s%% → %s%%), %s for RoPE-Tie (%s%% → %s%%), %s for flat and %s for M-RoPE (noise margin %s "
+            + "points). %s",
         v.label(), tvAll ? "the only 2-D scheme passing all three requirements and crop consistency" : "not passing every check",
         tv.textBitMismatches(), gap(tv.equivalenceGap()), gap(tv.symmetryGap()), tv.cropConsistent() ? "yes" : "no",
         othersSummary(m),
         passAllThree.isEmpty() ? "" : "Note that " + String.join(", ", passAllThree) + " also meets the three [S1] requirements "
             + "when a scaled grid counts as RoPE-2D (as [S3] allows); what separates it from RoPE-TV is that its steps "
             + "depend on the image shape (crop consistency).",
-        pct(tvSq), pct(tvSh), Findings.num(100 * (tvSh - tvSq), 3), pct(tieSh), pct(flatSh), pct(mrSh), Findings.num(100 * noise, 2),
-        training);
-    f.verdict(v, String.format(Locale.ROOT, "RoPE-TV passes compatibility (0 bit mismatches), equivalence and symmetry; "
-            + "RoPE-Tie fails equivalence, M-RoPE fails equivalence and symmetry. Trained on square symbol grids, RoPE-TV "
-            + "answers relation questions on shifted shapes at %s%% (squares %s%%), RoPE-Tie %s%%, flat %s%%, M-RoPE %s%%.",
-        pct(tvSh), pct(tvSq), pct(tieSh), pct(flatSh), pct(mrSh)));
+        signed(tvD), pct(tvSq), pct(tvSh), signed(tieD), pct(tieSq), pct(tieSh), signed(flatD), signed(mrD),
+        Findings.num(100 * noise, 2), training);
+    f.verdict(v, String.format(Locale.ROOT, "Static checks: RoPE-TV %s; %s. Trained on square symbol grids, RoPE-TV "
+            + "answers relation questions on shifted shapes at %s%% (squares %s%%), RoPE-Tie %s%% (squares %s%%), flat %s%%, "
+            + "M-RoPE %s%%.",
+        tvAll ? "passes compatibility, equivalence, symmetry and crop consistency" : "fails " + failures(tv),
+        othersSummary(m).replace(" (off by up to", " (up to").replace("; rope-tv-3d passes all", ""),
+        pct(tvSh), pct(tvSq), pct(tieSh), pct(tieSq), pct(flatSh), pct(mrSh)));
   }
 
   static String othersSummary(Map<String, SchemeCheck> m) {
