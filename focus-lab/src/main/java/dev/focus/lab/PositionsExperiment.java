@@ -573,6 +573,15 @@ public final class PositionsExperiment implements Experiment {
         "at, squares", "at, shifted", "rel, squares", "rel, shifted", "rel: shifted − squares (points)"), summary)
         + "\nThe shifted shapes have fewer cells (and strips only two directions), so every scheme may score higher on "
         + "them; what E4 predicts is the *relative* change: RoPE-Tie's should fall behind RoPE-TV's and M-RoPE's.");
+    double atLo = 1, atHi = 0;
+    for (String scheme : TRAINED) {
+      atLo = Math.min(atLo, nz(tr.mean(scheme, 0, false)));
+      atHi = Math.max(atHi, nz(tr.mean(scheme, 0, false)));
+    }
+    f.mdf("Absolute grounding (at) is the harder skill: a patch must know its own row and column, which relative "
+        + "positions give only through the image edges (or, under M-RoPE, through the offset to the [IMG] token). On "
+        + "squares it reaches %s–%s%% across schemes here (chance about 25%%), so the verdict rests on the relations.",
+        pct(atLo), pct(atHi));
     double[][] bars = new double[4][TRAINED.size()];
     for (int i = 0; i < TRAINED.size(); i++) {
       String s = TRAINED.get(i);
