@@ -42,7 +42,7 @@ public final class AttentionFocusExperiment implements Experiment {
 
   @Override
   public double expectedMinutes(Profile p) {
-    return p.pick(0.2, 3.5, 60);
+    return p.pick(0.3, 3, 90); // quick: 7.2 min at load 17–25 on 2 cores (154 s of CPU), so about 2 min idle
   }
 
   /** What the analytic parts found, for the verdict and the tests. */
@@ -719,7 +719,7 @@ public final class AttentionFocusExperiment implements Experiment {
         : rest && trained != null && trained.supports() ? Verdict.AGREES : Verdict.PARTLY;
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("closed forms = quadrature (E1)", "max residual " + sci(maxResid), closedOk ? "holds" : "fails"));
-    rows.add(List.of("Monte Carlo within 5 s.e. (E1)", a.mcWithin5() + " / " + a.mcPoints() + ", max |z| " + Findings.num(a.mcMaxZ(), 3),
+    rows.add(List.of("Monte Carlo within 5 s.e. (E1)", a.mcWithin5() + " / " + a.mcPoints() + ", max abs(z) " + Findings.num(a.mcMaxZ(), 3),
         mcOk ? "holds" : "fails"));
     rows.add(List.of("softmax reaches any sparsity as γ grows (E1, E3)", "S* " + Findings.num(a.softmaxLargeC(), 4)
         + " at c = 10 vs floor " + Findings.num(a.softmaxFloor(), 4) + ": PR " + Findings.num(prLargeC, 3) + " keys",

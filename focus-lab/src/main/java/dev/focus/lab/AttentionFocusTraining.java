@@ -295,10 +295,12 @@ final class AttentionFocusTraining {
         lengths = ls;
       }
       if (acc.isEmpty()) continue;
-      f.chart(Chart.line("e7-acc-" + task.name(), "E7 · " + task.name() + ": answer accuracy against length", "T", "accuracy",
-          acc.toArray(new Series[0])).withLogX());
-      f.chart(Chart.line("e7-s-" + task.name(), "E7 · " + task.name() + ": S* of the sharpest head at the answer positions",
-          "T", "S*", sharp.toArray(new Series[0])).withLogX().withLogY());
+      if (lengths.length > 1) { // with one length the table says it all
+        f.chart(Chart.line("e7-acc-" + task.name(), "E7 · " + task.name() + ": answer accuracy against length", "T", "accuracy",
+            acc.toArray(new Series[0])).withLogX());
+        f.chart(Chart.line("e7-s-" + task.name(), "E7 · " + task.name() + ": S* of the sharpest head at the answer positions",
+            "T", "S*", sharp.toArray(new Series[0])).withLogX().withLogY());
+      }
       if (accAt[0] != null && accAt[1] != null && accAt[0].length == accAt[1].length) {
         int last = accAt[0].length - 1;
         double gap = accAt[0][last] - accAt[1][last];
