@@ -153,11 +153,26 @@ final class CausalSelfAttention {
     }
   }
 
-  /** Softmax row n: s_m = scale·(q·k_m) − slope·(n − m) over m ≤ n, normalised in place. */
+  /**
+   * Softmax row n: s_m = scale·(q·k_m) − slope·(n − m) over m ≤ n, normalised in place. The exponential
+   * is {@link Math#exp}, not the Vector API's lanewise EXP, whose interpreter fallback and compiled
+   * stub can differ in the last bit: a training run must give the same losses however warm the JIT is
+   * (resumed runs are compared bit for bit).
+   */
   private static void softmaxCausalRow(float[] att, int row, int n, float scale, float slope) {
-    K.scale(att, row, n + 1, scale);
-    if (slope != 0f) for (int m = 0; m <= n; m++) att[row + m] -= slope * (n - m);
-    K.softmaxRows(att, row, att, row, 1, n + 1);
+    float mx = Float.NEGATIVE_INFINITY;
+    for (int m = 0; m <= n; m++) {
+      float s = att[row + m] * scale - slope * (n - m);
+      att[row + m] = s;
+      if (s > mx) mx = s;
+    }
+    float sum = 0f;
+    for (int m = 0; m <= n; m++) {
+      float e = (float) Math.exp(att[row + m] - mx);
+      att[row + m] = e;
+      sum += e;
+    }
+    K.scale(att, row, n + 1, 1f / sum);
   }
 
   /** Linear attention row n: z_n = f_n·cumK_n, a[n,m] = A[n,m]/z_n for m ≤ n. */

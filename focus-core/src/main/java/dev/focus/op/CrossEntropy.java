@@ -38,18 +38,15 @@ public final class CrossEntropy {
         int o = r * v;
         int y = targets[r];
         float mx = k.max(logits, o, v);
-        float zy = y == IGNORE ? 0f : logits[o + y];
-        k.softmaxRows(probs, o, logits, o, 1, v);
-        if (y == IGNORE) {
-          losses[r] = 0f;
-        } else if (probs[o + y] > 1e-30f) {
-          losses[r] = (float) -Math.log(probs[o + y]);
-        } else {
-          // the target's probability underflowed: use logsumexp directly
-          double sum = 0;
-          for (int j = 0; j < v; j++) sum += Math.exp((double) logits[o + j] - mx);
-          losses[r] = (float) (Math.log(sum) + mx - zy);
+        // Math.exp rather than the Vector API's EXP: results must not depend on how warm the JIT is
+        float sum = 0f;
+        for (int j = 0; j < v; j++) {
+          float e = (float) Math.exp(logits[o + j] - mx);
+          probs[o + j] = e;
+          sum += e;
         }
+        k.scale(probs, o, v, 1f / sum);
+        losses[r] = y == IGNORE ? 0f : (float) (Math.log(sum) + mx - logits[o + y]);
       }
     });
     double total = 0;
