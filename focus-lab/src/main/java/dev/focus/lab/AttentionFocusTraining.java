@@ -363,18 +363,36 @@ final class AttentionFocusTraining {
     double seconds = runs.stream().mapToDouble(Run::seconds).sum();
     if (!unlearned.isEmpty()) {
       f.mdf("**Not learned at this budget: %s.** Softmax stays below 50%% accuracy at every length, so these runs say "
-              + "nothing about focus and are left out of the correlation and the verdict. MQAR needs a two-layer induction "
-              + "circuit (a previous-token head feeding a matching head); small models sit on a plateau first, where they "
-              + "only learn which tokens are values (accuracy about 1/kv), and leave it only after thousands of steps.",
-          String.join(", ", unlearned));
+              + "nothing about focus and are left out of the correlation and the verdict.%s",
+          String.join(", ", unlearned), !unlearned.contains("mqar") ? "" : " MQAR needs a two-layer induction circuit (a "
+              + "previous-token head feeding a matching head); small models first sit on a plateau where they only learn "
+              + "which tokens are values (accuracy about 1/kv), and leave it only after thousands of steps.");
     }
     f.mdf("Over the %d runs of the learned tasks the Spearman correlation between the sharpest head's $S^*$ and accuracy "
             + "is %s (negative: sharper heads, better recall). %s. Training took %s s in all.",
         counted.size(), Findings.num(rho, 3), String.join("; ", parts), Findings.num(seconds, 3));
     parts.removeIf(part -> unlearned.stream().anyMatch(part::startsWith));
+    for (String name : learned) {
+      List<String> prs = new ArrayList<>();
+      for (String kind : KINDS) {
+        List<Run> rs = runs.stream().filter(r -> r.task().equals(name) && r.kind().equals(kind))
+            .sorted(Comparator.comparingInt(Run::length)).toList();
+        StringBuilder sb = new StringBuilder(kind + ": ");
+        for (int i = 0; i < rs.size(); i++) {
+          Run r = rs.get(i);
+          sb.append(i == 0 ? "" : ", ").append(Findings.num(r.headPr()[r.sharpest()], 3)).append(" at T=").append(r.length());
+        }
+        prs.add(sb.toString());
+      }
+      f.mdf("Keys attended by the sharpest head (PR) on %s — %s. A softmax head can keep its PR near the number of "
+              + "keys it needs as $T$ grows; an elu+1 head's $S^*$ is set by its feature SNR rather than by $T$ (E2, E5), "
+              + "so at a fixed $S^*$ its PR $=TS^{*2}$ grows with $T$.",
+          name, String.join("; ", prs));
+    }
     boolean supports = supportVotes > 0 && contraVotes == 0 && rho < 0;
     boolean contradicts = contraVotes > 0 && supportVotes == 0;
-    String summary = String.join("; ", parts) + String.format(Locale.ROOT, "; Spearman(S*, accuracy) = %s", Findings.num(rho, 3))
+    String summary = (parts.isEmpty() ? "" : String.join("; ", parts) + "; ")
+        + String.format(Locale.ROOT, "Spearman(S*, accuracy) = %s", Findings.num(rho, 3))
         + (unlearned.isEmpty() ? "" : "; not learned at this budget: " + String.join(", ", unlearned));
     return new Outcome(runs, supports, contradicts, summary);
   }
