@@ -70,6 +70,29 @@ class NoPeExperimentTest {
   }
 
   @Test
+  void fullProfileArmsRunOnATinyBudget(@TempDir Path work) throws Exception {
+    // the FULL plan's extra paths (3 seeds, sinusoidal, 4-block arms, reverse) with a few steps each
+    NoPeExperiment e = new NoPeExperiment();
+    NoPeExperiment.Plan full = NoPeExperiment.Plan.of(Profile.FULL);
+    assertEquals(3, full.seeds());
+    assertTrue(full.lmArms().contains(PositionKind.SINUSOIDAL) && full.copyTasks().contains("reverse"));
+    NoPeExperiment.Plan tiny = new NoPeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8);
+    LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
+    Findings f = new Findings();
+    var lms = e.languageModels(f, ctx, tiny);
+    assertEquals(List.of("nope", "rope", "alibi", "learned", "sinusoidal", "nope (4 blocks)", "learned (4 blocks)"),
+        List.copyOf(lms.keySet()));
+    e.shuffledPrefixes(f, ctx, tiny, lms);
+    e.longContext(f, ctx, tiny, lms);
+    e.lengthGeneralisation(f, ctx, tiny);
+    e.verdict(f, tiny);
+    String md = f.markdown();
+    assertTrue(md.contains("| reverse | sinusoidal |") && md.contains("| sinusoidal | 256 (4×) |")
+        && md.contains("| nope (4 blocks) | 4 |"), md);
+    assertTrue(md.contains(" ± "), "3-seed tables show a standard deviation");
+  }
+
+  @Test
   void causalFloat64ForwardMatchesTheDecoder() {
     ModelConfig cfg = ModelConfig.llama(32, 32, 64, 2, 4, 16).withPosition(PositionKind.NOPE);
     Model model = new Model(cfg, 3);
