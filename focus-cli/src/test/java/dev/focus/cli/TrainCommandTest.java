@@ -154,6 +154,8 @@ class TrainCommandTest {
       List<String> a = new ArrayList<>(List.of(line.substring("./focus ".length()).split("\\s+")));
       a.set(a.indexOf("--steps") + 1, "2");
       a.set(a.indexOf("--out") + 1, tmp.resolve("readme" + i++).toString());
+      // The digits come from a Debian package by a setup step; the procedural glyphs take the same code path.
+      if (a.contains("digits")) a.set(a.indexOf("digits"), "glyphs-shapes");
       a.addAll(List.of("--cache", cache.toString(), "--no-progress", "--eval-batches", "1"));
       Run r = run(a.toArray(new String[0]));
       assertEquals(0, r.code(), line + ": " + r.err());

@@ -30,8 +30,16 @@ public record MultimodalData(String name, List<CaptionedImage> train, List<Capti
   /** D = P²·C. */
   public int patchDim() { return Patchify.patchDim(patch, channels); }
 
-  /** Tokens of one packed image→text example at most (caption ≤ 24 characters). */
-  public int context() { return Patchify.patchCount(height, width, patch) + 32; }
+  /**
+   * The context a model needs: the longest caption plus [BOS], [IMG], the patches, [/IMG] and [EOS],
+   * with room for 8 more characters of generated text.
+   */
+  public int context() {
+    int longest = 0;
+    for (CaptionedImage c : train) longest = Math.max(longest, c.caption().length());
+    for (CaptionedImage c : test) longest = Math.max(longest, c.caption().length());
+    return Patchify.patchCount(height, width, patch) + longest + 4 + 8;
+  }
 
   /**
    * Loads {@code name}. Glyph sets draw {@code trainSize} and {@code testSize} examples from disjoint
