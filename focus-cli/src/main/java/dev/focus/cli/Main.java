@@ -92,8 +92,8 @@ public final class Main implements Runnable {
   private static int onParameterError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println("focus: " + ex.getMessage());
-    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+    // One line, naming the bad option or value (picocli's message) and where to read more.
+    err.println("focus: " + ex.getMessage().strip().replace('\n', ' ') + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
     err.flush();
     return EXIT_USAGE;
   }
