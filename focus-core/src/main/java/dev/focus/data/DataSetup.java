@@ -124,7 +124,18 @@ public final class DataSetup {
     Path tmp = Files.createTempDirectory(cache, "digits-fetch-");
     try {
       status.accept("digits: apt-get download " + DataCache.DIGITS_DEB + " ...");
-      exec(List.of("apt-get", "download", DataCache.DIGITS_DEB), tmp);
+      try {
+        exec(List.of("apt-get", "download", DataCache.DIGITS_DEB), tmp);
+      } catch (IOException first) {
+        // A fresh machine may have no package lists yet: refresh them once (works as root), then retry.
+        status.accept("digits: apt-get update (package lists missing or stale) ...");
+        try {
+          exec(List.of("apt-get", "update", "-q"), tmp);
+        } catch (IOException updateFailed) {
+          throw first;
+        }
+        exec(List.of("apt-get", "download", DataCache.DIGITS_DEB), tmp);
+      }
       Path deb;
       try (Stream<Path> s = Files.list(tmp)) {
         deb = s.filter(f -> f.getFileName().toString().startsWith(DataCache.DIGITS_DEB + "_") && f.toString().endsWith(".deb"))
