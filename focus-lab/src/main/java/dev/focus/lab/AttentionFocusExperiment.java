@@ -42,7 +42,7 @@ public final class AttentionFocusExperiment implements Experiment {
 
   @Override
   public double expectedMinutes(Profile p) {
-    return p.pick(0.3, 3, 90); // quick: 7.2 min at load 17–25 on 2 cores (154 s of CPU), so about 2 min idle
+    return p.pick(0.3, 3, 90); // quick measured: 4.1 min at load 10 on 2 cores (182 s of CPU); about 2–3 min idle
   }
 
   /** What the analytic parts found, for the verdict and the tests. */

@@ -368,10 +368,10 @@ final class AttentionFocusTraining {
               + "previous-token head feeding a matching head); small models first sit on a plateau where they only learn "
               + "which tokens are values (accuracy about 1/kv), and leave it only after thousands of steps.");
     }
-    f.mdf("Over the %d runs of the learned tasks the Spearman correlation between the sharpest head's $S^*$ and accuracy "
-            + "is %s (negative: sharper heads, better recall). %s. Training took %s s in all.",
-        counted.size(), Findings.num(rho, 3), String.join("; ", parts), Findings.num(seconds, 3));
     parts.removeIf(part -> unlearned.stream().anyMatch(part::startsWith));
+    f.mdf("Over the %d runs of the learned tasks the Spearman correlation between the sharpest head's $S^*$ and accuracy "
+            + "is %s (negative: sharper heads, better recall). %sTraining took %s s in all.",
+        counted.size(), Findings.num(rho, 3), parts.isEmpty() ? "" : String.join("; ", parts) + ". ", Findings.num(seconds, 3));
     for (String name : learned) {
       List<String> prs = new ArrayList<>();
       for (String kind : KINDS) {
