@@ -39,7 +39,7 @@ public final class NoPeExperiment implements Experiment {
 
   @Override public String title() { return "Why decoders need positions"; }
 
-  /** Quick: 3.5 min wall under a load of ~17 on 2 cores, 137 CPU-seconds (measured 2026-11-28). */
+  /** Quick: 3.0 min wall at a load of ~9 on 2 cores, 146 CPU-seconds (measured 2026-11-28). */
   @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 2.5 : 60; }
 
   /** Numbers the verdicts rest on (also read by the test). */
@@ -516,7 +516,7 @@ public final class NoPeExperiment implements Experiment {
   void probes(Findings f, LabContext ctx) {
     Profile p = ctx.profile();
     int L = E2_LEN, trainSeqs = p.pick(40, 300, 400), testSeqs = p.pick(10, 75, 100), seqs = trainSeqs + testSeqs;
-    int steps = p.pick(40, 500, 2000), batch = 128, hidden = 128;
+    int steps = p.pick(40, 1200, 3000), batch = 128, hidden = 128;
     ModelConfig cfg = ModelConfig.llama(E2_VOCAB, 64, 256, 2, 4, L).withPosition(PositionKind.NOPE);
     Model model = new Model(cfg, ctx.seed() + 5);
     SplittableRandom rng = new SplittableRandom(ctx.seed() + 6);
