@@ -1,15 +1,16 @@
 package dev.focus.kernel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One shared pool for all large ops, so kernels never oversubscribe the machine. Small work stays on
  * the calling thread. Thread count: {@code -Dfocus.threads=N} (default: available processors).
  *
- * <p>The calling thread takes part: with N threads the pool holds N − 1 workers, the caller runs the
- * first chunk itself and then waits for the others. That saves a wake-up per call and keeps the
- * caller's data in its own cache. Calls made from inside a chunk (on the caller or on a worker) run
+ * <p>The calling thread takes part: with N threads the pool holds N − 1 workers, and the caller works
+ * on the chunks too, so a call never waits for a worker that has not started. Calls made from inside a chunk (on the caller or on a worker) run
  * inline, so nested loops never queue behind their own parent.
  */
 public final class Parallel {
@@ -66,6 +67,11 @@ public final class Parallel {
    * {@code minChunk} items (the last chunks may be one item shorter than the first). Runs inline when
    * one chunk suffices or when called from inside another {@code forRange}. An exception from any
    * chunk is rethrown after all chunks have finished.
+   *
+   * <p>Chunks are claimed, not assigned: the caller and the woken workers take the next unclaimed
+   * chunk until none is left, and the caller waits only for chunks a worker actually took. On a busy
+   * machine a worker that wakes late finds nothing to do, and the call degrades to one thread instead
+   * of waiting a scheduler slice for it.
    */
   public static void forRange(int n, int minChunk, RangeTask task) {
     if (n <= 0) return;
@@ -76,31 +82,63 @@ public final class Parallel {
       task.run(0, n);
       return;
     }
-    ForkJoinTask<?>[] forks = new ForkJoinTask<?>[chunks - 1];
-    for (int c = 1; c < chunks; c++) {
-      int lo = bound(n, chunks, c), hi = bound(n, chunks, c + 1);
-      forks[c - 1] = p.submit(() -> runInside(task, lo, hi));
-    }
-    Throwable failure = null;
+    Claims claims = new Claims(task, n, chunks, Thread.currentThread());
+    for (int c = 1; c < chunks; c++) p.execute(claims::work);
     inside[0] = true;
     try {
-      task.run(0, bound(n, chunks, 1));
-    } catch (Throwable e) {
-      failure = e;
+      claims.work();
     } finally {
       inside[0] = false;
     }
-    for (ForkJoinTask<?> f : forks) {
-      try {
-        f.join();
-      } catch (Throwable e) {
-        if (failure == null) failure = e;
-        else if (failure != e) failure.addSuppressed(e);
-      }
-    }
+    claims.awaitAll();
+    Throwable failure = claims.failure.get();
     if (failure instanceof RuntimeException) throw (RuntimeException) failure;
     if (failure instanceof Error) throw (Error) failure;
     if (failure != null) throw new IllegalStateException(failure);
+  }
+
+  /** The chunks of one {@link #forRange} call, handed out to whoever asks first. */
+  private static final class Claims {
+    final RangeTask task;
+    final int n, chunks;
+    final Thread caller;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger unfinished;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Claims(RangeTask task, int n, int chunks, Thread caller) {
+      this.task = task;
+      this.n = n;
+      this.chunks = chunks;
+      this.caller = caller;
+      this.unfinished = new AtomicInteger(chunks);
+    }
+
+    /** Runs unclaimed chunks until none is left. */
+    void work() {
+      boolean[] inside = INSIDE.get();
+      boolean was = inside[0];
+      inside[0] = true;
+      try {
+        for (int c; (c = next.getAndIncrement()) < chunks; ) {
+          try {
+            task.run(bound(n, chunks, c), bound(n, chunks, c + 1));
+          } catch (Throwable e) {
+            if (!failure.compareAndSet(null, e) && failure.get() != e) failure.get().addSuppressed(e);
+          } finally {
+            if (unfinished.decrementAndGet() == 0) LockSupport.unpark(caller);
+          }
+        }
+      } finally {
+        inside[0] = was;
+      }
+    }
+
+    /** Waits (briefly spinning, then parked) until every claimed chunk has finished. */
+    void awaitAll() {
+      for (int spin = 0; unfinished.get() > 0 && spin < 2_000; spin++) Thread.onSpinWait();
+      while (unfinished.get() > 0) LockSupport.park(this);
+    }
   }
 
   /** Start of chunk {@code c} of {@code chunks} over [0, n). */
@@ -108,14 +146,4 @@ public final class Parallel {
     return (int) ((long) n * c / chunks);
   }
 
-  private static void runInside(RangeTask task, int lo, int hi) {
-    boolean[] inside = INSIDE.get();
-    boolean was = inside[0];
-    inside[0] = true;
-    try {
-      task.run(lo, hi);
-    } finally {
-      inside[0] = was;
-    }
-  }
 }
