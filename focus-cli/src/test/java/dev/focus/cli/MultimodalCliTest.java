@@ -1,10 +1,9 @@
 package dev.focus.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.focus.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,30 +12,23 @@ import org.junit.jupiter.api.io.TempDir;
 class MultimodalCliTest {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void trainThenGenerateWritesSamplesAndAContactSheet() throws Exception {
     Path runDir = tmp.resolve("mm");
-    Run t = run("train", "--preset", "mm-tiny", "--data", "glyphs-shapes", "--steps", "6", "--batch", "4", "--out",
+    Cli.Run t = run("train", "--preset", "mm-tiny", "--data", "glyphs-shapes", "--steps", "6", "--batch", "4", "--out",
         runDir.toString(), "--no-progress");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("held-out captioning accuracy"), t.out());
     assertTrue(Files.exists(runDir.resolve("mm-config.json")) && Files.exists(runDir.resolve("checkpoint/params.bin")));
     assertEquals(6, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
 
-    Run again = run("train", "--preset", "mm-tiny", "--data", "glyphs-shapes", "--steps", "6", "--batch", "4", "--out",
+    Cli.Run again = run("train", "--preset", "mm-tiny", "--data", "glyphs-shapes", "--steps", "6", "--batch", "4", "--out",
         runDir.toString(), "--no-progress");
     assertEquals(2, again.code(), "an existing run is never overwritten silently");
 
     Path out = tmp.resolve("gen");
-    Run g = run("generate", "--checkpoint", runDir.toString(), "red circle top left", "--count", "2", "--steps", "2",
+    Cli.Run g = run("generate", "--checkpoint", runDir.toString(), "red circle top left", "--count", "2", "--steps", "2",
         "--out", out.toString());
     assertEquals(0, g.code(), g.err());
     assertTrue(Files.size(out.resolve("sample-000.png")) > 0 && Files.size(out.resolve("contact-sheet.png")) > 0);
@@ -45,13 +37,13 @@ class MultimodalCliTest {
 
   @Test
   void badInputGivesOneLineAndExitTwo() {
-    Run missing = run("generate", "--checkpoint", tmp.resolve("nope").toString(), "digit one");
+    Cli.Run missing = run("generate", "--checkpoint", tmp.resolve("nope").toString(), "digit one");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("mm-config.json"), missing.err());
-    Run preset = run("train", "--preset", "mm-huge", "--data", "glyphs-read", "--out", tmp.resolve("x").toString(), "--no-progress");
+    Cli.Run preset = run("train", "--preset", "mm-huge", "--data", "glyphs-read", "--out", tmp.resolve("x").toString(), "--no-progress");
     assertEquals(2, preset.code());
     assertTrue(preset.err().contains("mm-huge"), preset.err());
-    Run data = run("train", "--preset", "mm-tiny", "--data", "cats", "--out", tmp.resolve("y").toString(), "--no-progress");
+    Cli.Run data = run("train", "--preset", "mm-tiny", "--data", "cats", "--out", tmp.resolve("y").toString(), "--no-progress");
     assertEquals(2, data.code());
     assertTrue(data.err().contains("cats"), data.err());
   }
