@@ -1,7 +1,9 @@
 package dev.focus.lab;
 
 import dev.focus.md.MathMarkdown;
+import dev.focus.web.report.Chart;
 import dev.focus.web.report.DataFile;
+import dev.focus.web.report.Series;
 import dev.focus.web.report.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +95,10 @@ public final class MarkdownMathExperiment implements Experiment {
         + "(and drops the `onerror` handler of case 14 in both its Markdown and its math).%n%n", naiveMangled, CASES.length,
         CASES.length - focusMangled, CASES.length);
     f.md(Findings.table(List.of("#", "case", "naive", "Focus"), rows));
+    f.chart(Chart.bar("intact", "Cases whose formulas reach the math engine intact", "pipeline", "cases",
+        List.of("naive (Markdown first)", "Focus (math as syntax)"),
+        Series.of("intact", new double[] {CASES.length - naiveMangled, CASES.length - focusMangled}),
+        Series.of("mangled", new double[] {naiveMangled, focusMangled})));
     f.md(detail.toString());
     f.data(DataFile.csv("cases.csv", List.of("case", "name", "markdown", "intended_tex", "naive_tex", "naive_intact", "focus_intact"), csv));
     Verdict v = focusMangled == 0 && naiveMangled >= CASES.length / 2 ? Verdict.AGREES

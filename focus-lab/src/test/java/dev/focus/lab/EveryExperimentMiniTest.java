@@ -30,6 +30,7 @@ class EveryExperimentMiniTest {
     for (Report report : scan.reports()) {
       assertFalse(report.markdown().isBlank(), report.slug());
       assertFalse(report.meta().summary().isBlank(), report.slug() + " has a summary for the index");
+      assertFalse(report.meta().charts().isEmpty(), report.slug() + " has at least one chart");
     }
   }
 
