@@ -1,5 +1,7 @@
 package dev.focus.lab;
 
+import static dev.focus.lab.Stats.mean;
+
 import dev.focus.metrics.AttentionWeights;
 import dev.focus.metrics.Estimators;
 import dev.focus.metrics.FeatureMap;
@@ -862,12 +864,6 @@ public final class AttentionFocusExperiment implements Experiment {
     double s = 0;
     for (int i = from; i < v.length; i++) s += v[i];
     return s / (v.length - from);
-  }
-
-  static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) s += v;
-    return s / a.length;
   }
 
   static double ci95(double[] a) {

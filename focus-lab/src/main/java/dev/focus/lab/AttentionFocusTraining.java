@@ -410,7 +410,7 @@ final class AttentionFocusTraining {
   static double spearman(double[] x, double[] y) {
     if (x.length < 3) return Double.NaN;
     double[] rx = ranks(x), ry = ranks(y);
-    double mx = AttentionFocusExperiment.mean(rx), my = AttentionFocusExperiment.mean(ry), sxy = 0, sxx = 0, syy = 0;
+    double mx = Stats.mean(rx), my = Stats.mean(ry), sxy = 0, sxx = 0, syy = 0;
     for (int i = 0; i < x.length; i++) {
       sxy += (rx[i] - mx) * (ry[i] - my);
       sxx += (rx[i] - mx) * (rx[i] - mx);

@@ -1,5 +1,8 @@
 package dev.focus.lab;
 
+import static dev.focus.lab.Stats.mean;
+import static dev.focus.lab.Stats.sd;
+
 import dev.focus.multimodal.CaptionedImage;
 import dev.focus.multimodal.InfoAudit;
 import dev.focus.multimodal.KMeansTokenizer;
@@ -279,16 +282,4 @@ public final class LosslessInputExperiment implements Experiment {
     return top;
   }
 
-  static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) s += v;
-    return s / a.length;
-  }
-
-  static double sd(double[] a) {
-    if (a.length < 2) return 0;
-    double m = mean(a), s = 0;
-    for (double v : a) s += (v - m) * (v - m);
-    return Math.sqrt(s / (a.length - 1));
-  }
 }

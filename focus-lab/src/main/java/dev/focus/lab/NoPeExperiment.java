@@ -1,5 +1,8 @@
 package dev.focus.lab;
 
+import static dev.focus.lab.Stats.mean;
+import static dev.focus.lab.Stats.sd;
+
 import dev.focus.data.DataCache;
 import dev.focus.data.SyntheticDataset;
 import dev.focus.data.SyntheticTask;
@@ -610,7 +613,7 @@ public final class NoPeExperiment implements Experiment {
 
   /** One trained language model arm: its validation loss per seed and the seed-0 model and curve. */
   record Lm(String name, PositionKind position, int layers, double[] valLoss, Model model, double[] curve, double seconds) {
-    double mean() { return NoPeExperiment.mean(valLoss); }
+    double mean() { return Stats.mean(valLoss); }
   }
 
   /** The Brown corpus (byte level) when it is in the cache, else a small synthetic text (named in the report). */
@@ -779,19 +782,6 @@ public final class NoPeExperiment implements Experiment {
     double[] xs = new double[pts.size()], ys = new double[pts.size()];
     for (int i = 0; i < xs.length; i++) { xs[i] = pts.get(i)[0]; ys[i] = pts.get(i)[1]; }
     return Series.of(name, xs, ys);
-  }
-
-  static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) s += v;
-    return s / a.length;
-  }
-
-  static double sd(double[] a) {
-    if (a.length < 2) return 0;
-    double m = mean(a), s = 0;
-    for (double v : a) s += (v - m) * (v - m);
-    return Math.sqrt(s / (a.length - 1));
   }
 
   // ------------------------------------------------------------------------------------------- E5

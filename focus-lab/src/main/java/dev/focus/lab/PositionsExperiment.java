@@ -496,7 +496,7 @@ public final class PositionsExperiment implements Experiment {
         }
         per[s] = sum / n;
       }
-      return LosslessInputExperiment.sd(per);
+      return Stats.sd(per);
     }
   }
 
@@ -558,7 +558,7 @@ public final class PositionsExperiment implements Experiment {
     for (String scheme : TRAINED) {
       List<String> r = new ArrayList<>(List.of(scheme));
       for (int task = 0; task < 2; task++) {
-        for (int sh = 0; sh < SHAPES.length; sh++) r.add(pct(LosslessInputExperiment.mean(acc.get(scheme)[task][sh])));
+        for (int sh = 0; sh < SHAPES.length; sh++) r.add(pct(Stats.mean(acc.get(scheme)[task][sh])));
       }
       rows.add(r);
     }

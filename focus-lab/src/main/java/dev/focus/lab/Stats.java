@@ -1,0 +1,20 @@
+package dev.focus.lab;
+
+/** Summary statistics the reports quote: mean and sample standard deviation over seeds or draws. */
+final class Stats {
+  private Stats() {}
+
+  static double mean(double[] a) {
+    double s = 0;
+    for (double v : a) s += v;
+    return s / a.length;
+  }
+
+  /** Sample standard deviation (n − 1); 0 for fewer than two values. */
+  static double sd(double[] a) {
+    if (a.length < 2) return 0;
+    double m = mean(a), s = 0;
+    for (double v : a) s += (v - m) * (v - m);
+    return Math.sqrt(s / (a.length - 1));
+  }
+}
