@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.train.CheckpointSwap;
 import dev.focus.data.DataCache;
 import dev.focus.multimodal.MultimodalConfig;
 import dev.focus.multimodal.MultimodalData;
@@ -54,7 +55,7 @@ final class MultimodalTrainCli {
     }
     if (exists && o.force) {
       for (String f : new String[] {"metrics.jsonl", "mm-config.json"}) Files.deleteIfExists(o.out.resolve(f));
-      TrainCommand.deleteTree(o.out.resolve("checkpoint"));
+      CheckpointSwap.deleteTree(o.out.resolve("checkpoint"));
     }
     int warmup = o.warmup != null ? o.warmup : (int) Math.min(100, o.steps / 10);
     var settings = new MultimodalTrainer.Settings((int) o.steps, o.batch, o.lr, o.minLr != null ? o.minLr : o.lr / 10, warmup,

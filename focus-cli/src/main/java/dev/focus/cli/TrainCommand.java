@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.train.CheckpointSwap;
 import dev.focus.data.DataCache;
 import dev.focus.data.Dataset;
 import dev.focus.data.Datasets;
@@ -171,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean exists = Files.exists(runFile) || Files.exists(Trainer.metricsFile(out)) || Trainer.hasCheckpoint(out);
     if (exists && force) {
       for (String f : List.of("run.json", "metrics.jsonl")) Files.deleteIfExists(out.resolve(f));
-      for (String d : List.of("checkpoint", "checkpoint.old", "checkpoint.tmp")) deleteTree(out.resolve(d));
+      for (String d : List.of("checkpoint", "checkpoint.old", "checkpoint.tmp")) CheckpointSwap.deleteTree(out.resolve(d));
     } else if (exists && !resume) {
       throw new Main.UserException(out + " already holds a run; use --resume to continue it or --force to start over");
     } else if (exists && Files.exists(runFile)) {
@@ -300,12 +301,6 @@ public final class TrainCommand implements Callable<Integer> {
         .build();
   }
 
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (var s = Files.walk(p)) {
-      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
-    }
-  }
 
   private static Optional<Duration> etaOf(double seconds) {
     return Double.isFinite(seconds) ? Optional.of(Duration.ofMillis((long) (seconds * 1000))) : Optional.empty();

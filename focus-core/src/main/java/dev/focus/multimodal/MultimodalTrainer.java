@@ -1,6 +1,7 @@
 package dev.focus.multimodal;
 
 import dev.focus.train.AdamW;
+import dev.focus.train.CheckpointSwap;
 import dev.focus.train.GradClip;
 import dev.focus.train.LrSchedule;
 import dev.focus.train.TensorFile;
@@ -10,16 +11,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Trains a {@link MultimodalModel} on captioned images (spec 02 §4.2): each batch is half
@@ -177,21 +175,16 @@ public final class MultimodalTrainer {
     if (runDir != null) save();
   }
 
-  /** Writes checkpoint/ via a temporary directory and renames, so a crash leaves the old one intact. */
+  /** Writes checkpoint/ and swaps it in ({@link CheckpointSwap}), so a crash leaves the old one intact. */
   public void save() throws IOException {
-    Path tmp = runDir.resolve("checkpoint.tmp"), dir = runDir.resolve("checkpoint"), old = runDir.resolve("checkpoint.old");
-    deleteTree(tmp);
-    Files.createDirectories(tmp);
     Map<String, float[]> w = new LinkedHashMap<>();
     for (Trainable.Param p : model.params()) w.put(p.name(), p.value());
-    TensorFile.write(tmp.resolve("params.bin"), w);
-    opt.save(tmp.resolve("optimizer.bin"));
-    Files.writeString(tmp.resolve("trainer.json"), "{\"format\":\"focus-multimodal-trainer\",\"step\":" + step + "}\n",
-        StandardCharsets.UTF_8);
-    deleteTree(old);
-    if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
+    CheckpointSwap.replace(runDir, tmp -> {
+      TensorFile.write(tmp.resolve("params.bin"), w);
+      opt.save(tmp.resolve("optimizer.bin"));
+      Files.writeString(tmp.resolve("trainer.json"), "{\"format\":\"focus-multimodal-trainer\",\"step\":" + step + "}\n",
+          StandardCharsets.UTF_8);
+    });
   }
 
   /** Held-out caption exact-match accuracy over {@code test} (greedy decoding). */
@@ -212,10 +205,4 @@ public final class MultimodalTrainer {
     return m.group(1).trim();
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-    }
-  }
 }

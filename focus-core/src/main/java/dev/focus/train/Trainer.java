@@ -12,12 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The training loop. One step: zero the gradients, run the micro-batches of batch {@code step} of the
@@ -234,21 +232,16 @@ public final class Trainer {
     return count == 0 ? Double.NaN : sum / count;
   }
 
-  /** Writes the checkpoint into checkpoint.tmp, then swaps it in with renames. */
+  /** Writes the checkpoint and swaps it in ({@link CheckpointSwap}). */
   private void save(double elapsed) throws IOException {
-    Path tmp = runDir.resolve("checkpoint.tmp"), dir = checkpointDir(runDir), old = runDir.resolve("checkpoint.old");
-    deleteTree(tmp);
-    Files.createDirectories(tmp);
-    model.save(tmp);
-    opt.save(tmp.resolve("optimizer.bin"));
     String state = "{\n  \"format\": \"" + FORMAT + "\",\n  \"version\": " + VERSION + ",\n  \"step\": " + step
         + ",\n  \"steps\": " + cfg.steps() + ",\n  \"elapsed\": " + elapsed + ",\n  \"dataset\": \"" + escape(data.name())
         + "\",\n  \"settings\": \"" + escape(cfg.resumeKey()) + "\"\n}\n";
-    Files.writeString(tmp.resolve("trainer.json"), state, StandardCharsets.UTF_8);
-    deleteTree(old);
-    if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
+    CheckpointSwap.replace(runDir, tmp -> {
+      model.save(tmp);
+      opt.save(tmp.resolve("optimizer.bin"));
+      Files.writeString(tmp.resolve("trainer.json"), state, StandardCharsets.UTF_8);
+    });
   }
 
   private void truncateMetrics(long lastStep) throws IOException {
@@ -298,14 +291,4 @@ public final class Trainer {
     return null;
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(x -> {
-        try { Files.delete(x); } catch (IOException e) { throw new UncheckedIOException(e); }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
 }

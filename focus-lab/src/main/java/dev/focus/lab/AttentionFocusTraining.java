@@ -1,5 +1,6 @@
 package dev.focus.lab;
 
+import dev.focus.train.CheckpointSwap;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Datasets;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * E7 of spec 01 (a project hypothesis; the note has no runs): small two-layer decoders that differ only
@@ -120,7 +120,7 @@ final class AttentionFocusTraining {
     try {
       trainer.resume();
     } catch (IllegalArgumentException | IOException stale) {
-      deleteTree(dir); // written with other settings: start over
+      CheckpointSwap.deleteTree(dir); // written with other settings: start over
       model = new Model(config, seed);
       trainer = new Trainer(new ModelTrainable(model), data, tc, dir);
     }
@@ -433,10 +433,4 @@ final class AttentionFocusTraining {
     return r;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
 }
