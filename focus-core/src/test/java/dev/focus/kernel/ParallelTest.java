@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,51 @@ class ParallelTest {
       for (int i = lo; i < hi; i++) hits.incrementAndGet(i);
     });
     for (int i = 0; i < 100; i++) assertEquals(1, hits.get(i));
+  }
+
+  @Test
+  void workersTakeChunksOfBackToBackLoops() {
+    int before = Parallel.threads();
+    Parallel.setThreads(2);
+    try {
+      var names = ConcurrentHashMap.<String>newKeySet();
+      for (int call = 0; call < 200; call++) {
+        Parallel.forRange(2, 1, (lo, hi) -> {
+          names.add(Thread.currentThread().getName());
+          long end = System.nanoTime() + 200_000;   // 0.2 ms of work per chunk
+          while (System.nanoTime() < end) Thread.onSpinWait();
+        });
+      }
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("focus-worker-")),
+          "no chunk of 200 two-chunk loops ran on a worker: " + names);
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  @Test
+  void loopsFromManyThreadsAtOnceEachRunEveryIndexOnce() throws InterruptedException {
+    int callers = 6, n = 5000;
+    AtomicIntegerArray hits = new AtomicIntegerArray(callers * n);
+    List<Thread> ts = new ArrayList<>();
+    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int c = 0; c < callers; c++) {
+      int base = c * n;
+      Thread t = new Thread(() -> {
+        for (int rep = 0; rep < 50; rep++) {
+          boolean last = rep == 49;
+          Parallel.forRange(n, 100, (lo, hi) -> {
+            if (last) for (int i = lo; i < hi; i++) hits.incrementAndGet(base + i);
+          });
+        }
+      });
+      t.setUncaughtExceptionHandler((th, e) -> errors.add(e));
+      ts.add(t);
+      t.start();
+    }
+    for (Thread t : ts) t.join();
+    assertTrue(errors.isEmpty(), "errors: " + errors);
+    for (int i = 0; i < callers * n; i++) assertEquals(1, hits.get(i), "index " + i);
   }
 
   @Test
