@@ -123,7 +123,7 @@ public final class ScalarKernels implements KernelSet {
   public void silu(float[] out, int outOff, float[] x, int xOff, int n) {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
-      out[outOff + i] = v / (1f + (float) Math.exp(-v));
+      out[outOff + i] = v / (1f + Exp.exp(-v));
     }
   }
 
@@ -131,7 +131,7 @@ public final class ScalarKernels implements KernelSet {
   public void siluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n) {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
-      float s = 1f / (1f + (float) Math.exp(-v));
+      float s = 1f / (1f + Exp.exp(-v));
       dx[dxOff + i] = dOut[dOutOff + i] * s * (1f + v * (1f - s));
     }
   }
@@ -143,7 +143,7 @@ public final class ScalarKernels implements KernelSet {
       float mx = max(in, io, cols);
       float s = 0f;
       for (int j = 0; j < cols; j++) {
-        float e = (float) Math.exp(in[io + j] - mx);
+        float e = Exp.exp(in[io + j] - mx);
         out[oo + j] = e;
         s += e;
       }

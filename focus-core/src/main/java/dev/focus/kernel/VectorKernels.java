@@ -1,6 +1,7 @@
 package dev.focus.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,9 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * fails to inline allocates a box per vector and runs an order of magnitude slower, which
  * {@code focus doctor} detects by timing this class against the scalar twin.
  *
- * <p>exp and tanh use {@code lanewise(EXP)} / {@code lanewise(TANH)}, which the JDK computes within
- * about 1 ulp of {@link Math#exp}/{@link Math#tanh} (x86 SVML stubs when available); no home-made
- * approximation. Matrix products go to {@link Sgemm}.
+ * <p>exp is {@link #exp(FloatVector)}, the lane-by-lane twin of {@link Exp#exp}: the same operations,
+ * so vector and scalar modes give the same bits and a run repeats exactly however warm the JIT is.
+ * tanh (GELU only) uses the JDK's {@code lanewise(TANH)}. Matrix products go to {@link Sgemm}.
  *
  * <p>Large element-wise and row-wise ops split over {@link Parallel}; small ones stay on the calling
  * thread (the split costs tens of microseconds).
@@ -276,12 +277,12 @@ final class VectorKernels implements KernelSet {
     int bound = S.loopBound(n);
     for (; i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-      FloatVector e = v.neg().lanewise(VectorOperators.EXP);
+      FloatVector e = exp(v.neg());
       v.div(e.add(1f)).intoArray(out, outOff + i);
     }
     for (; i < n; i++) {
       float v = x[xOff + i];
-      out[outOff + i] = v / (1f + (float) Math.exp(-v));
+      out[outOff + i] = v / (1f + Exp.exp(-v));
     }
   }
 
@@ -301,16 +302,37 @@ final class VectorKernels implements KernelSet {
     int bound = S.loopBound(n);
     for (; i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-      FloatVector s = v.neg().lanewise(VectorOperators.EXP).add(1f);
+      FloatVector s = exp(v.neg()).add(1f);
       s = FloatVector.broadcast(S, 1f).div(s);
       FloatVector grad = s.mul(v.mul(s.neg().add(1f)).add(1f));
       FloatVector.fromArray(S, dOut, dOutOff + i).mul(grad).intoArray(dx, dxOff + i);
     }
     for (; i < n; i++) {
       float v = x[xOff + i];
-      float s = 1f / (1f + (float) Math.exp(-v));
+      float s = 1f / (1f + Exp.exp(-v));
       dx[dxOff + i] = dOut[dOutOff + i] * s * (1f + v * (1f - s));
     }
+  }
+
+  /** e^x lane by lane: {@link Exp#exp} step for step (same constants, same fused multiply-adds). */
+  static FloatVector exp(FloatVector x) {
+    x = x.max(Exp.MIN_X).min(Exp.MAX_X);
+    FloatVector t = x.fma(Exp.LOG2E, Exp.SHIFTER);
+    IntVector n = t.reinterpretAsInts().sub(Exp.SHIFTER_BITS);
+    FloatVector nf = t.sub(Exp.SHIFTER);
+    FloatVector r = nf.fma(FloatVector.broadcast(S, -Exp.LN2_HI), x);
+    r = nf.fma(FloatVector.broadcast(S, -Exp.LN2_LO), r);
+    FloatVector p = r.fma(Exp.C7, Exp.C6);
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C5));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C4));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C3));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C2));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    IntVector half = n.lanewise(VectorOperators.ASHR, 1);
+    FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector s2 = n.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return p.mul(s1).mul(s2);
   }
 
   // ---------------------------------------------------------------- row-wise
@@ -339,13 +361,13 @@ final class VectorKernels implements KernelSet {
     int i = 0;
     int bound = S.loopBound(n);
     for (; i < bound; i += L) {
-      FloatVector e = FloatVector.fromArray(S, in, io + i).sub(shift).lanewise(VectorOperators.EXP);
+      FloatVector e = exp(FloatVector.fromArray(S, in, io + i).sub(shift));
       e.intoArray(out, oo + i);
       acc = acc.add(e);
     }
     float s = acc.reduceLanes(VectorOperators.ADD);
     for (; i < n; i++) {
-      float e = (float) Math.exp(in[io + i] - shift);
+      float e = Exp.exp(in[io + i] - shift);
       out[oo + i] = e;
       s += e;
     }

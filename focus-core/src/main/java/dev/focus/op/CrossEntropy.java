@@ -41,7 +41,7 @@ public final class CrossEntropy {
         // Math.exp rather than the Vector API's EXP: results must not depend on how warm the JIT is
         float sum = 0f;
         for (int j = 0; j < v; j++) {
-          float e = (float) Math.exp(logits[o + j] - mx);
+          float e = dev.focus.kernel.Exp.exp(logits[o + j] - mx);
           probs[o + j] = e;
           sum += e;
         }
