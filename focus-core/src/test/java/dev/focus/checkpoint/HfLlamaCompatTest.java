@@ -1,0 +1,79 @@
+package dev.focus.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Overrides;
+import dev.focus.testing.Oracles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A softmax + RoPE Focus checkpoint is a Llama checkpoint: src/test/python/hf_llama.py builds
+ * LlamaForCausalLM's module tree from nothing but the Hugging Face LlamaConfig fields of config.json,
+ * loads model.safetensors with strict names and shapes, and its logits must equal Focus's
+ * (max |Δ| / max |logit| ≤ 1e-5, float32 on both sides). Covers grouped-query attention, tied
+ * embeddings and a non-default rope_theta.
+ */
+class HfLlamaCompatTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"kvHeads=2", "kvHeads=4,tieEmbeddings=true,ropeTheta=500000"})
+  void focusCheckpointLoadsIntoALlamaBuiltFromConfigJsonAlone(String overrides) throws Exception {
+    Oracles.assumePython("torch", "numpy");
+    List<String> sets = new ArrayList<>(List.of("vocab=67", "hidden=64", "intermediate=96", "layers=2", "heads=4",
+        "context=32", "initStd=0.08"));
+    sets.addAll(List.of(overrides.split(",")));
+    ModelConfig config = Overrides.apply(ModelConfig.micro(), sets);
+    Model model = new Model(config, 7);
+    Checkpoint.save(dir.resolve("ckpt"), model);
+
+    int b = 2, t = 20;
+    Random rng = new Random(3);
+    int[] tokens = new int[b * t];
+    List<Object> rows = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      List<Object> row = new ArrayList<>();
+      for (int j = 0; j < t; j++) {
+        tokens[i * t + j] = rng.nextInt(config.vocab());
+        row.add((long) tokens[i * t + j]);
+      }
+      rows.add(row);
+    }
+    Files.writeString(dir.resolve("tokens.json"), Json.write(rows), StandardCharsets.UTF_8);
+    Process p = new ProcessBuilder(Oracles.python(), "src/test/python/hf_llama.py", dir.resolve("ckpt").toString(),
+        dir.resolve("tokens.json").toString(), dir.resolve("logits.json").toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "hf_llama.py timed out");
+    assertEquals(0, p.exitValue(), "hf_llama.py failed:\n" + output);
+
+    float[] focus = model.logits(tokens, b, t);
+    List<?> torch = (List<?>) Json.parse(Files.readString(dir.resolve("logits.json")));
+    int v = config.vocab();
+    double num = 0, den = 0;
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < t; j++) {
+        List<?> logits = (List<?>) ((List<?>) torch.get(i)).get(j);
+        assertEquals(v, logits.size(), "vocabulary of row " + i + ", position " + j);
+        for (int k = 0; k < v; k++) {
+          double ref = ((Number) logits.get(k)).doubleValue();
+          num = Math.max(num, Math.abs(focus[(i * t + j) * v + k] - ref));
+          den = Math.max(den, Math.abs(ref));
+        }
+      }
+    }
+    assertTrue(den > 0.1, "logits are all near zero; the test would not see a difference");
+    assertTrue(num / den <= 1e-5, "logits differ from the Llama's: relative error " + num / den);
+  }
+}
