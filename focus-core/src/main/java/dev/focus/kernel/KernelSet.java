@@ -68,6 +68,18 @@ public interface KernelSet {
   /** dx = dOut · SiLU'(x). dx may alias dOut. */
   void siluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n);
 
+  /**
+   * The SwiGLU gate in one pass: h = SiLU(gate) ⊙ up over [off, off + n) of all three arrays (the
+   * Llama MLP's {@code act(gate(x)) * up(x)}). h may alias gate or up.
+   */
+  void swiGlu(float[] h, float[] gate, float[] up, int off, int n);
+
+  /**
+   * Backward of {@link #swiGlu} in one pass, with s = σ(gate): dUp = dH ⊙ gate ⊙ s and
+   * dGate = dH ⊙ up ⊙ s ⊙ (1 + gate ⊙ (1 − s)), over [off, off + n). Neither output may alias an input.
+   */
+  void swiGluBackward(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int off, int n);
+
   /** Row-wise softmax of a [rows, cols] matrix with max subtraction; out may alias in. */
   void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols);
 

@@ -137,6 +137,24 @@ public final class ScalarKernels implements KernelSet {
   }
 
   @Override
+  public void swiGlu(float[] h, float[] gate, float[] up, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      float g = gate[i];
+      h[i] = g / (1f + Exp.exp(-g)) * up[i];
+    }
+  }
+
+  @Override
+  public void swiGluBackward(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int off, int n) {
+    for (int i = off; i < off + n; i++) {
+      float g = gate[i], d = dH[i];
+      float s = 1f / (1f + Exp.exp(-g));
+      dUp[i] = d * (g * s);
+      dGate[i] = d * up[i] * (s * (1f + g * (1f - s)));
+    }
+  }
+
+  @Override
   public void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int io = inOff + r * cols, oo = outOff + r * cols;

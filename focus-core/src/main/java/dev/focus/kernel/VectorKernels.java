@@ -335,6 +335,59 @@ final class VectorKernels implements KernelSet {
     return p.mul(s1).mul(s2);
   }
 
+  @Override
+  public void swiGlu(float[] h, float[] gate, float[] up, int off, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4, (lo, hi) -> swiGluKernel(h, gate, up, off + lo, hi - lo));
+    } else {
+      swiGluKernel(h, gate, up, off, n);
+    }
+  }
+
+  /** h = g·σ(g)·u, the same operations as the scalar twin. */
+  static void swiGluKernel(float[] h, float[] gate, float[] up, int off, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector g = FloatVector.fromArray(S, gate, off + i);
+      g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(S, up, off + i)).intoArray(h, off + i);
+    }
+    for (; i < n; i++) {
+      float g = gate[off + i];
+      h[off + i] = g / (1f + Exp.exp(-g)) * up[off + i];
+    }
+  }
+
+  @Override
+  public void swiGluBackward(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int off, int n) {
+    if (n >= PAR_ELEMENTS) {
+      Parallel.forRange(n, PAR_ELEMENTS / 4, (lo, hi) -> swiGluBackwardKernel(dGate, dUp, dH, gate, up, off + lo, hi - lo));
+    } else {
+      swiGluBackwardKernel(dGate, dUp, dH, gate, up, off, n);
+    }
+  }
+
+  /** s = σ(g); dUp = dH·(g·s); dGate = dH·u·(s·(1 + g·(1 − s))). */
+  static void swiGluBackwardKernel(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int off, int n) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; i < bound; i += L) {
+      FloatVector g = FloatVector.fromArray(S, gate, off + i);
+      FloatVector d = FloatVector.fromArray(S, dH, off + i);
+      FloatVector s = one.div(exp(g.neg()).add(1f));
+      d.mul(g.mul(s)).intoArray(dUp, off + i);
+      FloatVector grad = s.mul(g.mul(one.sub(s)).add(1f));
+      d.mul(FloatVector.fromArray(S, up, off + i)).mul(grad).intoArray(dGate, off + i);
+    }
+    for (; i < n; i++) {
+      float g = gate[off + i], d = dH[off + i];
+      float s = 1f / (1f + Exp.exp(-g));
+      dUp[off + i] = d * (g * s);
+      dGate[off + i] = d * up[off + i] * (s * (1f + g * (1f - s)));
+    }
+  }
+
   // ---------------------------------------------------------------- row-wise
 
   @Override

@@ -19,22 +19,12 @@ public final class Mlp {
 
   /** h = silu(gate) ⊙ up over n elements. */
   public static void swiGlu(float[] h, float[] gate, float[] up, int n) {
-    KernelSet k = Kernels.get();
-    Parallel.forRange(n, MIN_ELEMS, (lo, hi) -> {
-      k.silu(h, lo, gate, lo, hi - lo);
-      k.mul(h, lo, h, lo, up, lo, hi - lo);
-    });
+    Kernels.get().swiGlu(h, gate, up, 0, n);
   }
 
   /** dUp = dH ⊙ silu(gate); dGate = dH ⊙ up ⊙ silu'(gate). Both overwritten; neither may alias dH. */
   public static void swiGluBackward(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int n) {
-    KernelSet k = Kernels.get();
-    Parallel.forRange(n, MIN_ELEMS, (lo, hi) -> {
-      k.silu(dUp, lo, gate, lo, hi - lo);
-      k.mul(dUp, lo, dUp, lo, dH, lo, hi - lo);
-      k.mul(dGate, lo, dH, lo, up, lo, hi - lo);
-      k.siluBackward(dGate, lo, dGate, lo, gate, lo, hi - lo);
-    });
+    Kernels.get().swiGluBackward(dGate, dUp, dH, gate, up, 0, n);
   }
 
   /** h = gelu_tanh(pre) over n elements. */

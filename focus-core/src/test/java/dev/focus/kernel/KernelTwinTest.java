@@ -122,6 +122,33 @@ class KernelTwinTest {
     K.siluBackward(out, 3, dOut, 2, x, 1, n);
     assertClose("siluBackward n=" + n, dSilu, slice(out, 3, n), 2e-6, 2e-6);
 
+    // The fused SwiGLU gate and its backward, against the same double reference (gate = x, up = dOut).
+    float[] up = slice(dOut, 2, n), gate = slice(x, 1, n), dH = new float[n];
+    for (int i = 0; i < n; i++) dH[i] = (float) Math.sin(0.37 * i + 0.1);
+    float[] h = new float[n + 1], gGate = new float[n + 1], gUp = new float[n + 1];
+    float[] wantH = new float[n], wantGate = new float[n], wantUp = new float[n];
+    for (int i = 0; i < n; i++) {
+      double g = gate[i], sg = 1 / (1 + Math.exp(-g));
+      wantH[i] = (float) (g * sg * up[i]);
+      wantUp[i] = (float) (dH[i] * g * sg);
+      wantGate[i] = (float) (dH[i] * up[i] * sg * (1 + g * (1 - sg)));
+    }
+    float[] gateAt1 = new float[n + 1], upAt1 = new float[n + 1], dHAt1 = new float[n + 1];
+    System.arraycopy(gate, 0, gateAt1, 1, n);
+    System.arraycopy(up, 0, upAt1, 1, n);
+    System.arraycopy(dH, 0, dHAt1, 1, n);
+    K.swiGlu(h, gateAt1, upAt1, 1, n);
+    assertClose("swiGlu n=" + n, wantH, slice(h, 1, n), 4e-6, 4e-6);
+    K.swiGluBackward(gGate, gUp, dHAt1, gateAt1, upAt1, 1, n);
+    assertClose("swiGluBackward dGate n=" + n, wantGate, slice(gGate, 1, n), 4e-6, 4e-6);
+    assertClose("swiGluBackward dUp n=" + n, wantUp, slice(gUp, 1, n), 4e-6, 4e-6);
+    float[] twinH = new float[n + 1], twinGate = new float[n + 1], twinUp = new float[n + 1];
+    SCALAR.swiGlu(twinH, gateAt1, upAt1, 1, n);
+    SCALAR.swiGluBackward(twinGate, twinUp, dHAt1, gateAt1, upAt1, 1, n);
+    assertClose("swiGlu twin n=" + n, twinH, h, 0, 0);
+    assertClose("swiGluBackward dGate twin n=" + n, twinGate, gGate, 0, 0);
+    assertClose("swiGluBackward dUp twin n=" + n, twinUp, gUp, 0, 0);
+
     float[] twin = new float[n + 3];
     SCALAR.gelu(twin, 3, x, 1, n);
     K.gelu(out, 3, x, 1, n);
