@@ -69,6 +69,13 @@ public interface KernelSet {
   void siluBackward(float[] dx, int dxOff, float[] dOut, int dOutOff, float[] x, int xOff, int n);
 
   /**
+   * Rotates n coordinate pairs (x[aOff + i], x[bOff + i]) by the angles whose cosines and sines are
+   * cos[csOff + i], sin[csOff + i]: a' = a·c − b·s, b' = b·c + a·s (by −angle when {@code inverse}).
+   * The rotary embedding's rotate_half layout (RoFormer eq. 34). The two ranges must not overlap.
+   */
+  void rotatePairs(float[] x, int aOff, int bOff, float[] cos, float[] sin, int csOff, int n, boolean inverse);
+
+  /**
    * The SwiGLU gate in one pass: h = SiLU(gate) ⊙ up over [off, off + n) of all three arrays (the
    * Llama MLP's {@code act(gate(x)) * up(x)}). h may alias gate or up.
    */

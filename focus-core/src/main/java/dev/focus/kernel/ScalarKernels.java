@@ -137,6 +137,16 @@ public final class ScalarKernels implements KernelSet {
   }
 
   @Override
+  public void rotatePairs(float[] x, int aOff, int bOff, float[] cos, float[] sin, int csOff, int n, boolean inverse) {
+    for (int i = 0; i < n; i++) {
+      float c = cos[csOff + i], s = inverse ? -sin[csOff + i] : sin[csOff + i];
+      float a = x[aOff + i], b = x[bOff + i];
+      x[aOff + i] = a * c - b * s;
+      x[bOff + i] = b * c + a * s;
+    }
+  }
+
+  @Override
   public void swiGlu(float[] h, float[] gate, float[] up, int off, int n) {
     for (int i = off; i < off + n; i++) {
       float g = gate[i];

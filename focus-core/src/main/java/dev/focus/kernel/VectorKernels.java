@@ -336,6 +336,26 @@ final class VectorKernels implements KernelSet {
   }
 
   @Override
+  public void rotatePairs(float[] x, int aOff, int bOff, float[] cos, float[] sin, int csOff, int n, boolean inverse) {
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector c = FloatVector.fromArray(S, cos, csOff + i);
+      FloatVector s = FloatVector.fromArray(S, sin, csOff + i);
+      if (inverse) s = s.neg();
+      FloatVector a = FloatVector.fromArray(S, x, aOff + i), b = FloatVector.fromArray(S, x, bOff + i);
+      a.mul(c).sub(b.mul(s)).intoArray(x, aOff + i);
+      b.mul(c).add(a.mul(s)).intoArray(x, bOff + i);
+    }
+    for (; i < n; i++) {
+      float c = cos[csOff + i], s = inverse ? -sin[csOff + i] : sin[csOff + i];
+      float a = x[aOff + i], b = x[bOff + i];
+      x[aOff + i] = a * c - b * s;
+      x[bOff + i] = b * c + a * s;
+    }
+  }
+
+  @Override
   public void swiGlu(float[] h, float[] gate, float[] up, int off, int n) {
     if (n >= PAR_ELEMENTS) {
       Parallel.forRange(n, PAR_ELEMENTS / 4, (lo, hi) -> swiGluKernel(h, gate, up, off + lo, hi - lo));

@@ -46,17 +46,16 @@ public final class RmsNorm {
    */
   public static void backward(float[] dInp, float[] dW, float[] dOut, float[] inp, float[] w, float[] invRms,
                               int n, int c) {
+    KernelSet k = Kernels.get();
     Parallel.forRange(n, MIN_ROWS, (lo, hi) -> {
+      float[] g = new float[c]; // (C) dy ⊙ w of one row
       for (int r = lo; r < hi; r++) {
         int o = r * c;
         float inv = invRms[r];
-        float dot = 0f; // Σ_j g_j x̂_j
-        for (int j = 0; j < c; j++) dot += dOut[o + j] * w[j] * inp[o + j] * inv;
-        float mean = dot / c;
-        for (int j = 0; j < c; j++) {
-          float xh = inp[o + j] * inv;
-          dInp[o + j] += inv * (dOut[o + j] * w[j] - xh * mean);
-        }
+        k.mul(g, 0, dOut, o, w, 0, c);
+        float mean = k.dot(g, 0, inp, o, c) * inv / c;   // mean(g ⊙ x̂)
+        k.axpy(inv, g, 0, dInp, o, c);                    // dx += r·g
+        k.axpy(-inv * inv * mean, inp, o, dInp, o, c);    // dx −= r·x̂·mean, x̂ = r·x
       }
     });
     Parallel.forRange(c, 16, (lo, hi) -> {

@@ -1,5 +1,7 @@
 package dev.focus.position;
 
+import dev.focus.kernel.KernelSet;
+import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
 
 /**
@@ -28,6 +30,9 @@ public final class RopeTable {
   private final int[] second;   // (P,) dim of each pair's second element
   private final double[] cos;   // (T, P) s·cos φ
   private final double[] sin;   // (T, P) s·sin φ
+  private final float[] cosF;   // (T, P) the same in float32, for the contiguous fast path
+  private final float[] sinF;
+  private final int contiguousA, contiguousB; // dims of pair 0 when pair i is (a0 + i, b0 + i), else −1
   private final double attentionFactor;
 
   private RopeTable(FrequencyPlan plan, double[][] coords, double attentionFactor) {
@@ -44,6 +49,10 @@ public final class RopeTable {
       first[i] = plan.layout().first(i, pairs);
       second[i] = plan.layout().second(i, pairs);
     }
+    boolean contiguous = pairs > 0 && Math.abs(second[0] - first[0]) >= pairs;
+    for (int i = 0; i < pairs && contiguous; i++) contiguous = first[i] == first[0] + i && second[i] == second[0] + i;
+    this.contiguousA = contiguous ? first[0] : -1;
+    this.contiguousB = contiguous ? second[0] : -1;
     int axes = plan.axes();
     this.cos = new double[tokens * pairs];
     this.sin = new double[tokens * pairs];
@@ -61,6 +70,12 @@ public final class RopeTable {
         cos[t * pairs + i] = Math.cos(phi) * attentionFactor;
         sin[t * pairs + i] = Math.sin(phi) * attentionFactor;
       }
+    }
+    this.cosF = new float[cos.length];
+    this.sinF = new float[sin.length];
+    for (int j = 0; j < cos.length; j++) {
+      cosF[j] = (float) cos[j];
+      sinF[j] = (float) sin[j];
     }
   }
 
@@ -118,6 +133,22 @@ public final class RopeTable {
   private void apply(float[] x, int off, int row0, int count, int nHeads, int headDim, double sign) {
     check(x.length, off, row0, count, nHeads, headDim);
     int minChunk = Math.max(1, 8192 / Math.max(1, nHeads * pairs));
+    if (contiguousA >= 0) {
+      // rotate_half-style layouts: pair i is (a0 + i, b0 + i), one vector kernel call per head row,
+      // in float32 with the table rounded to float32 (within an ulp of the float64 path)
+      KernelSet k = Kernels.get();
+      boolean inverse = sign < 0;
+      Parallel.forRange(count, minChunk, (lo, hi) -> {
+        for (int t = lo; t < hi; t++) {
+          int row = (row0 + t) * pairs;
+          for (int h = 0; h < nHeads; h++) {
+            int base = off + (t * nHeads + h) * headDim;
+            k.rotatePairs(x, base + contiguousA, base + contiguousB, cosF, sinF, row, pairs, inverse);
+          }
+        }
+      });
+      return;
+    }
     Parallel.forRange(count, minChunk, (lo, hi) -> {
       for (int t = lo; t < hi; t++) {
         int row = (row0 + t) * pairs;

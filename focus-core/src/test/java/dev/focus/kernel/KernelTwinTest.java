@@ -122,6 +122,29 @@ class KernelTwinTest {
     K.siluBackward(out, 3, dOut, 2, x, 1, n);
     assertClose("siluBackward n=" + n, dSilu, slice(out, 3, n), 2e-6, 2e-6);
 
+    // Pair rotation (rotate_half layout): a' = a·c − b·s, b' = b·c + a·s, and back by −angle
+    float[] rot = new float[2 * n + 5], rotTwin;
+    for (int i = 0; i < rot.length; i++) rot[i] = (float) Math.cos(1.3 * i);
+    float[] cs = new float[n + 2], sn = new float[n + 2];
+    for (int i = 0; i < n + 2; i++) {
+      cs[i] = (float) Math.cos(0.7 * i);
+      sn[i] = (float) Math.sin(0.7 * i);
+    }
+    float[] rotWant = rot.clone();
+    for (int i = 0; i < n; i++) {
+      double a = rot[2 + i], b = rot[3 + n + i];
+      rotWant[2 + i] = (float) (a * cs[1 + i] - b * sn[1 + i]);
+      rotWant[3 + n + i] = (float) (b * cs[1 + i] + a * sn[1 + i]);
+    }
+    rotTwin = rot.clone();
+    float[] rotOrig = rot.clone();
+    K.rotatePairs(rot, 2, 3 + n, cs, sn, 1, n, false);
+    SCALAR.rotatePairs(rotTwin, 2, 3 + n, cs, sn, 1, n, false);
+    assertClose("rotatePairs n=" + n, rotWant, rot, 1e-6, 1e-6);
+    assertClose("rotatePairs twin n=" + n, rotTwin, rot, 0, 0);
+    K.rotatePairs(rot, 2, 3 + n, cs, sn, 1, n, true);
+    assertClose("rotatePairs inverse n=" + n, rotOrig, rot, 1e-6, 1e-6);
+
     // The fused SwiGLU gate and its backward, against the same double reference (gate = x, up = dOut).
     float[] up = slice(dOut, 2, n), gate = slice(x, 1, n), dH = new float[n];
     for (int i = 0; i < n; i++) dH[i] = (float) Math.sin(0.37 * i + 0.1);
