@@ -39,6 +39,17 @@ public sealed interface Attention permits SoftmaxAttention, FlashAttention, Line
   Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t);
 
   /**
+   * As {@link #forward(float[], float[], float[], float[], float[], Mask, int, int)}, but may take over
+   * the buffers of {@code recycle}: an earlier result of this attention's forward that is no longer
+   * needed (its backward done). A training loop passes each layer's previous Saved, so a step
+   * allocates no new (T, T) buffers. {@code recycle} must not be used afterwards; null is allowed.
+   */
+  default Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t,
+                        Saved recycle) {
+    return forward(out, q, k, v, headScale, mask, batch, t);
+  }
+
+  /**
    * Gradients of the loss with respect to q, k, v (overwritten) and λ_h (added to dHeadScale, which
    * may be null when not wanted), given dOut = ∂loss/∂out.
    */

@@ -10,6 +10,27 @@ import dev.focus.kernel.KernelSet;
 final class AttentionSupport {
   private AttentionSupport() {}
 
+  /** Query rows per block of the causal block layout (see {@link #causalIndex}). */
+  static final int CAUSAL_BLOCK = 64;
+
+  /**
+   * Index of weight (i, j) of one head's (T, T) region at {@code off} in the causal block layout:
+   * query block [r0, r1) (r0 a multiple of {@link #CAUSAL_BLOCK}) stores its rows with stride r1 from
+   * {@code off + r0·T} on, which fits inside the rows of the plain layout. Valid for j &lt; r1.
+   */
+  static int causalIndex(int off, int t, int i, int j) {
+    int r0 = i / CAUSAL_BLOCK * CAUSAL_BLOCK, r1 = Math.min(r0 + CAUSAL_BLOCK, t);
+    return off + r0 * t + (i - r0) * r1 + j;
+  }
+
+  /** One head's causal-block weights at {@code src[off..]} as a plain (T, T) block at {@code dst[off..]}, zeros above the diagonal. */
+  static void unblockCausal(float[] dst, float[] src, int off, int t) {
+    for (int i = 0; i < t; i++) {
+      System.arraycopy(src, causalIndex(off, t, i, 0), dst, off + i * t, i + 1);
+      java.util.Arrays.fill(dst, off + i * t + i + 1, off + (i + 1) * t, 0f);
+    }
+  }
+
   static void checkLength(String name, float[] a, long need) {
     if (a == null) throw new IllegalArgumentException(name + " is null");
     if (a.length != need) {

@@ -54,6 +54,24 @@ public final class KvCache implements DecodeState {
     length += tNew;
   }
 
+  /**
+   * A cache with room for {@code newCapacity} tokens holding this one's tokens (for decoders that
+   * start small and grow by doubling).
+   */
+  public KvCache grown(int newCapacity) {
+    if (newCapacity < length) {
+      throw new IllegalArgumentException("newCapacity=" + newCapacity + " is below the cached length " + length);
+    }
+    KvCache c = new KvCache(batch, newCapacity, kvHeads, headSize);
+    int w = kvHeads * headSize;
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(k, b * capacity * w, c.k, b * newCapacity * w, length * w);
+      System.arraycopy(v, b * capacity * w, c.v, b * newCapacity * w, length * w);
+    }
+    c.length = length;
+    return c;
+  }
+
   /** Forgets every token (keeps the buffers). */
   public void clear() { length = 0; }
 }

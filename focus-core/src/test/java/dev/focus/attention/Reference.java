@@ -146,6 +146,16 @@ final class Reference {
               double[] py = phi(la.featureMap(), y, la.projection(), la.features());
               kern = 0;
               for (int f = 0; f < px.length; f++) kern += px[f] * py[f];
+              if (la.rotary() != null) {
+                // RoFormer §3.4.4: the numerator sees R_i φ(x_i)·R_j φ(y_j), the normaliser the plain kernel
+                sum += kern * Math.pow(lam, Math.abs(i - j));
+                la.rotary().rotateVector(px, i);
+                la.rotary().rotateVector(py, j);
+                kern = 0;
+                for (int f = 0; f < px.length; f++) kern += px[f] * py[f];
+                a[j] = kern * Math.pow(lam, Math.abs(i - j));
+                continue;
+              }
             }
             a[j] = kern * Math.pow(lam, Math.abs(i - j));
             sum += a[j];

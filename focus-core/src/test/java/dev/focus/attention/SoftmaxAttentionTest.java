@@ -53,4 +53,36 @@ class SoftmaxAttentionTest {
       }
     }
   }
+
+  /** Sequences longer than one causal block (64 query rows) take the block-skipping path: same function. */
+  @Test
+  void causalBlocksMatchTheDefinitionAndTheFullSquareAcrossSeveralBlocks() {
+    HeadLayout l = new HeadLayout(2, 1, 4);
+    int batch = 2, t = 150;
+    Inputs in = new Inputs(l, batch, t, 9);
+    float[] hsc = {1.5f, -0.5f};
+    float[] slopes = {0.25f, 0.0625f};
+    SoftmaxAttention a = SoftmaxAttention.of(l).withAlibi(slopes);
+    float[] dHs = new float[2], dHsFull = new float[2];
+    float[][] r = in.run(a, hsc, dHs, Mask.causal());
+    double[] ref = Reference.softmax(l, a.scale(), d(hsc), d(slopes), Mask.causal(), d(in.q), d(in.k), d(in.v), batch, t);
+    assertClose("causal blocks forward", ref, d(r[0]), 1e-6, 1e-5);
+    // a block-causal mask with one tiny span is causal but takes the full-square path
+    Mask general = Mask.causalWithBlocks(List.of(new int[] {5, 6}));
+    float[][] g = in.run(a, hsc, dHsFull, general);
+    String[] what = {"out", "dq", "dk", "dv"};
+    for (int i = 0; i < 4; i++) assertClose("causal blocks vs full square " + what[i], g[i], r[i], 1e-6, 1e-5);
+    assertClose("causal blocks vs full square dHeadScale", dHsFull, dHs, 1e-5, 1e-5);
+    float[] w = a.weights(in.q, in.k, hsc, Mask.causal(), batch, t);
+    assertClose("weights in the plain layout", Reference.softmaxWeights(l, a.scale(), d(hsc), d(slopes), Mask.causal(),
+        d(in.q), d(in.k), batch, t), d(w), 1e-6, 1e-5);
+    // a recycled Saved gives the same result
+    float[] out2 = in.newOut(), dq2 = in.newOut(), dk2 = in.newKv(), dv2 = in.newKv();
+    Attention.Saved s1 = a.forward(in.newOut(), in.q, in.k, in.v, hsc, Mask.causal(), batch, t);
+    a.backward(in.newOut(), in.newKv(), in.newKv(), null, in.dOut, s1);
+    Attention.Saved s2 = a.forward(out2, in.q, in.k, in.v, hsc, Mask.causal(), batch, t, s1);
+    a.backward(dq2, dk2, dv2, null, in.dOut, s2);
+    assertClose("recycled out", r[0], out2, 0, 0);
+    assertClose("recycled dk", r[2], dk2, 0, 0);
+  }
 }

@@ -1,0 +1,165 @@
+package dev.focus.attention;
+
+import static dev.focus.attention.Reference.d;
+import static dev.focus.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.focus.attention.LinearAttention.Form;
+import dev.focus.position.FrequencyPlan;
+import dev.focus.position.PairLayout;
+import dev.focus.position.Rope;
+import dev.focus.position.RopeTable;
+import dev.focus.testing.GradCheck;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Linear attention with the RoFormer §3.4.4 rotary numerator ({@link LinearAttention#withRotary}):
+ * every form against the double-precision definition (numerator (R_i φ(q_i))·(R_j φ(k_j)), normaliser
+ * unrotated), central differences of that definition, agreement of the three forms across several
+ * causal blocks, and incremental decoding.
+ */
+class LinearRotaryTest {
+
+  static final HeadLayout GQA = new HeadLayout(4, 2, 4);
+
+  /** A rotary table for feature size {@code f} with a small base, so that short sequences turn far. */
+  static RopeTable table(int f, int rows, PairLayout layout) {
+    return Rope.oneD(f, 7.0).withLayout(layout).table(positions(rows));
+  }
+
+  static double[][] positions(int rows) {
+    double[][] c = new double[rows][1];
+    for (int i = 0; i < rows; i++) c[i][0] = i;
+    return c;
+  }
+
+  /**
+   * Rotary configurations of every factorising map. RELU is left out where float32 paths are compared
+   * over many tokens: a row whose relu features all vanish has n_i = eps, and its output then amplifies
+   * rounding by 1/eps (the finite-difference test covers RELU on short sequences).
+   */
+  static List<LinearAttention> configs(HeadLayout l, int rows, boolean relu) {
+    List<LinearAttention> out = new ArrayList<>();
+    for (FeatureMap m : List.of(FeatureMap.ELU_PLUS_1, FeatureMap.RELU, FeatureMap.IDENTITY, FeatureMap.POSITIVE_RANDOM)) {
+      if (m == FeatureMap.RELU && !relu) continue;
+      LinearAttention base = LinearAttention.of(l, m);
+      if (m == FeatureMap.POSITIVE_RANDOM) base = base.withRandomFeatures(6, 3);
+      RopeTable t = table(base.features(), rows, m == FeatureMap.RELU ? PairLayout.ADJACENT : PairLayout.HALF);
+      out.add(base.withRotary(t));
+      out.add(base.withRotary(t).withDecay(new float[] {0.9f, 0.5f, 1f, 0.75f}));
+    }
+    return out;
+  }
+
+  static String name(LinearAttention a) {
+    return a.featureMap() + "/" + a.form() + (a.form() == Form.CHUNKED ? " " + a.chunk() : "") + "/" + a.normalization()
+        + (a.decay() == null ? "" : "/decay") + "/rotary";
+  }
+
+  @Test
+  void everyFormMatchesTheDefinitionAndItsFiniteDifferences() {
+    int batch = 2, t = 5;
+    Inputs in = new Inputs(GQA, batch, t, 11);
+    double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
+    for (LinearAttention base : configs(GQA, t, true)) {
+      for (LinearAttention a : List.of(base, base.withForm(Form.RECURRENT), base.withChunk(2))) {
+        List<Mask> masks = a.form() == Form.PARALLEL
+            ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
+            : List.of(Mask.causal());
+        for (Mask m : masks) {
+          float[][] r = in.run(a, null, null, m);
+          java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
+          String n = name(a) + " " + m;
+          assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
+          GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
+          GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
+          GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);
+        }
+      }
+    }
+  }
+
+  @Test
+  void rotationChangesTheWeightsButOnlyThroughRelativePositions() {
+    // (R_i f)·(R_j g) = f·R_{j−i} g: shifting both positions by the same amount leaves it unchanged,
+    // so a sequence of identical tokens has weights that depend on i − j only
+    HeadLayout l = HeadLayout.mha(1, 4);
+    int t = 6;
+    float[] q = new float[t * 4], k = new float[t * 4];
+    for (int i = 0; i < t; i++) {
+      for (int c = 0; c < 4; c++) {
+        q[i * 4 + c] = 0.3f * (c + 1);
+        k[i * 4 + c] = 0.5f - 0.2f * c;
+      }
+    }
+    LinearAttention plain = LinearAttention.of(l, FeatureMap.ELU_PLUS_1).withNormalization(LinearAttention.Normalization.NONE);
+    LinearAttention rot = plain.withRotary(table(4, t, PairLayout.HALF));
+    float[] w0 = plain.weights(q, k, null, Mask.causal(), 1, t), w1 = rot.weights(q, k, null, Mask.causal(), 1, t);
+    double maxDiff = 0;
+    for (int i = 0; i < t * t; i++) maxDiff = Math.max(maxDiff, Math.abs(w0[i] - w1[i]));
+    org.junit.jupiter.api.Assertions.assertTrue(maxDiff > 0.05, "rotation must change the weights, max diff " + maxDiff);
+    for (int i = 1; i < t; i++) {
+      for (int j = 1; j <= i; j++) {
+        assertClose("w[" + i + "," + j + "] = w[" + (i - 1) + "," + (j - 1) + "]", w1[(i - 1) * t + j - 1], w1[i * t + j], 1e-6, 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void parallelRecurrentAndChunkedFormsAgreeOverSeveralCausalBlocks() {
+    HeadLayout l = new HeadLayout(4, 2, 6);
+    int batch = 2, t = 150;
+    Inputs in = new Inputs(l, batch, t, 5, 0.5f);
+    for (LinearAttention base : configs(l, t, false)) {
+      float[][] p = in.run(base.withForm(Form.PARALLEL), null, null, Mask.causal());
+      // the block-skipping causal parallel path against the general one (same function, full square)
+      float[][] g = in.run(base.withForm(Form.PARALLEL), null, null, Mask.causalWithBlocks(List.of(new int[] {3, 4})));
+      assertClose(name(base) + " causal blocks vs full square out", p[0], g[0], 1e-5, 1e-4);
+      assertClose(name(base) + " causal blocks vs full square dq", p[1], g[1], 1e-5, 1e-4);
+      for (LinearAttention a : List.of(base.withForm(Form.RECURRENT), base.withChunk(64), base.withChunk(7))) {
+        float[][] r = in.run(a, null, null, Mask.causal());
+        String n = name(a) + " vs parallel";
+        assertClose(n + " out", p[0], r[0], 1e-5, 1e-4);
+        assertClose(n + " dq", p[1], r[1], 1e-5, 1e-4);
+        assertClose(n + " dk", p[2], r[2], 1e-5, 1e-4);
+        assertClose(n + " dv", p[3], r[3], 1e-5, 1e-4);
+      }
+    }
+  }
+
+  @Test
+  void decodingWithRotationMatchesTheFullPass() {
+    int t = 9;
+    Inputs in = new Inputs(GQA, 1, t, 8);
+    for (LinearAttention a : configs(GQA, t, false)) {
+      float[] full = in.newOut();
+      a.forward(full, in.q, in.k, in.v, null, Mask.causal(), 1, t);
+      DecodeState st = a.newDecodeState(1, t);
+      float[] stepped = new float[full.length];
+      int qw = GQA.qWidth(), kw = GQA.kvWidth();
+      for (int i = 0; i < t; i++) {
+        float[] o = new float[qw];
+        a.decode(o, java.util.Arrays.copyOfRange(in.q, i * qw, (i + 1) * qw), java.util.Arrays.copyOfRange(in.k, i * kw, (i + 1) * kw),
+            java.util.Arrays.copyOfRange(in.v, i * kw, (i + 1) * kw), null, st, 1);
+        System.arraycopy(o, 0, stepped, i * qw, qw);
+      }
+      assertClose(name(a) + " decode", full, stepped, 1e-5, 1e-4);
+    }
+  }
+
+  @Test
+  void rotaryNeedsAFeatureMapAndEnoughTableRows() {
+    RopeTable t4 = table(4, 3, PairLayout.HALF);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LinearAttention.of(GQA, FeatureMap.RELU2).withRotary(t4));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("RELU2"), e.getMessage());
+    Inputs in = new Inputs(GQA, 1, 5, 1);
+    LinearAttention a = LinearAttention.of(GQA, FeatureMap.ELU_PLUS_1).withRotary(t4);
+    e = assertThrows(IllegalArgumentException.class, () -> a.forward(in.newOut(), in.q, in.k, in.v, null, Mask.causal(), 1, 5));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rotary table"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> LinearAttention.of(GQA, FeatureMap.ELU_PLUS_1).withRotary(Rope.oneD(6, 10).table(positions(3))));
+  }
+}
