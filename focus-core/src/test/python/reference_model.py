@@ -3,9 +3,11 @@
 
 The architecture follows Hugging Face's modeling_llama.py definitions (LlamaRMSNorm, rotate_half RoPE,
 LlamaMLP with SwiGLU, repeat_kv for grouped-query attention), extended with the variants Focus supports:
-ALiBi (Press et al. 2022), NoPE, learned and sinusoidal absolute positions, linear attention with
-phi = elu + 1 (Katharopoulos et al. 2020, eq. 6; RoPE on the numerator features as in RoFormer 3.4.4),
-LayerNorm, the GELU (tanh) MLP, biases and tied embeddings. No transformers or safetensors package is
+ALiBi (Press et al. 2022), NoPE, learned and sinusoidal absolute positions, a global logit scale and
+trainable per-head logit scales (head_scale), linear attention (Katharopoulos et al. 2020, eq. 6) with
+phi = elu + 1, relu, identity or the squared-relu kernel, an optional decay lambda^(n-m) and RoPE on the
+numerator features as in RoFormer 3.4.4, LayerNorm, the GELU (tanh) MLP, biases and tied embeddings.
+Flash attention is the same function as softmax attention, so it runs the softmax code here. No transformers or safetensors package is
 needed: the checkpoint is read with struct/json/numpy.
 
 Modes
@@ -81,7 +83,11 @@ class Config:
         self.heads = int(d["heads"])
         self.kv_heads = int(d["kvHeads"])
         self.context = int(d["context"])
-        self.attention = d["attention"]
+        self.attention = d["attention"]                        # softmax, flash or linear
+        self.feature = d.get("linearFeature", "elu_plus_1")
+        self.decay = float(d.get("linearDecay", 1.0))
+        self.logit_scale = float(d.get("logitScale", 1.0))
+        self.head_scale = str(d.get("headScale", "false")).lower() == "true"
         self.position = d["position"]
         self.rope_theta = float(d["ropeTheta"])
         self.rope_layout = d["ropeLayout"]
@@ -165,6 +171,8 @@ class Attention(torch.nn.Module):
         self.k_proj = linear(cfg, cfg.hidden, cfg.kv_heads * hs)
         self.v_proj = linear(cfg, cfg.hidden, cfg.kv_heads * hs)
         self.o_proj = linear(cfg, cfg.heads * hs, cfg.hidden)
+        if cfg.head_scale:  # lambda_h, multiplying the content logit of head h
+            self.head_scale = torch.nn.Parameter(torch.ones(cfg.heads))
 
     def forward(self, x, tables):
         cfg = self.cfg
@@ -178,27 +186,50 @@ class Attention(torch.nn.Module):
         v = v.repeat_interleave(rep, dim=1)
         mask = torch.ones(t, t, dtype=torch.bool).tril()
         rotary = cfg.position in ("rope", "mrope")
-        if cfg.attention == "softmax":
+        if cfg.attention in ("softmax", "flash"):
             if rotary:
                 q = apply_rope(q, *tables["rope"], cfg.rope_layout)
                 k = apply_rope(k, *tables["rope"], cfg.rope_layout)
-            s = (q @ k.transpose(-1, -2)) / math.sqrt(hs)
+            s = (q @ k.transpose(-1, -2)) * (cfg.logit_scale / math.sqrt(hs))
+            if cfg.head_scale:
+                s = s * self.head_scale[None, :, None, None]
             if cfg.position == "alibi":
                 dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).float()
                 s = s - tables["slopes"][None, :, None, None] * dist
             s = s.masked_fill(~mask, float("-inf"))
             a = torch.softmax(s, dim=-1)
-        else:  # linear attention, phi = elu + 1
-            fq, fk = F.elu(q) + 1, F.elu(k) + 1
-            rq, rk = fq, fk
-            if rotary:
-                rq = apply_rope(fq, *tables["rope"], cfg.rope_layout)
-                rk = apply_rope(fk, *tables["rope"], cfg.rope_layout)
-            num = (rq @ rk.transpose(-1, -2)).masked_fill(~mask, 0.0)
-            z = (fq @ fk.transpose(-1, -2)).masked_fill(~mask, 0.0).sum(-1, keepdim=True)
-            a = num / z
+        else:
+            a = linear_weights(cfg, q, k, mask, tables.get("rope") if rotary else None)
         y = (a @ v).transpose(1, 2).reshape(b, t, nh * hs)
         return self.o_proj(y)
+
+
+def linear_weights(cfg, q, k, mask, rope):
+    """Normalised causal linear-attention weights (B, NH, T, T), no temperature (scale 1).
+
+    a[n, m] = num[n, m] / den[n] with, for a feature map phi (elu+1, relu, identity):
+      num[n, m] = (R_n phi(q_n)) . (R_m phi(k_m)) * decay^(n - m)   (rotations only under RoPE)
+      den[n]    = sum_m phi(q_n) . phi(k_m) * decay^(n - m) + 1e-6   (elu+1, relu: Focus's SUM normaliser)
+                = n + 1                                              (identity, relu2: the number of keys)
+    and for relu2 num[n, m] = relu(q_n . k_m)^2 (no feature map, so no rotation).
+    """
+    t = q.shape[2]
+    dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).clamp(min=0).double()
+    decay = (cfg.decay ** dist).float().masked_fill(~mask, 0.0)    # (T, T), zero above the diagonal
+    if cfg.feature == "relu2":
+        num = F.relu(q @ k.transpose(-1, -2)) ** 2 * decay
+        return num / torch.arange(1, t + 1, dtype=torch.float32)[:, None]
+    phi = {"elu_plus_1": lambda x: F.elu(x) + 1, "relu": F.relu, "identity": lambda x: x}[cfg.feature]
+    fq, fk = phi(q), phi(k)
+    rq, rk = fq, fk
+    if rope is not None:
+        rq = apply_rope(fq, *rope, cfg.rope_layout)
+        rk = apply_rope(fk, *rope, cfg.rope_layout)
+    num = (rq @ rk.transpose(-1, -2)) * decay
+    if cfg.feature == "identity":
+        return num / torch.arange(1, t + 1, dtype=torch.float32)[:, None]
+    den = ((fq @ fk.transpose(-1, -2)) * decay).sum(-1, keepdim=True) + 1e-6
+    return num / den
 
 
 class MLP(torch.nn.Module):

@@ -61,9 +61,13 @@ public final class HfConfig {
     if (focus instanceof Map) {
       Map<String, String> kv = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : ((Map<String, Object>) focus).entrySet()) kv.put(e.getKey(), String.valueOf(e.getValue()));
-      if (!kv.keySet().equals(new java.util.LinkedHashSet<>(Overrides.KEYS))) {
+      // keys added later (Overrides.LATER_KEYS) may be missing from older files and take their defaults
+      java.util.Set<String> need = new java.util.LinkedHashSet<>(Overrides.KEYS);
+      need.removeAll(Overrides.LATER_KEYS.keySet());
+      if (!Overrides.KEYS.containsAll(kv.keySet()) || !kv.keySet().containsAll(need)) {
         throw new IllegalArgumentException("focus_config keys " + kv.keySet() + " do not match the expected " + Overrides.KEYS);
       }
+      for (Map.Entry<String, String> e : Overrides.LATER_KEYS.entrySet()) kv.putIfAbsent(e.getKey(), e.getValue());
       return Overrides.apply(ModelConfig.tiny(), kv);
     }
     Object type = m.get("model_type");

@@ -1,15 +1,19 @@
 package dev.focus.model;
 
-import dev.focus.model.ModelConfig.AttentionKind;
+import dev.focus.attention.Attention;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
 
 /**
  * Preallocated buffers for one batch shape (B, T): the forward activations that backward needs (one
  * {@link LayerCache} per layer when training, one shared cache for inference) and the backward scratch.
- * Allocated once per shape, so the training step itself allocates nothing.
+ * Allocated once per shape; the attention's own saved state is recycled from step to step
+ * ({@link Attention#forward(float[], float[], float[], float[], float[], dev.focus.attention.Mask, int, int, Attention.Saved)}),
+ * so a training step allocates no activation-sized buffers.
  *
  * <p>Legend: N = B·T rows, C width, I MLP width, V vocabulary, NH/KVH heads, HS head size, L layers.
+ * Attention tensors are token-major, as the projections write them: q (B, T, NH, HS) is the
+ * (N, NH·HS) output of q_proj, no permute.
  */
 final class Activations {
   final int batch, seqLen, n;
@@ -24,37 +28,25 @@ final class Activations {
   final float[] logits;     // (N, V)
   final float[] probs;      // (N, V) softmax, then dLogits in place (training)
   final float[] losses;     // (N)
-
-  final float[] qLin;       // (N, NH·HS) q projection before the head permute
-  final float[] kLin;       // (N, KVH·HS)
-  final float[] vLin;       // (N, KVH·HS)
   final float[] proj;       // (N, C) a sub-layer output before the residual add
 
   // backward scratch (training only)
   final float[] dRes;       // (N, C) gradient of the residual stream
   final float[] dN;         // (N, C) gradient of a norm output
-  final float[] dY;         // (N, NH·HS) gradient of the head outputs
-  final float[] dYh;        // (B, NH, T, HS)
-  final float[] dQh;        // (B, NH, T, HS)
-  final float[] dKh;        // (B, KVH, T, HS)
-  final float[] dVh;        // (B, KVH, T, HS)
-  final float[] dAtt;       // (B, NH, T, T)
-  final float[] dZ;         // (B, NH, T) linear attention: gradient of the normaliser
-  final float[] dQLin, dKLin, dVLin;
+  final float[] dY;         // (N, NH·HS) gradient of the attention output
+  final float[] dQ;         // (N, NH·HS) gradient of q (rotated, then rotated back)
+  final float[] dK;         // (N, KVH·HS)
+  final float[] dV;         // (N, KVH·HS)
   final float[] dH, dGate, dUp; // (N, I)
 
   /** Forward caches of one block. Field comments give shapes. */
   static final class LayerCache {
     final float[] n1, s1a, s1b;  // (N, C) attention norm output; (N) its statistics
-    final float[] q;             // (B, NH, T, HS) queries, rotated (softmax) / rotated features (linear)
-    final float[] k;             // (B, KVH, T, HS) keys, likewise
-    final float[] v;             // (B, KVH, T, HS) values
-    final float[] fq, fk;        // linear: φ(q), φ(k) before rotation (alias q, k without RoPE); else null
-    final float[] cumK;          // linear: (B, KVH, T, HS) Σ_{s≤t} φ(k_s); else null
-    final float[] z;             // linear: (B, NH, T) row normaliser φ(q_t)·cumK_t; else null
-    final float[] att;           // (B, NH, T, T) attention weights, zero above the diagonal
-    final float[] yh;            // (B, NH, T, HS) head outputs
-    final float[] y;             // (N, NH·HS) head outputs, token-major (input of W_o)
+    final float[] q;             // (N, NH·HS) queries, rotated under RoPE for softmax (linear rotates inside)
+    final float[] k;             // (N, KVH·HS) keys, likewise
+    final float[] v;             // (N, KVH·HS) values
+    final float[] y;             // (N, NH·HS) attention output (input of W_o)
+    Attention.Saved saved;       // what the attention's backward needs (recycled by the next forward)
     final float[] n2, s2a, s2b;  // (N, C) MLP norm output; (N) statistics
     final float[] gate;          // (N, I) SwiGLU gate pre-activation; null for GELU
     final float[] up;            // (N, I) SwiGLU up projection / GELU pre-activation
@@ -69,13 +61,6 @@ final class Activations {
       q = new float[n * c.heads() * hs];
       k = new float[n * c.kvHeads() * hs];
       v = new float[n * c.kvHeads() * hs];
-      boolean lin = c.attention() == AttentionKind.LINEAR;
-      fq = lin ? (c.rotary() ? new float[q.length] : q) : null;
-      fk = lin ? (c.rotary() ? new float[k.length] : k) : null;
-      cumK = lin ? new float[k.length] : null;
-      z = lin ? new float[b * c.heads() * t] : null;
-      att = new float[b * c.heads() * t * t];
-      yh = new float[q.length];
       y = new float[q.length];
       n2 = new float[n * C];
       s2a = new float[n];
@@ -105,28 +90,19 @@ final class Activations {
     logits = new float[n * V];
     probs = new float[n * V];
     losses = new float[n];
-    qLin = new float[n * qw];
-    kLin = new float[n * kw];
-    vLin = new float[n * kw];
     proj = new float[n * C];
     if (training) {
       dRes = new float[n * C];
       dN = new float[n * C];
       dY = new float[n * qw];
-      dYh = new float[n * qw];
-      dQh = new float[n * qw];
-      dKh = new float[n * kw];
-      dVh = new float[n * kw];
-      dAtt = new float[batch * c.heads() * seqLen * seqLen];
-      dZ = new float[batch * c.heads() * seqLen];
-      dQLin = new float[n * qw];
-      dKLin = new float[n * kw];
-      dVLin = new float[n * kw];
+      dQ = new float[n * qw];
+      dK = new float[n * kw];
+      dV = new float[n * kw];
       dH = new float[n * I];
       dGate = new float[n * I];
       dUp = new float[n * I];
     } else {
-      dRes = dN = dY = dYh = dQh = dKh = dVh = dAtt = dZ = dQLin = dKLin = dVLin = dH = dGate = dUp = null;
+      dRes = dN = dY = dQ = dK = dV = dH = dGate = dUp = null;
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.focus.model;
 
+import dev.focus.attention.Attention;
+import dev.focus.attention.DecodeState;
+import dev.focus.attention.KvCache;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
-import dev.focus.model.ModelConfig.AttentionKind;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
 import dev.focus.op.Embedding;
@@ -10,16 +12,17 @@ import dev.focus.op.LayerNorm;
 import dev.focus.op.Linear;
 import dev.focus.op.Mlp;
 import dev.focus.op.RmsNorm;
-import java.util.Arrays;
 
 /**
  * Incremental decoding of one sequence: each {@link #step} feeds one token and returns the logits for
  * the next, equal (up to float rounding) to the full forward pass's logits at that position.
  *
- * <p>Softmax attention keeps a key/value cache per layer, (KVH, Tcap, HS) with keys already rotated.
- * Linear attention keeps its recurrent state instead (Katharopoulos et al. 2020, eq. 18–19): per kv
- * head S = Σ_m (R_m g_m) v_mᵀ, (HS, HS), and u = Σ_m g_m, (HS), so a step costs O(HS²) whatever the
- * length: y_n = (R_n f_n)ᵀ S / (f_n · u).
+ * <p>Each layer keeps its attention's decode state ({@link Attention#newDecodeState},
+ * {@link Attention#decode}): for softmax and flash attention a {@link KvCache} of (1, Tcap, KVH, HS)
+ * with keys already rotated, which starts at 64 tokens and doubles when full; for linear attention
+ * the recurrent sums S = Σ_m λ^{n−m} (R_m φ(k_m)) v_mᵀ and z = Σ_m λ^{n−m} φ(k_m) (Katharopoulos et
+ * al. 2020, eq. 18–19), so a step costs O(F·HS) whatever the length. Positions are applied per step
+ * (the linear attention rotates its numerator at the state's length).
  *
  * <p>Reads the model's weights live (no copy); not thread-safe.
  */
@@ -28,33 +31,19 @@ public final class Decoder {
 
   private final Model model;
   private final ModelConfig c;
-  private final boolean linear;
   private int pos;
-  private int capacity;
-
-  private float[][] kCache, vCache;   // softmax: L × (KVH, Tcap, HS)
-  private final float[][] state;      // linear: L × (KVH, HS, HS)
-  private final float[][] keySum;     // linear: L × (KVH, HS)
+  private final DecodeState[] states; // L
 
   // one-row scratch
-  private final float[] x, xn, stat1, stat2, q, k, v, fq, fk, y, proj, gate, up, h, logits;
-  private float[] scores;             // (Tcap)
+  private final float[] x, xn, stat1, stat2, q, k, v, y, proj, gate, up, h, logits;
 
   Decoder(Model model) {
     this.model = model;
     this.c = model.config();
-    this.linear = c.attention() == AttentionKind.LINEAR;
-    int L = c.layers(), C = c.hidden(), I = c.intermediate(), hs = c.headSize();
+    int C = c.hidden(), I = c.intermediate(), hs = c.headSize();
     int qw = c.heads() * hs, kw = c.kvHeads() * hs;
-    this.capacity = Math.min(c.context(), 64);
-    if (linear) {
-      state = new float[L][c.kvHeads() * hs * hs];
-      keySum = new float[L][kw];
-    } else {
-      state = keySum = null;
-      kCache = new float[L][kw * capacity];
-      vCache = new float[L][kw * capacity];
-    }
+    states = new DecodeState[c.layers()];
+    newStates();
     x = new float[C];
     xn = new float[C];
     stat1 = new float[1];
@@ -62,15 +51,16 @@ public final class Decoder {
     q = new float[qw];
     k = new float[kw];
     v = new float[kw];
-    fq = new float[qw];
-    fk = new float[kw];
     y = new float[qw];
     proj = new float[C];
     gate = new float[I];
     up = new float[I];
     h = new float[I];
     logits = new float[c.vocab()];
-    scores = new float[capacity];
+  }
+
+  private void newStates() {
+    for (int l = 0; l < states.length; l++) states[l] = model.attention().newDecodeState(1, Math.min(c.context(), 64));
   }
 
   /** Number of tokens consumed so far (the position of the next token). */
@@ -79,10 +69,7 @@ public final class Decoder {
   /** Forgets the sequence. */
   public void reset() {
     pos = 0;
-    if (linear) {
-      for (float[] s : state) Arrays.fill(s, 0f);
-      for (float[] s : keySum) Arrays.fill(s, 0f);
-    }
+    newStates();
   }
 
   /** Feeds every token and returns the logits after the last one (a new array of V floats). */
@@ -96,74 +83,31 @@ public final class Decoder {
   /** Feeds one token at position {@link #position()} and returns the next-token logits (a new array). */
   public float[] step(int token) {
     int C = c.hidden(), V = c.vocab(), I = c.intermediate();
-    int nh = c.heads(), kvh = c.kvHeads(), hs = c.headSize(), qw = nh * hs, kw = kvh * hs;
+    int nh = c.heads(), kvh = c.kvHeads(), qw = nh * c.headSize(), kw = kvh * c.headSize();
     if (token < 0 || token >= V) throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + V + ")");
     if (c.position() == ModelConfig.PositionKind.LEARNED && pos >= c.context()) {
       throw new IllegalArgumentException("position " + pos + " exceeds context=" + c.context() + " of the learned position table");
     }
     model.ensureTables(pos + 1);
-    if (!linear && pos >= capacity) grow(Math.max(2 * capacity, pos + 1));
+    Attention attention = model.attention(); // rebuilt when a linear attention's rotary table grows
     System.arraycopy(model.embed.value(), token * C, x, 0, C);
     if (model.positions != null) Embedding.addPositions(x, model.positions.value(), 1, 1, C, pos);
     if (model.sinusoids() != null) Embedding.addPositions(x, model.sinusoids(), 1, 1, C, pos);
-    RotaryTable rope = c.rotary() ? model.rope() : null;
-    float scale = (float) (1.0 / Math.sqrt(hs));
-    int group = nh / kvh;
+    RotaryTable rope = c.rotary() && c.softmax() ? model.rope() : null;
     for (int l = 0; l < c.layers(); l++) {
       Model.Block w = model.blocks[l];
       norm(xn, stat1, stat2, x, w.n1w, w.n1b);
       Linear.forward(q, xn, w.wq.value(), val(w.bq), 1, C, qw);
       Linear.forward(k, xn, w.wk.value(), val(w.bk), 1, C, kw);
       Linear.forward(v, xn, w.wv.value(), val(w.bv), 1, C, kw);
-      if (linear) {
-        CausalSelfAttention.eluPlusOne(q, 0, qw);
-        CausalSelfAttention.eluPlusOne(k, 0, kw);
-        System.arraycopy(q, 0, fq, 0, qw);
-        System.arraycopy(k, 0, fk, 0, kw);
-        if (rope != null) {
-          for (int hh = 0; hh < nh; hh++) rope.rotate(q, hh * hs, 1, pos, false);
-          for (int g = 0; g < kvh; g++) rope.rotate(k, g * hs, 1, pos, false);
-        }
-        float[] s = state[l], u = keySum[l];
-        for (int g = 0; g < kvh; g++) {
-          for (int i = 0; i < hs; i++) K.axpy(k[g * hs + i], v, g * hs, s, (g * hs + i) * hs, hs);
-          K.add(u, g * hs, u, g * hs, fk, g * hs, hs);
-        }
-        for (int hh = 0; hh < nh; hh++) {
-          int g = hh / group;
-          K.matmul(y, hh * hs, q, hh * hs, s, g * hs * hs, 1, hs, hs, false);
-          float z = K.dot(fq, hh * hs, u, g * hs, hs);
-          K.scale(y, hh * hs, hs, 1f / z);
-        }
-      } else {
-        if (rope != null) {
-          for (int hh = 0; hh < nh; hh++) rope.rotate(q, hh * hs, 1, pos, false);
-          for (int g = 0; g < kvh; g++) rope.rotate(k, g * hs, 1, pos, false);
-        }
-        float[] kc = kCache[l], vc = vCache[l];
-        for (int g = 0; g < kvh; g++) {
-          System.arraycopy(k, g * hs, kc, (g * capacity + pos) * hs, hs);
-          System.arraycopy(v, g * hs, vc, (g * capacity + pos) * hs, hs);
-        }
-        for (int hh = 0; hh < nh; hh++) {
-          int g = hh / group;
-          float slope = model.slopes == null ? 0f : model.slopes[hh];
-          int base = g * capacity * hs;
-          K.matmulNT(scores, 0, q, hh * hs, kc, base, 1, hs, pos + 1, false);
-          float mx = Float.NEGATIVE_INFINITY;
-          for (int m = 0; m <= pos; m++) {
-            scores[m] = scores[m] * scale - slope * (pos - m);
-            mx = Math.max(mx, scores[m]);
-          }
-          float sum = 0f;
-          for (int m = 0; m <= pos; m++) {
-            scores[m] = (float) Math.exp(scores[m] - mx);
-            sum += scores[m];
-          }
-          K.scale(scores, 0, pos + 1, 1f / sum);
-          K.matmul(y, hh * hs, scores, 0, vc, base, 1, pos + 1, hs, false);
-        }
+      if (rope != null) {
+        rope.rotate(q, 0, 1, nh, pos, false);
+        rope.rotate(k, 0, 1, kvh, pos, false);
       }
+      if (states[l] instanceof KvCache cache && cache.length() == cache.capacity()) {
+        states[l] = cache.grown(2 * cache.capacity());
+      }
+      attention.decode(y, q, k, v, val(w.headScale), states[l], 1);
       Linear.forward(proj, y, w.wo.value(), val(w.bo), 1, qw, C);
       K.add(x, 0, x, 0, proj, 0, C);
       norm(xn, stat1, stat2, x, w.n2w, w.n2b);
@@ -179,21 +123,6 @@ public final class Decoder {
     Linear.forward(logits, xn, model.head.value(), null, 1, C, V);
     pos++;
     return logits.clone();
-  }
-
-  private void grow(int newCap) {
-    int kvh = c.kvHeads(), hs = c.headSize();
-    for (int l = 0; l < c.layers(); l++) {
-      float[] nk = new float[kvh * newCap * hs], nv = new float[kvh * newCap * hs];
-      for (int g = 0; g < kvh; g++) {
-        System.arraycopy(kCache[l], g * capacity * hs, nk, g * newCap * hs, pos * hs);
-        System.arraycopy(vCache[l], g * capacity * hs, nv, g * newCap * hs, pos * hs);
-      }
-      kCache[l] = nk;
-      vCache[l] = nv;
-    }
-    capacity = newCap;
-    scores = new float[newCap];
   }
 
   private void norm(float[] out, float[] sa, float[] sb, float[] in, Parameter w, Parameter b) {

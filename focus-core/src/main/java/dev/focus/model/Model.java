@@ -1,5 +1,12 @@
 package dev.focus.model;
 
+import dev.focus.attention.Attention;
+import dev.focus.attention.FeatureMap;
+import dev.focus.attention.FlashAttention;
+import dev.focus.attention.HeadLayout;
+import dev.focus.attention.LinearAttention;
+import dev.focus.attention.Mask;
+import dev.focus.attention.SoftmaxAttention;
 import dev.focus.model.Activations.LayerCache;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
@@ -28,13 +35,20 @@ import java.util.Random;
  *   x_{l+1} = h + MLP(Norm₂(h))                   MLP sub-layer
  *   logits = Norm_f(x_L) · W_headᵀ               (W_head = E when embeddings are tied)
  * </pre>
+ * The attention core is the library's ({@code dev.focus.attention}): {@link SoftmaxAttention},
+ * {@link FlashAttention} or {@link LinearAttention} (any feature map, form and decay) under
+ * {@link Mask#causal()}, on token-major q, k, v straight from the projections. Positions stay here:
+ * RoPE/M-RoPE rotate q and k before a softmax call; linear attention gets the rotary table and
+ * rotates its numerator features (RoFormer §3.4.4); ALiBi is the attention's {@code withAlibi};
+ * absolute positions are added to the embeddings. Softmax logits are λ·λ_h·q·k/√HS + bias with the
+ * global {@code logitScale} λ and, when {@code headScale} is on, a trainable λ_h per layer and head.
  * Any attention variant of {@link ModelConfig.AttentionKind} combines with any position scheme of
  * {@link ModelConfig.PositionKind} (ALiBi needs softmax). The backward pass calls the same ops in exact
  * reverse order (llm.c's {@code gpt2_backward}).
  *
  * <p>Parameters carry Hugging Face Llama names ({@link #parameters()}); biases, LayerNorm shifts, the
  * GELU MLP and learned positions use the obvious extensions ({@code q_proj.bias}, {@code input_layernorm.bias},
- * {@code model.embed_positions.weight}).
+ * {@code model.embed_positions.weight}); λ_h is {@code model.layers.{i}.self_attn.head_scale}, (NH).
  *
  * <p>Not thread-safe: one forward/backward at a time (each op parallelises internally over the shared
  * pool). Activation buffers are allocated once per (batch, seqLen) shape and reused.
@@ -57,12 +71,12 @@ public final class Model {
   private float[] sinusoids;     // (Tmax', C) sinusoidal table, grown on demand
   private RotaryTable rope;      // grown on demand
   final float[] slopes;          // (NH) ALiBi slopes or null
+  private Attention attention;   // the core (rebuilt when a linear attention's rotary table grows)
 
   private Activations act;          // the buffers of the current pass (one of the two below)
   private Activations trainActs;    // kept for forwardBackward's shape
   private Activations inferActs;    // kept for forward-only shapes (validation, eval)
   private ModelObserver observer;
-  private float[] observedWeights; // (B, NH, T, T) plain layout for observers, allocated on first use
 
   /** The parameters of one block; field comments give shapes, biases are null when absent. */
   static final class Block {
@@ -71,6 +85,7 @@ public final class Model {
     Parameter wk, bk;           // (KVH·HS, C), (KVH·HS)
     Parameter wv, bv;           // (KVH·HS, C), (KVH·HS)
     Parameter wo, bo;           // (C, NH·HS), (C)
+    Parameter headScale;        // (NH) λ_h, or null
     Parameter n2w, n2b;         // (C)
     Parameter wGate, bGate;     // (I, C), (I): SwiGLU only
     Parameter wUp, bUp;         // (I, C), (I)
@@ -181,6 +196,7 @@ public final class Model {
       b.bv = make.apply(p + "self_attn.v_proj.bias");
       b.wo = make.apply(p + "self_attn.o_proj.weight");
       b.bo = make.apply(p + "self_attn.o_proj.bias");
+      b.headScale = make.apply(p + "self_attn.head_scale");
       b.n2w = make.apply(p + "post_attention_layernorm.weight");
       b.n2b = make.apply(p + "post_attention_layernorm.bias");
       b.wGate = make.apply(p + "mlp.gate_proj.weight");
@@ -198,7 +214,38 @@ public final class Model {
     this.parameters = Collections.unmodifiableList(list);
     this.byName = Collections.unmodifiableMap(map);
     this.slopes = config.position() == PositionKind.ALIBI ? alibiSlopes(config.heads()) : null;
+    ensureTables(1);
   }
+
+  /**
+   * The library attention of this configuration: softmax logits scaled by logitScale/√HS (the λ_h are
+   * passed per call), ALiBi slopes; linear attention with scale 1 (φ(q)·φ(k), no temperature), its
+   * form, decay and, under RoPE, the rotary numerator over {@code table}.
+   */
+  private Attention buildAttention(RotaryTable table) {
+    ModelConfig c = config;
+    HeadLayout layout = new HeadLayout(c.heads(), c.kvHeads(), c.headSize());
+    float scale = (float) (c.logitScale() / Math.sqrt(c.headSize()));
+    switch (c.attention()) {
+      case SOFTMAX:
+        return SoftmaxAttention.of(layout).withScale(scale).withAlibi(slopes);
+      case FLASH:
+        return FlashAttention.of(layout).withScale(scale).withAlibi(slopes);
+      default: {
+        LinearAttention a = LinearAttention.of(layout, FeatureMap.valueOf(c.linearFeature().name())).withScale(1f);
+        switch (c.linearForm()) {
+          case CHUNKED: a = a.withChunk(c.linearChunk()); break;
+          case RECURRENT: a = a.withForm(LinearAttention.Form.RECURRENT); break;
+          default: a = a.withForm(LinearAttention.Form.PARALLEL);
+        }
+        if (c.linearDecay() != 1.0) a = a.withDecay((float) c.linearDecay());
+        return table == null ? a : a.withRotary(table.table());
+      }
+    }
+  }
+
+  /** The attention core in use (for the decoder). */
+  Attention attention() { return attention; }
 
   /** ALiBi slopes λ_h of the shared {@link dev.focus.position.Alibi} component, as floats. */
   private static float[] alibiSlopes(int heads) {
@@ -210,8 +257,9 @@ public final class Model {
 
   /**
    * The parameter names, shapes and roles of a configuration, in {@link #parameters()} order: embeddings,
-   * learned positions, then per layer the attention norm, q, k, v, o, MLP norm, gate/up/down, then the
-   * final norm and the untied output head.
+   * learned positions, then per layer the attention norm, q, k, v, o, λ_h (headScale only; a GAIN, so
+   * initialised to 1 without drawing from the seed's stream), MLP norm, gate/up/down, then the final
+   * norm and the untied output head.
    */
   public static List<Spec> specs(ModelConfig c) {
     int C = c.hidden(), I = c.intermediate(), qw = c.heads() * c.headSize(), kw = c.kvHeads() * c.headSize();
@@ -229,6 +277,7 @@ public final class Model {
       linear(s, p + "self_attn.k_proj", kw, C, bias);
       linear(s, p + "self_attn.v_proj", kw, C, bias);
       linear(s, p + "self_attn.o_proj", C, qw, bias);
+      if (c.headScale()) s.add(new Spec(p + "self_attn.head_scale", new int[] {c.heads()}, Kind.GAIN));
       s.add(new Spec(p + "post_attention_layernorm.weight", new int[] {C}, Kind.GAIN));
       if (ln && bias) s.add(new Spec(p + "post_attention_layernorm.bias", new int[] {C}, Kind.BIAS));
       if (c.mlp() == MlpKind.SWIGLU) linear(s, p + "mlp.gate_proj", I, C, bias);
@@ -351,7 +400,9 @@ public final class Model {
     int need = Math.max(t, config.context());
     if (config.rotary() && (rope == null || rope.maxPositions() < need)) {
       rope = new RotaryTable(config, need);
+      attention = null; // a linear attention holds the table
     }
+    if (attention == null) attention = buildAttention(config.softmax() ? null : rope);
     if (config.position() == PositionKind.SINUSOIDAL && (sinusoids == null || sinusoids.length < need * config.hidden())) {
       sinusoids = Embedding.sinusoidalTable(need, config.hidden());
     }
@@ -379,22 +430,23 @@ public final class Model {
     Block w = blocks[l];
     LayerCache c = act.cache(l);
     int n = b * t, C = config.hidden(), I = config.intermediate();
-    int qw = config.heads() * config.headSize(), kw = config.kvHeads() * config.headSize();
+    int nh = config.heads(), kvh = config.kvHeads(), qw = nh * config.headSize(), kw = kvh * config.headSize();
     float[] in = act.resIn(l), mid = act.resMid(l), out = act.resOut(l);
-    // attention sub-layer: mid = in + W_o · Attn(Norm₁(in))
+    // attention sub-layer: mid = in + W_o · Attn(R·q, R·k, v) of Norm₁(in), token-major (B, T, H, HS)
     norm(c.n1, c.s1a, c.s1b, in, w.n1w, w.n1b, n);
-    Linear.forward(act.qLin, c.n1, w.wq.value(), val(w.bq), n, C, qw);
-    Linear.forward(act.kLin, c.n1, w.wk.value(), val(w.bk), n, C, kw);
-    Linear.forward(act.vLin, c.n1, w.wv.value(), val(w.bv), n, C, kw);
-    CausalSelfAttention.forward(config, c, act.qLin, act.kLin, act.vLin, b, t, rope, slopes);
+    Linear.forward(c.q, c.n1, w.wq.value(), val(w.bq), n, C, qw);
+    Linear.forward(c.k, c.n1, w.wk.value(), val(w.bk), n, C, kw);
+    Linear.forward(c.v, c.n1, w.wv.value(), val(w.bv), n, C, kw);
+    if (rope != null && config.softmax()) {
+      rope.rotateBatch(c.q, b, t, nh, false);
+      rope.rotateBatch(c.k, b, t, kvh, false);
+    }
+    c.saved = attention.forward(c.y, c.q, c.k, c.v, val(w.headScale), Mask.causal(), b, t, c.saved);
     Linear.forward(act.proj, c.y, w.wo.value(), val(w.bo), n, qw, C);
     Residual.forward(mid, in, act.proj, n * C);
     if (observer != null) {
       observer.onActivation(l, Point.ATTENTION_NORM, c.n1, b, t, C);
-      int units = b * config.heads();
-      if (observedWeights == null || observedWeights.length < units * t * t) observedWeights = new float[units * t * t];
-      CausalSelfAttention.unblock(observedWeights, c.att, units, t);
-      observer.onAttentionWeights(l, observedWeights, b, config.heads(), t);
+      observer.onAttentionWeights(l, attention.weights(c.q, c.k, val(w.headScale), Mask.causal(), b, t), b, nh, t);
       observer.onHeadOutputs(l, c.y, b, t, config.heads(), config.headSize());
       observer.onActivation(l, Point.ATTENTION_OUTPUT, act.proj, b, t, C);
       observer.onActivation(l, Point.RESIDUAL_AFTER_ATTENTION, mid, b, t, C);
@@ -455,7 +507,7 @@ public final class Model {
     Block w = blocks[l];
     LayerCache c = act.cache(l);
     int n = b * t, C = config.hidden(), I = config.intermediate();
-    int qw = config.heads() * config.headSize(), kw = config.kvHeads() * config.headSize();
+    int nh = config.heads(), kvh = config.kvHeads(), qw = nh * config.headSize(), kw = kvh * config.headSize();
     float[] in = act.resIn(l), mid = act.resMid(l);
     float[] dRes = act.dRes;
     // MLP sub-layer (dRes = ∂L/∂out, which is also ∂L/∂MLP output)
@@ -470,13 +522,17 @@ public final class Model {
     normBackward(dRes, w.n2w, w.n2b, act.dN, mid, c.s2a, c.s2b, n); // dRes = ∂L/∂mid
     // attention sub-layer
     Linear.backward(act.dY, w.wo.grad(), grad(w.bo), dRes, c.y, w.wo.value(), n, qw, C, null);
-    CausalSelfAttention.backward(config, c, act, act.dY, act.dQLin, act.dKLin, act.dVLin, b, t, rope);
-    Linear.backwardInput(act.dN, act.dQLin, w.wq.value(), n, C, qw, false);
-    Linear.backwardInput(act.dN, act.dKLin, w.wk.value(), n, C, kw, true);
-    Linear.backwardInput(act.dN, act.dVLin, w.wv.value(), n, C, kw, true);
-    Linear.backwardWeights(w.wq.grad(), grad(w.bq), act.dQLin, c.n1, n, C, qw, null);
-    Linear.backwardWeights(w.wk.grad(), grad(w.bk), act.dKLin, c.n1, n, C, kw, null);
-    Linear.backwardWeights(w.wv.grad(), grad(w.bv), act.dVLin, c.n1, n, C, kw, null);
+    attention.backward(act.dQ, act.dK, act.dV, grad(w.headScale), act.dY, c.saved);
+    if (rope != null && config.softmax()) {
+      rope.rotateBatch(act.dQ, b, t, nh, true);
+      rope.rotateBatch(act.dK, b, t, kvh, true);
+    }
+    Linear.backwardInput(act.dN, act.dQ, w.wq.value(), n, C, qw, false);
+    Linear.backwardInput(act.dN, act.dK, w.wk.value(), n, C, kw, true);
+    Linear.backwardInput(act.dN, act.dV, w.wv.value(), n, C, kw, true);
+    Linear.backwardWeights(w.wq.grad(), grad(w.bq), act.dQ, c.n1, n, C, qw, null);
+    Linear.backwardWeights(w.wk.grad(), grad(w.bk), act.dK, c.n1, n, C, kw, null);
+    Linear.backwardWeights(w.wv.grad(), grad(w.bv), act.dV, c.n1, n, C, kw, null);
     normBackward(dRes, w.n1w, w.n1b, act.dN, in, c.s1a, c.s1b, n); // dRes = ∂L/∂in
   }
 }

@@ -22,8 +22,14 @@ import java.util.List;
  * @param heads         NH, query heads; must divide {@code hidden}
  * @param kvHeads       KVH, key/value heads; must divide {@code heads}
  * @param context       Tmax, the longest sequence (sizes RoPE tables and learned position tables)
- * @param attention     softmax or linear attention
- * @param linearFeature the feature map φ of linear attention (ignored for softmax)
+ * @param attention     softmax (exact), flash (tiled, the same function) or linear attention
+ * @param linearFeature the feature map φ of linear attention (ignored otherwise)
+ * @param linearForm    how linear attention is evaluated: parallel (T×T), chunked or recurrent (same function)
+ * @param linearChunk   tokens per chunk of the chunked form
+ * @param linearDecay   linear attention's decay λ in (0, 1]: weights φ(q_n)·φ(k_m)·λ^(n−m); 1 = no decay
+ * @param logitScale    global λ multiplying the content logit q·k/√HS (softmax and flash only)
+ * @param headScale     a trainable per-head λ_h, shape (NH), initialised to 1, also multiplying the content
+ *                      logit (spec 05 §3.1, Wang et al.'s HeadScale; softmax and flash only)
  * @param position      how positions enter the model
  * @param ropeTheta     RoPE base b, θ_i = b^(−2i/HS)
  * @param ropeLayout    RoPE pair layout (HALF = Hugging Face rotate_half)
@@ -45,6 +51,11 @@ public record ModelConfig(
     int context,
     AttentionKind attention,
     LinearFeature linearFeature,
+    LinearForm linearForm,
+    int linearChunk,
+    double linearDecay,
+    double logitScale,
+    boolean headScale,
     PositionKind position,
     double ropeTheta,
     RopeLayout ropeLayout,
@@ -56,19 +67,32 @@ public record ModelConfig(
     boolean tieEmbeddings,
     double initStd) {
 
-  /** Attention variants of the decoder. */
+  /** Attention variants of the decoder ({@code dev.focus.attention}). */
   public enum AttentionKind {
-    /** Causal softmax attention, logits q·k/√HS (+ ALiBi bias). */
+    /** Exact causal softmax attention, logits λ·λ_h·q·k/√HS (+ ALiBi bias): {@code SoftmaxAttention}. */
     SOFTMAX,
-    /** Causal linear attention (Katharopoulos et al. 2020, eq. 4–6): φ(q)·φ(k) weights, row-normalised. */
+    /** The same function computed in tiles with an online softmax (Dao et al. 2022): {@code FlashAttention}. */
+    FLASH,
+    /** Causal linear attention (Katharopoulos et al. 2020, eq. 4–6): φ(q)·φ(k) weights, row-normalised: {@code LinearAttention}. */
     LINEAR
   }
 
-  /** Feature maps φ of linear attention. */
+  /** Feature maps φ of linear attention, one per {@code dev.focus.attention.FeatureMap}. */
   public enum LinearFeature {
+    /** φ(x) = x (signed weights; rows normalised by the number of keys). */
+    IDENTITY,
     /** φ(x) = elu(x) + 1 (Katharopoulos et al. 2020, §3.2). */
-    ELU_PLUS_1
+    ELU_PLUS_1,
+    /** φ(x) = max(x, 0). */
+    RELU,
+    /** relu(q·k)² (Hua et al. 2022); no feature map, so parallel form only, no RoPE, no incremental decoding. */
+    RELU2,
+    /** FAVOR+ positive random features, F = HS (Choromanski et al. 2021). */
+    POSITIVE_RANDOM
   }
+
+  /** Evaluation forms of linear attention ({@code LinearAttention.Form}); all compute the same function. */
+  public enum LinearForm { PARALLEL, CHUNKED, RECURRENT }
 
   /** Position schemes (spec 04 §3, spec 05 §3.1). */
   public enum PositionKind {
@@ -115,6 +139,14 @@ public record ModelConfig(
     positive("context", context);
     if (attention == null) throw new IllegalArgumentException("attention must not be null");
     if (linearFeature == null) throw new IllegalArgumentException("linearFeature must not be null");
+    if (linearForm == null) throw new IllegalArgumentException("linearForm must not be null");
+    positive("linearChunk", linearChunk);
+    if (!(linearDecay > 0 && linearDecay <= 1)) {
+      throw new IllegalArgumentException("linearDecay=" + linearDecay + " must be in (0, 1] (1 = no decay)");
+    }
+    if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
+      throw new IllegalArgumentException("logitScale=" + logitScale + " must be a finite number > 0");
+    }
     if (position == null) throw new IllegalArgumentException("position must not be null");
     if (ropeLayout == null) throw new IllegalArgumentException("ropeLayout must not be null");
     if (norm == null) throw new IllegalArgumentException("norm must not be null");
@@ -158,6 +190,20 @@ public record ModelConfig(
       throw new IllegalArgumentException(
           "position=ALIBI is not defined for attention=LINEAR (the distance bias needs softmax logits)");
     }
+    if (attention == AttentionKind.LINEAR && headScale) {
+      throw new IllegalArgumentException("headScale=true is not defined for attention=LINEAR (λ_h scales softmax logits)");
+    }
+    if (attention == AttentionKind.LINEAR && logitScale != 1.0) {
+      throw new IllegalArgumentException("logitScale=" + logitScale + " is not defined for attention=LINEAR (only 1; it scales softmax logits)");
+    }
+    if (attention == AttentionKind.LINEAR && linearFeature == LinearFeature.RELU2) {
+      if (linearForm != LinearForm.PARALLEL) {
+        throw new IllegalArgumentException("linearFeature=RELU2 has no feature map, so linearForm=" + linearForm + " is impossible; use PARALLEL");
+      }
+      if (rotary) {
+        throw new IllegalArgumentException("linearFeature=RELU2 has no feature vectors to rotate, so position=" + position + " is impossible");
+      }
+    }
     if (position == PositionKind.SINUSOIDAL && hidden % 2 != 0) {
       throw new IllegalArgumentException("hidden=" + hidden + " must be even under position=SINUSOIDAL");
     }
@@ -179,9 +225,12 @@ public record ModelConfig(
   /** True when q and k are rotated (RoPE or M-RoPE). */
   public boolean rotary() { return position == PositionKind.ROPE || position == PositionKind.MROPE; }
 
+  /** True for softmax logits (exact or tiled). */
+  public boolean softmax() { return attention != AttentionKind.LINEAR; }
+
   /** True for the Llama architecture (loadable by Hugging Face {@code LlamaForCausalLM} unchanged). */
   public boolean isLlama() {
-    return attention == AttentionKind.SOFTMAX && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
+    return softmax() && !headScale && logitScale == 1.0 && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
         && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
   }
 
@@ -190,7 +239,8 @@ public record ModelConfig(
   /** A Llama-style configuration with the given sizes (softmax, RoPE HALF θ=10000, RMSNorm ε=1e-5, SwiGLU, no biases). */
   public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int context) {
     return new ModelConfig(vocab, hidden, intermediate, layers, heads, heads, context,
-        AttentionKind.SOFTMAX, LinearFeature.ELU_PLUS_1, PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(),
+        AttentionKind.SOFTMAX, LinearFeature.ELU_PLUS_1, LinearForm.PARALLEL, 64, 1.0, 1.0, false,
+        PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(),
         NormKind.RMSNORM, 1e-5, MlpKind.SWIGLU, false, false, 0.02);
   }
 

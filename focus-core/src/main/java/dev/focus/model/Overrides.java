@@ -21,8 +21,16 @@ public final class Overrides {
   /** Every key accepted by {@link #apply}, in record order. */
   public static final List<String> KEYS = List.of(
       "vocab", "hidden", "intermediate", "layers", "heads", "kvHeads", "context", "attention", "linearFeature",
+      "linearForm", "linearChunk", "linearDecay", "logitScale", "headScale",
       "position", "ropeTheta", "ropeLayout", "mropeSections", "norm", "normEps", "mlp", "bias", "tieEmbeddings",
       "initStd");
+
+  /**
+   * Keys added after the first checkpoint format: a stored configuration may lack them, and they then
+   * take these values (the behaviour of the models written before they existed).
+   */
+  public static final java.util.Map<String, String> LATER_KEYS = java.util.Map.of(
+      "linearForm", "parallel", "linearChunk", "64", "linearDecay", "1.0", "logitScale", "1.0", "headScale", "false");
 
   /** Applies one {@code key=value} assignment. */
   public static ModelConfig apply(ModelConfig config, String assignment) {
@@ -74,6 +82,11 @@ public final class Overrides {
     m.put("context", Integer.toString(c.context()));
     m.put("attention", c.attention().name().toLowerCase(Locale.ROOT));
     m.put("linearFeature", c.linearFeature().name().toLowerCase(Locale.ROOT));
+    m.put("linearForm", c.linearForm().name().toLowerCase(Locale.ROOT));
+    m.put("linearChunk", Integer.toString(c.linearChunk()));
+    m.put("linearDecay", Double.toString(c.linearDecay()));
+    m.put("logitScale", Double.toString(c.logitScale()));
+    m.put("headScale", Boolean.toString(c.headScale()));
     m.put("position", c.position().name().toLowerCase(Locale.ROOT));
     m.put("ropeTheta", Double.toString(c.ropeTheta()));
     m.put("ropeLayout", c.ropeLayout().name().toLowerCase(Locale.ROOT));
@@ -95,6 +108,8 @@ public final class Overrides {
         integer(m, "heads"), integer(m, "kvHeads"), integer(m, "context"),
         enumValue(m, "attention", ModelConfig.AttentionKind.class),
         enumValue(m, "linearFeature", ModelConfig.LinearFeature.class),
+        enumValue(m, "linearForm", ModelConfig.LinearForm.class),
+        integer(m, "linearChunk"), real(m, "linearDecay"), real(m, "logitScale"), bool(m, "headScale"),
         enumValue(m, "position", ModelConfig.PositionKind.class),
         real(m, "ropeTheta"),
         enumValue(m, "ropeLayout", ModelConfig.RopeLayout.class),

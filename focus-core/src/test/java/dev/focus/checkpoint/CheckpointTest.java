@@ -51,9 +51,45 @@ class CheckpointTest {
     for (ModelConfig c : List.of(base,
         Overrides.apply(base, List.of("attention=linear", "position=nope", "tieEmbeddings=true")),
         Overrides.apply(base, List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned", "normEps=1e-6")),
-        Overrides.apply(base, List.of("position=mrope", "mropeSections=1,2,1", "ropeTheta=500000", "ropeLayout=adjacent")))) {
+        Overrides.apply(base, List.of("position=mrope", "mropeSections=1,2,1", "ropeTheta=500000", "ropeLayout=adjacent")),
+        Overrides.apply(base, List.of("attention=flash", "headScale=true", "logitScale=0.5")),
+        Overrides.apply(base, List.of("attention=linear", "linearFeature=positive_random", "linearForm=chunked",
+            "linearChunk=16", "linearDecay=0.95")))) {
       String json = Json.writePretty(HfConfig.toJson(c));
       assertEquals(c, HfConfig.fromJson(Json.parseObject(json)), json);
+    }
+  }
+
+  @Test
+  void aConfigJsonWrittenBeforeTheLaterKeysLoadsWithTheirDefaults() {
+    ModelConfig c = Overrides.apply(ModelConfig.micro(), List.of("attention=linear", "position=nope"));
+    java.util.Map<String, Object> json = HfConfig.toJson(c);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> focus = (java.util.Map<String, Object>) json.get("focus_config");
+    for (String k : List.of("linearForm", "linearChunk", "linearDecay", "logitScale", "headScale")) assertTrue(focus.remove(k) != null, k);
+    ModelConfig read = HfConfig.fromJson(Json.parseObject(Json.writePretty(json)));
+    assertEquals(c, read);
+    assertEquals(ModelConfig.LinearForm.PARALLEL, read.linearForm());
+    assertEquals(1.0, read.linearDecay());
+    assertTrue(!read.headScale());
+    focus.put("linearFrom", "parallel");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> HfConfig.fromJson(Json.parseObject(Json.writePretty(json))));
+    assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+  }
+
+  @Test
+  void headScaleTensorsRoundTripThroughTheCheckpoint() throws IOException {
+    Model m = new Model(Overrides.apply(ModelConfig.micro(), "headScale=true"), 3);
+    m.parameter("model.layers.1.self_attn.head_scale").value()[2] = 0.25f;
+    Path dir = Files.createTempDirectory("focus-hs");
+    try {
+      Checkpoint.save(dir.resolve("ckpt"), m);
+      Model back = Checkpoint.load(dir.resolve("ckpt"));
+      assertEquals(0.25f, back.parameter("model.layers.1.self_attn.head_scale").value()[2]);
+      assertEquals(m.config(), back.config());
+    } finally {
+      dev.focus.checkpoint.AtomicFiles.deleteTree(dir);
     }
   }
 

@@ -23,7 +23,14 @@ class DecoderTest {
         Arguments.of("layernorm+gelu+bias+learned+tied", Overrides.apply(base,
             List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned", "tieEmbeddings=true"))),
         Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
+        Arguments.of("flash+rope", Overrides.apply(base, "attention=flash")),
+        Arguments.of("softmax+rope+headScale, logitScale 0.7", Overrides.apply(base, List.of("headScale=true", "logitScale=0.7"))),
+        Arguments.of("flash+alibi+headScale", Overrides.apply(base, List.of("attention=flash", "position=alibi", "headScale=true"))),
+        Arguments.of("linear+rope, decay 0.9", Overrides.apply(base, List.of("attention=linear", "linearDecay=0.9"))),
+        Arguments.of("linear(relu)+nope chunked", Overrides.apply(base, List.of("attention=linear", "linearFeature=relu", "position=nope", "linearForm=chunked", "linearChunk=5"))),
+        Arguments.of("linear+mrope recurrent", Overrides.apply(base, List.of("attention=linear", "position=mrope", "mropeSections=2,1,1", "linearForm=recurrent"))),
         Arguments.of("softmax+rope, T=70 (two causal blocks)", Overrides.apply(base, "context=70")),
+        Arguments.of("softmax+rope, T=140 (KV cache grows twice)", Overrides.apply(base, "context=140")),
         Arguments.of("linear+rope, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "context=70"))));
   }
 
@@ -31,6 +38,7 @@ class DecoderTest {
   @MethodSource("variants")
   void stepLogitsEqualFullForwardLogits(String label, ModelConfig config) {
     Model model = new Model(config, 11);
+    ModelGradientTest.setHeadScales(model);
     int t = config.context();
     int[] tokens = new Random(5).ints(t, 0, config.vocab()).toArray();
     float[] full = model.logits(tokens, 1, t);

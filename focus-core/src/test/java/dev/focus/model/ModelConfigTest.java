@@ -39,6 +39,38 @@ class ModelConfigTest {
     assertTrue(rejected("position=mrope").contains("needs mropeSections"));
     assertEquals("layers=0 must be >= 1", rejected("layers=0"));
     assertEquals("normEps=0.0 must be a finite number > 0", rejected("normEps=0"));
+    assertEquals("headScale=true is not defined for attention=LINEAR (λ_h scales softmax logits)",
+        rejected("attention=linear", "headScale=true"));
+    assertTrue(rejected("attention=linear", "logitScale=2").startsWith("logitScale=2.0 is not defined for attention=LINEAR"));
+    assertEquals("linearDecay=1.5 must be in (0, 1] (1 = no decay)", rejected("linearDecay=1.5"));
+    assertEquals("linearDecay=0.0 must be in (0, 1] (1 = no decay)", rejected("linearDecay=0"));
+    assertEquals("logitScale=-1.0 must be a finite number > 0", rejected("logitScale=-1"));
+    assertEquals("linearChunk=0 must be >= 1", rejected("linearChunk=0"));
+    assertTrue(rejected("attention=linear", "linearFeature=relu2", "position=nope", "linearForm=chunked")
+        .contains("linearFeature=RELU2 has no feature map, so linearForm=CHUNKED is impossible"));
+    assertTrue(rejected("attention=linear", "linearFeature=relu2").contains("no feature vectors to rotate"));
+  }
+
+  @Test
+  void headScaleAddsOneUnitGainPerLayerWithoutShiftingTheSeededInit() {
+    ModelConfig plain = ModelConfig.micro(), scaled = Overrides.apply(plain, "headScale=true");
+    Model a = new Model(plain, 5), b = new Model(scaled, 5);
+    assertEquals(a.parameters().size() + plain.layers(), b.parameters().size());
+    for (Parameter p : b.parameters()) {
+      if (p.name().endsWith("self_attn.head_scale")) {
+        assertEquals(List.of(plain.heads()), List.of(p.shape()[0]));
+        for (float v : p.value()) assertEquals(1f, v);
+        assertTrue(!p.decay(), "λ_h is not weight-decayed");
+      } else {
+        assertTrue(java.util.Arrays.equals(a.parameter(p.name()).value(), p.value()), p.name());
+      }
+    }
+    // λ_h = 1 is the plain model; flash is the same function as softmax
+    int[] tokens = new java.util.Random(1).ints(2 * 9, 0, plain.vocab()).toArray();
+    float[] base = a.logits(tokens, 2, 9);
+    dev.focus.testing.Close.assertClose("headScale=1", base, b.logits(tokens, 2, 9), 0, 0);
+    Model flash = new Model(Overrides.apply(plain, "attention=flash"), 5);
+    dev.focus.testing.Close.assertClose("flash vs softmax", base, flash.logits(tokens, 2, 9), 1e-6, 1e-5);
   }
 
   @Test

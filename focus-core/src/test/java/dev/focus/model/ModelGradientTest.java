@@ -18,7 +18,8 @@ class ModelGradientTest {
 
   static Stream<Arguments> variants() {
     ModelConfig base = new ModelConfig(11, 8, 12, 2, 2, 2, 8,
-        ModelConfig.AttentionKind.SOFTMAX, ModelConfig.LinearFeature.ELU_PLUS_1, ModelConfig.PositionKind.ROPE,
+        ModelConfig.AttentionKind.SOFTMAX, ModelConfig.LinearFeature.ELU_PLUS_1, ModelConfig.LinearForm.PARALLEL, 64, 1.0,
+        1.0, false, ModelConfig.PositionKind.ROPE,
         10000.0, ModelConfig.RopeLayout.HALF, java.util.List.of(), ModelConfig.NormKind.RMSNORM, 1e-5,
         ModelConfig.MlpKind.SWIGLU, false, false, 0.5);
     return Stream.of(
@@ -32,7 +33,16 @@ class ModelGradientTest {
             java.util.List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned"))),
         Arguments.of("sinusoidal", Overrides.apply(base, "position=sinusoidal")),
         Arguments.of("mrope", Overrides.apply(base, java.util.List.of("position=mrope", "heads=1", "kvHeads=1", "mropeSections=2,1,1"))),
-        // longer than one causal block (CausalSelfAttention.BLOCK = 64 query rows)
+        Arguments.of("flash+rope", Overrides.apply(base, "attention=flash")),
+        Arguments.of("softmax+rope+headScale, logitScale 1.7", Overrides.apply(base, java.util.List.of("headScale=true", "logitScale=1.7"))),
+        Arguments.of("flash+alibi+headScale+gqa", Overrides.apply(base, java.util.List.of("attention=flash", "position=alibi", "headScale=true", "kvHeads=1"))),
+        // (relu features are left to the PyTorch parity test: central differences straddle its kink)
+        Arguments.of("linear(identity)+nope", Overrides.apply(base, java.util.List.of("attention=linear", "linearFeature=identity", "position=nope"))),
+        Arguments.of("linear+rope, decay 0.8", Overrides.apply(base, java.util.List.of("attention=linear", "linearDecay=0.8"))),
+        Arguments.of("linear+rope chunked 2, decay 0.9", Overrides.apply(base, java.util.List.of("attention=linear", "linearForm=chunked", "linearChunk=2", "linearDecay=0.9"))),
+        Arguments.of("linear(favor+)+rope recurrent", Overrides.apply(base, java.util.List.of("attention=linear", "linearFeature=positive_random", "linearForm=recurrent"))),
+        Arguments.of("linear(relu2)+nope", Overrides.apply(base, java.util.List.of("attention=linear", "linearFeature=relu2", "position=nope"))),
+        // longer than one causal block (64 query rows)
         Arguments.of("softmax+alibi, T=70", Overrides.apply(base, java.util.List.of("position=alibi", "context=80"))),
         Arguments.of("linear+rope+gqa, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "kvHeads=1", "context=80"))));
   }
@@ -41,6 +51,7 @@ class ModelGradientTest {
   @MethodSource("variants")
   void everyParameterGradientMatchesFiniteDifferences(String label, ModelConfig config) {
     Model model = new Model(config, 7);
+    setHeadScales(model);
     int t = config.context() > 64 ? 70 : 5, b = t > 64 ? 1 : 2;
     Random rng = new Random(3);
     int[] tokens = new int[b * t], targets = new int[b * t];
@@ -69,6 +80,15 @@ class ModelGradientTest {
         analytic[s] = p.grad()[i];
       }
       Close.assertClose(label + " " + p.name(), numeric, analytic, 2e-3 * Math.max(scale, 1e-3) + 2e-4, 2e-2);
+    }
+  }
+
+  /** λ_h away from 1 (and of both signs), so the gradient test sees them act. */
+  static void setHeadScales(Model model) {
+    for (Parameter p : model.parameters()) {
+      if (p.name().endsWith("self_attn.head_scale")) {
+        for (int h = 0; h < p.size(); h++) p.value()[h] = (float) (1.6 - 0.9 * h + 0.1 * p.name().length() % 3);
+      }
     }
   }
 }

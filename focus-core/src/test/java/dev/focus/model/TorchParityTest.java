@@ -60,7 +60,7 @@ class TorchParityTest {
       String label = (String) a.get()[0];
       ModelConfig config = (ModelConfig) a.get()[1];
       Path job = dir.resolve("job" + i++);
-      Checkpoint.save(job.resolve("ckpt"), new Model(config, 1234));
+      Checkpoint.save(job.resolve("ckpt"), model(config));
       int[][] batch = batch(config);
       Map<String, Object> spec = new LinkedHashMap<>();
       spec.put("tokens", rows(batch[0], B, T));
@@ -97,6 +97,13 @@ class TorchParityTest {
     }
   }
 
+  /** The seeded model of a variant, λ_h (when present) set away from 1 so that they matter. */
+  static Model model(ModelConfig config) {
+    Model m = new Model(config, 1234);
+    ModelGradientTest.setHeadScales(m);
+    return m;
+  }
+
   /** The batch of a variant: tokens and targets, every fifth target ignored. */
   static int[][] batch(ModelConfig config) {
     Random rng = new Random(99);
@@ -118,13 +125,22 @@ class TorchParityTest {
         Arguments.of("linear(elu+1)+nope", Overrides.apply(base, List.of("attention=linear", "position=nope"))),
         Arguments.of("linear(elu+1)+rope", Overrides.apply(base, "attention=linear")),
         Arguments.of("layernorm+gelu+bias+tied+learned", Overrides.apply(base,
-            List.of("norm=layernorm", "mlp=gelu", "bias=true", "tieEmbeddings=true", "position=learned", "kvHeads=4"))));
+            List.of("norm=layernorm", "mlp=gelu", "bias=true", "tieEmbeddings=true", "position=learned", "kvHeads=4"))),
+        Arguments.of("flash+rope", Overrides.apply(base, "attention=flash")),
+        Arguments.of("softmax+rope+headScale, logitScale 1.3", Overrides.apply(base, List.of("headScale=true", "logitScale=1.3"))),
+        Arguments.of("flash+alibi+headScale", Overrides.apply(base, List.of("attention=flash", "position=alibi", "headScale=true"))),
+        Arguments.of("linear(relu)+nope", Overrides.apply(base, List.of("attention=linear", "linearFeature=relu", "position=nope"))),
+        Arguments.of("linear(elu+1)+rope, decay 0.9, chunked", Overrides.apply(base,
+            List.of("attention=linear", "linearDecay=0.9", "linearForm=chunked", "linearChunk=5"))),
+        Arguments.of("linear(identity)+nope, recurrent", Overrides.apply(base,
+            List.of("attention=linear", "linearFeature=identity", "position=nope", "linearForm=recurrent"))),
+        Arguments.of("linear(relu2)+nope", Overrides.apply(base, List.of("attention=linear", "linearFeature=relu2", "position=nope"))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
   void logitsLossGradientsAndAdamWMatchPyTorch(String label, ModelConfig config) {
-    Model model = new Model(config, 1234);
+    Model model = model(config);
     int[][] batch = batch(config);
     int[] tokens = batch[0], targets = batch[1];
     int b = B, t = T, steps = STEPS;
