@@ -172,25 +172,14 @@ public final class SoftmaxAttention implements Attention {
   }
 
   /**
-   * Causal softmax row i in place: s_j = c·(q_i·k_j) − slope·(i − j) over j ≤ i. The exponential is
-   * {@link Math#exp}, not the Vector API's lanewise EXP, whose interpreter fallback and compiled stub
-   * can differ in the last bit: a training run must give the same losses however warm the JIT is
-   * (resumed runs are compared bit for bit).
+   * Causal softmax row i in place: s_j = c·(q_i·k_j) − slope·(i − j) over j ≤ i, then the kernel
+   * set's softmax (whose exponential gives the same bits in both kernel twins and however warm the
+   * JIT is, so a resumed training run repeats bit for bit).
    */
   private static void softmaxCausalRow(KernelSet ks, float[] p, int row, int i, float c, float slope) {
-    float mx = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j <= i; j++) {
-      float s = p[row + j] * c - slope * (i - j);
-      p[row + j] = s;
-      if (s > mx) mx = s;
-    }
-    float sum = 0f;
-    for (int j = 0; j <= i; j++) {
-      float e = (float) Math.exp(p[row + j] - mx);
-      p[row + j] = e;
-      sum += e;
-    }
-    ks.scale(p, row, i + 1, 1f / sum);
+    ks.scale(p, row, i + 1, c);
+    if (slope != 0f) for (int j = 0; j <= i; j++) p[row + j] -= slope * (i - j);
+    ks.softmaxRows(p, row, p, row, 1, i + 1);
   }
 
   @Override
