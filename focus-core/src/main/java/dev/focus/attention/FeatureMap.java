@@ -1,5 +1,6 @@
 package dev.focus.attention;
 
+import dev.focus.kernel.Exp;
 import dev.focus.kernel.KernelSet;
 
 /**
@@ -37,7 +38,8 @@ public enum FeatureMap {
         System.arraycopy(x, 0, phi, 0, t * hs);
         break;
       case ELU_PLUS_1:
-        for (int i = 0; i < t * hs; i++) phi[i] = x[i] > 0f ? x[i] + 1f : (float) Math.exp(x[i]);
+        // branch-free (the signs of x are random): max(x, 0) + e^min(x, 0) is x + 1 or e^x
+        for (int i = 0; i < t * hs; i++) phi[i] = Math.max(x[i], 0f) + Exp.exp(Math.min(x[i], 0f));
         break;
       case RELU:
         for (int i = 0; i < t * hs; i++) phi[i] = Math.max(x[i], 0f);
@@ -66,7 +68,8 @@ public enum FeatureMap {
         System.arraycopy(dphi, 0, dx, 0, t * hs);
         break;
       case ELU_PLUS_1:
-        for (int i = 0; i < t * hs; i++) dx[i] = x[i] > 0f ? dphi[i] : dphi[i] * phi[i];
+        // φ' = 1 for x > 0 (where φ > 1) and e^x = φ ≤ 1 otherwise, so φ' = min(1, φ), branch-free
+        for (int i = 0; i < t * hs; i++) dx[i] = dphi[i] * Math.min(1f, phi[i]);
         break;
       case RELU:
         for (int i = 0; i < t * hs; i++) dx[i] = x[i] > 0f ? dphi[i] : 0f;

@@ -218,15 +218,17 @@ public final class LinearAttention implements Attention {
     final float[] weights; // (B, H, T, T) normalised weights (parallel form; causal block layout when blocked), else null
     final boolean blocked;
     final float[] states;  // (B, H, nChunks, F, HS) state entering each chunk (chunked form), else null
+    final float[] feats;   // (B, H, 2, T, F) φ(x), φ(y) unrotated (factorising maps), else null
     final Mask mask;
     final Form form;
     final int batch, t;
     float[] dkPart, dvPart; // (B, H, T, HS) backward scratch, allocated by the first backward and recycled
 
     LinearSaved(float[] q, float[] k, float[] v, float[] out, float[] den, float[] weights, boolean blocked,
-                float[] states, Mask mask, Form form, int batch, int t) {
+                float[] states, float[] feats, Mask mask, Form form, int batch, int t) {
       this.q = q; this.k = k; this.v = v; this.out = out; this.den = den; this.weights = weights;
-      this.blocked = blocked; this.states = states; this.mask = mask; this.form = form; this.batch = batch; this.t = t;
+      this.blocked = blocked; this.states = states; this.feats = feats; this.mask = mask; this.form = form;
+      this.batch = batch; this.t = t;
     }
 
     @Override public int batch() { return batch; }
@@ -258,6 +260,16 @@ public final class LinearAttention implements Attention {
 
     /** Loads head h of batch row b, tokens at positions offset..offset+t−1. */
     void load(KernelSet ks, float[] q, float[] k, float[] v, int b, int h, int t, int offset) {
+      load(ks, q, k, v, b, h, t, offset, null, false);
+    }
+
+    /**
+     * As {@link #load(KernelSet, float[], float[], float[], int, int, int, int)}; with {@code feats}
+     * (B·H, 2, T, F) the unrotated features are stored there ({@code restore} false, forward) or taken
+     * from there instead of evaluating φ again ({@code restore} true, backward).
+     */
+    void load(KernelSet ks, float[] q, float[] k, float[] v, int b, int h, int t, int offset, float[] feats,
+              boolean restore) {
       int hs = layout.headSize(), g = layout.kvHeadOf(h);
       float rs = (float) Math.sqrt(Math.abs(scale));
       pack(xq, q, b, 0, t, t, layout.heads(), h, hs);
@@ -266,8 +278,18 @@ public final class LinearAttention implements Attention {
       ks.scale(xq, 0, t * hs, scale < 0 ? -rs : rs);
       ks.scale(xk, 0, t * hs, rs);
       if (map.factorizes()) {
-        map.apply(ks, fq, xq, proj, t, hs, features);
-        map.apply(ks, fk, xk, proj, t, hs, features);
+        int fOff = (b * layout.heads() + h) * 2 * t * features;
+        if (feats != null && restore) {
+          System.arraycopy(feats, fOff, fq, 0, t * features);
+          System.arraycopy(feats, fOff + t * features, fk, 0, t * features);
+        } else {
+          map.apply(ks, fq, xq, proj, t, hs, features);
+          map.apply(ks, fk, xk, proj, t, hs, features);
+          if (feats != null) {
+            System.arraycopy(fq, 0, feats, fOff, t * features);
+            System.arraycopy(fk, 0, feats, fOff + t * features, t * features);
+          }
+        }
       }
       if (rotary != null) {
         System.arraycopy(fq, 0, rq, 0, t * features);
@@ -346,25 +368,28 @@ public final class LinearAttention implements Attention {
     int bh = batch * layout.heads();
     LinearSaved old = recycle instanceof LinearSaved ls && ls.form == form && ls.batch == batch && ls.t == t ? ls : null;
     float[] den = old != null ? old.den : new float[bh * t];
+    // the features are kept for backward, which would otherwise evaluate φ (an exp per element for elu+1) again
+    float[] feats = !map.factorizes() ? null
+        : old != null && old.feats != null ? old.feats : new float[Math.multiplyExact(2 * bh * t, features)];
     LinearSaved saved;
     switch (form) {
       case PARALLEL: {
         int n = probSize(batch, t);
         float[] w = old != null && old.weights != null && old.weights.length == n ? old.weights : new float[n];
-        boolean blocked = parallelCore(out, w, den, q, k, v, mask, batch, t);
-        saved = new LinearSaved(q, k, v, out, den, w, blocked, null, mask, form, batch, t);
+        boolean blocked = parallelCore(out, w, den, feats, q, k, v, mask, batch, t);
+        saved = new LinearSaved(q, k, v, out, den, w, blocked, null, feats, mask, form, batch, t);
         break;
       }
       case RECURRENT:
-        recurrentCore(out, den, q, k, v, null, batch, t, 0);
-        saved = new LinearSaved(q, k, v, out, den, null, false, null, mask, form, batch, t);
+        recurrentCore(out, den, feats, q, k, v, null, batch, t, 0);
+        saved = new LinearSaved(q, k, v, out, den, null, false, null, feats, mask, form, batch, t);
         break;
       default: {
         int nc = (t + chunk - 1) / chunk;
         int n = Math.multiplyExact(bh * nc, features * layout.headSize());
         float[] states = old != null && old.states != null && old.states.length == n ? old.states : new float[n];
-        chunkedCore(out, den, states, q, k, v, batch, t);
-        saved = new LinearSaved(q, k, v, out, den, null, false, states, mask, form, batch, t);
+        chunkedCore(out, den, feats, states, q, k, v, batch, t);
+        saved = new LinearSaved(q, k, v, out, den, null, false, states, feats, mask, form, batch, t);
       }
     }
     if (old != null && old.dkPart != null) {
@@ -384,8 +409,8 @@ public final class LinearAttention implements Attention {
    * Parallel form: w (B, H, T, T) = normalised weights, den (B, H, T), and out = w v when out != null.
    * Returns true when w is in the causal block layout (a causal mask and a factorising map).
    */
-  private boolean parallelCore(float[] out, float[] w, float[] den, float[] q, float[] k, float[] v, Mask mask,
-                               int batch, int t) {
+  private boolean parallelCore(float[] out, float[] w, float[] den, float[] feats, float[] q, float[] k, float[] v,
+                               Mask mask, int batch, int t) {
     final int nh = layout.heads(), hs = layout.headSize(), f = features;
     final boolean blocked = mask.isCausal() && map.factorizes();
     Parallel.forRange(batch * nh, 1, (lo, hi) -> {
@@ -396,7 +421,7 @@ public final class LinearAttention implements Attention {
       float[] u = !blocked && rotary != null ? new float[t * t] : null; // (T, T) unrotated similarities for n_i
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh, wOff = task * t * t;
-        hd.load(ks, q, k, v, b, h, t, 0);
+        hd.load(ks, q, k, v, b, h, t, 0, feats, false);
         if (blocked) {
           // n_i from running sums; query block [r0, r1) sees keys [0, r1) only
           causalDenominators(ks, hd, den, task * t, z, t);
@@ -451,7 +476,7 @@ public final class LinearAttention implements Attention {
    * Recurrent form over {@code t} tokens at positions offset.. (causal). When {@code state} is given,
    * starts from its sums and leaves the final sums in it; else starts from zero.
    */
-  private void recurrentCore(float[] out, float[] den, float[] q, float[] k, float[] v, LinearState state,
+  private void recurrentCore(float[] out, float[] den, float[] feats, float[] q, float[] k, float[] v, LinearState state,
                              int batch, int t, int offset) {
     final int nh = layout.heads(), hs = layout.headSize(), f = features;
     Parallel.forRange(batch * nh, 1, (lo, hi) -> {
@@ -460,7 +485,7 @@ public final class LinearAttention implements Attention {
       float[] s = new float[f * hs], z = new float[f], oh = new float[t * hs];
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh;
-        hd.load(ks, q, k, v, b, h, t, offset);
+        hd.load(ks, q, k, v, b, h, t, offset, feats, false);
         if (state != null) {
           System.arraycopy(state.s, task * f * hs, s, 0, f * hs);
           System.arraycopy(state.z, task * f, z, 0, f);
@@ -490,7 +515,8 @@ public final class LinearAttention implements Attention {
   }
 
   /** Chunked form (causal): saves the state entering each chunk in states (B, H, nChunks, F, HS). */
-  private void chunkedCore(float[] out, float[] den, float[] states, float[] q, float[] k, float[] v, int batch, int t) {
+  private void chunkedCore(float[] out, float[] den, float[] feats, float[] states, float[] q, float[] k, float[] v,
+                           int batch, int t) {
     final int nh = layout.heads(), hs = layout.headSize(), f = features, cs = Math.min(chunk, t);
     final int nc = (t + chunk - 1) / chunk;
     Parallel.forRange(batch * nh, 1, (lo, hi) -> {
@@ -502,7 +528,7 @@ public final class LinearAttention implements Attention {
       float[] oh = new float[t * hs];   // (T, HS)
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh;
-        hd.load(ks, q, k, v, b, h, t, 0);
+        hd.load(ks, q, k, v, b, h, t, 0, feats, false);
         causalDenominators(ks, hd, den, task * t, z, t);
         Arrays.fill(s, 0f);
         for (int c0 = 0, ci = 0; c0 < t; c0 += chunk, ci++) {
@@ -558,7 +584,7 @@ public final class LinearAttention implements Attention {
       Scratch sc = new Scratch(t, sv.blocked);
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh, hOff = task * t * hs;
-        hd.load(ks, sv.q, sv.k, sv.v, b, h, t, 0);
+        hd.load(ks, sv.q, sv.k, sv.v, b, h, t, 0, sv.feats, true);
         pack(oh, sv.out, b, 0, t, t, nh, h, hs);
         pack(doh, dOut, b, 0, t, t, nh, h, hs);
         Arrays.fill(dvPart, hOff, hOff + t * hs, 0f);
@@ -810,7 +836,7 @@ public final class LinearAttention implements Attention {
     if (headScale != null) throw new IllegalArgumentException("headScale is only defined for softmax attention; pass null");
     checkMaskForForm(mask);
     float[] w = new float[probSize(batch, t)];
-    if (parallelCore(null, w, new float[batch * layout.heads() * t], q, k, v, mask, batch, t)) {
+    if (parallelCore(null, w, new float[batch * layout.heads() * t], null, q, k, v, mask, batch, t)) {
       float[] plain = new float[w.length];
       for (int u = 0; u < batch * layout.heads(); u++) AttentionSupport.unblockCausal(plain, w, u * t * t, t);
       return plain;
@@ -845,7 +871,7 @@ public final class LinearAttention implements Attention {
     AttentionSupport.checkLength("out", out, n * layout.qWidth());
     AttentionSupport.checkLength("k", k, n * layout.kvWidth());
     AttentionSupport.checkLength("v", v, n * layout.kvWidth());
-    recurrentCore(out, null, q, k, v, st, st.batch(), tq, st.length);
+    recurrentCore(out, null, null, q, k, v, st, st.batch(), tq, st.length);
     st.length += tq;
   }
 
@@ -855,7 +881,7 @@ public final class LinearAttention implements Attention {
     long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
     long cs = Math.min(chunk, t), nc = (t + chunk - 1) / chunk;
     long head = 3 * ths + (map.factorizes() ? (rotary != null ? 4L : 2L) * t * f : 0) + t + 1; // x, y, v, features, decay powers
-    long saved = bh * t;                                              // n_i
+    long saved = bh * t + (map.factorizes() ? 2 * bh * t * f : 0);  // n_i, features
     long fwd;
     switch (form) {
       case PARALLEL: saved += bh * t * t; fwd = w * (head + ths + f + (rotary != null ? (long) t * t : 0)); break;
