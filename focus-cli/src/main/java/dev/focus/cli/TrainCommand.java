@@ -94,6 +94,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Model config override (repeatable), e.g. --set layers=4.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--train-only", paramLabel = "PATTERN", split = ",",
+      description = "Train only the parameters whose name contains a match of PATTERN (a regular expression or plain substring; repeatable or comma-separated), e.g. --train-only head_scale; the rest stay frozen.")
+  List<String> trainOnly = new ArrayList<>();
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial weights and the data stream (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -125,6 +129,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+    if (preset.startsWith("mm-") && !trainOnly.isEmpty()) {
+      throw new IllegalArgumentException("--train-only applies to the decoder presets, not " + preset);
+    }
     if (preset.startsWith("mm-")) return MultimodalTrainCli.train(this, stdout, stderr);
     if (resume && force) throw new IllegalArgumentException("--resume and --force exclude each other");
     if (steps < 1) throw new IllegalArgumentException("--steps=" + steps + " must be >= 1");
@@ -138,9 +145,10 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig tc;
     try {
       tc = new TrainConfig(steps, batch, seq, accumulate, lr, min, w, weightDecay, 0.9, 0.95, 1e-8, clip, seed,
-          evalEvery, evalBatches, checkpointEvery);
+          evalEvery, evalBatches, checkpointEvery, trainOnly);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad training option: " + e.getMessage());
+      throw new IllegalArgumentException((e.getMessage().startsWith("trainOnly") ? "--train-only: " : "bad training option: ")
+          + e.getMessage());
     }
 
     // Model: preset, then --attention/--position, then --set; vocab from the dataset unless set.
@@ -164,6 +172,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (config.context() < seq) {
       throw new IllegalArgumentException("--seq=" + seq + " exceeds the model context=" + config.context() + "; add --set context=" + seq);
+    }
+    try {
+      tc.trained(Model.specs(config).stream().map(Model.Spec::name).toList());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--train-only: " + e.getMessage());
     }
 
     // The run directory: never overwrite a different run silently.
@@ -255,6 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
     m.put("weightDecay", Double.toString(tc.weightDecay()));
     m.put("clip", Double.toString(tc.clipNorm()));
     m.put("steps", Long.toString(tc.steps()));
+    if (!tc.trainOnly().isEmpty()) m.put("trainOnly", String.join(",", tc.trainOnly()));
     StringBuilder sb = new StringBuilder("{");
     boolean first = true;
     for (Map.Entry<String, String> e : m.entrySet()) {
@@ -270,6 +284,8 @@ public final class TrainCommand implements Callable<Integer> {
     for (Map.Entry<String, String> e : b.entrySet()) {
       if (e.getKey().equals("steps")) continue;
       String old = a.get(e.getKey());
+      // a run written before a model key existed had that key's default
+      if (old == null && e.getValue().equals(Overrides.LATER_KEYS.get(e.getKey()))) continue;
       if (!e.getValue().equals(old)) return e.getKey() + " was " + old + ", now " + e.getValue();
     }
     return null;

@@ -162,4 +162,33 @@ class TrainCommandTest {
       assertTrue(r.out().startsWith("trained 2 steps"), r.out());
     }
   }
+
+  @Test
+  void trainOnlyHeadScaleChangesOnlyTheHeadScales() throws IOException {
+    Path out = tmp.resolve("runs/hs");
+    Run r = run(train(out, "--set", "headScale=true", "--train-only", "head_scale", "--seed", "3"));
+    assertEquals(0, r.code(), r.err());
+    dev.focus.model.Model trained = dev.focus.checkpoint.Checkpoint.load(Trainer.checkpointDir(out));
+    dev.focus.model.Model initial = new dev.focus.model.Model(trained.config(), 3);
+    int changed = 0;
+    for (dev.focus.model.Parameter p : trained.parameters()) {
+      boolean same = java.util.Arrays.equals(initial.parameter(p.name()).value(), p.value());
+      assertEquals(!p.name().endsWith("self_attn.head_scale"), same, p.name());
+      if (!same) changed++;
+    }
+    assertEquals(1, changed);
+    assertTrue(Files.readString(out.resolve("run.json")).contains("\"trainOnly\": \"head_scale\""));
+  }
+
+  @Test
+  void trainOnlyPatternsThatMatchNothingOrDoNotParseExitTwoWithOneLine() {
+    Run r = run(train(tmp.resolve("runs/x"), "--train-only", "head_scale"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--train-only: trainOnly pattern 'head_scale' matches no parameter"), r.err());
+    assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("WARNING")).count(), r.err());
+    assertTrue(!Files.exists(tmp.resolve("runs/x/run.json")), "no run directory for a rejected pattern");
+    r = run(train(tmp.resolve("runs/y"), "--train-only", "q_proj(", "--set", "headScale=true"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is not a valid regular expression"), r.err());
+  }
 }

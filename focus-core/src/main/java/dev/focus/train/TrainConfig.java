@@ -19,11 +19,34 @@ package dev.focus.train;
  * @param evalEvery        validation loss every N steps and at the end; 0 disables
  * @param evalBatches      validation batches per evaluation
  * @param checkpointEvery  checkpoint every N steps (and always at the end or on stop); 0 = only then
+ * @param trainOnly        parameter filter (spec 05 §3.1, "train only λ_h"): when not empty only the parameters
+ *                         whose name contains a match of one of these regular expressions (a plain substring
+ *                         such as {@code head_scale} works) are trained; the others stay frozen: no update, no
+ *                         weight decay, no optimizer state, not counted in the clipped gradient norm
  */
 public record TrainConfig(long steps, int batchSize, int seqLen, int accumulation, double lr, double minLr,
                           int warmup, double weightDecay, double beta1, double beta2, double eps,
-                          double clipNorm, long seed, int evalEvery, int evalBatches, int checkpointEvery) {
+                          double clipNorm, long seed, int evalEvery, int evalBatches, int checkpointEvery,
+                          java.util.List<String> trainOnly) {
+
+  /** The configuration without a parameter filter (every parameter trains). */
+  public TrainConfig(long steps, int batchSize, int seqLen, int accumulation, double lr, double minLr,
+                     int warmup, double weightDecay, double beta1, double beta2, double eps,
+                     double clipNorm, long seed, int evalEvery, int evalBatches, int checkpointEvery) {
+    this(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed,
+        evalEvery, evalBatches, checkpointEvery, java.util.List.of());
+  }
+
   public TrainConfig {
+    trainOnly = trainOnly == null ? java.util.List.of() : java.util.List.copyOf(trainOnly);
+    for (String p : trainOnly) {
+      if (p.isBlank()) throw new IllegalArgumentException("trainOnly pattern '" + p + "' is empty");
+      try {
+        java.util.regex.Pattern.compile(p);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new IllegalArgumentException("trainOnly pattern '" + p + "' is not a valid regular expression: " + e.getDescription());
+      }
+    }
     if (steps < 1) throw new IllegalArgumentException("steps=" + steps + " must be >= 1");
     if (batchSize < 1) throw new IllegalArgumentException("batch=" + batchSize + " must be >= 1");
     if (seqLen < 1) throw new IllegalArgumentException("seq=" + seqLen + " must be >= 1");
@@ -49,19 +72,40 @@ public record TrainConfig(long steps, int batchSize, int seqLen, int accumulatio
 
   public LrSchedule schedule() { return new LrSchedule(lr, minLr, warmup, steps); }
 
-  public TrainConfig withSteps(long v) { return new TrainConfig(v, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withBatch(int b, int t) { return new TrainConfig(steps, b, t, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withAccumulation(int v) { return new TrainConfig(steps, batchSize, seqLen, v, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withLr(double max, double min, int w) { return new TrainConfig(steps, batchSize, seqLen, accumulation, max, min, w, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withOptimizer(double wd, double b1, double b2, double e, double clip) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, wd, b1, b2, e, clip, seed, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withSeed(long v) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, v, evalEvery, evalBatches, checkpointEvery); }
-  public TrainConfig withEval(int every, int batches) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, every, batches, checkpointEvery); }
-  public TrainConfig withCheckpointEvery(int v) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, v); }
+  public TrainConfig withSteps(long v) { return new TrainConfig(v, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withBatch(int b, int t) { return new TrainConfig(steps, b, t, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withAccumulation(int v) { return new TrainConfig(steps, batchSize, seqLen, v, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withLr(double max, double min, int w) { return new TrainConfig(steps, batchSize, seqLen, accumulation, max, min, w, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withOptimizer(double wd, double b1, double b2, double e, double clip) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, wd, b1, b2, e, clip, seed, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withSeed(long v) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, v, evalEvery, evalBatches, checkpointEvery, trainOnly); }
+  public TrainConfig withEval(int every, int batches) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, every, batches, checkpointEvery, trainOnly); }
+  public TrainConfig withCheckpointEvery(int v) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, v, trainOnly); }
+
+  public TrainConfig withTrainOnly(java.util.List<String> patterns) { return new TrainConfig(steps, batchSize, seqLen, accumulation, lr, minLr, warmup, weightDecay, beta1, beta2, eps, clipNorm, seed, evalEvery, evalBatches, checkpointEvery, patterns); }
 
   /** Fields that must match when resuming (everything that changes the numbers except steps). */
   String resumeKey() {
     return "batch=" + batchSize + " seq=" + seqLen + " accumulation=" + accumulation + " lr=" + lr + " minLr=" + minLr
         + " warmup=" + warmup + " weightDecay=" + weightDecay + " beta1=" + beta1 + " beta2=" + beta2 + " eps=" + eps
-        + " clip=" + clipNorm + " seed=" + seed;
+        + " clip=" + clipNorm + " seed=" + seed + (trainOnly.isEmpty() ? "" : " trainOnly=" + String.join(",", trainOnly));
+  }
+
+  /**
+   * The names among {@code names} that train under {@link #trainOnly} (all of them when it is empty).
+   *
+   * @throws IllegalArgumentException when a pattern matches no name
+   */
+  public java.util.List<String> trained(java.util.List<String> names) {
+    if (trainOnly.isEmpty()) return java.util.List.copyOf(names);
+    java.util.List<java.util.regex.Pattern> ps = new java.util.ArrayList<>();
+    for (String p : trainOnly) ps.add(java.util.regex.Pattern.compile(p));
+    for (int i = 0; i < ps.size(); i++) {
+      java.util.regex.Pattern p = ps.get(i);
+      if (names.stream().noneMatch(n -> p.matcher(n).find())) {
+        throw new IllegalArgumentException("trainOnly pattern '" + trainOnly.get(i) + "' matches no parameter (names look like "
+            + String.join(", ", names.subList(0, Math.min(3, names.size()))) + ")");
+      }
+    }
+    return names.stream().filter(n -> ps.stream().anyMatch(p -> p.matcher(n).find())).toList();
   }
 }

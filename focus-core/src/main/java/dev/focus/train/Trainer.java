@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
  * uninterrupted one would (bit for bit with deterministic kernels). Metric lines past the checkpoint
  * (written after it, before an interruption) are dropped.
  *
+ * <p>Frozen parameters ({@link TrainConfig#trainOnly()}): the model still computes every gradient, but
+ * only the selected parameters are clipped, decayed and updated, and only they have optimizer state.
+ *
  * <p>Stop: {@link #requestStop()} (e.g. from a Ctrl-C shutdown hook) makes the loop finish the current
  * step, write a checkpoint and return with {@link Result#stopped()} set.
  */
@@ -63,6 +66,7 @@ public final class Trainer {
   private final TrainConfig cfg;
   private final Path runDir;
   private final AdamW opt;
+  private final List<Trainable.Param> trained; // the parameters the optimizer updates (TrainConfig.trainOnly)
   private final LrSchedule schedule;
   private volatile boolean stopRequested;
   private long step;
@@ -74,7 +78,13 @@ public final class Trainer {
     this.cfg = cfg;
     this.runDir = runDir;
     data.checkSeqLen(cfg.seqLen());
-    this.opt = new AdamW(model.params(), cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay());
+    List<String> names = new ArrayList<>();
+    for (Trainable.Param p : model.params()) names.add(p.name());
+    java.util.Set<String> keep = new java.util.HashSet<>(cfg.trained(names));
+    List<Trainable.Param> trained = new ArrayList<>();
+    for (Trainable.Param p : model.params()) if (keep.contains(p.name())) trained.add(p);
+    this.trained = List.copyOf(trained);
+    this.opt = new AdamW(this.trained, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay());
     this.schedule = cfg.schedule();
   }
 
@@ -92,6 +102,9 @@ public final class Trainer {
 
   /** Steps completed. */
   public long step() { return step; }
+
+  /** The parameters this run updates: all, or those selected by {@link TrainConfig#trainOnly()}. */
+  public List<Trainable.Param> trainedParams() { return trained; }
 
   /** The optimizer (its state is part of checkpoints). */
   public AdamW optimizer() { return opt; }
@@ -150,7 +163,7 @@ public final class Trainer {
         model.zeroGrad();
         Batch batch = data.batch(Split.TRAIN, cfg.seed(), s, cfg.batchSize(), cfg.seqLen());
         float loss = accumulate(batch, micro);
-        double norm = GradClip.clip(model.params(), cfg.clipNorm());
+        double norm = GradClip.clip(trained, cfg.clipNorm());
         double lr = schedule.at(s);
         opt.step(lr);
         step = s + 1;

@@ -49,4 +49,28 @@ class ModelTrainableTest {
       assertEquals(Trainer.field(lines.get(i), "loss"), Trainer.field(resumed.get(i), "loss"), "loss at step " + (i + 1));
     }
   }
+
+  /** Spec 05 §3.1's parameter filter: with trainOnly=head_scale only the λ_h move, and the loss still falls. */
+  @Test
+  void trainOnlyHeadScaleUpdatesNothingElse() throws IOException {
+    ModelConfig cfg = Overrides.apply(CFG, "headScale=true");
+    Model model = new Model(cfg, 1), fresh = new Model(cfg, 1);
+    TrainConfig tc = TC.withSteps(8).withCheckpointEvery(0).withTrainOnly(List.of("head_scale"));
+    Trainer trainer = new Trainer(new ModelTrainable(model), DATA, tc, tmp.resolve("hs"));
+    assertEquals(List.of("model.layers.0.self_attn.head_scale"), trainer.trainedParams().stream().map(Trainable.Param::name).toList());
+    trainer.run(null);
+    for (dev.focus.model.Parameter p : model.parameters()) {
+      float[] before = fresh.parameter(p.name()).value();
+      boolean same = java.util.Arrays.equals(before, p.value());
+      assertEquals(!p.name().endsWith("head_scale"), same, p.name() + (same ? " did not change" : " changed"));
+    }
+    // only the trained tensor has optimizer state
+    java.util.Map<String, float[]> state = TensorFile.read(Trainer.checkpointDir(tmp.resolve("hs")).resolve("optimizer.bin"));
+    assertEquals(java.util.Set.of("#step", "m.model.layers.0.self_attn.head_scale", "v.model.layers.0.self_attn.head_scale"),
+        state.keySet());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Trainer(new ModelTrainable(new Model(cfg, 1)), DATA, tc.withTrainOnly(List.of("head_scale", "nosuch")),
+            tmp.resolve("bad")));
+    assertTrue(e.getMessage().startsWith("trainOnly pattern 'nosuch' matches no parameter"), e.getMessage());
+  }
 }
