@@ -88,6 +88,7 @@ class Config:
         self.decay = float(d.get("linearDecay", 1.0))
         self.logit_scale = float(d.get("logitScale", 1.0))
         self.head_scale = str(d.get("headScale", "false")).lower() == "true"
+        self.rope_scaling = d.get("ropeScaling", "none")             # "none" or "linear:factor=F" here
         self.position = d["position"]
         self.rope_theta = float(d["ropeTheta"])
         self.rope_layout = d["ropeLayout"]
@@ -109,6 +110,10 @@ def rotate_half(x):
 def rope_tables(cfg, t):
     hs = cfg.head_size
     inv = 1.0 / (cfg.rope_theta ** (torch.arange(0, hs, 2, dtype=torch.float64) / hs))
+    if cfg.rope_scaling.startswith("linear:factor="):  # position interpolation: theta_i / factor
+        inv = inv / float(cfg.rope_scaling.split("=")[1])
+    elif cfg.rope_scaling != "none":
+        raise SystemExit(f"rope scaling {cfg.rope_scaling} is not implemented in the reference")
     ang = torch.outer(torch.arange(t, dtype=torch.float64), inv)  # (T, HS/2), float64 like Focus
     return torch.cos(ang).float(), torch.sin(ang).float()
 

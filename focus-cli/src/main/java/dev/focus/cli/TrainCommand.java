@@ -52,7 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Model preset: micro, tiny or small; mm-tiny or mm-small train captioning + generation on images (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--attention", description = "Attention kind: softmax or linear (default: the preset's).")
+  @Option(names = "--attention", description = "Attention kind: softmax, flash or linear (default: the preset's).")
   String attention;
 
   @Option(names = "--position", description = "Position scheme: nope, rope, mrope, alibi, sinusoidal, learned (default: the preset's).")

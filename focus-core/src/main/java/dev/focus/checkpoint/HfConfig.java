@@ -21,7 +21,8 @@ import java.util.Map;
  * Hugging Face; for other variants the HF fields describe the shared parts.
  *
  * <p>Reading prefers {@code focus_config}; without it the file is taken as a plain Hugging Face Llama
- * config (rope_scaling, other head dims and non-silu activations are rejected).
+ * config (other head dims, non-silu activations and length-dependent rope_scaling types are rejected;
+ * linear, yarn and llama3 rope_scaling map to {@code ropeScaling}).
  */
 public final class HfConfig {
   private HfConfig() {}
@@ -40,7 +41,7 @@ public final class HfConfig {
     m.put("head_dim", (long) c.headSize());
     m.put("rms_norm_eps", c.normEps());
     m.put("rope_theta", c.ropeTheta());
-    m.put("rope_scaling", null);
+    m.put("rope_scaling", ropeScalingJson(c.ropeScalingSpec()));
     m.put("vocab_size", (long) c.vocab());
     m.put("max_position_embeddings", (long) c.context());
     m.put("tie_word_embeddings", c.tieEmbeddings());
@@ -74,7 +75,7 @@ public final class HfConfig {
     if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + type + " is not llama");
     Object act = m.getOrDefault("hidden_act", "silu");
     if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + act + " is not supported (silu only)");
-    if (m.get("rope_scaling") != null) throw new IllegalArgumentException("rope_scaling=" + Json.write(m.get("rope_scaling")) + " is not supported");
+    String scaling = ropeScaling(m.get("rope_scaling"));
     int hidden = integer(m, "hidden_size", null), heads = integer(m, "num_attention_heads", null);
     Object headDim = m.get("head_dim");
     if (headDim != null && ((Number) headDim).intValue() * heads != hidden) {
@@ -95,7 +96,62 @@ public final class HfConfig {
     if (ab != mb) throw new IllegalArgumentException("attention_bias=" + ab + " with mlp_bias=" + mb + " is not supported (both or neither)");
     kv.put("bias", Boolean.toString(ab));
     kv.put("initStd", Double.toString(real(m, "initializer_range", 0.02)));
+    kv.put("ropeScaling", scaling);
     return Overrides.apply(ModelConfig.tiny(), kv);
+  }
+
+  /** HF's rope_scaling object of a scaling (null for none), as transformers writes it. */
+  static Map<String, Object> ropeScalingJson(dev.focus.position.RopeScaling r) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    if (r instanceof dev.focus.position.RopeScaling.Linear l) {
+      j.put("rope_type", "linear");
+      j.put("factor", l.factor());
+    } else if (r instanceof dev.focus.position.RopeScaling.Yarn y) {
+      j.put("rope_type", "yarn");
+      j.put("factor", y.factor());
+      j.put("original_max_position_embeddings", (long) y.maxPositions());
+      j.put("beta_fast", y.betaFast());
+      j.put("beta_slow", y.betaSlow());
+      if (!Double.isNaN(y.attention())) j.put("attention_factor", y.attention());
+    } else if (r instanceof dev.focus.position.RopeScaling.Llama3 l) {
+      j.put("rope_type", "llama3");
+      j.put("factor", l.factor());
+      j.put("low_freq_factor", l.lowFreqFactor());
+      j.put("high_freq_factor", l.highFreqFactor());
+      j.put("original_max_position_embeddings", (long) l.originalMaxPositions());
+    } else if (r instanceof dev.focus.position.RopeScaling.Ntk n) {
+      j.put("rope_type", "ntk"); // not a transformers type: only Focus reads it back
+      j.put("factor", n.factor());
+    } else {
+      return null;
+    }
+    return j;
+  }
+
+  /** The ModelConfig ropeScaling text of an HF rope_scaling object (null or absent: none). */
+  @SuppressWarnings("unchecked")
+  static String ropeScaling(Object json) {
+    if (json == null) return "none";
+    if (!(json instanceof Map)) throw new IllegalArgumentException("rope_scaling=" + Json.write(json) + " is not an object");
+    Map<String, Object> j = (Map<String, Object>) json;
+    Object type = j.getOrDefault("rope_type", j.get("type"));
+    String t = type == null ? "default" : type.toString();
+    switch (t) {
+      case "default":
+        return "none";
+      case "linear":
+      case "ntk":
+        return t + ":factor=" + real(j, "factor", Double.NaN);
+      case "yarn":
+        return "yarn:factor=" + real(j, "factor", Double.NaN) + ",original=" + integer(j, "original_max_position_embeddings", null)
+            + ",betaFast=" + real(j, "beta_fast", 32) + ",betaSlow=" + real(j, "beta_slow", 1)
+            + (j.get("attention_factor") == null ? "" : ",attention=" + real(j, "attention_factor", Double.NaN));
+      case "llama3":
+        return "llama3:factor=" + real(j, "factor", Double.NaN) + ",low=" + real(j, "low_freq_factor", Double.NaN)
+            + ",high=" + real(j, "high_freq_factor", Double.NaN) + ",original=" + integer(j, "original_max_position_embeddings", null);
+      default:
+        throw new IllegalArgumentException("rope_scaling=" + Json.write(json) + " is not supported (linear, yarn and llama3 are)");
+    }
   }
 
   private static int integer(Map<String, Object> m, String k, Integer dflt) {

@@ -1,5 +1,6 @@
 package dev.focus.model;
 
+import dev.focus.position.RopeScaling;
 import java.util.List;
 
 /**
@@ -34,6 +35,9 @@ import java.util.List;
  * @param ropeTheta     RoPE base b, θ_i = b^(−2i/HS)
  * @param ropeLayout    RoPE pair layout (HALF = Hugging Face rotate_half)
  * @param mropeSections M-RoPE frequency sections (t, h, w), three entries summing to HS/2 when {@code position=MROPE}
+ * @param ropeScaling   Hugging Face rope_scaling of the rotary frequencies ({@link #ropeScalingOf}): {@code none},
+ *                      {@code linear:factor=F}, {@code ntk:factor=F}, {@code yarn:factor=F,original=M} or
+ *                      {@code llama3:factor=F,low=L,high=H,original=M}; stored in this canonical text form
  * @param norm          RMSNorm or LayerNorm (pre-norm)
  * @param normEps       ε inside the norm's square root
  * @param mlp           SwiGLU or GELU (tanh) MLP
@@ -60,6 +64,7 @@ public record ModelConfig(
     double ropeTheta,
     RopeLayout ropeLayout,
     List<Integer> mropeSections,
+    String ropeScaling,
     NormKind norm,
     double normEps,
     MlpKind mlp,
@@ -152,6 +157,7 @@ public record ModelConfig(
     if (norm == null) throw new IllegalArgumentException("norm must not be null");
     if (mlp == null) throw new IllegalArgumentException("mlp must not be null");
     mropeSections = mropeSections == null ? List.of() : List.copyOf(mropeSections);
+    ropeScaling = describeScaling(ropeScalingOf(ropeScaling == null ? "none" : ropeScaling));
     if (hidden % heads != 0) {
       throw new IllegalArgumentException("heads=" + heads + " must divide hidden=" + hidden);
     }
@@ -166,6 +172,9 @@ public record ModelConfig(
     }
     if (rotary && !(ropeTheta > 1.0) || Double.isNaN(ropeTheta) || Double.isInfinite(ropeTheta)) {
       throw new IllegalArgumentException("ropeTheta=" + ropeTheta + " must be a finite number > 1");
+    }
+    if (!ropeScaling.equals("none") && !rotary) {
+      throw new IllegalArgumentException("ropeScaling=" + ropeScaling + " needs rotary positions, not position=" + position);
     }
     if (position == PositionKind.MROPE) {
       if (mropeSections.isEmpty()) {
@@ -225,12 +234,98 @@ public record ModelConfig(
   /** True when q and k are rotated (RoPE or M-RoPE). */
   public boolean rotary() { return position == PositionKind.ROPE || position == PositionKind.MROPE; }
 
+  /**
+   * The {@link RopeScaling} of a text spec {@code type[:key=value,...]}: {@code none}, {@code linear:factor},
+   * {@code ntk:factor}, {@code yarn:factor,original[,betaFast,betaSlow,attention]},
+   * {@code llama3:factor,low,high,original} (HF rope_scaling; keys as in {@link #describeScaling}). The
+   * length-dependent types ({@code dynamic}, {@code longrope}) are not supported: the model builds one
+   * table for all lengths.
+   */
+  public static RopeScaling ropeScalingOf(String spec) {
+    String s = spec.trim();
+    int colon = s.indexOf(':');
+    String type = (colon < 0 ? s : s.substring(0, colon)).trim().toLowerCase(java.util.Locale.ROOT);
+    java.util.Map<String, Double> kv = new java.util.LinkedHashMap<>();
+    if (colon >= 0 && colon + 1 < s.length()) {
+      for (String part : s.substring(colon + 1).split(",")) {
+        int eq = part.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' must have the form key=number");
+        try {
+          kv.put(part.substring(0, eq).trim(), Double.parseDouble(part.substring(eq + 1).trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' is not a number");
+        }
+      }
+    }
+    java.util.Map<String, List<String>> valid = java.util.Map.of("none", List.of(), "default", List.of(),
+        "linear", List.of("factor"), "ntk", List.of("factor"),
+        "yarn", List.of("factor", "original", "betaFast", "betaSlow", "attention"),
+        "llama3", List.of("factor", "low", "high", "original"));
+    for (String k : kv.keySet()) {
+      if (valid.containsKey(type) && !valid.get(type).contains(k)) {
+        throw new IllegalArgumentException("ropeScaling=" + spec + ": unknown key '" + k + "' for " + type + "; valid: " + valid.get(type));
+      }
+    }
+    RopeScaling r;
+    switch (type) {
+      case "none": case "default":
+        r = new RopeScaling.None();
+        break;
+      case "linear":
+        r = new RopeScaling.Linear(need(spec, kv, "factor"));
+        break;
+      case "ntk":
+        r = new RopeScaling.Ntk(need(spec, kv, "factor"));
+        break;
+      case "yarn":
+        r = new RopeScaling.Yarn(need(spec, kv, "factor"), (int) need(spec, kv, "original"), kv.getOrDefault("betaFast", 32.0),
+            kv.getOrDefault("betaSlow", 1.0), kv.getOrDefault("attention", Double.NaN));
+        break;
+      case "llama3":
+        r = new RopeScaling.Llama3(need(spec, kv, "factor"), need(spec, kv, "low"), need(spec, kv, "high"),
+            (int) need(spec, kv, "original"));
+        break;
+      case "dynamic": case "longrope":
+        throw new IllegalArgumentException("ropeScaling=" + spec + " is not supported: " + type
+            + " frequencies depend on the sequence length (use none, linear, ntk, yarn or llama3)");
+      default:
+        throw new IllegalArgumentException("ropeScaling=" + spec + " has unknown type '" + type
+            + "'; valid: none, linear, ntk, yarn, llama3");
+    }
+    return r;
+  }
+
+  private static double need(String spec, java.util.Map<String, Double> kv, String key) {
+    Double v = kv.get(key);
+    if (v == null) throw new IllegalArgumentException("ropeScaling=" + spec + " lacks " + key);
+    return v;
+  }
+
+  /** The canonical text of a scaling (the inverse of {@link #ropeScalingOf}). */
+  public static String describeScaling(RopeScaling r) {
+    if (r instanceof RopeScaling.Linear l) return "linear:factor=" + l.factor();
+    if (r instanceof RopeScaling.Ntk n) return "ntk:factor=" + n.factor();
+    if (r instanceof RopeScaling.Yarn y) {
+      return "yarn:factor=" + y.factor() + ",original=" + y.maxPositions() + ",betaFast=" + y.betaFast() + ",betaSlow="
+          + y.betaSlow() + (Double.isNaN(y.attention()) ? "" : ",attention=" + y.attention());
+    }
+    if (r instanceof RopeScaling.Llama3 l) {
+      return "llama3:factor=" + l.factor() + ",low=" + l.lowFreqFactor() + ",high=" + l.highFreqFactor() + ",original="
+          + l.originalMaxPositions();
+    }
+    return "none";
+  }
+
+  /** The rotary frequency scaling ({@link #ropeScaling} parsed). */
+  public RopeScaling ropeScalingSpec() { return ropeScalingOf(ropeScaling); }
+
   /** True for softmax logits (exact or tiled). */
   public boolean softmax() { return attention != AttentionKind.LINEAR; }
 
   /** True for the Llama architecture (loadable by Hugging Face {@code LlamaForCausalLM} unchanged). */
   public boolean isLlama() {
-    return softmax() && !headScale && logitScale == 1.0 && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
+    return softmax() && !headScale && logitScale == 1.0 && !ropeScaling.startsWith("ntk")
+        && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
         && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
   }
 
@@ -240,7 +335,7 @@ public record ModelConfig(
   public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int context) {
     return new ModelConfig(vocab, hidden, intermediate, layers, heads, heads, context,
         AttentionKind.SOFTMAX, LinearFeature.ELU_PLUS_1, LinearForm.PARALLEL, 64, 1.0, 1.0, false,
-        PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(),
+        PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(), "none",
         NormKind.RMSNORM, 1e-5, MlpKind.SWIGLU, false, false, 0.02);
   }
 

@@ -22,7 +22,7 @@ public final class Overrides {
   public static final List<String> KEYS = List.of(
       "vocab", "hidden", "intermediate", "layers", "heads", "kvHeads", "context", "attention", "linearFeature",
       "linearForm", "linearChunk", "linearDecay", "logitScale", "headScale",
-      "position", "ropeTheta", "ropeLayout", "mropeSections", "norm", "normEps", "mlp", "bias", "tieEmbeddings",
+      "position", "ropeTheta", "ropeLayout", "mropeSections", "ropeScaling", "norm", "normEps", "mlp", "bias", "tieEmbeddings",
       "initStd");
 
   /**
@@ -30,7 +30,8 @@ public final class Overrides {
    * take these values (the behaviour of the models written before they existed).
    */
   public static final java.util.Map<String, String> LATER_KEYS = java.util.Map.of(
-      "linearForm", "parallel", "linearChunk", "64", "linearDecay", "1.0", "logitScale", "1.0", "headScale", "false");
+      "linearForm", "parallel", "linearChunk", "64", "linearDecay", "1.0", "logitScale", "1.0", "headScale", "false",
+      "ropeScaling", "none");
 
   /** Applies one {@code key=value} assignment. */
   public static ModelConfig apply(ModelConfig config, String assignment) {
@@ -93,6 +94,7 @@ public final class Overrides {
     StringBuilder s = new StringBuilder();
     for (int v : c.mropeSections()) s.append(s.length() == 0 ? "" : ",").append(v);
     m.put("mropeSections", s.toString());
+    m.put("ropeScaling", c.ropeScaling());
     m.put("norm", c.norm().name().toLowerCase(Locale.ROOT));
     m.put("normEps", Double.toString(c.normEps()));
     m.put("mlp", c.mlp().name().toLowerCase(Locale.ROOT));
@@ -114,6 +116,7 @@ public final class Overrides {
         real(m, "ropeTheta"),
         enumValue(m, "ropeLayout", ModelConfig.RopeLayout.class),
         intList(m, "mropeSections"),
+        m.get("ropeScaling"),
         enumValue(m, "norm", ModelConfig.NormKind.class),
         real(m, "normEps"),
         enumValue(m, "mlp", ModelConfig.MlpKind.class),

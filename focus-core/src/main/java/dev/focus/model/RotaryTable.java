@@ -13,7 +13,9 @@ import dev.focus.position.RopeTable;
  *
  * <p>θ_i = b^(−2i/HS); position n turns pair i by n·θ_i. {@link RopeLayout#HALF} pairs dim j with j + HS/2
  * (Hugging Face rotate_half), {@link RopeLayout#ADJACENT} pairs (2i, 2i+1). M-RoPE gets the coordinates
- * (n, n, n) of a text token, so by the compatibility rule of spec 04 §4 it equals RoPE-1D.
+ * (n, n, n) of a text token, so by the compatibility rule of spec 04 §4 it equals RoPE-1D. A
+ * {@code ropeScaling} replaces θ_i by the scaled θ′_i of {@link dev.focus.position.RopeScaling} (and
+ * multiplies cos and sin by its attention factor, YaRN).
  *
  * <p>The rotation is orthogonal: the backward pass rotates by −n·θ_i ({@code inverse=true}). Linear
  * attention takes the {@link #table()} itself and rotates its features (RoFormer §3.4.4).
@@ -34,6 +36,7 @@ final class RotaryTable {
     } else {
       rope = Rope.oneD(headSize, c.ropeTheta()).withLayout(layout);
     }
+    rope = rope.withScaling(c.ropeScalingSpec());
     int axes = rope.scheme().axes();
     double[][] coords = new double[maxPositions][axes];
     for (int n = 0; n < maxPositions; n++) java.util.Arrays.fill(coords[n], n);

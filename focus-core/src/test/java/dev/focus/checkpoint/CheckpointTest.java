@@ -53,6 +53,9 @@ class CheckpointTest {
         Overrides.apply(base, List.of("norm=layernorm", "mlp=gelu", "bias=true", "position=learned", "normEps=1e-6")),
         Overrides.apply(base, List.of("position=mrope", "mropeSections=1,2,1", "ropeTheta=500000", "ropeLayout=adjacent")),
         Overrides.apply(base, List.of("attention=flash", "headScale=true", "logitScale=0.5")),
+        Overrides.apply(base, "ropeScaling=yarn:factor=4,original=32,attention=1.2"),
+        Overrides.apply(base, "ropeScaling=llama3:factor=8,low=1,high=4,original=16"),
+        Overrides.apply(base, "ropeScaling=linear:factor=2"),
         Overrides.apply(base, List.of("attention=linear", "linearFeature=positive_random", "linearForm=chunked",
             "linearChunk=16", "linearDecay=0.95")))) {
       String json = Json.writePretty(HfConfig.toJson(c));
@@ -61,12 +64,28 @@ class CheckpointTest {
   }
 
   @Test
+  void huggingFaceRopeScalingIsWrittenAndRead() {
+    ModelConfig c = Overrides.apply(ModelConfig.micro(), "ropeScaling=llama3:factor=8,low=1,high=4,original=16");
+    Map<String, Object> json = HfConfig.toJson(c);
+    assertEquals(Map.of("rope_type", "llama3", "factor", 8.0, "low_freq_factor", 1.0, "high_freq_factor", 4.0,
+        "original_max_position_embeddings", 16L), json.get("rope_scaling"));
+    assertTrue(c.isLlama());
+    // a plain HF config (no focus_config) with rope_scaling
+    json.remove("focus_config");
+    ModelConfig read = HfConfig.fromJson(Json.parseObject(Json.writePretty(json)));
+    assertEquals(c.ropeScaling(), read.ropeScaling());
+    json.put("rope_scaling", Map.of("rope_type", "dynamic", "factor", 2.0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfConfig.fromJson(Json.parseObject(Json.writePretty(json))));
+    assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+  }
+
+  @Test
   void aConfigJsonWrittenBeforeTheLaterKeysLoadsWithTheirDefaults() {
     ModelConfig c = Overrides.apply(ModelConfig.micro(), List.of("attention=linear", "position=nope"));
     java.util.Map<String, Object> json = HfConfig.toJson(c);
     @SuppressWarnings("unchecked")
     java.util.Map<String, Object> focus = (java.util.Map<String, Object>) json.get("focus_config");
-    for (String k : List.of("linearForm", "linearChunk", "linearDecay", "logitScale", "headScale")) assertTrue(focus.remove(k) != null, k);
+    for (String k : List.of("linearForm", "linearChunk", "linearDecay", "logitScale", "headScale", "ropeScaling")) assertTrue(focus.remove(k) != null, k);
     ModelConfig read = HfConfig.fromJson(Json.parseObject(Json.writePretty(json)));
     assertEquals(c, read);
     assertEquals(ModelConfig.LinearForm.PARALLEL, read.linearForm());

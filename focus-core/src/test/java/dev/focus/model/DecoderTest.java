@@ -29,6 +29,8 @@ class DecoderTest {
         Arguments.of("linear+rope, decay 0.9", Overrides.apply(base, List.of("attention=linear", "linearDecay=0.9"))),
         Arguments.of("linear(relu)+nope chunked", Overrides.apply(base, List.of("attention=linear", "linearFeature=relu", "position=nope", "linearForm=chunked", "linearChunk=5"))),
         Arguments.of("linear+mrope recurrent", Overrides.apply(base, List.of("attention=linear", "position=mrope", "mropeSections=2,1,1", "linearForm=recurrent"))),
+        Arguments.of("softmax+rope, yarn scaling", Overrides.apply(base, "ropeScaling=yarn:factor=4,original=8")),
+        Arguments.of("linear+rope, llama3 scaling", Overrides.apply(base, List.of("attention=linear", "ropeScaling=llama3:factor=4,low=1,high=4,original=8"))),
         Arguments.of("softmax+rope, T=70 (two causal blocks)", Overrides.apply(base, "context=70")),
         Arguments.of("softmax+rope, T=140 (KV cache grows twice)", Overrides.apply(base, "context=140")),
         Arguments.of("linear+rope, T=70", Overrides.apply(base, java.util.List.of("attention=linear", "context=70"))));

@@ -52,6 +52,23 @@ class ModelConfigTest {
   }
 
   @Test
+  void ropeScalingIsParsedToACanonicalFormAndChecked() {
+    ModelConfig c = Overrides.apply(ModelConfig.tiny(), "ropeScaling=LINEAR:factor=2");
+    assertEquals("linear:factor=2.0", c.ropeScaling());
+    assertEquals(new dev.focus.position.RopeScaling.Linear(2), c.ropeScalingSpec());
+    ModelConfig y = Overrides.apply(ModelConfig.tiny(), "ropeScaling=yarn:factor=4,original=64");
+    assertEquals(new dev.focus.position.RopeScaling.Yarn(4, 64), y.ropeScalingSpec());
+    assertEquals(y, Overrides.apply(ModelConfig.tiny(), "ropeScaling=" + y.ropeScaling()));
+    assertEquals("llama3:factor=8.0,low=1.0,high=4.0,original=8192",
+        Overrides.apply(ModelConfig.tiny(), "ropeScaling=llama3:factor=8,low=1,high=4,original=8192").ropeScaling());
+    assertTrue(rejected("ropeScaling=dynamic:factor=2").contains("frequencies depend on the sequence length"));
+    assertTrue(rejected("ropeScaling=linear:factr=2").contains("unknown key 'factr'"));
+    assertTrue(rejected("ropeScaling=linear").contains("lacks factor"));
+    assertTrue(rejected("ropeScaling=linear:factor=2", "position=nope").contains("needs rotary positions"));
+    assertTrue(rejected("ropeScaling=sideways").contains("unknown type 'sideways'"));
+  }
+
+  @Test
   void headScaleAddsOneUnitGainPerLayerWithoutShiftingTheSeededInit() {
     ModelConfig plain = ModelConfig.micro(), scaled = Overrides.apply(plain, "headScale=true");
     Model a = new Model(plain, 5), b = new Model(scaled, 5);

@@ -20,7 +20,7 @@ class ModelGradientTest {
     ModelConfig base = new ModelConfig(11, 8, 12, 2, 2, 2, 8,
         ModelConfig.AttentionKind.SOFTMAX, ModelConfig.LinearFeature.ELU_PLUS_1, ModelConfig.LinearForm.PARALLEL, 64, 1.0,
         1.0, false, ModelConfig.PositionKind.ROPE,
-        10000.0, ModelConfig.RopeLayout.HALF, java.util.List.of(), ModelConfig.NormKind.RMSNORM, 1e-5,
+        10000.0, ModelConfig.RopeLayout.HALF, java.util.List.of(), "none", ModelConfig.NormKind.RMSNORM, 1e-5,
         ModelConfig.MlpKind.SWIGLU, false, false, 0.5);
     return Stream.of(
         Arguments.of("softmax+rope (Llama)", base),

@@ -127,6 +127,7 @@ class TorchParityTest {
         Arguments.of("layernorm+gelu+bias+tied+learned", Overrides.apply(base,
             List.of("norm=layernorm", "mlp=gelu", "bias=true", "tieEmbeddings=true", "position=learned", "kvHeads=4"))),
         Arguments.of("flash+rope", Overrides.apply(base, "attention=flash")),
+        Arguments.of("softmax+rope, linear rope scaling 4", Overrides.apply(base, "ropeScaling=linear:factor=4")),
         Arguments.of("softmax+rope+headScale, logitScale 1.3", Overrides.apply(base, List.of("headScale=true", "logitScale=1.3"))),
         Arguments.of("flash+alibi+headScale", Overrides.apply(base, List.of("attention=flash", "position=alibi", "headScale=true"))),
         Arguments.of("linear(relu)+nope", Overrides.apply(base, List.of("attention=linear", "linearFeature=relu", "position=nope"))),

@@ -38,9 +38,9 @@ final class NopeForward {
   static Taps run(Model model, int[] tokens, int batch, int t, boolean causal) {
     ModelConfig c = model.config();
     if (c.position() != PositionKind.NOPE || c.norm() != NormKind.RMSNORM || c.mlp() != MlpKind.SWIGLU || c.bias()
-        || c.kvHeads() != c.heads() || c.attention() != ModelConfig.AttentionKind.SOFTMAX) {
-      throw new IllegalArgumentException("NopeForward needs a softmax NoPE model with RMSNorm, SwiGLU, no biases and "
-          + "kvHeads = heads; got " + c);
+        || c.kvHeads() != c.heads() || c.attention() != ModelConfig.AttentionKind.SOFTMAX || c.headScale() || c.logitScale() != 1.0) {
+      throw new IllegalArgumentException("NopeForward needs a softmax NoPE model with RMSNorm, SwiGLU, no biases, "
+          + "kvHeads = heads and unit logit scales; got " + c);
     }
     if (tokens.length != batch * t) throw new IllegalArgumentException("tokens length " + tokens.length + " != B*T=" + batch + "*" + t);
     int C = c.hidden(), L = c.layers();
