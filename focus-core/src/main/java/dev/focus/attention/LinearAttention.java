@@ -367,10 +367,10 @@ public final class LinearAttention implements Attention {
     checkMaskForForm(mask);
     int bh = batch * layout.heads();
     LinearSaved old = recycle instanceof LinearSaved ls && ls.form == form && ls.batch == batch && ls.t == t ? ls : null;
-    float[] den = old != null ? old.den : new float[bh * t];
+    float[] den = old != null && old.den.length == bh * t ? old.den : new float[bh * t];
     // the features are kept for backward, which would otherwise evaluate φ (an exp per element for elu+1) again
-    float[] feats = !map.factorizes() ? null
-        : old != null && old.feats != null ? old.feats : new float[Math.multiplyExact(2 * bh * t, features)];
+    int nf = Math.multiplyExact(2 * bh * t, features);
+    float[] feats = !map.factorizes() ? null : old != null && old.feats != null && old.feats.length == nf ? old.feats : new float[nf];
     LinearSaved saved;
     switch (form) {
       case PARALLEL: {
@@ -392,7 +392,7 @@ public final class LinearAttention implements Attention {
         saved = new LinearSaved(q, k, v, out, den, null, false, states, feats, mask, form, batch, t);
       }
     }
-    if (old != null && old.dkPart != null) {
+    if (old != null && old.dkPart != null && old.dkPart.length == bh * t * layout.headSize()) {
       saved.dkPart = old.dkPart;
       saved.dvPart = old.dvPart;
     }

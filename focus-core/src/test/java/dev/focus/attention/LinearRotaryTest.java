@@ -150,6 +150,23 @@ class LinearRotaryTest {
   }
 
   @Test
+  void aRecycledSavedGivesTheSameResultsInEveryForm() {
+    int t = 70;
+    Inputs in = new Inputs(GQA, 2, t, 4, 0.5f);
+    LinearAttention base = configs(GQA, t, false).get(1);
+    for (LinearAttention a : List.of(base, base.withForm(Form.RECURRENT), base.withChunk(16))) {
+      float[][] fresh = in.run(a, null, null, Mask.causal());
+      Attention.Saved s1 = a.forward(in.newOut(), in.q, in.k, in.v, null, Mask.causal(), 2, t);
+      a.backward(in.newOut(), in.newKv(), in.newKv(), null, in.dOut, s1);
+      float[] out = in.newOut(), dq = in.newOut(), dk = in.newKv(), dv = in.newKv();
+      Attention.Saved s2 = a.forward(out, in.q, in.k, in.v, null, Mask.causal(), 2, t, s1);
+      a.backward(dq, dk, dv, null, in.dOut, s2);
+      float[][] again = {out, dq, dk, dv};
+      for (int i = 0; i < 4; i++) assertClose(name(a) + " recycled #" + i, fresh[i], again[i], 0, 0);
+    }
+  }
+
+  @Test
   void rotaryNeedsAFeatureMapAndEnoughTableRows() {
     RopeTable t4 = table(4, 3, PairLayout.HALF);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
