@@ -31,6 +31,28 @@ final class AttentionSupport {
     }
   }
 
+  /**
+   * The key width of query block [r0, r1) in the block layout: one past the last key any of its rows
+   * sees (r1 under a causal mask, the end of a straddling span under a block-causal one, T when
+   * bidirectional). The block's rows are stored with this stride from {@code off + r0·T}.
+   */
+  static int blockWidth(Mask mask, int b, int r0, int r1, int t) {
+    int w = 1;
+    for (int i = r0; i < r1; i++) w = Math.max(w, end(mask, b, i, t));
+    return w;
+  }
+
+  /** One head's block-layout weights under {@code mask} (batch row b) as a plain (T, T) block at {@code dst[off..]}. */
+  static void unblock(float[] dst, float[] src, int off, int t, Mask mask, int b) {
+    for (int r0 = 0; r0 < t; r0 += CAUSAL_BLOCK) {
+      int r1 = Math.min(r0 + CAUSAL_BLOCK, t), w = blockWidth(mask, b, r0, r1, t);
+      for (int i = r0; i < r1; i++) {
+        System.arraycopy(src, off + r0 * t + (i - r0) * w, dst, off + i * t, w);
+        java.util.Arrays.fill(dst, off + i * t + w, off + (i + 1) * t, 0f);
+      }
+    }
+  }
+
   static void checkLength(String name, float[] a, long need) {
     if (a == null) throw new IllegalArgumentException(name + " is null");
     if (a.length != need) {

@@ -19,13 +19,14 @@ import dev.focus.kernel.Parallel;
  * term present only when slopes are set (Press et al. 2022). Then a_ij = softmax_j(s_ij) over the
  * visible keys and y_i = Σ_j a_ij v_j.
  *
- * <p>Causal masks (training's usual case) skip the masked upper triangle: query block [r0, r1) of
- * {@link AttentionSupport#CAUSAL_BLOCK} rows multiplies only keys [0, r1), and its weights are saved with
- * row stride r1 inside the block's rows of the (T, T) region ({@link AttentionSupport#causalIndex});
- * {@link #weights} always returns the plain layout. That halves the T×T work of forward and backward.
+ * <p>A forward over a whole sequence skips the keys no row of a query block can see: query block
+ * [r0, r1) of {@link AttentionSupport#CAUSAL_BLOCK} rows multiplies only keys [0, w) with w its
+ * {@link AttentionSupport#blockWidth} (r1 under a causal mask, the end of a straddling span under a
+ * block-causal one), and its weights are saved with row stride w inside the block's rows of the
+ * (T, T) region; {@link #weights} always returns the plain layout. Under a causal mask that halves
+ * the T×T work of forward and backward.
  *
- * <p>Memory: (B, H, T, T) saved weights plus one (T, T) scratch per worker in backward (64 × T under
- * a causal mask). {@link #forward(float[], float[], float[], float[], float[], Mask, int, int, Saved)}
+ * <p>Memory: (B, H, T, T) saved weights plus one (64, T) scratch per worker in backward. {@link #forward(float[], float[], float[], float[], float[], Mask, int, int, Saved)}
  * can recycle the weights and backward scratch of an earlier call.
  */
 public final class SoftmaxAttention implements Attention {
@@ -61,16 +62,14 @@ public final class SoftmaxAttention implements Attention {
   /** Saved activations: references to the inputs and output, plus the weights. */
   static final class ExactSaved implements Saved {
     final float[] q, k, v, out, headScale;
-    final float[] probs; // (B, H, T, T) post-softmax, masked entries 0; causal block layout when blocked
-    final boolean blocked;
+    final float[] probs; // (B, H, T, T) post-softmax in the block layout
     final Mask mask;
     final int batch, t;
     float[] dkPart, dvPart; // (B, H, T, HS) backward scratch, allocated by the first backward and recycled
 
-    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, boolean blocked, Mask mask,
-               int batch, int t) {
+    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, int batch, int t) {
       this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
-      this.probs = probs; this.blocked = blocked; this.mask = mask; this.batch = batch; this.t = t;
+      this.probs = probs; this.mask = mask; this.batch = batch; this.t = t;
     }
 
     @Override public int batch() { return batch; }
@@ -92,8 +91,8 @@ public final class SoftmaxAttention implements Attention {
     int n = checkedProbSize(batch, t, t);
     ExactSaved old = recycle instanceof ExactSaved e && e.probs.length == n ? e : null;
     float[] probs = old != null ? old.probs : new float[n];
-    boolean blocked = core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0);
-    ExactSaved s = new ExactSaved(q, k, v, out, headScale == null ? null : headScale.clone(), probs, blocked, mask, batch, t);
+    core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0);
+    ExactSaved s = new ExactSaved(q, k, v, out, headScale == null ? null : headScale.clone(), probs, mask, batch, t);
     if (old != null && old.dkPart != null && old.dkPart.length == batch * layout.heads() * t * layout.headSize()) {
       s.dkPart = old.dkPart;
       s.dvPart = old.dvPart;
@@ -112,12 +111,12 @@ public final class SoftmaxAttention implements Attention {
   /**
    * The forward pass over {@code tq} queries (positions offset..offset+tq−1) and the first {@code tk}
    * keys of k and v, which are (B, cap, KVH, HS). Writes out (B, tq, H, HS) and probs (B, H, tq, tk);
-   * returns true when probs use the causal block layout (a causal mask over a whole sequence).
+   * returns true when probs use the block layout (a forward over a whole sequence, not a decode step).
    */
   private boolean core(float[] out, float[] probs, float[] q, float[] k, float[] v, float[] headScale, Mask mask,
                        int batch, int tq, int tk, int cap, int offset) {
     final int nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
-    final boolean blocked = mask.isCausal() && offset == 0 && tq == tk;
+    final boolean blocked = offset == 0 && tq == tk;
     Parallel.forRange(batch * nh, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
       float[] qh = new float[tq * hs]; // (tq, HS) this head's queries
@@ -137,16 +136,15 @@ public final class SoftmaxAttention implements Attention {
         float sc = scale * (headScale == null ? 1f : headScale[h]);
         float slope = alibi == null ? 0f : alibi[h];
         if (blocked) {
-          // query block [r0, r1) sees keys [0, r1): the masked upper part of the T×T products is skipped
+          // query block [r0, r1) sees keys [0, w) at most: the masked rest of the T×T products is skipped
           for (int r0 = 0; r0 < tq; r0 += AttentionSupport.CAUSAL_BLOCK) {
             int r1 = Math.min(r0 + AttentionSupport.CAUSAL_BLOCK, tq), bo = pOff + r0 * tq;
-            ks.matmulNT(probs, bo, qh, r0 * hs, kh, 0, r1 - r0, hs, r1, false);
+            int w = AttentionSupport.blockWidth(mask, b, r0, r1, tk);
+            ks.matmulNT(probs, bo, qh, r0 * hs, kh, 0, r1 - r0, hs, w, false);
             for (int i = r0; i < r1; i++) {
-              int row = bo + (i - r0) * r1;
-              softmaxCausalRow(ks, probs, row, i, sc, slope);
-              java.util.Arrays.fill(probs, row + i + 1, row + r1, 0f);
+              softmaxWindowRow(ks, probs, bo + (i - r0) * w, i, start(mask, b, i, tk), end(mask, b, i, tk), w, sc, slope);
             }
-            ks.matmul(oh, r0 * hs, probs, bo, vh, 0, r1 - r0, r1, hs, false);
+            ks.matmul(oh, r0 * hs, probs, bo, vh, 0, r1 - r0, w, hs, false);
           }
           unpack(out, oh, b, 0, tq, tq, nh, h, hs);
           continue;
@@ -172,14 +170,18 @@ public final class SoftmaxAttention implements Attention {
   }
 
   /**
-   * Causal softmax row i in place: s_j = c·(q_i·k_j) − slope·(i − j) over j ≤ i, then the kernel
-   * set's softmax (whose exponential gives the same bits in both kernel twins and however warm the
-   * JIT is, so a resumed training run repeats bit for bit).
+   * Softmax row of query i in place over its visible keys [s0, e) of a row of width w:
+   * s_j = c·(q_i·k_j) − slope·|i − j|, then the kernel set's softmax (whose exponential gives the same
+   * bits in both kernel twins and however warm the JIT is, so a resumed training run repeats bit for
+   * bit); masked entries are set to exactly 0.
    */
-  private static void softmaxCausalRow(KernelSet ks, float[] p, int row, int i, float c, float slope) {
-    ks.scale(p, row, i + 1, c);
-    if (slope != 0f) for (int j = 0; j <= i; j++) p[row + j] -= slope * (i - j);
-    ks.softmaxRows(p, row, p, row, 1, i + 1);
+  private static void softmaxWindowRow(KernelSet ks, float[] p, int row, int i, int s0, int e, int w, float c, float slope) {
+    if (e > s0) {
+      AttentionSupport.toLogits(ks, p, row + s0, e - s0, c, slope, i, s0);
+      ks.softmaxRows(p, row + s0, p, row + s0, 1, e - s0);
+    }
+    java.util.Arrays.fill(p, row, row + s0, 0f);
+    java.util.Arrays.fill(p, row + Math.max(e, s0), row + w, 0f);
   }
 
   @Override
@@ -207,7 +209,7 @@ public final class SoftmaxAttention implements Attention {
       KernelSet ks = Kernels.get();
       float[] qh = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
       float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
-      float[] ds = new float[(s.blocked ? Math.min(AttentionSupport.CAUSAL_BLOCK, t) : t) * t]; // dA, then dS
+      float[] ds = new float[Math.min(AttentionSupport.CAUSAL_BLOCK, t) * t]; // dA, then dS, one query block
       for (int task = lo; task < hi; task++) {
         int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
         pack(qh, s.q, b, 0, t, t, nh, h, hs);
@@ -216,23 +218,7 @@ public final class SoftmaxAttention implements Attention {
         pack(oh, s.out, b, 0, t, t, nh, h, hs);
         pack(doh, dOut, b, 0, t, t, nh, h, hs);
         int pOff = task * t * t, hOff = task * t * hs;
-        if (s.blocked) {
-          causalBackward(ks, dkPart, dvPart, gq, ds, s.probs, qh, kh, vh, oh, doh, pOff, hOff, t);
-        } else {
-          // dV = Aᵀ dY
-          ks.matmulTN(dvPart, hOff, s.probs, pOff, doh, 0, t, t, hs, false);
-          // dA = dY Vᵀ; softmax backward dS_ij = a_ij (dA_ij − Σ_j' a_ij' dA_ij'), and Σ_j' a_ij' dA_ij' = dy_i·y_i
-          ks.matmulNT(ds, 0, doh, 0, vh, 0, t, hs, t, false);
-          for (int i = 0; i < t; i++) {
-            float d = ks.dot(doh, i * hs, oh, i * hs, hs);
-            int s0 = start(s.mask, b, i, t), e = end(s.mask, b, i, t), row = i * t;
-            for (int j = 0; j < t; j++) {
-              ds[row + j] = (j >= s0 && j < e) ? s.probs[pOff + row + j] * (ds[row + j] - d) : 0f;
-            }
-          }
-          ks.matmul(gq, 0, ds, 0, kh, 0, t, t, hs, false);
-          ks.matmulTN(dkPart, hOff, ds, 0, qh, 0, t, t, hs, false);
-        }
+        blockBackward(ks, dkPart, dvPart, gq, ds, s.probs, qh, kh, vh, oh, doh, s.mask, b, pOff, hOff, t);
         // s_ij = c·(q_i·k_j) + bias, c = scale·λ_h:  dq_i = c Σ_j dS_ij k_j,  dk_j = c Σ_i dS_ij q_i,
         // ∂ℓ/∂λ_h = scale Σ_ij dS_ij q_i·k_j = scale Σ_i q_i·(Σ_j dS_ij k_j)   (spec 05 §3.1)
         float c = scale * (s.headScale == null ? 1f : s.headScale[h]);
@@ -250,29 +236,33 @@ public final class SoftmaxAttention implements Attention {
   }
 
   /**
-   * One head's backward under the causal block layout, block by block (query rows [r0, r1), keys
-   * [0, r1)): dA = dY Vᵀ, dV += Aᵀ dY, dS = A ⊙ (dA − dy·y), G = dS K (into gq), dK += dSᵀ Q; the
-   * logit scale is applied by the caller. {@code ds} is a (64, T) scratch.
+   * One head's backward under the block layout, block by block (query rows [r0, r1), keys [0, w)):
+   * dA = dY Vᵀ, dV += Aᵀ dY, dS = A ⊙ (dA − dy·y) on the visible keys, G = dS K (into gq),
+   * dK += dSᵀ Q; the logit scale is applied by the caller. {@code ds} is a (64, T) scratch.
    */
-  private void causalBackward(KernelSet ks, float[] dkPart, float[] dvPart, float[] gq, float[] ds, float[] probs,
-                              float[] qh, float[] kh, float[] vh, float[] oh, float[] doh, int pOff, int hOff, int t) {
+  private void blockBackward(KernelSet ks, float[] dkPart, float[] dvPart, float[] gq, float[] ds, float[] probs,
+                             float[] qh, float[] kh, float[] vh, float[] oh, float[] doh, Mask mask, int b, int pOff,
+                             int hOff, int t) {
     int hs = layout.headSize();
     java.util.Arrays.fill(dkPart, hOff, hOff + t * hs, 0f);
     java.util.Arrays.fill(dvPart, hOff, hOff + t * hs, 0f);
     for (int r0 = 0; r0 < t; r0 += AttentionSupport.CAUSAL_BLOCK) {
       int r1 = Math.min(r0 + AttentionSupport.CAUSAL_BLOCK, t), rows = r1 - r0, bo = pOff + r0 * t;
-      ks.matmulNT(ds, 0, doh, r0 * hs, vh, 0, rows, hs, r1, false);
-      ks.matmulTN(dvPart, hOff, probs, bo, doh, r0 * hs, r1, rows, hs, true);
+      int w = AttentionSupport.blockWidth(mask, b, r0, r1, t);
+      ks.matmulNT(ds, 0, doh, r0 * hs, vh, 0, rows, hs, w, false);
+      ks.matmulTN(dvPart, hOff, probs, bo, doh, r0 * hs, w, rows, hs, true);
       for (int i = r0; i < r1; i++) {
-        int row = (i - r0) * r1, prow = bo + row;
+        int row = (i - r0) * w, prow = bo + row, s0 = start(mask, b, i, t), e = end(mask, b, i, t);
         float d = ks.dot(doh, i * hs, oh, i * hs, hs);
-        for (int j = 0; j <= i; j++) ds[row + j] = probs[prow + j] * (ds[row + j] - d);
-        java.util.Arrays.fill(ds, row + i + 1, row + r1, 0f);
+        for (int j = s0; j < e; j++) ds[row + j] = probs[prow + j] * (ds[row + j] - d);
+        java.util.Arrays.fill(ds, row, row + s0, 0f);
+        java.util.Arrays.fill(ds, row + Math.max(e, s0), row + w, 0f);
       }
-      ks.matmul(gq, r0 * hs, ds, 0, kh, 0, rows, r1, hs, false);
-      ks.matmulTN(dkPart, hOff, ds, 0, qh, r0 * hs, r1, rows, hs, true);
+      ks.matmul(gq, r0 * hs, ds, 0, kh, 0, rows, w, hs, false);
+      ks.matmulTN(dkPart, hOff, ds, 0, qh, r0 * hs, w, rows, hs, true);
     }
   }
+
 
   @Override
   public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t) {
@@ -283,7 +273,7 @@ public final class SoftmaxAttention implements Attention {
     float[] probs = new float[checkedProbSize(batch, t, t)];
     if (core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0)) {
       float[] plain = new float[probs.length];
-      for (int u = 0; u < batch * layout.heads(); u++) AttentionSupport.unblockCausal(plain, probs, u * t * t, t);
+      for (int u = 0; u < batch * layout.heads(); u++) AttentionSupport.unblock(plain, probs, u * t * t, t, mask, u / layout.heads());
       return plain;
     }
     return probs;
@@ -311,7 +301,7 @@ public final class SoftmaxAttention implements Attention {
     long saved = 4 * bh * t * t;                         // weights
     long fwd = 4 * w * 4 * ths;                          // qh, kh, vh, oh per worker
     long bwd = 4 * 2 * bh * ths + 8 * bh                 // dkPart, dvPart, dLam
-        + 4 * w * (6 * ths + (long) t * t);              // qh, kh, vh, oh, doh, gq and (T, T) dS per worker (at most)
+        + 4 * w * (6 * ths + (long) Math.min(AttentionSupport.CAUSAL_BLOCK, t) * t); // qh, kh, vh, oh, doh, gq, (64, T) dS per worker
     return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
   }
 }

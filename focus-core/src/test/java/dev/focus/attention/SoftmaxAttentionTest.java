@@ -54,35 +54,45 @@ class SoftmaxAttentionTest {
     }
   }
 
-  /** Sequences longer than one causal block (64 query rows) take the block-skipping path: same function. */
+  /**
+   * Sequences longer than one query block (64 rows) skip the keys a block cannot see, for every mask:
+   * forward and weights against the double-precision definition, gradients against the tiled
+   * FlashAttention (an independent implementation, itself checked by finite differences).
+   */
   @Test
-  void causalBlocksMatchTheDefinitionAndTheFullSquareAcrossSeveralBlocks() {
+  void queryBlocksMatchTheDefinitionAndFlashAcrossSeveralBlocks() {
     HeadLayout l = new HeadLayout(2, 1, 4);
     int batch = 2, t = 150;
     Inputs in = new Inputs(l, batch, t, 9);
     float[] hsc = {1.5f, -0.5f};
     float[] slopes = {0.25f, 0.0625f};
     SoftmaxAttention a = SoftmaxAttention.of(l).withAlibi(slopes);
-    float[] dHs = new float[2], dHsFull = new float[2];
-    float[][] r = in.run(a, hsc, dHs, Mask.causal());
-    double[] ref = Reference.softmax(l, a.scale(), d(hsc), d(slopes), Mask.causal(), d(in.q), d(in.k), d(in.v), batch, t);
-    assertClose("causal blocks forward", ref, d(r[0]), 1e-6, 1e-5);
-    // a block-causal mask with one tiny span is causal but takes the full-square path
-    Mask general = Mask.causalWithBlocks(List.of(new int[] {5, 6}));
-    float[][] g = in.run(a, hsc, dHsFull, general);
+    FlashAttention flash = FlashAttention.of(l).withAlibi(slopes).withTiles(16, 32);
+    // spans straddle the 64-row blocks, so a block's width exceeds its last row
+    List<Mask> ms = List.of(Mask.causal(), Mask.causalWithBlocks(List.of(new int[] {60, 70}, new int[] {100, 140})),
+        Mask.bidirectional());
     String[] what = {"out", "dq", "dk", "dv"};
-    for (int i = 0; i < 4; i++) assertClose("causal blocks vs full square " + what[i], g[i], r[i], 1e-6, 1e-5);
-    assertClose("causal blocks vs full square dHeadScale", dHsFull, dHs, 1e-5, 1e-5);
-    float[] w = a.weights(in.q, in.k, hsc, Mask.causal(), batch, t);
-    assertClose("weights in the plain layout", Reference.softmaxWeights(l, a.scale(), d(hsc), d(slopes), Mask.causal(),
-        d(in.q), d(in.k), batch, t), d(w), 1e-6, 1e-5);
+    for (Mask m : ms) {
+      float[] dHs = new float[2], dHsFlash = new float[2];
+      float[][] r = in.run(a, hsc, dHs, m);
+      double[] ref = Reference.softmax(l, a.scale(), d(hsc), d(slopes), m, d(in.q), d(in.k), d(in.v), batch, t);
+      assertClose("blocks forward " + m, ref, d(r[0]), 1e-6, 1e-5);
+      float[][] f = in.run(flash, hsc, dHsFlash, m);
+      for (int i = 1; i < 4; i++) assertClose("blocks vs flash " + what[i] + " " + m, f[i], r[i], 2e-6, 1e-4);
+      assertClose("blocks vs flash dHeadScale " + m, dHsFlash, dHs, 1e-5, 1e-4);
+      float[] w = a.weights(in.q, in.k, hsc, m, batch, t);
+      assertClose("weights in the plain layout " + m, Reference.softmaxWeights(l, a.scale(), d(hsc), d(slopes), m,
+          d(in.q), d(in.k), batch, t), d(w), 1e-6, 1e-5);
+    }
     // a recycled Saved gives the same result
+    float[][] r = in.run(a, hsc, null, Mask.causal());
     float[] out2 = in.newOut(), dq2 = in.newOut(), dk2 = in.newKv(), dv2 = in.newKv();
     Attention.Saved s1 = a.forward(in.newOut(), in.q, in.k, in.v, hsc, Mask.causal(), batch, t);
     a.backward(in.newOut(), in.newKv(), in.newKv(), null, in.dOut, s1);
     Attention.Saved s2 = a.forward(out2, in.q, in.k, in.v, hsc, Mask.causal(), batch, t, s1);
     a.backward(dq2, dk2, dv2, null, in.dOut, s2);
     assertClose("recycled out", r[0], out2, 0, 0);
+    assertClose("recycled dq", r[1], dq2, 0, 0);
     assertClose("recycled dk", r[2], dk2, 0, 0);
   }
 }
