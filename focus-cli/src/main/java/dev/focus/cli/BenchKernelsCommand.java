@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * OpenBLAS) in one run, side by side with their ratio. Two tables: square products A·B, and the
  * products of one training step of hidden-128 and hidden-256 models at B·T = 2048 tokens (all three
  * layouts). numpy runs in a child {@code /usr/bin/python3} per thread count (scripts/bench_kernels.py),
- * asked for each product right after Java timed it, with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
+ * after Java has timed every product at that thread count (never at the same time), with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
  * (they slow a current OpenBLAS down) in that child's environment only.
  *
  * <p>A benchmark, not a test: it prints numbers and asserts nothing about them.
@@ -109,53 +109,52 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         clock.equals("cpu") ? "CPU" : "wall-clock", reps);
     out.flush();
 
-    // Each product is timed in Java and then, right away, by a numpy child process for the same
-    // thread count, so both see the same machine load. A pause between the two lets the other side's
-    // idle threads (OpenBLAS workers spin for a while after a call) go to sleep.
+    // Per thread count, every product is timed in Java first and then by a numpy child process,
+    // which is started after the Java phase and closed before the next one. Interleaving the two
+    // (product by product) let the idle-but-spinning threads of one side steal the second core from
+    // the other: OpenBLAS workers spin for a while after each call, and a two-thread timing right
+    // after one ran at single-thread speed.
     Map<String, Double> focus = new HashMap<>();
     Map<String, Double> np = new HashMap<>();
-    List<NumpyServer> servers = new ArrayList<>();
     String npInfo = numpy ? null : "numpy: skipped (--no-numpy)";
     boolean npFailed = false;
     int before = Parallel.threads();
     try {
-      warmUp(ks);
       for (int t : threadList) {
         Parallel.setThreads(t);
-        NumpyServer server = null;
-        if (numpy && !npFailed) {
-          server = startNumpy(t);
-          servers.add(server);
-          if (server.error != null) {
-            npInfo = "numpy: not available (" + server.error + ")";
-            npFailed = true;
-            server = null;
-          } else {
-            npInfo = "numpy: " + server.info;
-          }
-        }
+        warmUp(ks);
         for (Product p : all) {
           int warm = p.flops() > 4e9 ? 1 : 2;
           KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
               : KernelTiming.time(ks, p, warm, reps);
           focus.put(key(p, t), r.median());
-          if (server != null) {
-            pause();
+        }
+        if (!numpy || npFailed) continue;
+        pause();
+        NumpyServer server = startNumpy(t);
+        try {
+          if (server.error != null) {
+            npInfo = "numpy: not available (" + server.error + ")";
+            npFailed = true;
+            continue;
+          }
+          npInfo = "numpy: " + server.info;
+          for (Product p : all) {
             Double g = server.time(p);
             if (g == null) {
               npInfo = "numpy: not available (" + server.error + ")";
               npFailed = true;
-              server = null;
-            } else {
-              np.put(key(p, t), g);
+              break;
             }
-            pause();
+            np.put(key(p, t), g);
           }
+        } finally {
+          server.close();
         }
+        pause();
       }
     } finally {
       Parallel.setThreads(before);
-      for (NumpyServer server : servers) server.close();
     }
     out.println(npInfo);
     out.println();
@@ -198,11 +197,17 @@ public final class BenchKernelsCommand implements Callable<Integer> {
   }
 
   private static void warmUp(KernelSet ks) {
-    // Let C2 compile the packing and micro-kernels of all three layouts (and their edge paths)
-    // before anything is timed: about a second in all.
+    // Let C2 compile the packing and micro-kernels of all three layouts and every parallel split
+    // (rows, panels, narrow rows, parallel packing) at the current thread count before anything is
+    // timed: about a second. Run again after each thread change, because code compiled while one
+    // thread ran never took the parallel branches, and its recompilation on a 2-core machine would
+    // otherwise take the second core away from the first timings.
+    int[][] shapes = {{197, 300, 161}, {8, 300, 512}, {4, 300, 512}, {64, 256, 1100}};
     for (Layout l : Layout.values()) {
       long end = System.nanoTime() + 300_000_000L;
-      while (System.nanoTime() < end) KernelTiming.time(ks, new Product(l, 197, 300, 161), 0, 1);
+      while (System.nanoTime() < end) {
+        for (int[] d : shapes) KernelTiming.time(ks, new Product(l, d[0], d[1], d[2]), 0, 1);
+      }
     }
   }
 
