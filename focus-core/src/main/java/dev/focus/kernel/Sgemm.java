@@ -54,7 +54,7 @@ final class Sgemm {
   /** Column block of the skinny row-update path (a few rows of C of this width stay in L1). */
   static final int SKINNY_COLS = 1024;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
-  static final long PAR_PACK = 1L << 18;
+  static final long PAR_PACK = 1L << 16;
   /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
   static final long PAR_MNK = 1L << 17;
 
