@@ -50,6 +50,39 @@ class ModelTrainableTest {
     }
   }
 
+  /**
+   * The same seed gives the same losses bit for bit, on one thread and on two: every parallel loop
+   * splits work so that each output element is computed by one thread in a fixed order, and exp is
+   * the same function in every mode ({@link dev.focus.kernel.Exp}). Runs in whichever kernel mode the
+   * suite uses; vector and scalar modes are not compared with each other (their sums round
+   * differently, by about 1e-6 relative).
+   */
+  @Test
+  void sameSeedRepeatsBitForBitOnOneAndTwoThreads() throws IOException {
+    ModelConfig cfg = Overrides.apply(ModelConfig.micro(), List.of("vocab=8", "hidden=64", "intermediate=128",
+        "layers=2", "heads=4", "context=64"));
+    TrainConfig tc = TrainConfig.defaults(6).withBatch(8, 64).withLr(1e-2, 1e-3, 2);
+    int before = dev.focus.kernel.Parallel.threads();
+    List<String> one, two, again;
+    try {
+      dev.focus.kernel.Parallel.setThreads(1);
+      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t1")).run(null);
+      dev.focus.kernel.Parallel.setThreads(2);
+      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2")).run(null);
+      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2b")).run(null);
+    } finally {
+      dev.focus.kernel.Parallel.setThreads(before);
+    }
+    one = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t1")));
+    two = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t2")));
+    again = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t2b")));
+    assertEquals(6, one.size());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(Trainer.field(two.get(i), "loss"), Trainer.field(again.get(i), "loss"), "rerun, step " + (i + 1));
+      assertEquals(Trainer.field(one.get(i), "loss"), Trainer.field(two.get(i), "loss"), "1 vs 2 threads, step " + (i + 1));
+    }
+  }
+
   /** Spec 05 §3.1's parameter filter: with trainOnly=head_scale only the λ_h move, and the loss still falls. */
   @Test
   void trainOnlyHeadScaleUpdatesNothingElse() throws IOException {
