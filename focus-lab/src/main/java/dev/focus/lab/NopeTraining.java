@@ -4,7 +4,10 @@ import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Split;
 import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
+import dev.focus.model.Overrides;
+import dev.focus.model.Parameter;
 import dev.focus.train.AdamW;
 import dev.focus.train.GradClip;
 import dev.focus.train.LrSchedule;
@@ -15,7 +18,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Training and evaluation helpers of the NoPE experiment (spec 05 §5): an in-memory AdamW loop with
  * the spec's schedule (no checkpoints; each run is short), validation loss, the loss and attention
- * entropy of a trained model at longer windows (E9), and exact match on a synthetic task (E8).
+ * entropy of a trained model at longer windows (E9) and its copies with logit scales λ, λ_h (E9's
+ * temperature repair), exact match on a synthetic task (E8), accuracy by position (E7) and residual
+ * stream taps of a trained model for the position probe (E4).
  *
  * <p>Legend: B batch, T positions, NH heads, V vocabulary.
  */
@@ -144,6 +149,90 @@ final class NopeTraining {
       done += rows;
     }
     return (double) right / count;
+  }
+
+  /**
+   * A copy of {@code model} (weights cloned) whose content logits are multiplied by a global
+   * {@code logitScale} λ and, with {@code headScale}, by a trainable per-head λ_h initialised to 1
+   * (spec 05 §3.1, Wang et al. 2024's UniformScale and HeadScale): logit = λ·λ_h·q·k/√HS (+ bias).
+   */
+  static Model withLogitScales(Model model, double logitScale, boolean headScale) {
+    ModelConfig c = Overrides.apply(model.config(), java.util.List.of("logitScale=" + logitScale, "headScale=" + headScale));
+    java.util.Map<String, float[]> tensors = new java.util.LinkedHashMap<>();
+    for (Parameter p : model.parameters()) tensors.put(p.name(), p.value().clone());
+    if (headScale && !model.config().headScale()) {
+      for (int l = 0; l < c.layers(); l++) {
+        float[] ones = new float[c.heads()];
+        java.util.Arrays.fill(ones, 1f);
+        tensors.put("model.layers." + l + ".self_attn.head_scale", ones);
+      }
+    }
+    return Model.fromTensors(c, tensors);
+  }
+
+  /**
+   * Correct argmax predictions and target counts per position of the data tokens (E7): position j is
+   * row index n − {@code offset} (offset 1 skips a BOS), over {@code count} validation examples.
+   */
+  record PositionAccuracy(long[] correct, long[] total) {
+    /** Accuracy over data positions [lo, hi); NaN when that range has no targets. */
+    double over(int lo, int hi) {
+      long c = 0, t = 0;
+      for (int j = lo; j < Math.min(hi, total.length); j++) { c += correct[j]; t += total[j]; }
+      return t == 0 ? Double.NaN : (double) c / t;
+    }
+
+    double overall() { return over(0, total.length); }
+  }
+
+  static PositionAccuracy positionAccuracy(Model model, Dataset data, int count, int seqLen, int offset, long seed) {
+    int v = model.config().vocab(), chunk = 32, done = 0;
+    long[] correct = new long[seqLen - offset], total = new long[seqLen - offset];
+    for (int i = 0; done < count; i++) {
+      int rows = Math.min(chunk, count - done);
+      Batch b = data.batch(Split.VALIDATION, seed, i, rows, seqLen);
+      float[] logits = model.logits(b.tokens(), rows, seqLen);
+      for (int r = 0; r < rows; r++) {
+        for (int n = offset; n < seqLen; n++) {
+          int target = b.targets()[r * seqLen + n];
+          if (target == Batch.IGNORE) continue;
+          int base = (r * seqLen + n) * v, best = 0;
+          for (int j = 1; j < v; j++) if (logits[base + j] > logits[base + best]) best = j;
+          total[n - offset]++;
+          if (best == target) correct[n - offset]++;
+        }
+      }
+      done += rows;
+    }
+    return new PositionAccuracy(correct, total);
+  }
+
+  /**
+   * The residual stream of a trained model on {@code tokens (S, T)}, read through its observer (E4):
+   * index 0 the embeddings (after adding absolute positions), index l + 1 the stream after block l;
+   * each (S, T, C) in float64.
+   */
+  static double[][] residualTaps(Model model, int[] tokens, int seqs, int t) {
+    int C = model.config().hidden(), L = model.config().layers(), chunk = 32;
+    double[][] out = new double[L + 1][seqs * t * C];
+    int[] at = new int[1];
+    model.setObserver(new ModelObserver() {
+      @Override public void onActivation(int layer, Point point, float[] values, int b, int seqLen, int width) {
+        int k = point == Point.EMBEDDINGS ? 0 : point == Point.RESIDUAL_AFTER_MLP ? layer + 1 : -1;
+        if (k < 0) return;
+        for (int i = 0; i < b * seqLen * width; i++) out[k][at[0] * t * C + i] = values[i];
+      }
+    });
+    try {
+      for (int s = 0; s < seqs; s += chunk) {
+        int rows = Math.min(chunk, seqs - s);
+        at[0] = s;
+        model.logits(java.util.Arrays.copyOfRange(tokens, s * t, (s + rows) * t), rows, t);
+      }
+    } finally {
+      model.setObserver(null);
+    }
+    return out;
   }
 
   /**

@@ -66,7 +66,46 @@ class NoPeExperimentTest {
     assertTrue(o.shuffled.containsKey("nope") && md.contains("shuffled, last kept"));
     assertTrue(Files.exists(dir.resolve("e3-lm.csv")) && Files.exists(dir.resolve("e8-length.csv"))
         && Files.exists(dir.resolve("e9-long.csv")));
-    assertTrue(md.contains("## Verdict"));
+    // E4: the probe on the trained models, three hook points per 2-block arm
+    for (String pos : List.of("nope", "rope", "alibi", "learned")) {
+      for (String hook : List.of("embeddings", "after block 1", "after block 2")) {
+        assertTrue(md.contains("| " + pos + " | " + hook + " |"), "E4 row " + pos + " / " + hook);
+        double mad = o.trainedProbes.get(pos + "/" + hook).mad();
+        assertTrue(mad >= 0 && mad <= 63, pos + " " + hook + " MAD " + mad);
+      }
+    }
+    assertTrue(Files.exists(dir.resolve("e4-trained-probes.csv")) && md.contains("{{chart:e4-mad}}"));
+    // E9 repair: a copy with λ = 1 (same weights) reproduces the unscaled model's loss exactly, and so does λ_h = 1
+    double base = o.longEval.get("nope@256").tailLoss();
+    assertEquals(base, o.repair.get("λ=1.0@256").tailLoss(), "λ = 1 reproduces the E9 loss at 4x");
+    assertEquals(o.longEval.get("nope@64").tailLoss(), o.repair.get("λ=1.0@64").tailLoss(), "and at 1x");
+    assertEquals(base, o.repair.get("λh before@256").tailLoss(), 1e-6, "λ_h = 1 before training");
+    // softmax entropy falls as λ grows (dH/dλ = −λ·Var(z) ≤ 0); layer 1 sees the same inputs at every λ
+    for (int i = 1; i < NoPeExperiment.LAMBDAS.length; i++) {
+      double prev = o.repair.get("λ=" + NoPeExperiment.LAMBDAS[i - 1] + "@256").entropy()[0];
+      double next = o.repair.get("λ=" + NoPeExperiment.LAMBDAS[i] + "@256").entropy()[0];
+      assertTrue(next < prev, "layer-1 entropy falls from λ=" + NoPeExperiment.LAMBDAS[i - 1] + ": " + prev + " → " + next);
+    }
+    // only the λ_h trained: the filter picked the two head_scale tensors, every other weight is unchanged, the λ_h moved
+    assertEquals(List.of("model.layers.0.self_attn.head_scale", "model.layers.1.self_attn.head_scale"), o.repairTrained);
+    assertEquals(0.0, o.repairFrozenDiff, "weights outside the λ_h are bit-identical to E3's");
+    double moved = 0;
+    for (double[] layer : o.headScales) for (double v : layer) moved = Math.max(moved, Math.abs(v - 1));
+    assertTrue(moved > 1e-4 && moved < 0.5, "λ_h moved from 1 by " + moved);
+    assertTrue(md.contains("| global λ = 1.25 |") && md.contains("| per-head λ_h after 4 steps |") && md.contains("{{chart:e9-repair}}"));
+    assertTrue(Files.exists(dir.resolve("e9-repair.csv")));
+    // E7: one row per task and arm, accuracies in [0, 1], the heat map and the CSV
+    for (String task : List.of("3 back", "n mod 10")) {
+      for (String arm : List.of("nope", "nope+BOS", "rope", "alibi", "learned")) {
+        assertTrue(md.contains("| " + task + " | " + arm + " |"), "E7 row " + task + " / " + arm);
+        double[] acc = o.resolution.get(task + "/" + arm);
+        assertEquals(5, acc.length);
+        for (double a : acc) assertTrue(a >= 0 && a <= 1, task + " " + arm + " accuracy " + a);
+      }
+    }
+    assertTrue(md.contains("{{chart:e7-buckets}}") && Files.exists(dir.resolve("e7-resolution.csv")));
+    assertTrue(md.contains("## Verdict") && md.contains("**Point 3,") && md.contains("Temperature repair (Wang et al.")
+        && md.contains("Not run: E6"));
   }
 
   @Test
@@ -76,7 +115,8 @@ class NoPeExperimentTest {
     NoPeExperiment.Plan full = NoPeExperiment.Plan.of(Profile.FULL);
     assertEquals(3, full.seeds());
     assertTrue(full.lmArms().contains(PositionKind.SINUSOIDAL) && full.copyTasks().contains("reverse"));
-    NoPeExperiment.Plan tiny = new NoPeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8);
+    NoPeExperiment.Plan tiny = new NoPeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8,
+        10, 2, 3, 8);
     LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
     Findings f = new Findings();
     var lms = e.languageModels(f, ctx, tiny);
@@ -84,11 +124,17 @@ class NoPeExperimentTest {
         List.copyOf(lms.keySet()));
     e.shuffledPrefixes(f, ctx, tiny, lms);
     e.longContext(f, ctx, tiny, lms);
+    e.trainedProbes(f, ctx, tiny, lms);
+    e.temperatureRepair(f, ctx, tiny, lms);
+    e.resolution(f, ctx, tiny);
     e.lengthGeneralisation(f, ctx, tiny);
     e.verdict(f, tiny);
     String md = f.markdown();
     assertTrue(md.contains("| reverse | sinusoidal |") && md.contains("| sinusoidal | 256 (4×) |")
-        && md.contains("| nope (4 blocks) | 4 |"), md);
+        && md.contains("| nope (4 blocks) | 4 |") && md.contains("| sinusoidal | after block 2 |")
+        && md.contains("| n mod 10 | learned |"), md);
+    // two seeds: the E7 CSV has a row per run, the table the mean
+    assertEquals(2 * 5 * 2, e.outcome.resolution.size() * 2);
     assertTrue(md.contains(" ± "), "3-seed tables show a standard deviation");
   }
 
@@ -141,6 +187,52 @@ class NoPeExperimentTest {
     assertTrue(good.mad() < 0.5, "the position itself is readable: MAD " + good.mad());
     double chance = (t * t - 1) / (3.0 * t);
     assertTrue(bad.mad() > 0.6 * chance, "noise stays near chance " + chance + ": MAD " + bad.mad());
+  }
+
+  @Test
+  void logitScaleCopiesShareWeightsAndAGlobalLambdaEqualsEqualPerHeadLambdas() {
+    // init std 0.3 (not 0.02) so that logits, and what a temperature does to them, are far from 0
+    ModelConfig cfg = dev.focus.model.Overrides.apply(ModelConfig.llama(32, 32, 64, 2, 4, 16).withPosition(PositionKind.NOPE),
+        "initStd=0.3");
+    Model model = new Model(cfg, 5);
+    int b = 2, t = 16;
+    int[] tokens = new int[b * t];
+    SplittableRandom rng = new SplittableRandom(6);
+    for (int i = 0; i < tokens.length; i++) tokens[i] = rng.nextInt(32);
+    float[] base = model.logits(tokens, b, t);
+    // λ = 1: the same function, bit for bit; λ_h = 1 likewise up to float rounding
+    org.junit.jupiter.api.Assertions.assertArrayEquals(base, NopeTraining.withLogitScales(model, 1, false).logits(tokens, b, t));
+    Model perHead = NopeTraining.withLogitScales(model, 1, true);
+    assertClose("λ_h = 1", toDouble(base), toDouble(perHead.logits(tokens, b, t)), 1e-6, 1e-6);
+    // logit = λ·λ_h·q·k/√HS: a global λ = 2 is the same as λ_h = 2 in every head of every layer
+    for (int l = 0; l < 2; l++) java.util.Arrays.fill(perHead.parameter("model.layers." + l + ".self_attn.head_scale").value(), 2f);
+    float[] global = NopeTraining.withLogitScales(model, 2, false).logits(tokens, b, t);
+    assertClose("λ = 2 vs λ_h = 2", toDouble(global), toDouble(perHead.logits(tokens, b, t)), 1e-4, 1e-4);
+    double change = 0;
+    for (int i = 0; i < base.length; i++) change = Math.max(change, Math.abs(global[i] - base[i]));
+    assertTrue(change > 0.01, "a scale of 2 changes the logits by " + change);
+    // the copies clone the weights: changing one leaves the original untouched
+    perHead.parameter("model.layers.0.self_attn.q_proj.weight").value()[0] += 1f;
+    org.junit.jupiter.api.Assertions.assertArrayEquals(base, model.logits(tokens, b, t));
+  }
+
+  @Test
+  void positionAccuracyCountsTargetsPerDataPosition() {
+    int count = 40;
+    for (boolean bos : new boolean[] {false, true}) {
+      var kback = new dev.focus.data.SyntheticDataset(dev.focus.data.SyntheticTask.parse("kback:symbols=16,k=3,bos=" + bos));
+      int seqLen = 20 + (bos ? 1 : 0);
+      Model m = new Model(ModelConfig.llama(kback.vocabSize(), 32, 64, 1, 4, seqLen).withPosition(PositionKind.NOPE), 7);
+      NopeTraining.PositionAccuracy pa = NopeTraining.positionAccuracy(m, kback, count, seqLen, bos ? 1 : 0, 8);
+      assertEquals(20, pa.total().length, "one entry per data position");
+      for (int j = 0; j < 20; j++) {
+        assertEquals(j < 3 ? 0 : count, pa.total()[j], "targets at data position " + j + " (bos=" + bos + ")");
+        assertTrue(pa.correct()[j] <= pa.total()[j]);
+      }
+      assertTrue(Double.isNaN(pa.over(0, 3)), "no targets before k");
+      double all = pa.overall();
+      assertTrue(all >= 0 && all <= 1);
+    }
   }
 
   private static double[] toDouble(float[] v) {
