@@ -322,7 +322,8 @@ final class AttentionFocusTraining {
             + ", measured at " + mqar.mqar().kvPairs() + " pairs and separately at kv = " + intList(mqar.evalKv()),
             String.valueOf(mqar.hidden()), String.valueOf(mqar.heads()), String.valueOf(mqar.batch()),
             Findings.num(mqar.initStd(), 2), intList(plan.lengths()[1]), String.valueOf(plan.steps()[1])))));
-    f.mdf("MQAR has its own settings because at the needle's (width 64, init s.d. 0.02, $T=64$, kv = 8) neither kind "
+    f.mdf("MQAR has its own settings because with the needle's model (width 64, two heads, init s.d. 0.02) on "
+        + "`mqar:vocab=64,kv=8` at $T=64$ neither kind "
         + "left the plateau at accuracy $\\approx1/\\mathrm{kv}$ within 1000 steps in our tuning runs: recall needs a "
         + "two-layer circuit (a previous-token head that writes each key into its value's position, then a head that "
         + "matches the query against it), and with small initial weights all logits start near 0, so neither head "
@@ -459,22 +460,26 @@ final class AttentionFocusTraining {
     f.mdf("Over the %d runs of the learned tasks the Spearman correlation between the sharpest head's $S^*$ and accuracy "
             + "is %s (negative: sharper heads, better recall). %sTraining took %s s in all.",
         counted.size(), Findings.num(rho, 3), parts.isEmpty() ? "" : String.join("; ", parts) + ". ", Findings.num(seconds, 3));
+    List<String> perTask = new ArrayList<>();
     for (String name : learned) {
       List<String> prs = new ArrayList<>();
       for (String kind : KINDS) {
         List<Run> rs = runs.stream().filter(r -> r.task().equals(name) && r.kind().equals(kind))
             .sorted(Comparator.comparingInt(Run::length)).toList();
-        StringBuilder sb = new StringBuilder(kind + ": ");
+        StringBuilder sb = new StringBuilder(kind + " ");
         for (int i = 0; i < rs.size(); i++) {
           Run r = rs.get(i);
           sb.append(i == 0 ? "" : ", ").append(Findings.num(r.headPr()[r.sharpest()], 3)).append(" at T=").append(r.length());
         }
         prs.add(sb.toString());
       }
-      f.mdf("Keys attended by the sharpest head (PR) on %s — %s. A softmax head can keep its PR near the number of "
-              + "keys it needs as $T$ grows; an elu+1 head's $S^*$ is set by its feature SNR rather than by $T$ (E2, E5), "
-              + "so at a fixed $S^*$ its PR $=TS^{*2}$ grows with $T$.",
-          name, String.join("; ", prs));
+      perTask.add("on " + name + ", " + String.join("; ", prs));
+    }
+    if (!perTask.isEmpty()) {
+      f.mdf("Keys attended by the sharpest head (PR) %s. A softmax head can keep its PR near the number of keys it needs "
+              + "as $T$ grows; an elu+1 head's $S^*$ is set by its feature SNR rather than by $T$ (E2, E5), so at a fixed "
+              + "$S^*$ its PR $=TS^{*2}$ grows with $T$.",
+          String.join("; ", perTask));
     }
     boolean supports = supportVotes > 0 && contraVotes == 0 && rho < 0;
     boolean contradicts = contraVotes > 0 && supportVotes == 0;
@@ -512,6 +517,9 @@ final class AttentionFocusTraining {
         series.add(Series.of(lengths.length > 1 ? kind + " T=" + len : kind, x, y));
       }
     }
+    double[] guess = new double[kvs.length];
+    for (int i = 0; i < kvs.length; i++) guess[i] = 1.0 / kvs[i];
+    series.add(Series.of("1/kv (values only)", x, guess));
     List<String> header = new ArrayList<>(List.of("attention", "T"));
     for (int kv : kvs) header.add("kv = " + kv + " (1/kv = " + Findings.num(100.0 / kv, 3) + "%)");
     f.mdf("**MQAR accuracy against the number of pairs** (the same trained models, each kv on its own validation data; "

@@ -53,6 +53,31 @@ class AttentionFocusExperimentTest {
       found++;
     }
     assertEquals(2, found, "needle T=16 rows for softmax and linear");
+    // MQAR: trained at T = 4·kv = 32 on the 1..8-pair mixture, one row per kind with 8 per-head S* (2 layers × 4 heads)
+    Matcher mq = Pattern.compile("\\| mqar \\| (softmax|linear) \\| 32 \\| 0 \\| 6 \\| ([0-9.]+)% \\| [0-9.]+ \\| "
+        + "((?:[0-9.]+ ){3}[0-9.]+ / (?:[0-9.]+ ){3}[0-9.]+) \\|").matcher(md);
+    java.util.Map<String, Double> mqarAcc = new java.util.HashMap<>();
+    while (mq.find()) {
+      for (String v : mq.group(3).split(" / | ")) {
+        double s = Double.parseDouble(v);
+        assertTrue(s >= 1 / Math.sqrt(32) - 1e-9 && s <= 1, "S* in [n^-1/2, 1] at the last answer: " + s);
+      }
+      mqarAcc.put(mq.group(1), Double.parseDouble(mq.group(2)));
+    }
+    assertEquals(java.util.Set.of("softmax", "linear"), mqarAcc.keySet(), "MQAR rows for both kinds");
+    assertTrue(md.contains("| MQAR | `mqar:vocab=32,kv=8`") && md.contains("from 1..8, measured at 8 pairs and separately at kv = 2, 4, 8 | 32 | 4 | 4 | 0.1 | 32 | 6 |"),
+        "MQAR settings row");
+    // accuracy against kv: the kv = 8 column is the table's MQAR accuracy, the others are measured on their own data
+    for (String kind : List.of("softmax", "linear")) {
+      Matcher kv = Pattern.compile("\\| " + kind + " \\| 32 \\| ([0-9.]+)% \\| ([0-9.]+)% \\| ([0-9.]+)% \\|").matcher(md);
+      assertTrue(kv.find(), "kv row for " + kind);
+      for (int g = 1; g <= 3; g++) assertTrue(Double.parseDouble(kv.group(g)) <= 100);
+      assertEquals(mqarAcc.get(kind), Double.parseDouble(kv.group(3)), 1e-9, kind + " at kv = 8");
+    }
+    List<String> kvCsv = Files.readAllLines(dir.resolve("e7-mqar-kv.csv"));
+    assertEquals(1 + 2 * 3, kvCsv.size(), "header + 2 kinds × kv ∈ {2, 4, 8}");
+    List<String> heads = Files.readAllLines(dir.resolve("e7-heads.csv"));
+    assertEquals(1 + 2 * 2 * 4 + 2 * 8, heads.size(), "one line per head: needle 2 kinds × 2 lengths × 4, MQAR 2 kinds × 8");
     assertTrue(md.contains("{{chart:e1-residual}}") && md.contains("{{chart:e7-acc-vs-s}}"));
     assertTrue(Files.exists(dir.resolve("e1-closed-vs-simulation.csv")) && Files.exists(dir.resolve("e7-trained.csv")));
     assertTrue(md.contains("## Verdict"));
