@@ -44,7 +44,8 @@ public final class AttentionFocusExperiment implements Experiment {
 
   @Override
   public double expectedMinutes(Profile p) {
-    return p.pick(0.3, 3, 90); // quick measured: 4.1 min at load 10 on 2 cores (182 s of CPU); about 2–3 min idle
+    // quick measured: 3.1 min (203 s of CPU) at load 3.8 on 2 cores while another lab run held one core
+    return p.pick(0.3, 3, 90);
   }
 
   /** What the analytic parts found, for the verdict and the tests. */

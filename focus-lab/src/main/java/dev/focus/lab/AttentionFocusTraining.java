@@ -31,11 +31,11 @@ import java.util.SplittableRandom;
 
 /**
  * E7 of spec 01 (a project hypothesis; the note has no runs): small two-layer decoders that differ only
- * in their attention (softmax, or linear attention with φ = elu+1 — the two kinds the model implements)
- * are trained for the same steps on multi-query associative recall and needle retrieval at growing
- * lengths. For each run: exact-match accuracy of the answer tokens (argmax of the logits at the target
- * positions of validation batches) and, from a {@link ModelObserver}, S* and PR of every head's
- * attention row at those query positions (over the visible keys 0..t).
+ * in their attention (softmax, or linear attention with φ = elu+1) are trained for the same steps on
+ * needle retrieval at growing lengths and on multi-query associative recall (Zoology's MQAR). For each
+ * run: exact-match accuracy of the answer tokens (argmax of the logits at the target positions of
+ * validation batches), for MQAR also at several numbers of pairs, and, from a {@link ModelObserver},
+ * S* and PR of every head's attention row at those query positions (over the visible keys 0..t).
  */
 final class AttentionFocusTraining {
   private AttentionFocusTraining() {}
