@@ -948,9 +948,15 @@ public final class NoPeExperiment implements Experiment {
         draws, Findings.num(outcome.unigram, 4));
     List<List<String>> rows = new ArrayList<>();
     List<List<?>> csv = new ArrayList<>();
-    for (Lm lm : lms.values()) {
-      if (ctx.cancelled()) return;
-      double[] r = NopeTraining.shuffledPrefix(lm.model(), data, draws, 16, 64, ctx.seed() + 41);
+    List<Lm> models = List.copyOf(lms.values());
+    double[][] losses = new double[models.size()][];
+    parallelRuns(models.size(), j -> {
+      if (!ctx.cancelled()) losses[j] = NopeTraining.shuffledPrefix(models.get(j).model(), data, draws, 16, 64, ctx.seed() + 41);
+    });
+    if (ctx.cancelled()) return;
+    for (int j = 0; j < models.size(); j++) {
+      Lm lm = models.get(j);
+      double[] r = losses[j];
       outcome.shuffled.put(lm.name(), r);
       rows.add(List.of(lm.name(), Findings.num(r[0], 4), Findings.num(r[1], 4), Findings.num(r[2], 4),
           Findings.num(r[1] / r[0], 3), Findings.num(r[2] / r[0], 3)));
@@ -1090,14 +1096,14 @@ public final class NoPeExperiment implements Experiment {
       rows.add(repairRow("global λ = " + Findings.num(LAMBDAS[i], 3), e64, e256));
       csv.add(repairCsv("lambda=" + LAMBDAS[i], e64, e256));
     }
-    // (b) train only the per-head λ_h at L = 256
+    // (b) train only the per-head λₕ at L = 256
     Model scaled = NopeTraining.withLogitScales(nope.model(), 1, true);
     NopeTraining.LongEval b64 = eval.apply(scaled, 64), b256 = eval.apply(scaled, 256);
     outcome.repair.put("λh before@64", b64);
     outcome.repair.put("λh before@256", b256);
-    rows.add(repairRow("per-head λ_h = 1 (before)", b64, b256));
+    rows.add(repairRow("per-head λₕ = 1 (before)", b64, b256));
     csv.add(repairCsv("head_scale_before", b64, b256));
-    ctx.progress().message("E9: training only the per-head λ_h at L = 256");
+    ctx.progress().message("E9: training only the per-head λₕ at L = 256");
     java.nio.file.Path runDir = ctx.work("e9-head-scale");
     deleteTree(runDir);
     dev.focus.train.TrainConfig tc = new dev.focus.train.TrainConfig(steps, trainBatch, 256, 1, lr, lr / 10, warmup, 0.0,
@@ -1129,7 +1135,7 @@ public final class NoPeExperiment implements Experiment {
     NopeTraining.LongEval t64 = eval.apply(scaled, 64), t256 = eval.apply(scaled, 256);
     outcome.repair.put("λh after@64", t64);
     outcome.repair.put("λh after@256", t256);
-    rows.add(repairRow("per-head λ_h after " + steps + " steps", t64, t256));
+    rows.add(repairRow("per-head λₕ after " + steps + " steps", t64, t256));
     csv.add(repairCsv("head_scale_after", t64, t256));
     f.md(Findings.table(List.of("setting", "loss on last 16, L=64", "loss on last 16, L=256", "entropy L1 / L2 at 256",
         "n_eff L1 / L2 at 256"), rows));
@@ -1139,16 +1145,16 @@ public final class NoPeExperiment implements Experiment {
       for (int h = 0; h < heads; h++) r.add(Findings.num(outcome.headScales[l][h], 3));
       hs.add(r);
     }
-    List<String> hh = new ArrayList<>(List.of("trained λ_h"));
+    List<String> hh = new ArrayList<>(List.of("trained λₕ"));
     for (int h = 0; h < heads; h++) hh.add("head " + (h + 1));
     f.md(Findings.table(hh, hs));
     f.chart(Chart.line("e9-repair", "Frozen NoPE: loss on the last 16 bytes against the global scale λ", "λ",
         "loss (nats/byte)", Series.of("L = 256 (4×)", LAMBDAS, loss256), Series.of("L = 64 (1×)", LAMBDAS, loss64),
-        Series.of("trained λ_h, L = 256", new double[] {1, 2}, new double[] {t256.tailLoss(), t256.tailLoss()}),
-        Series.of("trained λ_h, L = 64", new double[] {1, 2}, new double[] {t64.tailLoss(), t64.tailLoss()})));
+        Series.of("trained λₕ, L = 256", new double[] {1, 2}, new double[] {t256.tailLoss(), t256.tailLoss()}),
+        Series.of("trained λₕ, L = 64", new double[] {1, 2}, new double[] {t64.tailLoss(), t64.tailLoss()})));
     f.chart(Chart.line("e9-repair-entropy", "Frozen NoPE at L = 256: mean attention entropy of the last 16 queries", "λ",
         "entropy (nats)", Series.of("global λ", LAMBDAS, ent256),
-        Series.of("trained λ_h", new double[] {1, 2}, new double[] {mean(t256.entropy()), mean(t256.entropy())}),
+        Series.of("trained λₕ", new double[] {1, 2}, new double[] {mean(t256.entropy()), mean(t256.entropy())}),
         Series.of("uniform over the window", new double[] {1, 2}, new double[] {lnMean(256, tail), lnMean(256, tail)})));
     f.data(DataFile.csv("e9-repair.csv", List.of("setting", "tail_loss_64", "tail_loss_256", "entropy_256_l1",
         "entropy_256_l2", "neff_256_l1", "neff_256_l2"), csv));
@@ -1160,10 +1166,10 @@ public final class NoPeExperiment implements Experiment {
       d64.add(signed(loss64[i] - loss64[0]));
     }
     int last = LAMBDAS.length - 1;
-    f.mdf("The frozen weights stay bit for bit those of E3 (largest change outside the λ_h: %s; the filter trained %d "
+    f.mdf("The frozen weights stay bit for bit those of E3 (largest change outside the λₕ: %s; the filter trained %d "
             + "tensors). At λ = 1 the copy reproduces section 6 exactly (%s at 4×). NoPE's loss on the last 16 bytes rises "
             + "by %s from 1× to 4× (×%s). Global λ = 1.25, 1.5, 2 change the 4× loss by %s and the 1× loss by %s; at λ = 2 "
-            + "the mean entropy at 4× falls from %s to %s nats. The trained λ_h change the 4× loss by %s (%s of the rise) and "
+            + "the mean entropy at 4× falls from %s to %s nats. The trained λₕ change the 4× loss by %s (%s of the rise) and "
             + "the 1× loss by %s, with mean entropy %s nats at 4×. %s%s",
         Findings.num(frozenDiff, 3), outcome.repairTrained.size(), Findings.num(loss256[0], 4), Findings.num(r.gap(), 3),
         Findings.num(loss256[0] / loss64[0], 3), String.join(", ", d256), String.join(", ", d64),
@@ -1178,7 +1184,7 @@ public final class NoPeExperiment implements Experiment {
             + "present and there is little for a temperature to win back." : "");
   }
 
-  /** Gains (loss decreases) of the best global λ &gt; 1 and of the trained λ_h at 1× and 4×, and the 1× → 4× rise at λ = 1. */
+  /** Gains (loss decreases) of the best global λ &gt; 1 and of the trained λₕ at 1× and 4×, and the 1× → 4× rise at λ = 1. */
   record Repair(double gap, int bestIndex, double bestLambda, double bestGain256, double bestGain64, double headGain256,
                 double headGain64) {
     /** Wang et al.'s claim, as tested here: one of the two gains at 4× is ≥ ¼ of the rise and larger than its gain at 1×. */
@@ -1310,7 +1316,7 @@ public final class NoPeExperiment implements Experiment {
         for (double v : acc) r.add(pct(v));
         r.add(pct(acc[E7_BUCKETS.length - 2] - acc[0]));
         rows.add(r);
-        heatRows.add(taskLabel(spec) + " · " + arm.name());
+        heatRows.add((t == 0 ? "a " : "b ") + arm.name());
         heat.add(java.util.Arrays.copyOf(acc, E7_BUCKETS.length - 1));
       }
     }
@@ -1318,7 +1324,8 @@ public final class NoPeExperiment implements Experiment {
     header.addAll(bucketNames);
     header.addAll(List.of("all", "last − first"));
     f.md(Findings.table(header, rows));
-    f.chart(Chart.heatmap("e7-buckets", "Accuracy by data-position bucket (rows: task · arm)", "position bucket", "",
+    f.chart(Chart.heatmap("e7-buckets", "Accuracy by data-position bucket (rows: a = 3 back, b = n mod 10; then the arm)",
+        "position bucket", "",
         new dev.focus.web.report.Heatmap(heatRows, bucketNames, heat.toArray(double[][]::new))));
     List<String> cols = new ArrayList<>(List.of("task", "arm", "seed"));
     for (String b : bucketNames) cols.add("acc_" + b.replaceAll("[^0-9]+", "_").replaceAll("^_|_$", ""));
@@ -1330,11 +1337,13 @@ public final class NoPeExperiment implements Experiment {
     double[] alibiK = outcome.resolution.get("3 back/alibi");
     if (nopeMod != null && bosMod != null && apeMod != null && nopeK != null && ropeK != null && alibiK != null) {
       int all = E7_BUCKETS.length - 1, last = all - 1;
-      f.mdf("On (b), BOS-free NoPE scores %s on $[0,8)$ and %s on $[32,64)$ (%s); with BOS %s and %s; learned positions "
-              + "%s overall against NoPE's %s. On (a), RoPE spans %s–%s and ALiBi %s–%s across the buckets (%s), NoPE "
+      f.mdf("On (b), BOS-free NoPE scores %s on $[0,8)$ and %s on $[32,64)$ (%s); with BOS %s and %s, %s overall against "
+              + "%s without (%s); learned positions %s overall. On (a), RoPE spans %s–%s and ALiBi %s–%s across the buckets (%s), NoPE "
               + "reaches %s overall against %s (RoPE) and %s (ALiBi) at the same step count.",
           pct(nopeMod[0]), pct(nopeMod[last]), nopeModDegrades() ? "degrading with $n$, as expected" : "not degrading by 10 points",
-          pct(bosMod[0]), pct(bosMod[last]), pct(apeMod[all]), pct(nopeMod[all]), pct(min(ropeK, last)),
+          pct(bosMod[0]), pct(bosMod[last]), pct(bosMod[all]), pct(nopeMod[all]),
+          bosMod[all] > nopeMod[all] + 0.05 ? "BOS helps, as D9 predicts" : "BOS does not clearly help", pct(apeMod[all]),
+          pct(min(ropeK, last)),
           pct(max(ropeK, last)), pct(min(alibiK, last)), pct(max(alibiK, last)),
           flat(ropeK) && flat(alibiK) ? "flat within 5 points, as expected" : "not both flat within 5 points",
           pct(nopeK[all]), pct(ropeK[all]), pct(alibiK[all]));
@@ -1518,7 +1527,7 @@ public final class NoPeExperiment implements Experiment {
         point4 ? "agrees" : point4Against ? "contradicted" : "mixed", Findings.num(dH, 3), Findings.num(dHAlibi, 3),
         Findings.num(lossRatio, 3), Findings.num(ropeRatio, 3),
         rep == null ? "not run." : String.format(Locale.ROOT, "%s. The best global λ > 1 (%s) changes the 4× loss by %s and the "
-            + "1× loss by %s; %d steps of per-head λ_h change them by %s and %s (1× → 4× rise at λ = 1: %s; the rule: a gain "
+            + "1× loss by %s; %d steps of per-head λₕ change them by %s and %s (1× → 4× rise at λ = 1: %s; the rule: a gain "
             + "at 4× of at least a quarter of the rise, larger than the gain at 1×).",
             rep.repairs() ? "partly repairs, as expected" : "no repair by that rule", Findings.num(rep.bestLambda(), 3),
             signed(-rep.bestGain256()), signed(-rep.bestGain64()), plan.repairSteps(), signed(-rep.headGain256()),
@@ -1532,7 +1541,7 @@ public final class NoPeExperiment implements Experiment {
     f.verdict(v, String.format(Locale.ROOT, "The causal mask alone writes position into head-output variance at init (slope %s) "
             + "and a probe reads it from a frozen causal NoPE stack (MAD %s vs chance %s) but not a bidirectional one (%s). "
             + "Tiny %s LMs: NoPE %s vs RoPE %s, ALiBi %s nats/byte. At 4× the training length NoPE's attention entropy "
-            + "rises by %s nats; the best global temperature changes its 4× loss by %s, trained per-head λ_h by %s. n mod 10 "
+            + "rises by %s nats; the best global temperature changes its 4× loss by %s, trained per-head λₕ by %s. n mod 10 "
             + "by bucket (first → last): NoPE %s → %s, with BOS %s → %s. Copy beyond the training lengths: NoPE %s, RoPE %s, "
             + "ALiBi %s.",
         Findings.num(nopeSlope, 3), res == null ? "n/a" : Findings.num(res.mad(), 3), Findings.num(o.chance, 4),

@@ -92,7 +92,7 @@ class NoPeExperimentTest {
     double moved = 0;
     for (double[] layer : o.headScales) for (double v : layer) moved = Math.max(moved, Math.abs(v - 1));
     assertTrue(moved > 1e-4 && moved < 0.5, "λ_h moved from 1 by " + moved);
-    assertTrue(md.contains("| global λ = 1.25 |") && md.contains("| per-head λ_h after 4 steps |") && md.contains("{{chart:e9-repair}}"));
+    assertTrue(md.contains("| global λ = 1.25 |") && md.contains("| per-head λₕ after 4 steps |") && md.contains("{{chart:e9-repair}}"));
     assertTrue(Files.exists(dir.resolve("e9-repair.csv")));
     // E7: one row per task and arm, accuracies in [0, 1], the heat map and the CSV
     for (String task : List.of("3 back", "n mod 10")) {
