@@ -1320,7 +1320,7 @@ public final class NoPeExperiment implements Experiment {
         for (double v : acc) r.add(pct(v));
         r.add(pct(acc[E7_BUCKETS.length - 2] - acc[0]));
         rows.add(r);
-        heatRows.add((t == 0 ? "a " : "b ") + arm.name());
+        heatRows.add((t == 0 ? "a " : "b ") + (arm.bos() ? "BOS" : arm.name()));     // short: the axis clips long labels
         heat.add(java.util.Arrays.copyOf(acc, E7_BUCKETS.length - 1));
       }
     }
@@ -1328,7 +1328,7 @@ public final class NoPeExperiment implements Experiment {
     header.addAll(bucketNames);
     header.addAll(List.of("all", "last − first"));
     f.md(Findings.table(header, rows));
-    f.chart(Chart.heatmap("e7-buckets", "Accuracy by data-position bucket (rows: a = 3 back, b = n mod 10; then the arm)",
+    f.chart(Chart.heatmap("e7-buckets", "Accuracy by data-position bucket (rows: a = 3 back, b = n mod 10; then the arm, BOS = NoPE with BOS)",
         "position bucket", "",
         new dev.focus.web.report.Heatmap(heatRows, bucketNames, heat.toArray(double[][]::new))));
     List<String> cols = new ArrayList<>(List.of("task", "arm", "seed"));
