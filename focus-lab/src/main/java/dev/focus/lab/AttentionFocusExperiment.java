@@ -44,8 +44,8 @@ public final class AttentionFocusExperiment implements Experiment {
 
   @Override
   public double expectedMinutes(Profile p) {
-    // quick measured: 3.1 min (203 s of CPU) at load 3.8 on 2 cores while another lab run held one core
-    return p.pick(0.3, 3, 90);
+    // quick measured: 3.9 min (239 s of CPU) at load 4 on 2 cores while another lab run held one core
+    return p.pick(0.3, 3.5, 90);
   }
 
   /** What the analytic parts found, for the verdict and the tests. */
