@@ -52,27 +52,33 @@ class LinearAttentionTest {
   void everyFormsGradientsMatchFiniteDifferencesOfTheDefinition() {
     int batch = 2, t = 5;
     Inputs in = new Inputs(GQA, batch, t, 4);
-    double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
     for (LinearAttention base : configs(GQA)) {
       List<LinearAttention> forms = new ArrayList<>(List.of(base));
       if (base.featureMap().factorizes()) {
         forms.add(base.withForm(Form.RECURRENT));
         forms.add(base.withChunk(2));
       }
-      for (LinearAttention a : forms) {
-        List<Mask> masks = a.form() == Form.PARALLEL
-            ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
-            : List.of(Mask.causal());
-        for (Mask m : masks) {
-          float[][] r = in.run(a, null, null, m);
-          java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
-          String n = name(a) + " " + m;
-          assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
-          GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
-          GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
-          GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);
-        }
-      }
+      for (LinearAttention a : forms) checkAgainstDefinition(a, name(a), in, batch, t);
+    }
+  }
+
+  /**
+   * Forward against {@link Reference#linear} and all three input gradients against its central
+   * differences, under every mask the form supports (parallel: causal, bidirectional, block-causal).
+   */
+  static void checkAgainstDefinition(LinearAttention a, String name, Inputs in, int batch, int t) {
+    double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
+    List<Mask> masks = a.form() == Form.PARALLEL
+        ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
+        : List.of(Mask.causal());
+    for (Mask m : masks) {
+      float[][] r = in.run(a, null, null, m);
+      java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
+      String n = name + " " + m;
+      assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
+      GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
+      GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
+      GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);
     }
   }
 

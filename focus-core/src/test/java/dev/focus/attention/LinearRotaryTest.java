@@ -62,21 +62,9 @@ class LinearRotaryTest {
   void everyFormMatchesTheDefinitionAndItsFiniteDifferences() {
     int batch = 2, t = 5;
     Inputs in = new Inputs(GQA, batch, t, 11);
-    double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
     for (LinearAttention base : configs(GQA, t, true)) {
       for (LinearAttention a : List.of(base, base.withForm(Form.RECURRENT), base.withChunk(2))) {
-        List<Mask> masks = a.form() == Form.PARALLEL
-            ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
-            : List.of(Mask.causal());
-        for (Mask m : masks) {
-          float[][] r = in.run(a, null, null, m);
-          java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
-          String n = name(a) + " " + m;
-          assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
-          GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
-          GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
-          GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);
-        }
+        LinearAttentionTest.checkAgainstDefinition(a, name(a), in, batch, t);
       }
     }
   }
