@@ -450,7 +450,7 @@ public final class PositionsExperiment implements Experiment {
     long evalUnits() { return Math.max(1, (long) evalN * SHAPES.length / 100); }
   }
 
-  static final int QUICK_STEPS = 1000;
+  static final int QUICK_STEPS = 1500;
   /** RoPE-TV must reach this accuracy on squares (chance 0.25) before the training comparison counts. */
   static final double LEARNED = 0.4;
   /**
@@ -458,14 +458,32 @@ public final class PositionsExperiment implements Experiment {
    * tokens; with base 10⁴ only the first frequency or two turn noticeably over a few positions.
    */
   static final double GRID_BASE = 100;
+  static final double INIT_STD = 0.02;
   /** Cell questions per grid (every relation the anchor allows is asked too). */
   static final int AT_QUESTIONS = 4;
   /** Test shapes (h, w): squares seen in training, then the wide/tall crops of the 4×4 grid and thin strips. */
   static final int[][] SHAPES = {{3, 3}, {4, 4}, {2, 4}, {4, 2}, {1, 4}, {4, 1}};
   static final int SQUARES = 2;
+  static final double CHANCE = 0.25;
+
+  /** Accuracy on a w-wide grid of a model that finds the row (or column) only and guesses uniformly along it. */
+  static double oneAxis(int w) { return 1.0 / w + (1 - 1.0 / w) * CHANCE; }
+
+  /** The one-axis level averaged over the two square test shapes (3×3, 4×4). */
+  static final double ONE_AXIS_SQUARES = (oneAxis(3) + oneAxis(4)) / 2;
 
   /** Mean accuracy per scheme, task and shape group, with the per-seed values. */
   record Training(Map<String, double[][][]> acc, int seeds) {
+    /** Margin for at against the one-axis level: 2 s.d. across seeds of any scheme, at least 3 points. */
+    double atMargin() {
+      double m = 0.03;
+      for (String s : acc.keySet()) m = Math.max(m, 2 * sd(s, 0, false));
+      return m;
+    }
+
+    /** Whether a scheme's at accuracy on squares beats the one-axis level by the margin. */
+    boolean grounds(String scheme) { return mean(scheme, 0, false) > ONE_AXIS_SQUARES + atMargin(); }
+
     /** acc.get(scheme)[task][shape][seed]. */
     double mean(String scheme, int task, boolean shifted) {
       double s = 0;
@@ -515,9 +533,17 @@ public final class PositionsExperiment implements Experiment {
         + "(\"below\" is $w$ tokens later) and RoPE-Tie (row step $w+1$, column step $h+1$) see new ones. "
         + "Same model for every scheme (width 64, %d layers, 4 heads of 16, SwiGLU 128, RoPE base %s, M-RoPE sections "
         + "2/3/3), "
-        + "%d steps of batch 32, AdamW lr $3\\cdot10^{-3}$ with cosine decay, %d seed(s). Accuracy is exact match of "
+        + "%d steps of batch 32 (the first half on 2×2 and 3×3 grids only: small grids first), AdamW lr "
+        + "$3\\cdot10^{-3}$ with cosine decay, init s.d. %s, %d seed(s). Accuracy is exact match of "
         + "each answer (earlier answers given) on %d fresh grids per shape (chance about 25%%).%n",
-        AT_QUESTIONS, g.layers(), coord(GRID_BASE), g.steps(), g.seeds(), g.evalN());
+        AT_QUESTIONS, g.layers(), coord(GRID_BASE), g.steps(), coord(INIT_STD), g.seeds(), g.evalN());
+    f.md("*How these settings were chosen* (short single-seed RoPE-TV runs while building this report; at accuracy on "
+        + "3×3 / 4×4 in %): the first version (1000 steps, all squares from the start) reached 48 / 39, close to the "
+        + "one-axis level below. Init s.d. 0.1 instead of 0.02 gave 50 / 42, 2000 steps 52 / 40, three layers 49 / 38, "
+        + "width 128 44 / 38, lr $10^{-2}$ 43 / 35 and eight cell questions per grid 47 / 38: none of them left that level. "
+        + "Small grids first did: with the first half of the steps on 2×2 and 3×3, 1000 steps gave 60 / 47, 1500 steps "
+        + "75 / 55 and 2000 steps 82 / 58. The quick profile uses 1500 steps to stay within its time; M-RoPE did not "
+        + "move with either lever (42 / 36 with the curriculum at 1000 steps).\n");
     List<List<String>> angles = new ArrayList<>();
     for (String scheme : TRAINED) {
       double[] a = stepAngles(scheme, 4, 4), b = stepAngles(scheme, 4, 2);
@@ -536,8 +562,8 @@ public final class PositionsExperiment implements Experiment {
         if (ctx.cancelled()) break;
         ctx.progress().message("grids: " + scheme + " seed " + seed);
         long sd = ctx.seed() * 31 + seed;
-        MultimodalModel m = SymbolGrids.train(scheme, new SymbolGrids.Settings(g.steps(), 32, 3e-3, 2, 4, g.layers(),
-            AT_QUESTIONS, GRID_BASE, sd), SymbolGrids.CONTEXT, step -> ctx.progress().step(1), ctx::cancelled);
+        MultimodalModel m = SymbolGrids.train(scheme, new SymbolGrids.Settings(g.steps(), 32, 3e-3, 2, 4, g.steps() / 2, 64, g.layers(),
+            AT_QUESTIONS, GRID_BASE, INIT_STD, sd), SymbolGrids.CONTEXT, step -> ctx.progress().step(1), ctx::cancelled);
         for (int sh = 0; sh < SHAPES.length; sh++) {
           int h = SHAPES[sh][0], w = SHAPES[sh][1];
           double[] a = SymbolGrids.accuracy(m, h, w, g.evalN(), AT_QUESTIONS, sd * 7919 + sh);
@@ -573,15 +599,26 @@ public final class PositionsExperiment implements Experiment {
         "at, squares", "at, shifted", "rel, squares", "rel, shifted", "rel: shifted − squares (points)"), summary)
         + "\nThe shifted shapes have fewer cells (and strips only two directions), so every scheme may score higher on "
         + "them; what E4 predicts is the *relative* change: RoPE-Tie's should fall behind RoPE-TV's and M-RoPE's.");
-    double atLo = 1, atHi = 0;
+    List<String> grounded = new ArrayList<>(), oneAxisOnly = new ArrayList<>();
+    List<List<String>> atRows = new ArrayList<>();
     for (String scheme : TRAINED) {
-      atLo = Math.min(atLo, nz(tr.mean(scheme, 0, false)));
-      atHi = Math.max(atHi, nz(tr.mean(scheme, 0, false)));
+      double a = tr.mean(scheme, 0, false);
+      (tr.grounds(scheme) ? grounded : oneAxisOnly).add(scheme);
+      atRows.add(List.of(scheme, pct(a), signed(a - CHANCE), signed(a - ONE_AXIS_SQUARES), tr.grounds(scheme) ? "yes" : "no"));
     }
-    f.mdf("Absolute grounding (at) is the harder skill: a patch must know its own row and column, which relative "
-        + "positions give only through the image edges (or, under M-RoPE, through the offset to the [IMG] token). On "
-        + "squares it reaches %s–%s%% across schemes here (chance about 25%%), so the verdict rests on the relations.",
-        pct(atLo), pct(atHi));
+    f.mdf("**Absolute grounding (at)** is the harder skill: a patch must know its own row and column, which relative "
+        + "positions give only through the image edges (or, under M-RoPE, through the offset to the [IMG] token), and "
+        + "the answer needs both coordinates at once. A model that finds one coordinate only and guesses along the other "
+        + "scores $\\frac1w+(1-\\frac1w)\\cdot\\frac14$: %s%% on 3×3, %s%% on 4×4 (%s%% on the two squares), against "
+        + "chance 25%%. A scheme *grounds* here when its at accuracy on squares beats that one-axis level by more than "
+        + "%s points (the noise margin: 2 s.d. across seeds, at least 3 points):%n%n%s%n"
+        + "%s.%n",
+        pct(oneAxis(3)), pct(oneAxis(4)), pct(ONE_AXIS_SQUARES), Findings.num(100 * tr.atMargin(), 2),
+        Findings.table(List.of("scheme", "at, squares (%)", "vs chance (points)", "vs one-axis level (points)", "grounds"), atRows),
+        grounded.isEmpty() ? "No scheme grounds both coordinates in this run, so the verdict rests on the relations"
+            : oneAxisOnly.isEmpty() ? "Every scheme grounds both coordinates in this run, so the verdict uses both question types"
+            : "Grounding both coordinates: " + String.join(", ", grounded) + "; at the one-axis level or below: "
+                + String.join(", ", oneAxisOnly) + ". The verdict uses at only where both RoPE-TV and RoPE-Tie ground");
     double[][] bars = new double[4][TRAINED.size()];
     for (int i = 0; i < TRAINED.size(); i++) {
       String s = TRAINED.get(i);
@@ -652,7 +689,25 @@ public final class PositionsExperiment implements Experiment {
     boolean learned = tvSq >= LEARNED;
     boolean tieSuffers = tvD - tieD > noise;
     boolean tvNotBehind = tvSh >= tieSh - noise;
-    boolean trainOk = learned && tieSuffers && tvNotBehind;
+    // At (absolute grounding) joins the verdict only when both RoPE-TV and RoPE-Tie ground both coordinates.
+    boolean atBoth = tr.grounds("rope-tv") && tr.grounds("rope-tie");
+    double tvAtSq = tr.mean("rope-tv", 0, false), tvAtSh = tr.mean("rope-tv", 0, true);
+    double tieAtSq = tr.mean("rope-tie", 0, false), tieAtSh = tr.mean("rope-tie", 0, true);
+    double tvAtD = tvAtSh - tvAtSq, tieAtD = tieAtSh - tieAtSq;
+    double atNoise = Math.max(0.05, 2 * Math.max(tr.sd("rope-tv", 0, true), tr.sd("rope-tie", 0, true)));
+    boolean atTieSuffers = tvAtD - tieAtD > atNoise;
+    boolean trainOk = learned && tieSuffers && tvNotBehind && (!atBoth || atTieSuffers);
+    List<String> notGrounding = new ArrayList<>();
+    for (String s : TRAINED) if (!tr.grounds(s)) notGrounding.add(s);
+    String at = atBoth
+        ? String.format(Locale.ROOT, "On at, which RoPE-TV and RoPE-Tie both ground, the change from squares to shifted "
+            + "shapes is %s points for RoPE-TV (%s%% → %s%%) and %s for RoPE-Tie (%s%% → %s%%; noise margin %s points): "
+            + "%s", signed(tvAtD), pct(tvAtSq), pct(tvAtSh), signed(tieAtD), pct(tieAtSq), pct(tieAtSh),
+            Findings.num(100 * atNoise, 2), atTieSuffers ? "RoPE-Tie loses relative to RoPE-TV, as E4 expects."
+                : "RoPE-Tie does not lose relative to RoPE-TV beyond the margin, against E4.")
+        : String.format(Locale.ROOT, "At is left out of the verdict: %s do%s not beat the one-axis level of %s%% by the "
+            + "margin on squares (RoPE-TV %s%%, RoPE-Tie %s%%).", String.join(", ", notGrounding),
+            notGrounding.size() == 1 ? "es" : "", pct(ONE_AXIS_SQUARES), pct(tvAtSq), pct(tieAtSq));
     Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
     String training = !learned
         ? String.format(Locale.ROOT, "RoPE-TV reached only %s%% on squares (below %s%%; chance 25%%), too little for the "
@@ -669,7 +724,7 @@ public final class PositionsExperiment implements Experiment {
             + "equivalence gap %s, symmetry gap %s, crop-consistent %s). The other schemes: %s. %s%n%n"
             + "In training (rel task, trained on squares), the change from squares to shifted shapes is %s points for "
             + "RoPE-TV (%s%% → %s%%), %s for RoPE-Tie (%s%% → %s%%), %s for flat and %s for M-RoPE (noise margin %s "
-            + "points). %s",
+            + "points). %s%n%n%s",
         v.label(), tvAll ? "the only 2-D scheme passing all three requirements and crop consistency" : "not passing every check",
         tv.textBitMismatches(), gap(tv.equivalenceGap()), gap(tv.symmetryGap()), tv.cropConsistent() ? "yes" : "no",
         othersSummary(m),
@@ -677,13 +732,16 @@ public final class PositionsExperiment implements Experiment {
             + "when a scaled grid counts as RoPE-2D (as [S3] allows); what separates it from RoPE-TV is that its steps "
             + "depend on the image shape (crop consistency).",
         signed(tvD), pct(tvSq), pct(tvSh), signed(tieD), pct(tieSq), pct(tieSh), signed(flatD), signed(mrD),
-        Findings.num(100 * noise, 2), training);
+        Findings.num(100 * noise, 2), training, at);
     f.verdict(v, String.format(Locale.ROOT, "Static checks: RoPE-TV %s; %s. Trained on square symbol grids, RoPE-TV "
             + "answers relation questions on shifted shapes at %s%% (squares %s%%), RoPE-Tie %s%% (squares %s%%), flat %s%%, "
-            + "M-RoPE %s%%.",
+            + "M-RoPE %s%%.%s",
         tvAll ? "passes compatibility, equivalence, symmetry and crop consistency" : "fails " + failures(tv),
         othersSummary(m).replace(" (off by up to", " (up to").replace("; rope-tv-3d passes all", ""),
-        pct(tvSh), pct(tvSq), pct(tieSh), pct(tieSq), pct(flatSh), pct(mrSh)));
+        pct(tvSh), pct(tvSq), pct(tieSh), pct(tieSq), pct(flatSh), pct(mrSh),
+        atBoth ? String.format(Locale.ROOT, " Cell questions (at): RoPE-TV %s%% → %s%%, RoPE-Tie %s%% → %s%% (squares → shifted).",
+            pct(tvAtSq), pct(tvAtSh), pct(tieAtSq), pct(tieAtSh))
+            : " Cell questions (at) are left out: " + String.join(", ", notGrounding) + " stay at the one-axis level."));
   }
 
   static String othersSummary(Map<String, SchemeCheck> m) {

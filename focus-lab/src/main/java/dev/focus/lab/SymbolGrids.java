@@ -134,14 +134,19 @@ final class SymbolGrids {
         s.grids(), targets);
   }
 
-  /** The small model of the comparison: width 64, 4 layers, 4 heads of 16, SwiGLU 128. */
-  static MultimodalConfig config(String scheme, int context, int layers, double ropeBase) {
-    return new MultimodalConfig(64, layers, 4, 128, CaptionVocab.size(), PATCH * PATCH, 8, scheme, ropeBase,
-        NoisePredictor.Target.EPS, 0.0, context, 0.02, 0);
+  /** The small model of the comparison: 4 heads of width/4, SwiGLU 2·width (the report uses width 64). */
+  static MultimodalConfig config(String scheme, int context, int width, int layers, double ropeBase, double initStd) {
+    return new MultimodalConfig(width, layers, 4, 2 * width, CaptionVocab.size(), PATCH * PATCH, 8, scheme, ropeBase,
+        NoisePredictor.Target.EPS, 0.0, context, initStd, 0);
   }
 
-  /** Training: steps of {@code batch} square grids side × side, side in [squareLo, squareHi]. */
-  record Settings(int steps, int batch, double lr, int squareLo, int squareHi, int layers, int atQuestions, double ropeBase, long seed) {}
+  /**
+   * Training: steps of {@code batch} square grids side × side, side in [squareLo, squareHi] (below
+   * squareHi during the first {@code curriculum} steps); a model of {@code width} (4 heads, SwiGLU 2·width)
+   * with weights drawn at s.d. {@code initStd}.
+   */
+  record Settings(int steps, int batch, double lr, int squareLo, int squareHi, int curriculum, int width, int layers,
+                  int atQuestions, double ropeBase, double initStd, long seed) {}
 
   /**
    * Trains a fresh model under {@code scheme} on square grids with every relation the anchor allows
@@ -149,7 +154,7 @@ final class SymbolGrids {
    * {@code stop} says so.
    */
   static MultimodalModel train(String scheme, Settings s, int context, IntConsumer onStep, BooleanSupplier stop) {
-    MultimodalModel model = new MultimodalModel(config(scheme, context, s.layers(), s.ropeBase()), s.seed());
+    MultimodalModel model = new MultimodalModel(config(scheme, context, s.width(), s.layers(), s.ropeBase(), s.initStd()), s.seed());
     AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.01);
     LrSchedule lr = new LrSchedule(s.lr(), s.lr() / 10, Math.min(50, s.steps() / 10), s.steps());
     Packer packer = new Packer(PATCH, context);
@@ -157,7 +162,7 @@ final class SymbolGrids {
       SplittableRandom rng = new SplittableRandom(s.seed() * 1_000_003L + step);
       List<PackedSequence> seqs = new ArrayList<>();
       for (int i = 0; i < s.batch(); i++) {
-        int side = s.squareLo() + rng.nextInt(s.squareHi() - s.squareLo() + 1);
+        int side = side(s, step, rng);
         seqs.add(pack(example(side, side, s.atQuestions(), rng), packer, new int[4 + s.atQuestions()]));
       }
       model.zeroGrad();
@@ -167,6 +172,15 @@ final class SymbolGrids {
       onStep.accept(step);
     }
     return model;
+  }
+
+  /**
+   * The side of a training grid at {@code step}: uniform in [squareLo, squareHi], but during the first
+   * {@code curriculum} steps the largest side is left out (small grids first).
+   */
+  static int side(Settings s, int step, SplittableRandom rng) {
+    int hi = step < s.curriculum() ? Math.max(s.squareLo(), s.squareHi() - 1) : s.squareHi();
+    return s.squareLo() + rng.nextInt(hi - s.squareLo() + 1);
   }
 
   private static MultimodalBatch batch(List<PackedSequence> seqs, MultimodalModel model) {

@@ -29,6 +29,12 @@ class PositionsExperimentTest {
     assertTrue(md.contains("| 24 × 32 | 768 | 768 | 824 | 768 | 768 | 768 | 32 |"), "budget row 24x32");
     assertTrue(md.contains("{{chart:logits-wide-rope-tv-ones}}") && md.contains("{{chart:grid-accuracy}}"));
     assertTrue(Files.exists(dir.resolve("grid-accuracy.csv")) && Files.exists(dir.resolve("checks.csv")));
+    // Training settings and the at reference levels: one axis found, the other guessed, 1/w + (1 − 1/w)/4.
+    assertTrue(md.contains("4 steps of batch 32 (the first half on 2×2 and 3×3 grids only"), "curriculum stated");
+    assertTrue(md.contains("50% on 3×3, 43.8% on 4×4 (46.9% on the two squares)"), "one-axis levels");
+    // Four steps teach nothing: no scheme grounds, and the verdict says it leaves at out.
+    assertTrue(md.contains("No scheme grounds both coordinates in this run"), "at table conclusion");
+    assertTrue(md.contains("At is left out of the verdict: flat, rope-tie, rope-tv, mrope do not beat the one-axis level"));
     assertTrue(runner.finished(new PositionsExperiment()), "a rerun skips the finished report");
   }
 
@@ -73,6 +79,51 @@ class PositionsExperimentTest {
     double expect = 0;
     for (int i = 0; i < 64; i++) expect += 2 * Math.cos(1.0 / Math.pow(10000, 2.0 * i / 128));
     assertEquals(expect, flat[0][0], 1e-12);
+  }
+
+  @Test
+  void groundingNeedsBothCoordinatesBeyondTheOneAxisLevel() {
+    assertEquals(1.0, PositionsExperiment.oneAxis(1), 0, "a one-wide grid: the row is the cell");
+    assertEquals(0.4375, PositionsExperiment.oneAxis(4), 1e-15);
+    assertEquals((0.5 + 0.4375) / 2, PositionsExperiment.ONE_AXIS_SQUARES, 1e-15);
+    // One seed: margin 3 points, so 0.50 (3.1 above the level) grounds and 0.49 does not.
+    java.util.Map<String, double[][][]> acc = new java.util.LinkedHashMap<>();
+    acc.put("rope-tv", accuracies(0.50, 0.9));
+    acc.put("rope-tie", accuracies(0.49, 0.9));
+    PositionsExperiment.Training tr = new PositionsExperiment.Training(acc, 1);
+    assertEquals(0.03, tr.atMargin(), 0);
+    assertTrue(tr.grounds("rope-tv"));
+    assertFalse(tr.grounds("rope-tie"));
+    // Two seeds 0.6 and 0.8 on squares: s.d. of the per-seed means 0.1414 (n − 1), margin 0.283.
+    acc.put("rope-tv", new double[][][] {{{0.6, 0.8}, {0.6, 0.8}, null, null, null, null}, new double[6][]});
+    acc.put("rope-tie", new double[][][] {{{0.7, 0.7}, {0.7, 0.7}, null, null, null, null}, new double[6][]});
+    PositionsExperiment.Training two = new PositionsExperiment.Training(acc, 2);
+    assertEquals(2 * Math.sqrt(0.02), two.atMargin(), 1e-12);
+    assertFalse(two.grounds("rope-tv"), "0.7 < 0.469 + 0.283");
+  }
+
+  /** One seed: at = {@code at} on every shape, rel = {@code rel}. */
+  private static double[][][] accuracies(double at, double rel) {
+    double[][][] a = new double[2][6][];
+    for (int sh = 0; sh < 6; sh++) {
+      a[0][sh] = new double[] {at};
+      a[1][sh] = new double[] {rel};
+    }
+    return a;
+  }
+
+  @Test
+  void theCurriculumLeavesTheLargestSideOutForItsSteps() {
+    SymbolGrids.Settings s = new SymbolGrids.Settings(100, 32, 3e-3, 2, 4, 40, 64, 2, 4, 100, 0.02, 1);
+    SplittableRandom rng = new SplittableRandom(5);
+    int[] early = new int[5], late = new int[5];
+    for (int k = 0; k < 400; k++) {
+      early[SymbolGrids.side(s, k % 40, rng)]++;
+      late[SymbolGrids.side(s, 40 + k % 60, rng)]++;
+    }
+    assertEquals(0, early[4], "no 4×4 grid during the curriculum");
+    assertTrue(early[2] > 0 && early[3] > 0);
+    assertTrue(late[2] > 0 && late[3] > 0 && late[4] > 0, "every side afterwards");
   }
 
   @Test
