@@ -49,7 +49,7 @@ public enum FeatureMap {
         float norm = (float) (1.0 / Math.sqrt(f));
         for (int i = 0; i < t; i++) {
           float half = 0.5f * ks.sumSquares(x, i * hs, hs);
-          for (int r = 0; r < f; r++) phi[i * f + r] = (float) Math.exp(phi[i * f + r] - half) * norm;
+          for (int r = 0; r < f; r++) phi[i * f + r] = Exp.exp(phi[i * f + r] - half) * norm;
         }
         break;
       }

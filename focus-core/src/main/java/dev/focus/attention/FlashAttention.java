@@ -5,6 +5,7 @@ import static dev.focus.attention.AttentionSupport.pack;
 import static dev.focus.attention.AttentionSupport.start;
 import static dev.focus.attention.AttentionSupport.unpack;
 
+import dev.focus.kernel.Exp;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
@@ -186,8 +187,8 @@ public final class FlashAttention implements Attention {
             if (slope != 0f) AttentionSupport.addAlibi(s, row + s0, e - s0, slope, offset + i0 + ii, j0 + s0);
             AttentionSupport.softmaxSegment(ks, s, row + s0, e - s0, stats);
             float mNew = Math.max(m[ii], stats[0]);
-            float alpha = (float) Math.exp(m[ii] - mNew);            // rescales the old sum and output
-            float beta = stats[1] * (float) Math.exp(stats[0] - mNew); // turns the tile softmax into exp(s − m')
+            float alpha = Exp.exp(m[ii] - mNew);                // rescales the old sum and output
+            float beta = stats[1] * Exp.exp(stats[0] - mNew); // turns the tile softmax into exp(s − m')
             l[ii] = l[ii] * alpha + beta;
             m[ii] = mNew;
             if (alpha != 1f) ks.scale(o, ii * hs, hs, alpha);
@@ -281,7 +282,7 @@ public final class FlashAttention implements Attention {
               }
               if (slope != 0f) AttentionSupport.addAlibi(p, row + s0, e - s0, slope, i, j0 + s0);
               AttentionSupport.softmaxSegment(ks, p, row + s0, e - s0, stats);
-              ks.scale(p, row + s0, e - s0, stats[1] * (float) Math.exp(stats[0] - sv.lse[lOff + i]));
+              ks.scale(p, row + s0, e - s0, stats[1] * Exp.exp(stats[0] - sv.lse[lOff + i]));
               Arrays.fill(p, row, row + s0, 0f);
               Arrays.fill(p, row + e, row + c, 0f);
             }

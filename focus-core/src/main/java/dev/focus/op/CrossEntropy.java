@@ -1,5 +1,6 @@
 package dev.focus.op;
 
+import dev.focus.kernel.Exp;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
@@ -38,10 +39,10 @@ public final class CrossEntropy {
         int o = r * v;
         int y = targets[r];
         float mx = k.max(logits, o, v);
-        // Math.exp rather than the Vector API's EXP: results must not depend on how warm the JIT is
+        // Exp.exp: the same bits in both kernel twins and however warm the JIT is
         float sum = 0f;
         for (int j = 0; j < v; j++) {
-          float e = dev.focus.kernel.Exp.exp(logits[o + j] - mx);
+          float e = Exp.exp(logits[o + j] - mx);
           probs[o + j] = e;
           sum += e;
         }
