@@ -62,6 +62,14 @@ class LinearAttentionTest {
     }
   }
 
+  /** Output and q, k, v gradients of two {@link Inputs#run} results agree (atol 1e-5, rtol 1e-4). */
+  static void assertSameRun(String label, float[][] want, float[][] got) {
+    assertClose(label + " out", want[0], got[0], 1e-5, 1e-4);
+    assertClose(label + " dq", want[1], got[1], 1e-5, 1e-4);
+    assertClose(label + " dk", want[2], got[2], 1e-5, 1e-4);
+    assertClose(label + " dv", want[3], got[3], 1e-5, 1e-4);
+  }
+
   /**
    * Forward against {@link Reference#linear} and all three input gradients against its central
    * differences, under every mask the form supports (parallel: causal, bidirectional, block-causal).
@@ -94,10 +102,7 @@ class LinearAttentionTest {
           base.withChunk(64))) {
         float[][] r = in.run(a, null, null, Mask.causal());
         String n = name(a) + " chunk " + a.chunk() + " vs parallel";
-        assertClose(n + " out", p[0], r[0], 1e-5, 1e-4);
-        assertClose(n + " dq", p[1], r[1], 1e-5, 1e-4);
-        assertClose(n + " dk", p[2], r[2], 1e-5, 1e-4);
-        assertClose(n + " dv", p[3], r[3], 1e-5, 1e-4);
+        assertSameRun(n, p, r);
       }
     }
   }

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AttentionFocusExperimentTest {
   @Test
   void miniProfilePublishesClosedFormResidualsFloorsAndTrainedTable(@TempDir Path runs) throws Exception {
-    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
-    List<LabRunner.Result> r = runner.run(List.of(new AttentionFocusExperiment()), false, new LabRunner.Listener() {});
-    assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
+    MiniRun.run(runs, new AttentionFocusExperiment());
     Path dir = runs.resolve("01-attention-focus");
     String md = Files.readString(dir.resolve("report.md"));
 

@@ -1,21 +1,17 @@
 package dev.focus.lab;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.web.report.ReportReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LosslessInputExperimentTest {
   @Test
   void miniProfilePublishesAuditVqTableAndChart(@TempDir Path runs) throws Exception {
-    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
-    List<LabRunner.Result> r = runner.run(List.of(new LosslessInputExperiment()), false, new LabRunner.Listener() {});
-    assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
+    LabRunner runner = MiniRun.run(runs, new LosslessInputExperiment());
     String md = Files.readString(runs.resolve("02-lossless-input/report.md"));
     assertTrue(md.contains("68719476736"), "audit: V_min = 2^36 for a 64x64x3 image at L = 1024");
     assertTrue(md.contains("vq-4") && md.contains("{{chart:vq-gap-read}}"));

@@ -19,9 +19,7 @@ class NoPeExperimentTest {
   @Test
   void miniProfilePublishesVarianceLawProbesAndTables(@TempDir Path runs) throws Exception {
     NoPeExperiment e = new NoPeExperiment();
-    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
-    List<LabRunner.Result> r = runner.run(List.of(e), false, new LabRunner.Listener() {});
-    assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
+    MiniRun.run(runs, e);
     Path dir = runs.resolve("05-why-decoders-need-positions");
     String md = Files.readString(dir.resolve("report.md"));
     NoPeExperiment.Outcome o = e.outcome;

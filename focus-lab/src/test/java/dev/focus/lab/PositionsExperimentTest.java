@@ -17,9 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PositionsExperimentTest {
   @Test
   void miniProfilePublishesTablesChecksMapsAndTraining(@TempDir Path runs) throws Exception {
-    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
-    List<LabRunner.Result> r = runner.run(List.of(new PositionsExperiment()), false, new LabRunner.Listener() {});
-    assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
+    LabRunner runner = MiniRun.run(runs, new PositionsExperiment());
     Path dir = runs.resolve("04-multimodal-positions");
     String md = Files.readString(dir.resolve("report.md"));
     // Sequence A (spec 04 §7) under RoPE-TV and RoPE-Tie-frac, as the library computes them.
