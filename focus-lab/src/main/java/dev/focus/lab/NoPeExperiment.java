@@ -1109,7 +1109,7 @@ public final class NoPeExperiment implements Experiment {
     csv.add(repairCsv("head_scale_before", b64, b256));
     ctx.progress().message("E9: training only the per-head λₕ at L = 256");
     java.nio.file.Path runDir = ctx.work("e9-head-scale");
-    deleteTree(runDir);
+    dev.focus.train.CheckpointSwap.deleteTree(runDir);
     dev.focus.train.TrainConfig tc = new dev.focus.train.TrainConfig(steps, trainBatch, 256, 1, lr, lr / 10, warmup, 0.0,
         0.9, 0.95, 1e-8, 1.0, ctx.seed() + 51, 0, 1, 0, List.of("head_scale"));
     dev.focus.train.Trainer trainer = new dev.focus.train.Trainer(new dev.focus.train.ModelTrainable(scaled), data, tc, runDir);
@@ -1120,7 +1120,7 @@ public final class NoPeExperiment implements Experiment {
       ctx.progress().step(1);
       if (ctx.cancelled()) trainer.requestStop();
     });
-    deleteTree(runDir);
+    dev.focus.train.CheckpointSwap.deleteTree(runDir);
     if (ctx.cancelled()) return;
     // every other weight is exactly the E3 model's
     double frozenDiff = 0;
@@ -1235,13 +1235,6 @@ public final class NoPeExperiment implements Experiment {
 
   /** A signed number: +0.012 or −0.034. */
   static String signed(double x) { return (x > 0 ? "+" : "") + Findings.num(x, 3); }
-
-  private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
-    if (!java.nio.file.Files.exists(dir)) return;
-    try (var walk = java.nio.file.Files.walk(dir)) {
-      for (java.nio.file.Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(q);
-    }
-  }
 
   // ------------------------------------------------------------------------------------------- E7
 
