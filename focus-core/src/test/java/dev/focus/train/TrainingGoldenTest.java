@@ -1,0 +1,173 @@
+package dev.focus.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.data.SyntheticDataset;
+import dev.focus.data.SyntheticTask;
+import dev.focus.kernel.Kernels;
+import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Overrides;
+import dev.focus.model.Parameter;
+import dev.focus.multimodal.CaptionVocab;
+import dev.focus.multimodal.CaptionedImage;
+import dev.focus.multimodal.MultimodalConfig;
+import dev.focus.multimodal.MultimodalModel;
+import dev.focus.multimodal.MultimodalTrainer;
+import dev.focus.multimodal.NoisePredictor;
+import dev.focus.multimodal.PixelImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same seed gives the same numbers across versions of Focus: a few steps of training for every
+ * attention kind, position scheme and block option, compared bit for bit (the final loss's bits and a
+ * SHA-256 of every parameter after training) with a checked-in table written by an earlier version.
+ *
+ * <p>Vector lane reductions round by lane width, so the table is keyed by the kernel mode and the
+ * preferred vector width; on a machine with another width the test is skipped, not weakened. To add
+ * a table for a new width (never to change an existing one), run with
+ * {@code -Dfocus.golden.write=DIR} and check the file in.
+ */
+class TrainingGoldenTest {
+  @TempDir Path tmp;
+
+  static final SyntheticDataset DATA = new SyntheticDataset(new SyntheticTask.KBack(8, 1, false));
+  static final ModelConfig BASE = Overrides.apply(ModelConfig.micro(), List.of("vocab=8", "context=32"));
+  static final TrainConfig TC = TrainConfig.defaults(5).withBatch(4, 16).withLr(1e-2, 1e-3, 2);
+
+  /** Name → override list; each is one arm the refactors must keep bit for bit. */
+  static Map<String, List<String>> arms() {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put("llama", List.of());
+    m.put("nope", List.of("position=nope"));
+    m.put("learned", List.of("position=learned"));
+    m.put("sinusoidal", List.of("position=sinusoidal"));
+    m.put("alibi", List.of("position=alibi"));
+    m.put("mrope", List.of("position=mrope", "mropeSections=2,1,1"));
+    m.put("rope-adjacent", List.of("ropeLayout=adjacent", "ropeTheta=500"));
+    m.put("rope-linear-scaling", List.of("ropeScaling=linear:factor=2"));
+    m.put("flash", List.of("attention=flash"));
+    m.put("flash-alibi-headscale", List.of("attention=flash", "position=alibi", "headScale=true"));
+    m.put("softmax-logitscale-headscale", List.of("logitScale=1.5", "headScale=true"));
+    m.put("gqa-tied", List.of("kvHeads=2", "tieEmbeddings=true"));
+    m.put("layernorm-gelu-bias", List.of("norm=layernorm", "mlp=gelu", "bias=true"));
+    m.put("linear-elu", List.of("attention=linear"));
+    m.put("linear-elu-chunked", List.of("attention=linear", "linearForm=chunked", "linearChunk=4"));
+    m.put("linear-elu-recurrent", List.of("attention=linear", "linearForm=recurrent"));
+    m.put("linear-relu-decay", List.of("attention=linear", "linearFeature=relu", "linearDecay=0.9"));
+    m.put("linear-identity-nope", List.of("attention=linear", "linearFeature=identity", "position=nope"));
+    m.put("linear-relu2-nope", List.of("attention=linear", "linearFeature=relu2", "position=nope"));
+    m.put("linear-favor", List.of("attention=linear", "linearFeature=positive_random"));
+    m.put("linear-learned", List.of("attention=linear", "position=learned"));
+    return m;
+  }
+
+  static String key() {
+    return (Kernels.get().name().startsWith("vector") ? "vector" : "scalar") + "-" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+  }
+
+  @Test
+  void sameSeedGivesTheSameNumbersAsTheCheckedInTable() throws Exception {
+    Map<String, String> got = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> arm : arms().entrySet()) {
+      ModelConfig cfg = Overrides.apply(BASE, arm.getValue());
+      Model model = new Model(cfg, 7);
+      Trainer.Result r = new Trainer(new ModelTrainable(model), DATA, TC, tmp.resolve(arm.getKey())).run(null);
+      List<float[]> values = new ArrayList<>();
+      List<Parameter> ps = new ArrayList<>(model.parameters());
+      ps.sort(Comparator.comparing(Parameter::name));
+      for (Parameter p : ps) values.add(p.value());
+      got.put(arm.getKey(), Long.toHexString(Double.doubleToLongBits(r.lastLoss())) + " " + digest(values));
+    }
+    got.put("multimodal-rope-tv", multimodal("rope-tv", 0));
+    got.put("multimodal-mrope", multimodal("mrope", 0));
+    got.put("multimodal-flat", multimodal("flat", 0));
+    got.put("multimodal-vq", multimodal("rope-tv", 5));
+    compare(got);
+  }
+
+  private String multimodal(String position, int vq) throws Exception {
+    List<CaptionedImage> data = List.of(new CaptionedImage(image(1), "a"), new CaptionedImage(image(2), "b"));
+    MultimodalConfig cfg = new MultimodalConfig(32, 2, 2, 64, CaptionVocab.size(), 4, 16, position, 10000.0,
+        NoisePredictor.Target.EPS, 1.0, 48, 0.05, vq);
+    MultimodalModel model = new MultimodalModel(cfg, 9);
+    dev.focus.multimodal.KMeansTokenizer codes = null;
+    if (vq > 0) {
+      // every 2x2 patch of both images (D = 4), the k-means codebook of the VQ arm
+      float[] points = new float[2 * 4 * 4];
+      for (int i = 0; i < 2; i++) {
+        float[] ps = dev.focus.multimodal.Patchify.patchify(dev.focus.multimodal.PixelCodec.encode(data.get(i).image()), 4, 4, 1, 2);
+        System.arraycopy(ps, 0, points, i * 16, 16);
+      }
+      codes = dev.focus.multimodal.KMeansTokenizer.fit(points, 8, 4, vq, 3, 10);
+    }
+    var settings = new MultimodalTrainer.Settings(5, 4, 1e-3, 1e-4, 2, 0.0, 1.0, 5, 0, false);
+    new MultimodalTrainer(model, data, 2, codes, settings, null).run(null);
+    List<float[]> values = new ArrayList<>();
+    List<Trainable.Param> ps = new ArrayList<>(model.params());
+    ps.sort(Comparator.comparing(Trainable.Param::name));
+    for (Trainable.Param p : ps) values.add(p.value());
+    return digest(values);
+  }
+
+  private static PixelImage image(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] v = new int[16];
+    for (int i = 0; i < v.length; i++) v[i] = rng.nextInt(17);
+    return new PixelImage(4, 4, 1, 17, v);
+  }
+
+  static String digest(List<float[]> arrays) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    for (float[] a : arrays) {
+      for (float f : a) {
+        int b = Float.floatToRawIntBits(f);
+        md.update(new byte[] {(byte) b, (byte) (b >> 8), (byte) (b >> 16), (byte) (b >> 24)});
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (byte b : md.digest()) sb.append(String.format("%02x", b));
+    return sb.substring(0, 24);
+  }
+
+  private void compare(Map<String, String> got) throws IOException {
+    String file = "training-golden-" + key() + ".tsv";
+    String write = System.getProperty("focus.golden.write");
+    if (write != null) {
+      StringBuilder sb = new StringBuilder("# arm\tfinal loss bits, parameter digest (" + key() + ")\n");
+      got.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
+      Files.writeString(Path.of(write).resolve(file), sb.toString(), StandardCharsets.UTF_8);
+    }
+    Map<String, String> want = new LinkedHashMap<>();
+    try (InputStream in = TrainingGoldenTest.class.getResourceAsStream(file)) {
+      Assumptions.assumeTrue(in != null || write != null, "no golden table for " + key());
+      if (in == null) return;
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.isBlank() || line.startsWith("#")) continue;
+        String[] kv = line.split("\t");
+        want.put(kv[0], kv[1]);
+      }
+    }
+    assertEquals(want.keySet(), got.keySet(), "arms");
+    List<String> diffs = new ArrayList<>();
+    for (String k : want.keySet()) {
+      if (!want.get(k).equals(got.get(k))) diffs.add(k + ": want " + want.get(k) + " got " + got.get(k));
+    }
+    assertTrue(diffs.isEmpty(), "numbers moved for the same seed:\n" + String.join("\n", diffs));
+  }
+}
