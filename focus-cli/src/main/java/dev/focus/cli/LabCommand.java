@@ -2,11 +2,11 @@ package dev.focus.cli;
 
 import dev.focus.data.DataCache;
 import dev.focus.data.DataSetup;
-import dev.focus.lab.Experiment;
 import dev.focus.lab.Experiments;
-import dev.focus.lab.LabRunner;
-import dev.focus.lab.Profile;
-import dev.focus.lab.Progress;
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
 import dev.focus.web.server.SiteServer;
 import dev.focus.web.site.StaticSite;
 import java.io.PrintWriter;

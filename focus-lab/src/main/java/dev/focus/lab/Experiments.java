@@ -1,5 +1,11 @@
 package dev.focus.lab;
 
+import dev.focus.lab.focus.AttentionFocusExperiment;
+import dev.focus.lab.lossless.LosslessInputExperiment;
+import dev.focus.lab.markdown.MarkdownMathExperiment;
+import dev.focus.lab.nope.NoPeExperiment;
+import dev.focus.lab.positions.PositionsExperiment;
+import dev.focus.lab.run.Experiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

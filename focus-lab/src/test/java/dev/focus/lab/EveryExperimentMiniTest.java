@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.Profile;
 import dev.focus.web.report.Report;
 import dev.focus.web.report.ReportReader;
 import java.nio.file.Path;

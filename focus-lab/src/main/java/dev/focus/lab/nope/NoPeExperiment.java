@@ -1,17 +1,23 @@
-package dev.focus.lab;
+package dev.focus.lab.nope;
 
-import static dev.focus.lab.Stats.mean;
-import static dev.focus.lab.Stats.sd;
+import static dev.focus.lab.run.Stats.mean;
+import static dev.focus.lab.run.Stats.sd;
 
 import dev.focus.data.DataCache;
 import dev.focus.data.SyntheticDataset;
 import dev.focus.data.SyntheticTask;
 import dev.focus.data.TextDataset;
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
+import dev.focus.lab.run.Stats;
 import dev.focus.metrics.NopeMeasures;
 import dev.focus.metrics.VarianceProfile;
 import dev.focus.model.Model;
-import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelConfig.PositionKind;
+import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import dev.focus.tokenizer.ByteTokenizer;
 import dev.focus.web.report.Chart;

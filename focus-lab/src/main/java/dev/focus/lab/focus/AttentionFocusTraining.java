@@ -1,6 +1,5 @@
-package dev.focus.lab;
+package dev.focus.lab.focus;
 
-import dev.focus.train.CheckpointSwap;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Datasets;
@@ -8,12 +7,17 @@ import dev.focus.data.Seeds;
 import dev.focus.data.Split;
 import dev.focus.data.SyntheticDataset;
 import dev.focus.data.SyntheticTask;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Stats;
 import dev.focus.metrics.Estimators;
 import dev.focus.metrics.Sparsity;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import dev.focus.model.Overrides;
+import dev.focus.train.CheckpointSwap;
 import dev.focus.train.ModelTrainable;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainer;

@@ -1,7 +1,11 @@
-package dev.focus.lab;
+package dev.focus.lab.focus;
 
-import static dev.focus.lab.Stats.mean;
+import static dev.focus.lab.run.Stats.mean;
 
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
 import dev.focus.metrics.AttentionWeights;
 import dev.focus.metrics.Estimators;
 import dev.focus.metrics.FeatureMap;

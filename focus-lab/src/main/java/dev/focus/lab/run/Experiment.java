@@ -1,11 +1,11 @@
-package dev.focus.lab;
+package dev.focus.lab.run;
 
 /**
  * One experiment of the lab: a fixed seed, parameters sized by {@link Profile}, and a report (a
  * Markdown write-up with math — the note's claim, what was run, the result, and a plain verdict with
  * the numbers that decide it — plus charts and raw data).
  *
- * <p>Implementations are small final classes registered in {@link Experiments}; they write nothing
+ * <p>Implementations are small final classes registered in {@link dev.focus.lab.Experiments}; they write nothing
  * themselves: the {@link LabRunner} publishes the returned {@link Findings} atomically.
  */
 public interface Experiment {

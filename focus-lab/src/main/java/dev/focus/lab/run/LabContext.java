@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.run;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.nope;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.positions;
 
 import dev.focus.multimodal.CaptionVocab;
 import dev.focus.multimodal.DiffusionSchedule;

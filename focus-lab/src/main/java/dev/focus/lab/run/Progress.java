@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.run;
 
 /**
  * Progress of one experiment, reported by the experiment and drawn by the caller (a progress bar on

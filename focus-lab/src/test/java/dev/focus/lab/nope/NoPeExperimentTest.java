@@ -1,12 +1,17 @@
-package dev.focus.lab;
+package dev.focus.lab.nope;
 
 import static dev.focus.testing.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.MiniRun;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
 import dev.focus.model.Model;
-import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelConfig.PositionKind;
+import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.nope;
 
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;

@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.run;
 
 import dev.focus.web.report.DataFile;
 import dev.focus.web.report.ReportMeta;

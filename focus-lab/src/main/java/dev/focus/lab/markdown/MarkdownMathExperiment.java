@@ -1,5 +1,9 @@
-package dev.focus.lab;
+package dev.focus.lab.markdown;
 
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
 import dev.focus.md.MathMarkdown;
 import dev.focus.web.report.Chart;
 import dev.focus.web.report.DataFile;

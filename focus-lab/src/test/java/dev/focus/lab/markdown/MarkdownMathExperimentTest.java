@@ -1,8 +1,10 @@
-package dev.focus.lab;
+package dev.focus.lab.markdown;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.Profile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

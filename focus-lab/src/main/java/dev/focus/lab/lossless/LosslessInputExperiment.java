@@ -1,8 +1,12 @@
-package dev.focus.lab;
+package dev.focus.lab.lossless;
 
-import static dev.focus.lab.Stats.mean;
-import static dev.focus.lab.Stats.sd;
+import static dev.focus.lab.run.Stats.mean;
+import static dev.focus.lab.run.Stats.sd;
 
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
 import dev.focus.multimodal.CaptionedImage;
 import dev.focus.multimodal.InfoAudit;
 import dev.focus.multimodal.KMeansTokenizer;

@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.nope;
 
 import dev.focus.kernel.Parallel;
 import dev.focus.model.Model;

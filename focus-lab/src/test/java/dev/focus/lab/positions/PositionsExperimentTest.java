@@ -1,9 +1,12 @@
-package dev.focus.lab;
+package dev.focus.lab.positions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.MiniRun;
 import dev.focus.multimodal.CaptionVocab;
 import dev.focus.multimodal.PackedSequence;
 import dev.focus.multimodal.Packer;

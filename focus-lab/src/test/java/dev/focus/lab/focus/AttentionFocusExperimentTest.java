@@ -1,8 +1,9 @@
-package dev.focus.lab;
+package dev.focus.lab.focus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.MiniRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

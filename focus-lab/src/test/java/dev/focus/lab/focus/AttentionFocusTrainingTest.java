@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.focus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.focus.data.Batch;
 import dev.focus.data.Split;
 import dev.focus.data.SyntheticTask;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

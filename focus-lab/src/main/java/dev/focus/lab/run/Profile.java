@@ -1,4 +1,4 @@
-package dev.focus.lab;
+package dev.focus.lab.run;
 
 /**
  * How much work each experiment does. QUICK is the default of {@code ./focus lab} and fits in about

@@ -1,7 +1,9 @@
-package dev.focus.lab;
+package dev.focus.lab.lossless;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.MiniRun;
 import dev.focus.web.report.ReportReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

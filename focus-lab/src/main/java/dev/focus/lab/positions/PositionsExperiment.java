@@ -1,5 +1,10 @@
-package dev.focus.lab;
+package dev.focus.lab.positions;
 
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Stats;
 import dev.focus.multimodal.MultimodalModel;
 import dev.focus.position.Layout;
 import dev.focus.position.PositionEncodings;
