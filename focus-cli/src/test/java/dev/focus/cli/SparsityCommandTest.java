@@ -111,12 +111,12 @@ class SparsityCommandTest {
   }
 
   @Test
-  void everyReadmeExampleOfTheFocusMetricsSectionPrintsWhatTheReadmeSays() throws Exception {
-    Path readme = Path.of("..", "README.md");
-    if (!Files.exists(readme)) readme = Path.of("README.md");
-    String text = Files.readString(readme);
+  void everyExampleOfTheFocusMetricsDocsPrintsWhatTheDocsSay() throws Exception {
+    Path page = Path.of("..", "docs", "attention.md");
+    if (!Files.exists(page)) page = Path.of("docs", "attention.md");
+    String text = Files.readString(page);
     int start = text.indexOf("## Attention focus metrics");
-    assertTrue(start >= 0, "README section missing");
+    assertTrue(start >= 0, "docs/attention.md section missing");
     int open = text.indexOf("```\n", start) + 4, close = text.indexOf("```", open);
     String[] lines = text.substring(open, close).split("\n");
     int checked = 0;
@@ -126,7 +126,7 @@ class SparsityCommandTest {
       while (i + 1 < lines.length && !lines[i + 1].startsWith("$ ")) expected.add(lines[++i]);
       Run r = run(lines[i - expected.size()].substring("$ ./focus sparsity ".length()).split(" "));
       assertEquals(0, r.code(), r.err());
-      assertEquals(expected, List.of(r.out().split("\\R")), "README example: " + lines[i - expected.size()]);
+      assertEquals(expected, List.of(r.out().split("\\R")), "docs/attention.md example: " + lines[i - expected.size()]);
       checked++;
     }
     assertEquals(5, checked);

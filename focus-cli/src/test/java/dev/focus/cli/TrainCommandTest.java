@@ -139,7 +139,7 @@ class TrainCommandTest {
     assertEquals("brown: already in " + pkg + " (skipped)\n", ok.out());
   }
 
-  /** Every {@code ./focus train} line of the README runs (2 steps, on a small Brown fixture). */
+  /** Every {@code ./focus train} line of the README and docs/ runs (2 steps, on a small Brown fixture). */
   @Test
   void readmeTrainLinesRun() throws IOException {
     Path cache = tmp.resolve("cache"), pkg = cache.resolve("brown/package");
@@ -147,8 +147,13 @@ class TrainCommandTest {
     Files.writeString(pkg.resolve("cats.txt"), "ca01 news\ncr09 humor\n");
     String para = "\tThe/at jury/nn said/vbd it/pps was/bedz fine/jj ./.\n\n".repeat(30);
     for (String f : List.of("ca01", "ca02", "ca03", "ca04", "ca05", "ca06", "ca07", "ca08", "ca09", "cr09")) Files.writeString(pkg.resolve(f), para);
-    List<String> lines = Files.readAllLines(Path.of("..", "README.md")).stream().filter(l -> l.startsWith("./focus train ")).toList();
-    assertTrue(lines.size() >= 2, "README shows focus train: " + lines);
+    List<Path> pages = new ArrayList<>(List.of(Path.of("..", "README.md")));
+    try (var docs = Files.walk(Path.of("..", "docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<String> lines = new ArrayList<>();
+    for (Path page : pages) Files.readAllLines(page).stream().filter(l -> l.startsWith("./focus train ")).forEach(lines::add);
+    assertTrue(lines.size() >= 3, "the docs show focus train: " + lines);
     int i = 0;
     for (String line : lines) {
       List<String> a = new ArrayList<>(List.of(line.substring("./focus ".length()).split("\\s+")));

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Markdown with math" snippet is this code, and its output comment is what it prints. */
+/** The snippet of docs/markdown-math.md is this code, and its output comment is what it prints. */
 class ReadmeExampleTest {
   private static final String SNIPPET = String.join("\n",
       "MathMarkdown md = MathMarkdown.create(); // immutable, thread-safe",
@@ -17,10 +17,9 @@ class ReadmeExampleTest {
       "// <p>Euler: <span class=\"math math-inline notranslate\" translate=\"no\">\\(e^{i\\pi} &#61; -1\\)</span></p>");
 
   @Test
-  void theReadmeShowsThisSnippet() throws IOException {
-    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-    String section = readme.substring(readme.indexOf("## Markdown with math"));
-    assertTrue(section.contains("```java\n" + SNIPPET + "\n```"), "README snippet drifted from ReadmeExampleTest");
+  void theDocsShowThisSnippet() throws IOException {
+    String page = Files.readString(Path.of("..", "docs", "markdown-math.md"), StandardCharsets.UTF_8);
+    assertTrue(page.contains("```java\n" + SNIPPET + "\n```"), "docs/markdown-math.md snippet drifted from ReadmeExampleTest");
   }
 
   @Test
