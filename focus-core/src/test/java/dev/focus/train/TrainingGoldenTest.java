@@ -1,11 +1,7 @@
 package dev.focus.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.focus.data.SyntheticDataset;
 import dev.focus.data.SyntheticTask;
-import dev.focus.kernel.Kernels;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
@@ -17,19 +13,14 @@ import dev.focus.multimodal.MultimodalModel;
 import dev.focus.multimodal.MultimodalTrainer;
 import dev.focus.multimodal.NoisePredictor;
 import dev.focus.multimodal.PixelImage;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.focus.testing.GoldenTable;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,10 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * attention kind, position scheme and block option, compared bit for bit (the final loss's bits and a
  * SHA-256 of every parameter after training) with a checked-in table written by an earlier version.
  *
- * <p>Vector lane reductions round by lane width, so the table is keyed by the kernel mode and the
- * preferred vector width; on a machine with another width the test is skipped, not weakened. To add
- * a table for a new width (never to change an existing one), run with
- * {@code -Dfocus.golden.write=DIR} and check the file in.
+ * <p>The table is keyed by kernel mode and vector width ({@link GoldenTable}); to add one for a new
+ * width (never to change an existing one), run with {@code -Dfocus.golden.write=DIR} and check it in.
  */
 class TrainingGoldenTest {
   @TempDir Path tmp;
@@ -77,10 +66,6 @@ class TrainingGoldenTest {
     return m;
   }
 
-  static String key() {
-    return (Kernels.get().name().startsWith("vector") ? "vector" : "scalar") + "-" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
-  }
-
   @Test
   void sameSeedGivesTheSameNumbersAsTheCheckedInTable() throws Exception {
     Map<String, String> got = new LinkedHashMap<>();
@@ -92,13 +77,13 @@ class TrainingGoldenTest {
       List<Parameter> ps = new ArrayList<>(model.parameters());
       ps.sort(Comparator.comparing(Parameter::name));
       for (Parameter p : ps) values.add(p.value());
-      got.put(arm.getKey(), Long.toHexString(Double.doubleToLongBits(r.lastLoss())) + " " + digest(values));
+      got.put(arm.getKey(), GoldenTable.bits(r.lastLoss()) + " " + GoldenTable.digest(values));
     }
     got.put("multimodal-rope-tv", multimodal("rope-tv", 0));
     got.put("multimodal-mrope", multimodal("mrope", 0));
     got.put("multimodal-flat", multimodal("flat", 0));
     got.put("multimodal-vq", multimodal("rope-tv", 5));
-    compare(got);
+    GoldenTable.compare(TrainingGoldenTest.class, "training-golden", "final loss bits, parameter digest", got);
   }
 
   private String multimodal(String position, int vq) throws Exception {
@@ -122,7 +107,7 @@ class TrainingGoldenTest {
     List<Trainable.Param> ps = new ArrayList<>(model.params());
     ps.sort(Comparator.comparing(Trainable.Param::name));
     for (Trainable.Param p : ps) values.add(p.value());
-    return digest(values);
+    return GoldenTable.digest(values);
   }
 
   private static PixelImage image(long seed) {
@@ -130,44 +115,5 @@ class TrainingGoldenTest {
     int[] v = new int[16];
     for (int i = 0; i < v.length; i++) v[i] = rng.nextInt(17);
     return new PixelImage(4, 4, 1, 17, v);
-  }
-
-  static String digest(List<float[]> arrays) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    for (float[] a : arrays) {
-      for (float f : a) {
-        int b = Float.floatToRawIntBits(f);
-        md.update(new byte[] {(byte) b, (byte) (b >> 8), (byte) (b >> 16), (byte) (b >> 24)});
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    for (byte b : md.digest()) sb.append(String.format("%02x", b));
-    return sb.substring(0, 24);
-  }
-
-  private void compare(Map<String, String> got) throws IOException {
-    String file = "training-golden-" + key() + ".tsv";
-    String write = System.getProperty("focus.golden.write");
-    if (write != null) {
-      StringBuilder sb = new StringBuilder("# arm\tfinal loss bits, parameter digest (" + key() + ")\n");
-      got.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
-      Files.writeString(Path.of(write).resolve(file), sb.toString(), StandardCharsets.UTF_8);
-    }
-    Map<String, String> want = new LinkedHashMap<>();
-    try (InputStream in = TrainingGoldenTest.class.getResourceAsStream(file)) {
-      Assumptions.assumeTrue(in != null || write != null, "no golden table for " + key());
-      if (in == null) return;
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (line.isBlank() || line.startsWith("#")) continue;
-        String[] kv = line.split("\t");
-        want.put(kv[0], kv[1]);
-      }
-    }
-    assertEquals(want.keySet(), got.keySet(), "arms");
-    List<String> diffs = new ArrayList<>();
-    for (String k : want.keySet()) {
-      if (!want.get(k).equals(got.get(k))) diffs.add(k + ": want " + want.get(k) + " got " + got.get(k));
-    }
-    assertTrue(diffs.isEmpty(), "numbers moved for the same seed:\n" + String.join("\n", diffs));
   }
 }
