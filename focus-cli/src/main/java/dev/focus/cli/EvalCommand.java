@@ -3,9 +3,7 @@ package dev.focus.cli;
 import dev.focus.checkpoint.Checkpoint;
 import dev.focus.checkpoint.Json;
 import dev.focus.data.Batch;
-import dev.focus.data.DataCache;
 import dev.focus.data.Dataset;
-import dev.focus.data.Datasets;
 import dev.focus.data.Split;
 import dev.focus.model.Model;
 import java.io.PrintWriter;
@@ -17,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,11 +27,9 @@ import picocli.CommandLine.Option;
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory.")
-  Path checkpoint;
+  @Mixin Options.Checkpoint checkpoint;
 
-  @Option(names = "--data", required = true, description = "Dataset, as focus train spells it (" + Datasets.NAMES + ").")
-  String data;
+  @Mixin Options.Data data;
 
   @Option(names = "--context", split = ",", defaultValue = "64,128,256", description = "Context lengths (default: ${DEFAULT-VALUE}).")
   List<Integer> contexts;
@@ -61,8 +58,8 @@ public final class EvalCommand implements Callable<Integer> {
       default: throw new IllegalArgumentException("--split=" + split + " must be train or val");
     }
     if (batch < 1 || batches < 1) throw new IllegalArgumentException("--batch and --batches must be >= 1");
-    Model model = Checkpoint.load(checkpoint);
-    Dataset ds = Datasets.open(data, DataCache.dir());
+    Model model = Checkpoint.load(checkpoint.dir);
+    Dataset ds = data.open();
     if (ds.vocabSize() > model.config().vocab()) {
       throw new IllegalArgumentException("dataset " + ds.name() + " uses " + ds.vocabSize() + " token ids but the model's vocab is "
           + model.config().vocab());
@@ -91,13 +88,13 @@ public final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("checkpoint", checkpoint.toString());
+      o.put("checkpoint", checkpoint.dir.toString());
       o.put("data", ds.name());
       o.put("split", s.name().toLowerCase());
       o.put("results", rows);
       out.println(Json.write(o));
     } else {
-      out.printf("%s on %s (%s split, %d×%d sequences per length)%n", checkpoint, ds.name(), s.name().toLowerCase(), batches, batch);
+      out.printf("%s on %s (%s split, %d×%d sequences per length)%n", checkpoint.dir, ds.name(), s.name().toLowerCase(), batches, batch);
       out.printf("%8s %10s %12s %10s%n", "context", "loss", "perplexity", "targets");
       for (Object r : rows) {
         @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,8 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate images from a multimodal checkpoint (DDIM on the patch tokens).")
 public final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--checkpoint", required = true, description = "Run directory of a multimodal training run.")
-  Path checkpoint;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Parameters(index = "0", paramLabel = "PROMPT", description = "Caption prompt, e.g. \"digit three\" (a-z, 0-9, space).")
   String prompt;
@@ -49,12 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (count < 1 || count > 1000) throw new IllegalArgumentException("--count=" + count + " must be in 1..1000");
     if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale=" + scale + " must be in 1..64");
-    MultimodalCheckpoint.Loaded loaded;
-    try {
-      loaded = MultimodalCheckpoint.load(checkpoint);
-    } catch (java.io.IOException e) {
-      throw new Main.UserException("cannot load " + checkpoint + ": " + e.getMessage(), e);
-    }
+    MultimodalCheckpoint.Loaded loaded = MultimodalCheckpoint.load(checkpoint.dir);
     MultimodalCheckpoint.Geometry g = loaded.geometry();
     MultimodalInference inf = new MultimodalInference(loaded.model(), g.patch(), g.channels(), g.levels());
     List<PixelImage> images = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,15 +18,14 @@ import picocli.CommandLine.Option;
 public final class LogitsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (model.safetensors + config.json).")
-  Path checkpoint;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Option(names = "--tokens", required = true, description = "Token ids separated by spaces or commas, e.g. \"1 2 3\".")
   String tokens;
 
   @Override
   public Integer call() {
-    Model model = Checkpoint.load(checkpoint);
+    Model model = Checkpoint.load(checkpoint.dir);
     int[] ids = parseIds(tokens, model.config().vocab());
     float[] logits = model.logits(ids, 1, ids.length);
     int v = model.config().vocab();

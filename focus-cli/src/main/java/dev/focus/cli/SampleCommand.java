@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +26,7 @@ import picocli.CommandLine.Option;
 public final class SampleCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory.")
-  Path checkpoint;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Option(names = "--prompt", defaultValue = "", description = "Prompt text (byte tokenizer).")
   String prompt;
@@ -53,7 +53,7 @@ public final class SampleCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--temperature=" + temperature + " must be a finite number >= 0");
     }
     if (topK < 0) throw new IllegalArgumentException("--top-k=" + topK + " must be >= 0");
-    Model model = Checkpoint.load(checkpoint);
+    Model model = Checkpoint.load(checkpoint.dir);
     int vocab = model.config().vocab();
     List<Integer> context = new ArrayList<>();
     if (vocab >= Special.END_ID) context.add(Special.BOS.id());

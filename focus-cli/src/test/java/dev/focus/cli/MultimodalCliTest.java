@@ -20,7 +20,7 @@ class MultimodalCliTest {
         runDir.toString(), "--no-progress");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("held-out captioning accuracy"), t.out());
-    assertTrue(Files.exists(runDir.resolve("mm-config.json")) && Files.exists(runDir.resolve("checkpoint/params.bin")));
+    assertTrue(Files.exists(runDir.resolve("checkpoint/config.json")) && Files.exists(runDir.resolve("checkpoint/model.safetensors")));
     assertEquals(6, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
 
     Cli.Run again = run("train", "--preset", "mm-tiny", "--data", "glyphs-shapes", "--steps", "6", "--batch", "4", "--out",
@@ -39,12 +39,25 @@ class MultimodalCliTest {
   void badInputGivesOneLineAndExitTwo() {
     Cli.Run missing = run("generate", "--checkpoint", tmp.resolve("nope").toString(), "digit one");
     assertEquals(2, missing.code());
-    assertTrue(missing.err().contains("mm-config.json"), missing.err());
+    assertTrue(missing.err().contains("config.json: no such file"), missing.err());
+    assertEquals(1, missing.err().strip().lines().count(), missing.err());
     Cli.Run preset = run("train", "--preset", "mm-huge", "--data", "glyphs-read", "--out", tmp.resolve("x").toString(), "--no-progress");
     assertEquals(2, preset.code());
     assertTrue(preset.err().contains("mm-huge"), preset.err());
     Cli.Run data = run("train", "--preset", "mm-tiny", "--data", "cats", "--out", tmp.resolve("y").toString(), "--no-progress");
     assertEquals(2, data.code());
     assertTrue(data.err().contains("cats"), data.err());
+  }
+
+  @Test
+  void runsOfTheEarlierFormatAreRefusedInOneLineSayingWhatToDo() throws Exception {
+    Path old = tmp.resolve("old");
+    Files.createDirectories(old.resolve("checkpoint"));
+    Files.writeString(old.resolve("mm-config.json"), "{\"format\": \"focus-multimodal\"}");
+    Files.write(old.resolve("checkpoint/params.bin"), new byte[] {'F', 'O', 'C', 'U', 'S', 'T', 'F', '1'});
+    Cli.Run g = run("generate", "--checkpoint", old.toString(), "digit one");
+    assertEquals(2, g.code(), g.err());
+    assertTrue(g.err().contains("earlier Focus") && g.err().contains("--force"), g.err());
+    assertEquals(1, g.err().strip().lines().count(), g.err());
   }
 }

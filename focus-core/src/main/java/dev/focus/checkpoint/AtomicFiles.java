@@ -53,7 +53,8 @@ public final class AtomicFiles {
     while (buf.hasRemaining()) ch.write(buf);
   }
 
-  static void move(Path from, Path to) throws IOException {
+  /** Renames atomically where the file system can (replacing {@code to}). */
+  public static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -62,7 +63,7 @@ public final class AtomicFiles {
   }
 
   /** Flushes a directory entry (best effort: not every platform can open a directory). */
-  static void forceDirectory(Path dir) {
+  public static void forceDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException | UnsupportedOperationException ignored) {
@@ -70,10 +71,10 @@ public final class AtomicFiles {
     }
   }
 
-  /** Deletes a directory tree (used for abandoned temporary checkpoint directories). */
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> s = Files.walk(dir)) {
+  /** Deletes a file or directory tree, deepest entries first; nothing when it does not exist. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> s = Files.walk(root)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> {
         try {
           Files.delete(p);
@@ -81,8 +82,8 @@ public final class AtomicFiles {
           throw new UncheckedIOException(e);
         }
       });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

@@ -32,7 +32,7 @@ public final class Checkpoint {
   public static final String CONFIG = "config.json";
   /** safetensors metadata: HF's loader wants {@code format=pt}; Focus adds a format tag and version. */
   public static final String FORMAT_KEY = "focus_format";
-  public static final String FORMAT = "focus-model";
+  public static final String FORMAT = NamedTensors.MODEL;
   public static final String VERSION_KEY = "focus_format_version";
   public static final String VERSION = "1";
 
@@ -61,40 +61,98 @@ public final class Checkpoint {
     }
   }
 
-  private static void writeInto(Path dir, Model model) throws IOException {
+  /**
+   * Writes {@code model}'s two files into the existing directory {@code dir} (each file atomically);
+   * for a directory that is itself swapped in whole, such as a training checkpoint.
+   */
+  public static void writeInto(Path dir, Model model) throws IOException {
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     for (Parameter p : model.parameters()) tensors.put(p.name(), new TensorData(p.shape(), p.value()));
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("format", "pt");
-    meta.put(FORMAT_KEY, FORMAT);
-    meta.put(VERSION_KEY, VERSION);
-    SafeTensors.write(dir.resolve(WEIGHTS), tensors, meta);
+    NamedTensors.write(dir.resolve(WEIGHTS), FORMAT, tensors, Map.of());
     AtomicFiles.write(dir.resolve(CONFIG), Json.writePretty(HfConfig.toJson(model.config())).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The configuration stored in {@code dir/config.json}. */
-  public static ModelConfig readConfig(Path dir) {
-    Path file = dir.resolve(CONFIG);
-    String text;
+  /** The largest config.json read: a configuration is a few KiB, so more is not one. */
+  static final long MAX_JSON = 16L << 20;
+
+  /**
+   * The checkpoint directory {@code dir} names: {@code dir} itself when it holds config.json, else a
+   * run directory's {@code dir/checkpoint} when that does, else {@code dir} (whose reading then fails
+   * naming the missing file).
+   */
+  public static Path resolve(Path dir) {
+    if (!Files.exists(dir.resolve(CONFIG)) && Files.isRegularFile(dir.resolve("checkpoint").resolve(CONFIG))) {
+      return dir.resolve("checkpoint");
+    }
+    return dir;
+  }
+
+  /** A JSON object file of a checkpoint (config.json), or one {@link CheckpointException} line naming it. */
+  public static Map<String, Object> readJson(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      long size = Files.size(file);
+      if (size > MAX_JSON) throw new CheckpointException(file + ": " + size + " bytes, more than the " + MAX_JSON + " a configuration may have");
+      return Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
-      throw new CheckpointException(file + ": no such file (is " + dir + " a checkpoint directory?)");
+      throw new CheckpointException(file + ": no such file (is " + file.getParent() + " a checkpoint directory?)");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new CheckpointException(file + ": not UTF-8 text", e);
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
-    try {
-      return HfConfig.fromJson(Json.parseObject(text));
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Loads the model in {@code dir}, or throws without building anything. */
+  /** The configuration stored in {@code dir/config.json} ({@code dir} as {@link #resolve} reads it). */
+  public static ModelConfig readConfig(Path dir) {
+    Path file = resolve(dir).resolve(CONFIG);
+    Map<String, Object> json = readJson(file);
+    Object format = json.get(FORMAT_KEY);
+    if (format != null && !FORMAT.equals(format)) {
+      throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + format + " is not a text model"
+          + (NamedTensors.MULTIMODAL.equals(format) ? " (focus generate reads multimodal checkpoints)" : ""));
+    }
+    ModelConfig config;
+    try {
+      config = HfConfig.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(file + ": " + e.getMessage(), e);
+    }
+    MemoryLimit.require(file + ": the model of max_position_embeddings=" + config.context() + ", hidden_size=" + config.hidden(),
+        bytesToRun(config));
+    return config;
+  }
+
+  /**
+   * Memory a model of {@code c} takes before its first token: values and gradients of every tensor
+   * ({@link Model#specs}) and the position tables that cover the context (rotary cos/sin of
+   * context × HS/2 each, or sinusoids of context × C), counted in double so that no product overflows.
+   */
+  static long bytesToRun(ModelConfig c) {
+    double floats = 0;
+    for (Model.Spec s : Model.specs(c)) {
+      double n = 1;
+      for (int d : s.shape()) n *= d;
+      floats += 2 * n;
+    }
+    floats += (double) c.context() * Math.max(c.headSize(), c.hidden());
+    return (long) Math.min(4 * floats, Long.MAX_VALUE);
+  }
+
+  /**
+   * Loads the model in {@code dir} (a checkpoint directory, or a run directory whose checkpoint/ holds
+   * one), or throws one {@link CheckpointException} line without building anything.
+   */
   public static Model load(Path dir) {
     ModelConfig config = readConfig(dir);
+    dir = resolve(dir);
     Path file = dir.resolve(WEIGHTS);
     SafeTensors.Contents contents = SafeTensors.read(file);
+    String format = contents.metadata().get(FORMAT_KEY);
+    if (format != null && !FORMAT.equals(format)) {
+      throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + format + " is not a text model's weights (" + FORMAT + ")");
+    }
     String version = contents.metadata().get(VERSION_KEY);
     if (version != null && !version.equals(VERSION)) {
       throw new CheckpointException(file + ": " + VERSION_KEY + "=" + version + " is not supported (this build reads " + VERSION + ")");
@@ -111,9 +169,7 @@ public final class Checkpoint {
         throw new CheckpointException(file + ": tensor " + s.name() + " has shape " + Arrays.toString(t.shape())
             + " but config.json implies " + Arrays.toString(s.shape()));
       }
-      for (float v : t.values()) {
-        if (!Float.isFinite(v)) throw new CheckpointException(file + ": tensor " + s.name() + " holds a non-finite value " + v);
-      }
+      NamedTensors.requireFinite(file, s.name(), t.values());
       arrays.put(s.name(), t.values());
     }
     for (String name : tensors.keySet()) {

@@ -88,6 +88,7 @@ public final class SafeTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > Integer.MAX_VALUE) throw new CheckpointException(file + ": larger than 2 GiB is not supported");
+      MemoryLimit.require(file + ": reading " + size + " bytes", 2 * size); // the bytes, then as many in floats
       all = ByteBuffer.allocate((int) size);
       while (all.hasRemaining() && ch.read(all) >= 0) { /* fill */ }
       all.flip();
@@ -182,17 +183,45 @@ public final class SafeTensors {
       }
       tensors.put(name, new TensorData(shape, values));
     }
+    // The tensors must tile the data exactly, as the format's own reader requires: a gap or bytes after
+    // the last tensor are data no tensor owns (a truncated rewrite, an appended payload), an overlap two
+    // tensors sharing bytes.
     Integer[] order = new Integer[ranges.size()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> Long.compare(ranges.get(a)[0], ranges.get(b)[0]));
-    for (int i = 1; i < order.length; i++) {
-      long[] prev = ranges.get(order[i - 1]), cur = ranges.get(order[i]);
-      if (cur[0] < prev[1] && cur[1] > cur[0]) {
-        throw new CheckpointException(what + ": tensor " + rangeNames.get(order[i]) + " overlaps tensor "
-            + rangeNames.get(order[i - 1]));
+    Arrays.sort(order, (a, b) -> ranges.get(a)[0] != ranges.get(b)[0] ? Long.compare(ranges.get(a)[0], ranges.get(b)[0])
+        : Long.compare(ranges.get(a)[1], ranges.get(b)[1]));
+    long at = 0;
+    String before = null;
+    for (Integer i : order) {
+      long[] r = ranges.get(i);
+      if (r[0] < at) throw new CheckpointException(what + ": tensor " + rangeNames.get(i) + " overlaps tensor " + before);
+      if (r[0] > at) {
+        throw new CheckpointException(what + ": " + (r[0] - at) + " bytes at data offset " + at + " belong to no tensor (a gap before tensor "
+            + rangeNames.get(i) + ")");
       }
+      at = r[1];
+      before = rangeNames.get(i);
+    }
+    if (at != dataLen) {
+      throw new CheckpointException(what + ": " + (dataLen - at) + " bytes after the last tensor belong to no tensor (trailing data)");
+    }
+    String format = metadata.get(Checkpoint.FORMAT_KEY);
+    if (format != null && !NamedTensors.FORMATS.contains(format)) {
+      throw new CheckpointException(what + ": " + Checkpoint.FORMAT_KEY + "=" + printable(format) + " is not a format this build reads ("
+          + String.join(", ", NamedTensors.FORMATS) + ")");
     }
     return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+  }
+
+  /** {@code s} shortened to 40 characters with control characters escaped, for a message. */
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 40; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", (int) c));
+      else sb.append(c);
+    }
+    return s.length() > 40 ? sb + "…" : sb.toString();
   }
 
   /** IEEE half → float bits (subnormals, infinities and NaN included). */

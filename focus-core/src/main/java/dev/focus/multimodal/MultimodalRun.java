@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import dev.focus.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * A multimodal training run from names, as {@code focus train --preset mm-tiny --data digits} and
  * the lab start it: picks the model for the preset and the data's geometry, trains (resuming when
- * asked), writes mm-config.json and the checkpoint, and measures held-out captioning accuracy.
+ * asked) through {@link MultimodalTrainer}, and measures held-out captioning accuracy.
  */
 public final class MultimodalRun {
   /** Presets: {@code mm-tiny} (C 64, 4 layers; minutes on 2 cores) and {@code mm-small} (C 128). */
@@ -18,26 +19,23 @@ public final class MultimodalRun {
   private final MultimodalModel model;
   private final MultimodalTrainer trainer;
   private final KMeansTokenizer vq;
-  private final Path runDir;
 
   /**
    * @param vqCodes 0 for lossless patches, else the k-means codebook size of the VQ arm
    */
-  public MultimodalRun(String preset, MultimodalData data, String position, int vqCodes, MultimodalTrainer.Settings settings,
-                       Path runDir) {
+  public MultimodalRun(String preset, MultimodalData data, String position, int vqCodes, TrainConfig settings, Path runDir) {
     this(preset(preset, data).withPosition(position).withVqCodes(vqCodes), data, settings, runDir);
   }
 
   /** A run of an explicit model configuration. */
-  public MultimodalRun(MultimodalConfig c, MultimodalData data, MultimodalTrainer.Settings settings, Path runDir) {
+  public MultimodalRun(MultimodalConfig c, MultimodalData data, TrainConfig settings, Path runDir) {
     this.data = data;
-    this.runDir = runDir;
     int vqCodes = c.vqCodes();
     this.model = new MultimodalModel(c, settings.seed());
     this.vq = vqCodes == 0 ? null
         : KMeansTokenizer.fit(data.trainPatches(), data.train().size() * Patchify.patchCount(data.height(), data.width(), data.patch()),
             data.patchDim(), vqCodes, settings.seed(), 50);
-    this.trainer = new MultimodalTrainer(model, data.train(), data.patch(), vq, settings, runDir);
+    this.trainer = new MultimodalTrainer(model, data.train(), data.patch(), vq, settings, runDir, data.name());
   }
 
   /**
@@ -63,14 +61,10 @@ public final class MultimodalRun {
 
   public KMeansTokenizer codebook() { return vq; }
 
-  /** Trains (resuming from runDir's checkpoint when {@code resume}), then writes mm-config.json. */
+  /** Trains (resuming from the run directory's checkpoint when {@code resume}). */
   public void train(boolean resume, Consumer<MultimodalTrainer.StepInfo> onStep) throws IOException {
     if (resume) trainer.resume();
     trainer.run(onStep);
-    if (runDir != null) {
-      MultimodalCheckpoint.writeConfig(runDir, model.config(), new MultimodalCheckpoint.Geometry(data.name(), data.patch(),
-          data.height(), data.width(), data.channels(), data.levels()));
-    }
   }
 
   /** Held-out caption exact match on the first {@code n} test examples. */

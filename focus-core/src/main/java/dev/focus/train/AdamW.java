@@ -1,7 +1,12 @@
 package dev.focus.train;
 
+import dev.focus.checkpoint.CheckpointException;
+import dev.focus.checkpoint.NamedTensors;
+import dev.focus.checkpoint.SafeTensors;
+import dev.focus.checkpoint.TensorData;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +26,9 @@ import java.util.Map;
  * The state (m, v per parameter, and t) can be saved and restored bit for bit.
  */
 public final class AdamW {
+  /** The {@code focus_format} of a saved optimizer state. */
+  public static final String FORMAT = NamedTensors.OPTIMIZER;
+
   private final List<Trainable.Param> params;
   private final double beta1, beta2, eps, weightDecay;
   private final float[][] m, v;   // per parameter, same length as its value
@@ -76,26 +84,54 @@ public final class AdamW {
     }
   }
 
-  /** Writes m, v (and t, as a one-element tensor holding its bits) to {@code file} atomically. */
+  /**
+   * Writes m and v of every parameter (tensors {@code m.NAME}, {@code v.NAME}, rank 1) and t (metadata
+   * {@code step}) to a safetensors file tagged {@code focus_format=}{@value #FORMAT}, atomically.
+   */
   public void save(Path file) throws IOException {
-    Map<String, float[]> s = new LinkedHashMap<>();
-    s.put("#step", new float[] {Float.intBitsToFloat((int) (t >>> 32)), Float.intBitsToFloat((int) t)});
+    Map<String, TensorData> s = new LinkedHashMap<>();
     for (int i = 0; i < params.size(); i++) {
-      s.put("m." + params.get(i).name(), m[i]);
-      s.put("v." + params.get(i).name(), v[i]);
+      s.put("m." + params.get(i).name(), TensorData.of(m[i]));
+      s.put("v." + params.get(i).name(), TensorData.of(v[i]));
     }
-    TensorFile.write(file, s);
+    NamedTensors.write(file, FORMAT, s, Map.of("step", Long.toString(t)));
   }
 
-  /** Restores state written by {@link #save} for the same parameter names and sizes. */
-  public void load(Path file) throws IOException {
-    Map<String, float[]> s = TensorFile.read(file);
-    float[] st = s.get("#step");
-    if (st == null || st.length != 2) throw new IOException(file + " has no optimizer step");
-    t = ((long) Float.floatToRawIntBits(st[0]) << 32) | (Float.floatToRawIntBits(st[1]) & 0xFFFFFFFFL);
-    for (int i = 0; i < params.size(); i++) {
-      TensorFile.copyInto(s, "m." + params.get(i).name(), m[i]);
-      TensorFile.copyInto(s, "v." + params.get(i).name(), v[i]);
+  /**
+   * Restores state written by {@link #save} for the same parameter names and sizes, or throws a
+   * {@link dev.focus.checkpoint.CheckpointException} naming the file and what is wrong; on failure this
+   * optimizer's state is unchanged.
+   */
+  public void load(Path file) {
+    SafeTensors.Contents c = NamedTensors.read(file, FORMAT);
+    String st = c.metadata().get("step");
+    long step;
+    try {
+      step = Long.parseLong(st == null ? "" : st);
+    } catch (NumberFormatException e) {
+      throw new CheckpointException(file + ": metadata step=" + st + " is not a step count");
     }
+    if (step < 0) throw new CheckpointException(file + ": metadata step=" + step + " is negative");
+    List<String> names = new ArrayList<>();
+    for (Trainable.Param p : params) {
+      names.add("m." + p.name());
+      names.add("v." + p.name());
+    }
+    NamedTensors.requireOnly(c, file, names);
+    float[][] m2 = new float[m.length][], v2 = new float[v.length][];
+    for (int i = 0; i < params.size(); i++) {
+      m2[i] = new float[m[i].length];
+      v2[i] = new float[v[i].length];
+      NamedTensors.copyInto(c, file, "m." + params.get(i).name(), m2[i]);
+      NamedTensors.copyInto(c, file, "v." + params.get(i).name(), v2[i]);
+      for (float x : v2[i]) {
+        if (x < 0) throw new CheckpointException(file + ": tensor v." + params.get(i).name() + " holds a negative second moment " + x);
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      System.arraycopy(m2[i], 0, m[i], 0, m[i].length);
+      System.arraycopy(v2[i], 0, v[i], 0, v[i].length);
+    }
+    t = step;
   }
 }

@@ -2,12 +2,15 @@ package dev.focus.train;
 
 import dev.focus.model.Model;
 import dev.focus.checkpoint.Checkpoint;
+import dev.focus.checkpoint.CheckpointException;
+import dev.focus.model.Overrides;
 import dev.focus.model.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The decoder {@link Model} as a {@link Trainable}: the same live arrays, passes delegated.
@@ -38,27 +41,25 @@ public final class ModelTrainable implements Trainable {
 
   @Override public void zeroGrad() { model.zeroGrad(); }
 
-  /** Writes {@code model.safetensors} + {@code config.json} ({@link Checkpoint}), loadable by every Focus tool. */
+  /** The model configuration's keys and values ({@link Overrides#describe}). */
+  @Override public Map<String, String> describe() { return Overrides.describe(model.config()); }
+
+  /** Writes {@code model.safetensors} + {@code config.json} ({@link Checkpoint}) into {@code dir}, loadable by every Focus tool. */
   @Override
   public void save(Path dir) throws IOException {
-    Checkpoint.save(dir, model);
+    Checkpoint.writeInto(dir, model);
   }
 
   /** Copies the weights of the checkpoint in {@code dir} into this model; shapes must match. */
   @Override
   public void load(Path dir) throws IOException {
-    Model saved;
-    try {
-      saved = Checkpoint.load(dir);
-    } catch (RuntimeException e) {
-      throw new IOException("cannot load the model checkpoint in " + dir + ": " + e.getMessage(), e);
-    }
+    Model saved = Checkpoint.load(dir);
     for (Parameter p : model.parameters()) {
       Parameter q = saved.parameter(p.name());
       if (q == null || !Arrays.equals(p.shape(), q.shape())) {
-        throw new IOException(dir + ": tensor " + p.name() + " " + Arrays.toString(p.shape()) + " is missing or has another shape");
+        throw new CheckpointException(dir + ": tensor " + p.name() + " " + Arrays.toString(p.shape()) + " is missing or has another shape");
       }
-      System.arraycopy(q.value(), 0, p.value(), 0, p.size());
     }
+    for (Parameter p : model.parameters()) System.arraycopy(saved.parameter(p.name()).value(), 0, p.value(), 0, p.size());
   }
 }

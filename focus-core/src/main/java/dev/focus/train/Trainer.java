@@ -2,51 +2,55 @@ package dev.focus.train;
 
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
-import dev.focus.data.Split;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
- * The training loop. One step: zero the gradients, run the micro-batches of batch {@code step} of the
- * training split (each weighted by its share of the counted targets), clip the global norm, take an
- * AdamW step with the scheduled learning rate, then log, evaluate and checkpoint as configured.
+ * The training loop of Focus: every trainer and experiment steps its model through it. One step s
+ * (0-based) of a {@link TrainTask}:
  *
- * <p>Files in the run directory:
  * <pre>
- *   metrics.jsonl            one JSON object per step: step, loss, lr, grad_norm, tokens_per_s, elapsed
- *                            (+ val_loss on evaluation steps); steps are 1-based (step k = k updates done)
- *   checkpoint/              the latest checkpoint, replaced atomically:
- *     (model files)          whatever {@link Trainable#save} writes
- *     optimizer.bin          AdamW m, v and t ({@link TensorFile})
- *     trainer.json           step, elapsed seconds, dataset and the settings that must match on resume
+ *   zero the gradients
+ *   b = task.batch(s)                                       the data of step s, a function of (seed, s)
+ *   L = Σ_i c_i·L_i over micro-batches i of b               accumulate; c_i = n_i/N, n = counted targets
+ *   ‖g‖ = global norm of the trained gradients; clip to clipNorm
+ *   L or ‖g‖ not finite → stop (onNan = STOP) or skip the update (SKIP)
+ *   AdamW with lr = schedule(s)                             warmup, then cosine
  * </pre>
+ * then, with a run directory: one metrics line, a validation loss every evalEvery steps, a checkpoint
+ * every checkpointEvery steps and at the end ({@link RunDirectory}). Without one (an in-memory run,
+ * as the lab's short runs) nothing is written.
  *
- * <p>Resume: {@link #resume()} restores weights, optimizer state and step. The data of step s is a
- * function of (seed, s), and nothing else carries state, so the resumed run continues exactly as an
- * uninterrupted one would (bit for bit with deterministic kernels). Metric lines past the checkpoint
- * (written after it, before an interruption) are dropped.
+ * <p>Resume: {@link #resume()} restores weights, optimizer state and step from the checkpoint after
+ * {@link TrainerState#firstDifference} found the settings equal. The batch of step s is a function of
+ * (seed, s) and nothing else carries state, so a resumed run continues exactly as an uninterrupted one
+ * would (bit for bit: the kernels are deterministic for a given thread count and vector width).
  *
  * <p>Frozen parameters ({@link TrainConfig#trainOnly()}): the model still computes every gradient, but
  * only the selected parameters are clipped, decayed and updated, and only they have optimizer state.
  *
- * <p>Stop: {@link #requestStop()} (e.g. from a Ctrl-C shutdown hook) makes the loop finish the current
+ * <p>Stop: {@link #requestStop()} (a Ctrl-C hook) or {@link #stopWhen} makes the loop finish the current
  * step, write a checkpoint and return with {@link Result#stopped()} set.
+ *
+ * @param <B> the task's batch type
  */
-public final class Trainer {
-  /** Progress after one step, for listeners (progress bars, logs). */
-  public record Progress(long step, long totalSteps, double loss, double lr, double gradNorm,
-                         double tokensPerSecond, double elapsedSeconds, double etaSeconds, Double valLoss) {}
+public final class Trainer<B> {
+  /** Progress after one step, for listeners (progress bars, logs); {@code parts} are the task's named losses. */
+  public record Progress(long step, long totalSteps, double loss, double lr, double gradNorm, double tokensPerSecond,
+                         double elapsedSeconds, double etaSeconds, Double valLoss, Map<String, Double> parts,
+                         boolean skipped) {}
 
   /** Receives progress; called on the training thread. */
   public interface Listener {
@@ -55,52 +59,60 @@ public final class Trainer {
     default void onCheckpoint(long step, Path dir) {}
   }
 
-  /** How a run ended: the step reached, whether it was stopped early, and the last losses. */
-  public record Result(long step, boolean stopped, double lastLoss, Double lastValLoss) {}
+  /** How a run ended: the step reached, whether it was stopped early, the last losses, steps skipped. */
+  public record Result(long step, boolean stopped, double lastLoss, Double lastValLoss, long skipped) {}
 
-  static final String FORMAT = "focus-trainer";
-  static final int VERSION = 1;
+  /** The optimizer state's file in a checkpoint. */
+  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
-  private final Trainable model;
-  private final Dataset data;
+  private final TrainTask<B> task;
   private final TrainConfig cfg;
   private final Path runDir;
   private final AdamW opt;
   private final List<Trainable.Param> trained; // the parameters the optimizer updates (TrainConfig.trainOnly)
   private final LrSchedule schedule;
   private volatile boolean stopRequested;
-  private long step;
+  private BooleanSupplier stopWhen = () -> false;
+  private final Map<String, String> identity = new LinkedHashMap<>();
+  private long step, skipped, lastSaved = -1;
   private double elapsedBefore;
 
-  public Trainer(Trainable model, Dataset data, TrainConfig cfg, Path runDir) {
-    this.model = model;
-    this.data = data;
+  /**
+   * @param runDir where metrics and checkpoints go, or null for an in-memory run
+   */
+  public Trainer(TrainTask<B> task, TrainConfig cfg, Path runDir) {
+    this.task = task;
     this.cfg = cfg;
     this.runDir = runDir;
-    data.checkSeqLen(cfg.seqLen());
     List<String> names = new ArrayList<>();
-    for (Trainable.Param p : model.params()) names.add(p.name());
-    java.util.Set<String> keep = new java.util.HashSet<>(cfg.trained(names));
+    for (Trainable.Param p : task.params()) names.add(p.name());
+    Set<String> keep = new HashSet<>(cfg.trained(names));
     List<Trainable.Param> trained = new ArrayList<>();
-    for (Trainable.Param p : model.params()) if (keep.contains(p.name())) trained.add(p);
+    for (Trainable.Param p : task.params()) if (keep.contains(p.name())) trained.add(p);
     this.trained = List.copyOf(trained);
     this.opt = new AdamW(this.trained, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay());
     this.schedule = cfg.schedule();
   }
 
-  /** Directory of the latest checkpoint of a run. */
-  public static Path checkpointDir(Path runDir) { return runDir.resolve("checkpoint"); }
-
-  /** Metrics file of a run. */
-  public static Path metricsFile(Path runDir) { return runDir.resolve("metrics.jsonl"); }
-
-  /** True when {@code runDir} holds a checkpoint that {@link #resume} can load. */
-  public static boolean hasCheckpoint(Path runDir) {
-    return Files.isRegularFile(checkpointDir(runDir).resolve("trainer.json"))
-        || Files.isRegularFile(runDir.resolve("checkpoint.old").resolve("trainer.json"));
+  /** Next-token training of {@code model} on {@code data} ({@link TextTask}). */
+  public static Trainer<Batch> of(Trainable model, Dataset data, TrainConfig cfg, Path runDir) {
+    return new Trainer<>(new TextTask(model, data, cfg), cfg, runDir);
   }
 
-  /** Steps completed. */
+  /** Directory of the latest checkpoint of a run. */
+  public static Path checkpointDir(Path runDir) { return RunDirectory.checkpointDir(runDir); }
+
+  /** Metrics file of a run. */
+  public static Path metricsFile(Path runDir) { return RunDirectory.metricsFile(runDir); }
+
+  /** True when {@code runDir} holds a checkpoint that {@link #resume} can load. */
+  public static boolean hasCheckpoint(Path runDir) { return RunDirectory.hasCheckpoint(runDir); }
+
+  public TrainTask<B> task() { return task; }
+
+  public TrainConfig config() { return cfg; }
+
+  /** Steps completed (skipped ones included). */
   public long step() { return step; }
 
   /** The parameters this run updates: all, or those selected by {@link TrainConfig#trainOnly()}. */
@@ -112,89 +124,136 @@ public final class Trainer {
   /** Asks the loop to stop after the current step, save a checkpoint and return. Thread-safe. */
   public void requestStop() { stopRequested = true; }
 
+  /** Also stops (before the next step) when {@code condition} turns true, e.g. a lab run being cancelled. */
+  public Trainer<B> stopWhen(BooleanSupplier condition) {
+    this.stopWhen = condition;
+    return this;
+  }
+
   /**
-   * Loads the run's checkpoint (weights, optimizer, step). Returns false when there is none.
-   * Throws {@link IllegalArgumentException} when it was written with different settings or data.
+   * Adds to (or replaces in) the task's identity, e.g. the data set's full specification where the
+   * task knows only its name; checked on resume like the rest of {@link #settings}.
+   */
+  public Trainer<B> withIdentity(Map<String, String> more) {
+    identity.putAll(more);
+    return this;
+  }
+
+  /** What must match to resume: the task's identity (data, model), then the training settings. */
+  public Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>(task.identity());
+    m.putAll(identity);
+    m.putAll(cfg.resumeSettings());
+    return m;
+  }
+
+  /**
+   * Loads the run's checkpoint (weights, optimizer, step), after removing what an interrupted write
+   * left. Returns false when there is none (or no run directory).
+   *
+   * @throws IllegalArgumentException naming the first setting that differs, or a corrupt checkpoint
+   *     ({@link dev.focus.checkpoint.CheckpointException}, one line naming the file)
    */
   public boolean resume() throws IOException {
-    Path dir = checkpointDir(runDir);
-    if (!Files.isRegularFile(dir.resolve("trainer.json"))) {
-      Path old = runDir.resolve("checkpoint.old"); // a crash between the two renames of save()
-      if (!Files.isRegularFile(old.resolve("trainer.json"))) return false;
-      dir = old;
+    if (runDir == null) return false;
+    RunDirectory.removeLeftovers(runDir);
+    Path dir = RunDirectory.latest(runDir);
+    if (dir == null) { // stopped before its first checkpoint: it starts over, but only as the same run
+      Map<String, String> started = TrainerState.runSettings(runDir);
+      String diff = started == null ? null : TrainerState.firstDifference(started, settings());
+      if (diff != null) throw new IllegalArgumentException("cannot resume " + runDir + ": " + diff);
+      return false;
     }
-    String json = Files.readString(dir.resolve("trainer.json"), StandardCharsets.UTF_8);
-    if (!FORMAT.equals(field(json, "format")) || !String.valueOf(VERSION).equals(field(json, "version"))) {
-      throw new IOException(dir.resolve("trainer.json") + " is not a version " + VERSION + " Focus trainer state");
+    TrainerState s = TrainerState.read(dir);
+    String diff = TrainerState.firstDifference(s.settings(), settings());
+    if (diff != null) throw new IllegalArgumentException("cannot resume " + runDir + ": " + diff);
+    if (s.step() > cfg.steps()) {
+      throw new IllegalArgumentException("cannot resume " + runDir + " at step " + s.step() + " with steps=" + cfg.steps() + " (raise --steps)");
     }
-    String key = field(json, "settings");
-    if (!cfg.resumeKey().equals(key)) {
-      throw new IllegalArgumentException("cannot resume " + runDir + ": it was trained with [" + key + "], now [" + cfg.resumeKey() + "]");
+    task.load(dir);
+    opt.load(dir.resolve(OPTIMIZER_FILE));
+    if (opt.stepCount() != s.step() - s.skipped()) {
+      throw new dev.focus.checkpoint.CheckpointException(dir + ": optimizer step " + opt.stepCount() + " does not match trainer step "
+          + s.step() + " less " + s.skipped() + " skipped");
     }
-    String ds = field(json, "dataset");
-    if (!data.name().equals(ds)) {
-      throw new IllegalArgumentException("cannot resume " + runDir + ": it was trained on dataset " + ds + ", now " + data.name());
-    }
-    long s = Long.parseLong(field(json, "step"));
-    if (s > cfg.steps()) throw new IllegalArgumentException("cannot resume " + runDir + " at step " + s + " with steps=" + cfg.steps() + " (raise --steps)");
-    model.load(dir);
-    opt.load(dir.resolve("optimizer.bin"));
-    if (opt.stepCount() != s) throw new IOException(dir + ": optimizer step " + opt.stepCount() + " != trainer step " + s);
-    step = s;
-    elapsedBefore = Double.parseDouble(field(json, "elapsed"));
-    truncateMetrics(s);
+    step = s.step();
+    skipped = s.skipped();
+    lastSaved = step;
+    elapsedBefore = s.elapsed();
     return true;
   }
 
-  /** Runs until {@code cfg.steps()} or a stop request; always ends with a checkpoint. */
+  /**
+   * Runs until {@code cfg.steps()} or a stop; with a run directory, always ends with a checkpoint.
+   *
+   * @throws TrainingDiverged when a step is not finite under {@link TrainConfig.OnNan#STOP}
+   */
   public Result run(Listener listener) throws IOException {
-    Files.createDirectories(runDir);
+    BufferedWriter metrics = null;
+    if (runDir != null) {
+      Files.createDirectories(runDir);
+      RunDirectory.removeLeftovers(runDir);
+      RunDirectory.truncateMetrics(runDir, step); // lines of steps this run will redo
+      TrainerState.writeRun(runDir, cfg.steps(), settings());
+      metrics = Files.newBufferedWriter(RunDirectory.metricsFile(runDir), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
     long startStep = step;
     long t0 = System.nanoTime();
     double lastLoss = Double.NaN;
     Double lastVal = null;
-    long lastSaved = -1;
-    int micro = cfg.batchSize() / cfg.accumulation();
-    long tokensPerStep = (long) cfg.batchSize() * cfg.seqLen();
-    try (BufferedWriter metrics = Files.newBufferedWriter(metricsFile(runDir), StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      while (step < cfg.steps() && !stopRequested) {
-        long s = step; // 0-based index of this update
-        model.zeroGrad();
-        Batch batch = data.batch(Split.TRAIN, cfg.seed(), s, cfg.batchSize(), cfg.seqLen());
-        float loss = accumulate(batch, micro);
-        double norm = GradClip.clip(trained, cfg.clipNorm());
-        double lr = schedule.at(s);
-        opt.step(lr);
-        step = s + 1;
-        lastLoss = loss;
-
+    long tokens = 0;
+    try {
+      while (step < cfg.steps() && !stopRequested && !stopWhen.getAsBoolean()) {
+        Stepped st = trainStep();
+        tokens += st.tokens;
+        lastLoss = st.loss.value();
         Double val = null;
         if (cfg.evalEvery() > 0 && (step % cfg.evalEvery() == 0 || step == cfg.steps())) {
-          val = evaluate(cfg.evalBatches());
-          lastVal = val;
+          val = task.evaluate(cfg.evalBatches());
+          if (val != null) lastVal = val;
         }
         double session = (System.nanoTime() - t0) / 1e9;
         long done = step - startStep;
-        double tps = session > 0 ? done * tokensPerStep / session : 0;
+        double tps = session > 0 ? tokens / session : 0;
         double eta = done > 0 ? (cfg.steps() - step) * session / done : Double.NaN;
         double elapsed = elapsedBefore + session;
-        metrics.write(metricsLine(step, loss, lr, norm, tps, elapsed, val));
-        metrics.newLine();
-        metrics.flush();
-        if (listener != null) listener.onStep(new Progress(step, cfg.steps(), loss, lr, norm, tps, elapsed, eta, val));
-        if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && step < cfg.steps()) {
-          save(elapsed);
-          lastSaved = step;
-          if (listener != null) listener.onCheckpoint(step, checkpointDir(runDir));
+        Progress p = new Progress(step, cfg.steps(), st.loss.value(), st.lr, st.norm, tps, elapsed, eta, val, st.loss.parts(), st.skipped);
+        if (metrics != null) {
+          metrics.write(metricsLine(p));
+          metrics.newLine();
+          metrics.flush();
+        }
+        if (listener != null) listener.onStep(p);
+        if (runDir != null && cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && step < cfg.steps()) {
+          save(elapsed, listener);
         }
       }
+    } finally {
+      if (metrics != null) metrics.close();
     }
-    if (lastSaved != step) {
-      save(elapsedBefore + (System.nanoTime() - t0) / 1e9);
-      if (listener != null) listener.onCheckpoint(step, checkpointDir(runDir));
+    if (runDir != null && lastSaved != step) save(elapsedBefore + (System.nanoTime() - t0) / 1e9, listener);
+    return new Result(step, step < cfg.steps(), lastLoss, lastVal, skipped);
+  }
+
+  private record Stepped(TrainTask.Loss loss, double lr, double norm, long tokens, boolean skipped) {}
+
+  /** One step of the loop (see the class comment); advances {@link #step}. */
+  private Stepped trainStep() throws IOException {
+    long s = step; // 0-based index of this update
+    task.zeroGrad();
+    B batch = task.batch(s);
+    TrainTask.Loss loss = accumulate(batch);
+    double norm = GradClip.clip(trained, cfg.clipNorm());
+    double lr = schedule.at(s);
+    boolean finite = Double.isFinite(loss.value()) && Double.isFinite(norm);
+    if (!finite && cfg.onNan() == TrainConfig.OnNan.STOP) {
+      throw diverged(s + 1, "loss " + loss.value() + ", gradient norm " + norm);
     }
-    return new Result(step, step < cfg.steps(), lastLoss, lastVal);
+    if (finite) opt.step(lr);
+    else skipped++;
+    step = s + 1;
+    return new Stepped(loss, lr, norm, task.tokens(batch), !finite);
   }
 
   /**
@@ -202,83 +261,74 @@ public final class Trainer {
    * of the mean over all N counted targets (n_i in micro-batch i), so that k micro-batches equal one
    * batch up to float rounding. Before micro-batch i the accumulated sum is rescaled by c_{i−1}/c_i
    * (c = n/N) and it is scaled by the last c at the end; with equal counts every factor is exactly 1
-   * except the final 1/k. Returns the mean loss Σ_i c_i·L_i.
+   * except the final 1/k. Returns the mean loss Σ_i c_i·L_i (rounded to float, as a model's loss is).
    */
-  float accumulate(Batch batch, int micro) {
-    int k = batch.batch() / micro;
-    int total = batch.countTargets();
+  TrainTask.Loss accumulate(B batch) {
+    int k = cfg.accumulation();
+    int total = task.weight(batch);
     if (total == 0) throw new IllegalStateException("training batch " + step + " has no targets (all −1)");
+    if (k == 1) return task.forwardBackward(batch);
     double loss = 0;
+    Map<String, Double> parts = new LinkedHashMap<>();
     float prev = 0; // c of the last micro-batch that ran
     for (int i = 0; i < k; i++) {
-      Batch mb = k == 1 ? batch : batch.rows(i * micro, micro);
-      int n = mb.countTargets();
+      B mb = task.part(batch, i, k);
+      int n = task.weight(mb);
       if (n == 0) continue;
       float c = (float) ((double) n / total);
       if (prev != 0 && prev != c) scaleGrads(prev / c);
-      float l = model.forwardBackward(mb.tokens(), mb.targets(), mb.batch(), mb.seqLen());
-      loss += (double) c * l;
+      TrainTask.Loss l = task.forwardBackward(mb);
+      loss += (double) c * l.value();
+      for (Map.Entry<String, Double> e : l.parts().entrySet()) parts.merge(e.getKey(), (double) c * e.getValue(), Double::sum);
       prev = c;
     }
     if (prev != 1f) scaleGrads(prev);
-    return (float) loss;
+    return new TrainTask.Loss((float) loss, parts);
   }
 
   private void scaleGrads(float f) {
-    for (Trainable.Param p : model.params()) {
+    for (Trainable.Param p : task.params()) {
       float[] g = p.grad();
       for (int j = 0; j < g.length; j++) g[j] *= f;
     }
   }
 
-  /** Mean validation loss over batches 0..n−1 of the validation split, weighted by target counts. */
-  public double evaluate(int n) {
-    double sum = 0;
-    long count = 0;
-    for (int i = 0; i < n; i++) {
-      Batch b = data.batch(Split.VALIDATION, cfg.seed(), i, cfg.batchSize(), cfg.seqLen());
-      int c = b.countTargets();
-      if (c == 0) continue;
-      sum += (double) c * model.loss(b.tokens(), b.targets(), b.batch(), b.seqLen());
-      count += c;
-    }
-    return count == 0 ? Double.NaN : sum / count;
-  }
+  /** The task's validation loss over {@code n} batches (null when it has no validation data). */
+  public Double evaluate(int n) { return task.evaluate(n); }
 
-  /** Writes the checkpoint and swaps it in ({@link CheckpointSwap}). */
-  private void save(double elapsed) throws IOException {
-    String state = "{\n  \"format\": \"" + FORMAT + "\",\n  \"version\": " + VERSION + ",\n  \"step\": " + step
-        + ",\n  \"steps\": " + cfg.steps() + ",\n  \"elapsed\": " + elapsed + ",\n  \"dataset\": \"" + escape(data.name())
-        + "\",\n  \"settings\": \"" + escape(cfg.resumeKey()) + "\"\n}\n";
-    CheckpointSwap.replace(runDir, tmp -> {
-      model.save(tmp);
-      opt.save(tmp.resolve("optimizer.bin"));
-      Files.writeString(tmp.resolve("trainer.json"), state, StandardCharsets.UTF_8);
+  /** Writes the checkpoint and swaps it in; refuses weights that are no longer finite. */
+  private void save(double elapsed, Listener listener) throws IOException {
+    for (Trainable.Param p : task.params()) {
+      for (float v : p.value()) {
+        if (!Float.isFinite(v)) throw diverged(step, "parameter " + p.name() + " holds " + v + " after the update");
+      }
+    }
+    TrainerState state = new TrainerState(step, skipped, cfg.steps(), elapsed, settings());
+    RunDirectory.replace(runDir, tmp -> {
+      task.save(tmp);
+      opt.save(tmp.resolve(OPTIMIZER_FILE));
+      state.write(tmp);
     });
+    lastSaved = step;
+    if (listener != null) listener.onCheckpoint(step, RunDirectory.checkpointDir(runDir));
   }
 
-  private void truncateMetrics(long lastStep) throws IOException {
-    Path f = metricsFile(runDir);
-    if (!Files.exists(f)) return;
-    List<String> keep = new ArrayList<>();
-    for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-      String s = field(line, "step");
-      if (s != null && Long.parseLong(s) <= lastStep) keep.add(line);
-    }
-    Path tmp = runDir.resolve("metrics.jsonl.tmp");
-    Files.write(tmp, keep, StandardCharsets.UTF_8);
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  private TrainingDiverged diverged(long at, String what) {
+    return new TrainingDiverged(at, what, runDir == null ? -1 : lastSaved,
+        runDir == null ? "memory" : RunDirectory.checkpointDir(runDir).toString());
   }
 
-  static String metricsLine(long step, double loss, double lr, double norm, double tps, double elapsed, Double val) {
+  /** One metrics line: step, loss, the task's parts, lr, grad_norm, tokens_per_s, elapsed (+ val_loss, skipped). */
+  static String metricsLine(Progress p) {
     StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"step\":").append(step)
-        .append(",\"loss\":").append(num(loss))
-        .append(",\"lr\":").append(num(lr))
-        .append(",\"grad_norm\":").append(num(norm))
-        .append(",\"tokens_per_s\":").append(String.format(Locale.ROOT, "%.1f", tps))
-        .append(",\"elapsed\":").append(String.format(Locale.ROOT, "%.3f", elapsed));
-    if (val != null) sb.append(",\"val_loss\":").append(num(val));
+    sb.append("{\"step\":").append(p.step()).append(",\"loss\":").append(num(p.loss()));
+    for (Map.Entry<String, Double> e : p.parts().entrySet()) sb.append(",\"").append(e.getKey()).append("\":").append(num(e.getValue()));
+    sb.append(",\"lr\":").append(num(p.lr()))
+        .append(",\"grad_norm\":").append(num(p.gradNorm()))
+        .append(",\"tokens_per_s\":").append(String.format(Locale.ROOT, "%.1f", p.tokensPerSecond()))
+        .append(",\"elapsed\":").append(String.format(Locale.ROOT, "%.3f", p.elapsedSeconds()));
+    if (p.valLoss() != null) sb.append(",\"val_loss\":").append(num(p.valLoss()));
+    if (p.skipped()) sb.append(",\"skipped\":true");
     return sb.append('}').toString();
   }
 
@@ -286,22 +336,4 @@ public final class Trainer {
   private static String num(double x) {
     return Double.isFinite(x) ? Double.toString(x) : "null";
   }
-
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  private static final Pattern FIELD = Pattern.compile("\"([A-Za-z_]+)\"\\s*:\\s*(\"((?:[^\"\\\\]|\\\\.)*)\"|[-+0-9.eE]+|true|false|null)");
-
-  /** The value of top-level field {@code name} of a flat JSON object (strings unescaped), or null. */
-  static String field(String json, String name) {
-    Matcher m = FIELD.matcher(json);
-    while (m.find()) {
-      if (m.group(1).equals(name)) {
-        return m.group(3) != null ? m.group(3).replace("\\\"", "\"").replace("\\\\", "\\") : m.group(2);
-      }
-    }
-    return null;
-  }
-
 }

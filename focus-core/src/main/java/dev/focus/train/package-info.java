@@ -1,10 +1,15 @@
 /**
  * Training: AdamW, the warmup + cosine schedule, global-norm clipping, gradient accumulation and
- * the {@link dev.focus.train.Trainer} loop (metrics, checkpoints, clean stop, exact resume).
+ * the one training loop, {@link dev.focus.train.Trainer} (metrics, checkpoints, a clean stop, exact
+ * resume, a stop or skip on a non-finite step), configured by {@link dev.focus.train.TrainConfig}.
  *
- * <p>The trainer drives any {@link dev.focus.train.Trainable}: the Transformer through an adapter,
- * and tiny stand-ins in tests. Gradients accumulate ({@code +=}) in {@code Param.grad} and are
- * cleared by {@code zeroGrad()}.
+ * <p>The loop drives a {@link dev.focus.train.TrainTask}: the parameters, the batch of each step and
+ * the model's forward+backward on it. {@link dev.focus.train.TextTask} trains any
+ * {@link dev.focus.train.Trainable} (the Transformer through {@link dev.focus.train.ModelTrainable},
+ * tiny stand-ins in tests) on a text data set; the multimodal trainer and the lab's experiments are
+ * tasks of their own. Gradients accumulate ({@code +=}) in {@code Param.grad} and are cleared by
+ * {@code zeroGrad()}. {@link dev.focus.train.RunDirectory} and {@link dev.focus.train.TrainerState}
+ * describe the run directory ({@code docs/checkpoints.md}).
  *
  * <p>Determinism: the data is a pure function of (seed, step) and the optimizer and clipping run
  * plain loops in a fixed order, so with {@code -Dfocus.kernels=scalar} two runs with the same seed

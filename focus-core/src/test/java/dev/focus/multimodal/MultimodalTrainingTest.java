@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,17 @@ class MultimodalTrainingTest {
         1.0, 48, 0.05, 0);
   }
 
+  private static TrainConfig settings(int steps, int batch, double lr, double minLr, int warmup, long seed) {
+    return TrainConfig.defaults(steps).toBuilder().batchSize(batch).lr(lr).minLr(minLr).warmup(warmup).weightDecay(0).seed(seed)
+        .checkpointEvery(0).build();
+  }
+
   @Test
   void memorisesOnePairInBothDirections() throws Exception {
     CaptionedImage pair = new CaptionedImage(image(3), "ab");
     // x₀-prediction (spec 02 §3.3 allows either target): one pair is memorised in a few hundred steps.
     MultimodalModel model = new MultimodalModel(config().withTarget(NoisePredictor.Target.X0), 1);
-    var settings = new MultimodalTrainer.Settings(500, 8, 3e-3, 3e-4, 20, 0.0, 1.0, 2, 0, false);
+    var settings = settings(500, 8, 3e-3, 3e-4, 20, 2);
     new MultimodalTrainer(model, List.of(pair), 2, null, settings, null).run(null);
     MultimodalInference inf = new MultimodalInference(model, 2, 1, 17);
     assertEquals("ab", inf.caption(pair.image(), 4), "image→text returns the caption");
@@ -46,7 +52,7 @@ class MultimodalTrainingTest {
   @Test
   void resumeContinuesExactlyWhereItStopped(@TempDir Path dir) throws Exception {
     List<CaptionedImage> data = List.of(new CaptionedImage(image(1), "a"), new CaptionedImage(image(2), "b"));
-    var settings = new MultimodalTrainer.Settings(6, 4, 1e-3, 1e-4, 2, 0.0, 1.0, 5, 0, false);
+    var settings = settings(6, 4, 1e-3, 1e-4, 2, 5);
     MultimodalModel straight = new MultimodalModel(config(), 9);
     new MultimodalTrainer(straight, data, 2, null, settings, dir.resolve("a")).run(null);
 
@@ -78,7 +84,7 @@ class MultimodalTrainingTest {
     }
     KMeansTokenizer vq = KMeansTokenizer.fit(pts, pts.length / 4, 4, 4, 1, 50);
     MultimodalModel model = new MultimodalModel(config().withVqCodes(4), 2);
-    new MultimodalTrainer(model, data, 2, vq, new MultimodalTrainer.Settings(150, 4, 3e-3, 3e-4, 10, 0, 1, 1, 0, false), null).run(null);
+    new MultimodalTrainer(model, data, 2, vq, settings(150, 4, 3e-3, 3e-4, 10, 1), null).run(null);
     assertEquals(1.0, MultimodalTrainer.captionAccuracy(model, data, 2, vq), 0.0);
   }
 }

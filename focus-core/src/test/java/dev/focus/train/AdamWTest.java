@@ -59,9 +59,9 @@ class AdamWTest {
     AdamW a = new AdamW(List.of(p), 0.9, 0.95, 1e-8, 0.1);
     a.step(1e-3);
     a.step(2e-3);
-    a.save(tmp.resolve("opt.bin"));
+    a.save(tmp.resolve("opt.safetensors"));
     AdamW b = new AdamW(List.of(p), 0.9, 0.95, 1e-8, 0.1);
-    b.load(tmp.resolve("opt.bin"));
+    b.load(tmp.resolve("opt.safetensors"));
     assertEquals(2, b.stepCount());
     assertArrayEquals(a.firstMoment(0), b.firstMoment(0));
     assertArrayEquals(a.secondMoment(0), b.secondMoment(0));

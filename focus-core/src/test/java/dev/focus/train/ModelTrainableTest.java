@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +27,9 @@ class ModelTrainableTest {
   @Test
   void microModelLearnsAndResumesExactly() throws IOException {
     ModelTrainable full = new ModelTrainable(new Model(CFG, 1));
-    Trainer.Result r = new Trainer(full, DATA, TC, tmp.resolve("full")).run(null);
-    List<String> lines = Files.readAllLines(Trainer.metricsFile(tmp.resolve("full")));
-    double first = Double.parseDouble(Trainer.field(lines.get(0), "loss"));
+    Trainer.Result r = Trainer.of(full, DATA, TC, tmp.resolve("full")).run(null);
+    List<Map<String, Object>> lines = RunDirectory.readMetrics(tmp.resolve("full"));
+    double first = ((Number) lines.get(0).get("loss")).doubleValue();
     assertTrue(r.lastLoss() < first - 0.3, "loss " + first + " -> " + r.lastLoss());
     // The checkpoint is a standard model checkpoint: other tools load it directly.
     Model loaded = dev.focus.checkpoint.Checkpoint.load(tmp.resolve("full/checkpoint"));
@@ -37,16 +38,16 @@ class ModelTrainableTest {
 
     Path run = tmp.resolve("split");
     ModelTrainable a = new ModelTrainable(new Model(CFG, 1));
-    Trainer t1 = new Trainer(a, DATA, TC, run);
+    var t1 = Trainer.of(a, DATA, TC, run);
     t1.run(p -> { if (p.step() == 13) t1.requestStop(); });
     ModelTrainable b = new ModelTrainable(new Model(CFG, 2));
-    Trainer t2 = new Trainer(b, DATA, TC, run);
+    var t2 = Trainer.of(b, DATA, TC, run);
     assertTrue(t2.resume());
     t2.run(null);
-    List<String> resumed = Files.readAllLines(Trainer.metricsFile(run));
+    List<Map<String, Object>> resumed = RunDirectory.readMetrics(run);
     assertEquals(40, resumed.size());
     for (int i = 0; i < 40; i++) {
-      assertEquals(Trainer.field(lines.get(i), "loss"), Trainer.field(resumed.get(i), "loss"), "loss at step " + (i + 1));
+      assertEquals(lines.get(i).get("loss"), resumed.get(i).get("loss"), "loss at step " + (i + 1));
     }
   }
 
@@ -63,23 +64,23 @@ class ModelTrainableTest {
         "layers=2", "heads=4", "context=64"));
     TrainConfig tc = TrainConfig.defaults(6).withBatch(8, 64).withLr(1e-2, 1e-3, 2);
     int before = dev.focus.kernel.Parallel.threads();
-    List<String> one, two, again;
+    List<Map<String, Object>> one, two, again;
     try {
       dev.focus.kernel.Parallel.setThreads(1);
-      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t1")).run(null);
+      Trainer.of(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t1")).run(null);
       dev.focus.kernel.Parallel.setThreads(2);
-      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2")).run(null);
-      new Trainer(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2b")).run(null);
+      Trainer.of(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2")).run(null);
+      Trainer.of(new ModelTrainable(new Model(cfg, 5)), DATA, tc, tmp.resolve("t2b")).run(null);
     } finally {
       dev.focus.kernel.Parallel.setThreads(before);
     }
-    one = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t1")));
-    two = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t2")));
-    again = Files.readAllLines(Trainer.metricsFile(tmp.resolve("t2b")));
+    one = RunDirectory.readMetrics(tmp.resolve("t1"));
+    two = RunDirectory.readMetrics(tmp.resolve("t2"));
+    again = RunDirectory.readMetrics(tmp.resolve("t2b"));
     assertEquals(6, one.size());
     for (int i = 0; i < 6; i++) {
-      assertEquals(Trainer.field(two.get(i), "loss"), Trainer.field(again.get(i), "loss"), "rerun, step " + (i + 1));
-      assertEquals(Trainer.field(one.get(i), "loss"), Trainer.field(two.get(i), "loss"), "1 vs 2 threads, step " + (i + 1));
+      assertEquals(two.get(i).get("loss"), again.get(i).get("loss"), "rerun, step " + (i + 1));
+      assertEquals(one.get(i).get("loss"), two.get(i).get("loss"), "1 vs 2 threads, step " + (i + 1));
     }
   }
 
@@ -89,7 +90,7 @@ class ModelTrainableTest {
     ModelConfig cfg = Overrides.apply(CFG, "headScale=true");
     Model model = new Model(cfg, 1), fresh = new Model(cfg, 1);
     TrainConfig tc = TC.withSteps(8).withCheckpointEvery(0).withTrainOnly(List.of("head_scale"));
-    Trainer trainer = new Trainer(new ModelTrainable(model), DATA, tc, tmp.resolve("hs"));
+    var trainer = Trainer.of(new ModelTrainable(model), DATA, tc, tmp.resolve("hs"));
     assertEquals(List.of("model.layers.0.self_attn.head_scale"), trainer.trainedParams().stream().map(Trainable.Param::name).toList());
     trainer.run(null);
     for (dev.focus.model.Parameter p : model.parameters()) {
@@ -98,11 +99,12 @@ class ModelTrainableTest {
       assertEquals(!p.name().endsWith("head_scale"), same, p.name() + (same ? " did not change" : " changed"));
     }
     // only the trained tensor has optimizer state
-    java.util.Map<String, float[]> state = TensorFile.read(Trainer.checkpointDir(tmp.resolve("hs")).resolve("optimizer.bin"));
-    assertEquals(java.util.Set.of("#step", "m.model.layers.0.self_attn.head_scale", "v.model.layers.0.self_attn.head_scale"),
-        state.keySet());
+    var state = dev.focus.checkpoint.SafeTensors.read(Trainer.checkpointDir(tmp.resolve("hs")).resolve(Trainer.OPTIMIZER_FILE));
+    assertEquals(java.util.Set.of("m.model.layers.0.self_attn.head_scale", "v.model.layers.0.self_attn.head_scale"),
+        state.tensors().keySet());
+    assertEquals("8", state.metadata().get("step"));
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new Trainer(new ModelTrainable(new Model(cfg, 1)), DATA, tc.withTrainOnly(List.of("head_scale", "nosuch")),
+        () -> Trainer.of(new ModelTrainable(new Model(cfg, 1)), DATA, tc.withTrainOnly(List.of("head_scale", "nosuch")),
             tmp.resolve("bad")));
     assertTrue(e.getMessage().startsWith("trainOnly pattern 'nosuch' matches no parameter"), e.getMessage());
   }

@@ -72,7 +72,7 @@ class TrainingGoldenTest {
     for (Map.Entry<String, List<String>> arm : arms().entrySet()) {
       ModelConfig cfg = Overrides.apply(BASE, arm.getValue());
       Model model = new Model(cfg, 7);
-      Trainer.Result r = new Trainer(new ModelTrainable(model), DATA, TC, tmp.resolve(arm.getKey())).run(null);
+      Trainer.Result r = Trainer.of(new ModelTrainable(model), DATA, TC, tmp.resolve(arm.getKey())).run(null);
       List<float[]> values = new ArrayList<>();
       List<Parameter> ps = new ArrayList<>(model.parameters());
       ps.sort(Comparator.comparing(Parameter::name));
@@ -101,7 +101,8 @@ class TrainingGoldenTest {
       }
       codes = dev.focus.multimodal.KMeansTokenizer.fit(points, 8, 4, vq, 3, 10);
     }
-    var settings = new MultimodalTrainer.Settings(5, 4, 1e-3, 1e-4, 2, 0.0, 1.0, 5, 0, false);
+    var settings = TrainConfig.defaults(5).toBuilder().batchSize(4).lr(1e-3).minLr(1e-4).warmup(2).weightDecay(0.0).seed(5)
+        .checkpointEvery(0).build();
     new MultimodalTrainer(model, data, 2, codes, settings, null).run(null);
     List<float[]> values = new ArrayList<>();
     List<Trainable.Param> ps = new ArrayList<>(model.params());

@@ -1,5 +1,6 @@
 package dev.focus.lab.focus;
 
+import dev.focus.checkpoint.AtomicFiles;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Datasets;
@@ -17,7 +18,6 @@ import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import dev.focus.model.Overrides;
-import dev.focus.train.CheckpointSwap;
 import dev.focus.train.ModelTrainable;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainer;
@@ -175,18 +175,18 @@ final class AttentionFocusTraining {
         List.of("attention=" + kind, "initStd=" + task.initStd()));
     Model model = new Model(config, seed);
     TrainConfig tc = TrainConfig.defaults(steps).withBatch(task.batch(), len).withLr(plan.lr(), plan.lr() / 10, Math.max(1, steps / 10))
-        .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(seed);
+        .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(seed).withEval(0, 4).withCheckpointEvery(0);
     Path dir = ctx.work("e7").resolve(String.format(Locale.ROOT, "%s-%s-T%d-s%d-%s", task.name(), kind, len, seedIndex,
         ctx.profile().name().toLowerCase(Locale.ROOT)));
-    Trainer trainer = new Trainer(new ModelTrainable(model), trainData, tc, dir);
+    Trainer<Batch> trainer = Trainer.of(new ModelTrainable(model), trainData, tc, dir);
     try {
       trainer.resume();
     } catch (IllegalArgumentException | IOException stale) {
-      CheckpointSwap.deleteTree(dir); // written with other settings: start over
+      AtomicFiles.deleteTree(dir); // written with other settings (or by an earlier version): start over
       model = new Model(config, seed);
-      trainer = new Trainer(new ModelTrainable(model), trainData, tc, dir);
+      trainer = Trainer.of(new ModelTrainable(model), trainData, tc, dir);
     }
-    Trainer tr = trainer;
+    Trainer<Batch> tr = trainer;
     long before = tr.step();
     tr.run(p -> {
       ctx.progress().step(1);

@@ -131,9 +131,9 @@ public final class LosslessInputExperiment implements Experiment {
         if (ctx.cancelled()) return new double[] {0, 0, 0};
         int k = arm.equals("lossless") ? 0 : Integer.parseInt(arm.substring(3));
         ctx.progress().message(task + " " + arm + " seed " + s);
-        var settings = new MultimodalTrainer.Settings(steps, 32, 2e-3, 2e-4, Math.min(50, steps / 5), 0.01, 1.0,
-            ctx.seed() + s, 0, true);
+        var settings = MultimodalTrainer.defaults(steps, ctx.seed() + s).withWarmup(Math.min(50, steps / 5));
         MultimodalRun run = new MultimodalRun("mm-tiny", data, "rope-tv", k, settings, null);
+        run.trainer().captionOnly();
         run.train(false, info -> {
           ctx.progress().step(1);
           if (ctx.cancelled()) run.trainer().requestStop();
@@ -217,11 +217,19 @@ public final class LosslessInputExperiment implements Experiment {
       f.md("*Skipped:* the digits are not in the data cache (run `./focus setup digits`). " + e.getMessage());
       return "";
     }
-    var settings = new MultimodalTrainer.Settings(steps, 32, 2e-3, 2e-4, Math.min(100, steps / 5), 0.01, 1.0, ctx.seed(),
-        Math.max(50, steps / 10), false);
-    MultimodalRun run = new MultimodalRun("mm-tiny", data, "rope-tv", 0, settings, ctx.work("digits"));
+    var settings = MultimodalTrainer.defaults(steps, ctx.seed()).withWarmup(Math.min(100, steps / 5))
+        .withCheckpointEvery(Math.max(50, steps / 10));
+    java.nio.file.Path dir = ctx.work("digits");
+    MultimodalRun resumed = new MultimodalRun("mm-tiny", data, "rope-tv", 0, settings, dir);
+    try {
+      resumed.trainer().resume();
+    } catch (IllegalArgumentException stale) { // other settings, or an earlier version's files: start over
+      dev.focus.checkpoint.AtomicFiles.deleteTree(dir);
+      resumed = new MultimodalRun("mm-tiny", data, "rope-tv", 0, settings, dir);
+    }
+    MultimodalRun run = resumed;
     ctx.progress().message("digits: training");
-    run.train(true, info -> {
+    run.train(false, info -> {
       ctx.progress().step(1);
       if (ctx.cancelled()) run.trainer().requestStop(); // the checkpoint lets a rerun resume
     });

@@ -1115,10 +1115,11 @@ public final class NoPeExperiment implements Experiment {
     csv.add(repairCsv("head_scale_before", b64, b256));
     ctx.progress().message("E9: training only the per-head λₕ at L = 256");
     java.nio.file.Path runDir = ctx.work("e9-head-scale");
-    dev.focus.train.CheckpointSwap.deleteTree(runDir);
-    dev.focus.train.TrainConfig tc = new dev.focus.train.TrainConfig(steps, trainBatch, 256, 1, lr, lr / 10, warmup, 0.0,
-        0.9, 0.95, 1e-8, 1.0, ctx.seed() + 51, 0, 1, 0, List.of("head_scale"));
-    dev.focus.train.Trainer trainer = new dev.focus.train.Trainer(new dev.focus.train.ModelTrainable(scaled), data, tc, runDir);
+    dev.focus.checkpoint.AtomicFiles.deleteTree(runDir);
+    dev.focus.train.TrainConfig tc = dev.focus.train.TrainConfig.defaults(steps).toBuilder().batchSize(trainBatch).seqLen(256)
+        .lr(lr).warmup(warmup).weightDecay(0.0).seed(ctx.seed() + 51).evalEvery(0).evalBatches(1).checkpointEvery(0)
+        .trainOnly(List.of("head_scale")).build();
+    var trainer = dev.focus.train.Trainer.of(new dev.focus.train.ModelTrainable(scaled), data, tc, runDir);
     outcome.repairTrained = trainer.trainedParams().stream().map(dev.focus.train.Trainable.Param::name).toList();
     double[] curve = new double[steps];
     trainer.run(pr -> {
@@ -1126,7 +1127,7 @@ public final class NoPeExperiment implements Experiment {
       ctx.progress().step(1);
       if (ctx.cancelled()) trainer.requestStop();
     });
-    dev.focus.train.CheckpointSwap.deleteTree(runDir);
+    dev.focus.checkpoint.AtomicFiles.deleteTree(runDir);
     if (ctx.cancelled()) return;
     // every other weight is exactly the E3 model's
     double frozenDiff = 0;

@@ -8,16 +8,15 @@ import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import dev.focus.model.Overrides;
 import dev.focus.model.Parameter;
-import dev.focus.train.AdamW;
-import dev.focus.train.GradClip;
-import dev.focus.train.LrSchedule;
 import dev.focus.train.ModelTrainable;
+import dev.focus.train.TrainConfig;
+import dev.focus.train.Trainer;
 import java.util.function.IntConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
- * Training and evaluation helpers of the NoPE experiment (spec 05 §5): an in-memory AdamW loop with
- * the spec's schedule (no checkpoints; each run is short), validation loss, the loss and attention
+ * Training and evaluation helpers of the NoPE experiment (spec 05 §5): in-memory runs of the training
+ * loop with the spec's schedule (no checkpoints; each run is short), validation loss, the loss and attention
  * entropy of a trained model at longer windows (E9) and its copies with logit scales λ, λ_h (E9's
  * temperature repair), exact match on a synthetic task (E8), accuracy by position (E7) and residual
  * stream taps of a trained model for the position probe (E4).
@@ -35,19 +34,17 @@ final class NopeTraining {
    * run when {@code cancelled} turns true). {@code onStep} is called after each step.
    */
   static double[] train(Model model, Dataset data, Settings s, IntConsumer onStep, BooleanSupplier cancelled) {
-    ModelTrainable tr = new ModelTrainable(model);
-    AdamW opt = new AdamW(tr.params(), 0.9, 0.95, 1e-8, 0.1);
-    LrSchedule lr = new LrSchedule(s.lr(), s.lr() / 10, s.warmup(), s.steps());
+    TrainConfig tc = TrainConfig.defaults(s.steps()).toBuilder().batchSize(s.batch()).seqLen(s.seqLen()).lr(s.lr())
+        .warmup(s.warmup()).seed(s.seed()).evalEvery(0).checkpointEvery(0).build(); // spec 05 §5's optimiser: the defaults
     double[] losses = new double[s.steps()];
     java.util.Arrays.fill(losses, Double.NaN);
-    for (int step = 0; step < s.steps(); step++) {
-      if (cancelled.getAsBoolean()) break;
-      tr.zeroGrad();
-      Batch b = data.batch(Split.TRAIN, s.seed(), step, s.batch(), s.seqLen());
-      losses[step] = model.forwardBackward(b.tokens(), b.targets(), b.batch(), b.seqLen());
-      GradClip.clip(tr.params(), 1.0);
-      opt.step(lr.at(step));
-      onStep.accept(step);
+    try {
+      Trainer.of(new ModelTrainable(model), data, tc, null).stopWhen(cancelled).run(p -> {
+        losses[(int) p.step() - 1] = p.loss();
+        onStep.accept((int) p.step() - 1);
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // an in-memory run writes nothing
     }
     return losses;
   }

@@ -10,9 +10,10 @@ import dev.focus.multimodal.PackedSequence;
 import dev.focus.multimodal.Packer;
 import dev.focus.multimodal.PixelImage;
 import dev.focus.multimodal.Segment;
-import dev.focus.train.AdamW;
-import dev.focus.train.GradClip;
-import dev.focus.train.LrSchedule;
+import dev.focus.train.TrainConfig;
+import dev.focus.train.TrainTask;
+import dev.focus.train.Trainable;
+import dev.focus.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -155,21 +156,31 @@ final class SymbolGrids {
    */
   static MultimodalModel train(String scheme, Settings s, int context, IntConsumer onStep, BooleanSupplier stop) {
     MultimodalModel model = new MultimodalModel(config(scheme, context, s.width(), s.layers(), s.ropeBase(), s.initStd()), s.seed());
-    AdamW opt = new AdamW(model.params(), 0.9, 0.95, 1e-8, 0.01);
-    LrSchedule lr = new LrSchedule(s.lr(), s.lr() / 10, Math.min(50, s.steps() / 10), s.steps());
+    // AdamW β = (0.9, 0.95), weight decay 0.01, clip 1; lr → lr/10 after min(50, steps/10) warmup steps
+    TrainConfig tc = TrainConfig.defaults(s.steps()).toBuilder().batchSize(s.batch()).lr(s.lr()).warmup(Math.min(50, s.steps() / 10))
+        .weightDecay(0.01).seed(s.seed()).evalEvery(0).checkpointEvery(0).build();
     Packer packer = new Packer(PATCH, context);
-    for (int step = 0; step < s.steps() && !stop.getAsBoolean(); step++) {
-      SplittableRandom rng = new SplittableRandom(s.seed() * 1_000_003L + step);
-      List<PackedSequence> seqs = new ArrayList<>();
-      for (int i = 0; i < s.batch(); i++) {
-        int side = side(s, step, rng);
-        seqs.add(pack(example(side, side, s.atQuestions(), rng), packer, new int[4 + s.atQuestions()]));
+    TrainTask<MultimodalBatch> task = new TrainTask<>() {
+      @Override public List<Trainable.Param> params() { return model.params(); }
+
+      @Override public void zeroGrad() { model.zeroGrad(); }
+
+      @Override public MultimodalBatch batch(long step) {
+        SplittableRandom rng = new SplittableRandom(s.seed() * 1_000_003L + step);
+        List<PackedSequence> seqs = new ArrayList<>();
+        for (int i = 0; i < s.batch(); i++) {
+          int side = side(s, (int) step, rng);
+          seqs.add(pack(example(side, side, s.atQuestions(), rng), packer, new int[4 + s.atQuestions()]));
+        }
+        return SymbolGrids.batch(seqs, model);
       }
-      model.zeroGrad();
-      model.forwardBackward(batch(seqs, model));
-      GradClip.clip(model.params(), 1.0);
-      opt.step(lr.at(step));
-      onStep.accept(step);
+
+      @Override public Loss forwardBackward(MultimodalBatch b) { return Loss.of(model.forwardBackward(b).total()); }
+    };
+    try {
+      new Trainer<>(task, tc, null).stopWhen(stop).run(p -> onStep.accept((int) p.step() - 1));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // an in-memory run writes nothing
     }
     return model;
   }

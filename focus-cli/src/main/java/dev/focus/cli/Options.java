@@ -1,0 +1,154 @@
+package dev.focus.cli;
+
+import dev.focus.data.DataCache;
+import dev.focus.data.Dataset;
+import dev.focus.data.Datasets;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Overrides;
+import dev.focus.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The option blocks several commands share, as picocli mixins ({@code @Mixin Options.Model model;}):
+ * one spelling, one description and one default per option. Training defaults are read from
+ * {@link TrainConfig#defaults()}, the one place that holds them.
+ */
+final class Options {
+  private Options() {}
+
+  private static final TrainConfig DEFAULTS = TrainConfig.defaults();
+
+  /** {@code --preset}, {@code --set}, {@code --seed}: a model configuration from a preset plus changes. */
+  static final class Model {
+    @Option(names = "--preset", defaultValue = "micro",
+        description = "Model preset: micro, tiny or small; train also takes mm-tiny or mm-small (images: captioning and generation) (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Change one model config value (repeatable), e.g. --set layers=4 or --set position=alibi.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--seed", description = "Seed of the initial weights; train also draws its data with it (default: ${DEFAULT-VALUE}).")
+    long seed = DEFAULTS.seed();
+
+    /** The --set assignments in order, as key → value; one line naming the bad one and the valid keys otherwise. */
+    Map<String, String> changes() {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (String s : sets) {
+        int eq = s.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--set '" + s + "' must have the form key=value; valid keys: " + String.join(", ", Overrides.KEYS));
+        }
+        m.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+      }
+      return m;
+    }
+
+    /** The preset with {@code first} applied, then the --set changes. */
+    ModelConfig config(Map<String, String> first) {
+      Map<String, String> all = new LinkedHashMap<>(first);
+      all.putAll(changes());
+      return Overrides.apply(ModelConfig.preset(preset), all);
+    }
+  }
+
+  /** {@code --checkpoint DIR}: a model to read. */
+  static final class Checkpoint {
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+        description = "Checkpoint directory (model.safetensors + config.json), or a run directory whose checkpoint/ holds one.")
+    Path dir;
+  }
+
+  /** {@code --data}, {@code --cache}: a data set by name. */
+  static final class Data {
+    @Option(names = "--data", required = true, paramLabel = "DATASET",
+        description = "Dataset: brown[:bpe=N], mqar, needle, copy, reverse, addition, kback, mod10 [:key=value,...]; with mm-* presets: digits, glyphs-shapes, glyphs-read, glyphs-count.")
+    String spec;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Dataset cache (default: $FOCUS_CACHE or ~/.cache/focus).")
+    Path cache;
+
+    Path cacheDir() { return cache != null ? cache : DataCache.dir(); }
+
+    Dataset open() throws java.io.IOException { return Datasets.open(spec, cacheDir()); }
+  }
+
+  /** The training settings; defaults from {@link TrainConfig#defaults()}. */
+  static final class Training {
+    @Option(names = "--steps", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    long steps = DEFAULTS.steps();
+
+    @Option(names = "--batch", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch = DEFAULTS.batchSize();
+
+    @Option(names = "--seq", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+    int seq = DEFAULTS.seqLen();
+
+    @Option(names = "--accumulate", description = "Micro-batches per step; must divide --batch (default: ${DEFAULT-VALUE}).")
+    int accumulate = DEFAULTS.accumulation();
+
+    @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr = DEFAULTS.lr();
+
+    @Option(names = "--min-lr", description = "Final learning rate of the cosine (default: lr/10).")
+    Double minLr;
+
+    @Option(names = "--warmup", description = "Warmup steps (default: min(100, steps/10)).")
+    Integer warmup;
+
+    @Option(names = "--weight-decay", description = "AdamW decoupled weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay = DEFAULTS.weightDecay();
+
+    @Option(names = "--clip", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+    double clip = DEFAULTS.clipNorm();
+
+    @Option(names = "--eval-every", description = "Validation loss every N steps and at the end, 0 = off (default: ${DEFAULT-VALUE}).")
+    int evalEvery = DEFAULTS.evalEvery();
+
+    @Option(names = "--eval-batches", description = "Validation batches per evaluation (default: ${DEFAULT-VALUE}).")
+    int evalBatches = DEFAULTS.evalBatches();
+
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps, 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery = DEFAULTS.checkpointEvery();
+
+    @Option(names = "--train-only", paramLabel = "PATTERN", split = ",",
+        description = "Train only the parameters whose name contains a match of PATTERN (a regular expression or plain substring; repeatable or comma-separated), e.g. --train-only head_scale; the rest stay frozen.")
+    List<String> trainOnly = new ArrayList<>();
+
+    @Option(names = "--on-nan", paramLabel = "stop|skip",
+        description = "A step whose loss or gradient is NaN or infinite: stop the run (exit 1, the last good checkpoint kept) or skip the step without an update (default: ${DEFAULT-VALUE}).")
+    TrainConfig.OnNan onNan = DEFAULTS.onNan();
+
+    /** The settings, with the data seed {@code seed}; one line naming the bad option otherwise. */
+    TrainConfig config(long seed) {
+      try {
+        return TrainConfig.builder().steps(steps).batchSize(batch).seqLen(seq).accumulation(accumulate).lr(lr).minLr(minLr)
+            .warmup(warmup).weightDecay(weightDecay).clipNorm(clip).seed(seed).evalEvery(evalEvery).evalBatches(evalBatches)
+            .checkpointEvery(checkpointEvery).trainOnly(trainOnly).onNan(onNan).build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((e.getMessage().startsWith("trainOnly") ? "--train-only: " : "bad training option: ")
+            + e.getMessage());
+      }
+    }
+  }
+
+  /** {@code --out}, {@code --resume}, {@code --force}, {@code --progress}: where a run goes and how it starts. */
+  static final class Run {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory, e.g. runs/NAME.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.")
+    boolean resume;
+
+    @Option(names = "--force", description = "Delete an existing run in --out and start over.")
+    boolean force;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Show a progress bar on stderr (default: on; --no-progress to hide).")
+    boolean progress;
+  }
+}
