@@ -196,4 +196,23 @@ class TrainCommandTest {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("is not a valid regular expression"), r.err());
   }
+
+  /** Issue 12 item 3: a run that diverges stops naming the step, exits 1 and keeps no non-finite checkpoint. */
+  @Test
+  void aDivergingRunStopsWithOneLineOrSkipsWithOnNanSkip() throws IOException {
+    Path out = tmp.resolve("runs/nan");
+    Run r = run(train(out, "--lr", "1e30"));
+    assertEquals(1, r.code(), r.err());
+    List<String> err = r.err().strip().lines().filter(l -> !l.startsWith("WARNING")).toList();
+    assertEquals(1, err.size(), r.err());
+    assertTrue(err.get(0).startsWith("focus train: training diverged at step ") && err.get(0).contains("--on-nan skip"), err.get(0));
+    assertTrue(!Trainer.hasCheckpoint(out) || dev.focus.checkpoint.Checkpoint.load(Trainer.checkpointDir(out)) != null,
+        "any checkpoint left is a loadable, finite one");
+
+    Run skipped = run(train(out, "--lr", "1e30", "--on-nan", "skip", "--force"));
+    assertEquals(0, skipped.code(), skipped.err());
+    assertTrue(skipped.out().contains("non-finite steps skipped"), skipped.out());
+    assertEquals(10, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    dev.focus.checkpoint.Checkpoint.load(Trainer.checkpointDir(out)); // finite weights: every loader reads them
+  }
 }

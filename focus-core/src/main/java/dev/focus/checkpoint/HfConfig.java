@@ -20,7 +20,8 @@ import java.util.Map;
  * {@link Overrides#describe} key). Only a model with {@link ModelConfig#isLlama()} is a Llama to
  * Hugging Face; for other variants the HF fields describe the shared parts.
  *
- * <p>Reading prefers {@code focus_config}; without it the file is taken as a plain Hugging Face Llama
+ * <p>Reading prefers {@code focus_config}, and refuses a file whose Hugging Face fields disagree with it
+ * ({@link #CHECKED_FIELDS}); without it the file is taken as a plain Hugging Face Llama
  * config (other head dims, non-silu activations and length-dependent rope_scaling types are rejected;
  * linear, yarn and llama3 rope_scaling map to {@code ropeScaling}).
  */
@@ -69,7 +70,9 @@ public final class HfConfig {
         throw new IllegalArgumentException("focus_config keys " + kv.keySet() + " do not match the expected " + Overrides.KEYS);
       }
       for (Map.Entry<String, String> e : Overrides.LATER_KEYS.entrySet()) kv.putIfAbsent(e.getKey(), e.getValue());
-      return Overrides.apply(ModelConfig.tiny(), kv);
+      ModelConfig c = Overrides.apply(ModelConfig.tiny(), kv);
+      requireAgreement(m, c);
+      return c;
     }
     Object type = m.get("model_type");
     if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + type + " is not llama");
@@ -98,6 +101,42 @@ public final class HfConfig {
     kv.put("initStd", Double.toString(real(m, "initializer_range", 0.02)));
     kv.put("ropeScaling", scaling);
     return Overrides.apply(ModelConfig.tiny(), kv);
+  }
+
+  /**
+   * The Hugging Face fields a reader of config.json builds its model from; beside focus_config they
+   * must describe the same model, or Hugging Face tools and Focus would read two different ones.
+   */
+  static final List<String> CHECKED_FIELDS = List.of("model_type", "hidden_act", "hidden_size", "intermediate_size",
+      "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps", "rope_theta", "rope_scaling",
+      "vocab_size", "max_position_embeddings", "tie_word_embeddings", "attention_bias", "mlp_bias", "focus_attention",
+      "focus_position");
+
+  /** Every {@link #CHECKED_FIELDS} entry present in {@code m} equals what {@link #toJson} writes for {@code c}. */
+  static void requireAgreement(Map<String, Object> m, ModelConfig c) {
+    Map<String, Object> implied = toJson(c);
+    for (String k : CHECKED_FIELDS) {
+      if (m.containsKey(k) && !sameValue(m.get(k), implied.get(k))) {
+        throw new IllegalArgumentException(k + "=" + Json.write(m.get(k)) + " disagrees with focus_config, which implies "
+            + Json.write(implied.get(k)) + " (Hugging Face tools would read another model)");
+      }
+    }
+  }
+
+  /** JSON equality with numbers compared by value (2 and 2.0 agree). */
+  private static boolean sameValue(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (!x.keySet().equals(y.keySet())) return false;
+      for (Object k : x.keySet()) if (!sameValue(x.get(k), y.get(k))) return false;
+      return true;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) return false;
+      for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;
+      return true;
+    }
+    return java.util.Objects.equals(a, b);
   }
 
   /** HF's rope_scaling object of a scaling (null for none), as transformers writes it. */

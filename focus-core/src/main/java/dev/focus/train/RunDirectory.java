@@ -37,9 +37,10 @@ public final class RunDirectory {
   /**
    * What an interrupted write leaves: an atomic file write's temporary ({@code .NAME.DIGITS.tmp}, see
    * {@link AtomicFiles}) and the temporary directories of an earlier version's nested checkpoint save
-   * ({@code .checkpoint.tmp.tmp-DIGITS}, {@code .checkpoint.tmp.old-DIGITS}).
+   * ({@code .checkpoint.tmp.tmp-DIGITS}, {@code .checkpoint.tmp.old-DIGITS}) and its metrics rewrite
+   * ({@code metrics.jsonl.tmp}).
    */
-  private static final Pattern LEFTOVER_FILE = Pattern.compile("\\.(metrics\\.jsonl|run\\.json)\\.\\d+\\.tmp");
+  private static final Pattern LEFTOVER_FILE = Pattern.compile("\\.(metrics\\.jsonl|run\\.json)\\.\\d+\\.tmp|metrics\\.jsonl\\.tmp");
   private static final Pattern LEFTOVER_DIR = Pattern.compile("\\.checkpoint\\.tmp\\.(tmp|old)-\\d+");
   /** Files a checkpoint directory holds, and their atomic-write temporaries. */
   private static final Pattern CHECKPOINT_FILE = Pattern.compile(

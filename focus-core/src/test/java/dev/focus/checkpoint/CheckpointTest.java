@@ -235,11 +235,14 @@ class CheckpointTest {
     Path ck = dir.resolve("ck");
     Checkpoint.save(ck, new Model(ModelConfig.micro(), 1));
     Path cfg = ck.resolve(Checkpoint.CONFIG);
-    Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate\": \"64\"", "\"intermediate\": \"96\""));
+    // focus_config and the Hugging Face field agree with each other, but not with the tensors
+    Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate\": \"64\"", "\"intermediate\": \"96\"")
+        .replace("\"intermediate_size\": 64", "\"intermediate_size\": 96"));
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(ck));
     assertTrue(e.getMessage().contains("model.layers.0.mlp.gate_proj.weight") && e.getMessage().contains("[96, 32]"), e.getMessage());
     Files.writeString(cfg, Files.readString(cfg).replace("\"intermediate\": \"96\"", "\"intermediate\": \"64\"")
-        .replace("\"tieEmbeddings\": \"false\"", "\"tieEmbeddings\": \"true\""));
+        .replace("\"intermediate_size\": 96", "\"intermediate_size\": 64")
+        .replace("\"tieEmbeddings\": \"false\"", "\"tieEmbeddings\": \"true\"").replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true"));
     e = assertThrows(CheckpointException.class, () -> Checkpoint.load(ck));
     assertTrue(e.getMessage().contains("unexpected tensor lm_head.weight"), e.getMessage());
     assertThrows(CheckpointException.class, () -> Checkpoint.load(dir.resolve("absent")));
