@@ -59,7 +59,7 @@ class DocsTest {
   @Test
   void everySpecCitationInTheSourcesNamesASectionOfItsPage() throws IOException {
     List<Citation> all = new ArrayList<>();
-    for (Path dir : sourceRoots()) all.addAll(citations(dir));
+    for (Map.Entry<Path, String> f : sourceTexts().entrySet()) all.addAll(citations(f.getKey(), f.getValue()));
     assertTrue(all.size() > 100, "the scan found only " + all.size() + " citations; is it reading the sources?");
     Map<Integer, Set<String>> anchors = new HashMap<>();
     List<String> missing = new ArrayList<>();
@@ -75,6 +75,19 @@ class DocsTest {
       if (!a.contains(c.item())) missing.add(c.toString());
     }
     assertEquals(List.of(), missing, "citations whose section or item is missing from docs/experiments/0N-*.md");
+  }
+
+  @Test
+  void everyDocsPageNamedInTheSourcesExists() throws IOException {
+    Pattern page = Pattern.compile("\\bdocs/[A-Za-z0-9_./-]*[A-Za-z0-9_-]\\.md\\b");
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<Path, String> f : sourceTexts().entrySet()) {
+      Matcher m = page.matcher(f.getValue());
+      while (m.find()) {
+        if (!Files.isRegularFile(ROOT.resolve(m.group()))) missing.add(ROOT.relativize(f.getKey()) + ": " + m.group());
+      }
+    }
+    assertEquals(List.of(), missing, "pages the sources name that docs/ does not have");
   }
 
   @Test
@@ -145,21 +158,22 @@ class DocsTest {
     return roots;
   }
 
-  static List<Citation> citations(Path dir) throws IOException {
-    List<Citation> out = new ArrayList<>();
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(Files::isRegularFile).filter(DocsTest::isText)
-          .filter(p -> !p.toString().contains("/node_modules/")).sorted().toList();
-    }
-    for (Path f : files) {
-      String text;
-      try {
-        text = Files.readString(f, StandardCharsets.UTF_8);
-      } catch (MalformedInputException binary) {
-        continue;
+  /** The text files of every source folder, by path (binary files skipped). */
+  static Map<Path, String> sourceTexts() throws IOException {
+    Map<Path, String> out = new java.util.TreeMap<>();
+    for (Path dir : sourceRoots()) {
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(dir)) {
+        files = s.filter(Files::isRegularFile).filter(DocsTest::isText)
+            .filter(p -> !p.toString().contains("/node_modules/")).toList();
       }
-      out.addAll(citations(f, text));
+      for (Path f : files) {
+        try {
+          out.put(f, Files.readString(f, StandardCharsets.UTF_8));
+        } catch (MalformedInputException binary) {
+          // not UTF-8 text
+        }
+      }
     }
     return out;
   }
