@@ -2,7 +2,7 @@ package dev.focus.cli;
 
 import dev.focus.multimodal.MultimodalCheckpoint;
 import dev.focus.multimodal.MultimodalInference;
-import dev.focus.multimodal.PixelImage;
+import dev.focus.data.PixelImage;
 import dev.focus.multimodal.Png;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -30,7 +30,7 @@ public final class InitCommand implements Callable<Integer> {
     Model m = new Model(config, model.seed);
     Checkpoint.save(out, m);
     spec.commandLine().getOut().printf("wrote %s: %s, %,d parameters (%s attention, %s positions)%n", out, model.preset,
-        m.parameterCount(), config.attention().name().toLowerCase(), config.position().name().toLowerCase());
+        m.parameterCount(), config.attention().name().toLowerCase(), config.position().kind());
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -1,7 +1,7 @@
 package dev.focus.cli;
 
 import dev.focus.position.Layout;
-import dev.focus.position.PositionScheme;
+import dev.focus.position.PositionKind;
 import dev.focus.position.Positions;
 import dev.focus.position.ShortestDecimal;
 import java.io.PrintWriter;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = "Token coordinates of a multimodal layout under a position scheme (spec 04 §8).")
 public final class PositionsCommand implements Callable<Integer> {
   @Option(names = "--scheme", paramLabel = "SCHEME",
-      description = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope.")
+      description = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d, mrope or rope-2d (any position kind: its layout rule).")
   String scheme;
 
   @Option(names = "--layout", paramLabel = "LAYOUT",
@@ -36,8 +36,7 @@ public final class PositionsCommand implements Callable<Integer> {
   public Integer call() {
     if (scheme == null) throw new IllegalArgumentException("missing --scheme (flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope)");
     if (layout == null) throw new IllegalArgumentException("missing --layout (for example \"T T T I2x3 T T\")");
-    PositionScheme s = PositionScheme.fromName(scheme);
-    Positions p = s.assign(Layout.parse(layout));
+    Positions p = PositionKind.parse(scheme).scheme().assign(Layout.parse(layout));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(json(p));
@@ -76,7 +75,7 @@ public final class PositionsCommand implements Callable<Integer> {
       for (int a = 0; a < c.length; a++) cs.append(a == 0 ? "" : ", ").append(ShortestDecimal.format(c[a]));
       b.append(String.format("%5d  %-5s  %s%n", t, p.kind(t).label(), cs.append(')')));
     }
-    b.append(String.format("next text: %s%n", fmt(p.decodeState().peekText())));
+    b.append(String.format("next text: %s%n", fmt(p.cursor().peekText())));
     return b.toString();
   }
 

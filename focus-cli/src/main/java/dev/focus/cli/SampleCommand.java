@@ -80,7 +80,7 @@ public final class SampleCommand implements Callable<Integer> {
   public static int[] generate(Model model, int[] prompt, int n, double temperature, int topK, long seed) {
     Decoder d = model.decoder();
     SplittableRandom rng = new SplittableRandom(seed);
-    int limit = model.config().position() == dev.focus.model.ModelConfig.PositionKind.LEARNED
+    int limit = model.config().position().kind() == dev.focus.position.PositionKind.LEARNED
         ? model.config().context() : Integer.MAX_VALUE;
     if (prompt.length > limit) throw new IllegalArgumentException("prompt of " + prompt.length + " tokens exceeds context=" + limit);
     float[] logits = d.prefill(prompt);

@@ -41,8 +41,8 @@ public final class HfConfig {
     m.put("num_key_value_heads", (long) c.kvHeads());
     m.put("head_dim", (long) c.headSize());
     m.put("rms_norm_eps", c.normEps());
-    m.put("rope_theta", c.ropeTheta());
-    m.put("rope_scaling", ropeScalingJson(c.ropeScalingSpec()));
+    m.put("rope_theta", c.position().base());
+    m.put("rope_scaling", ropeScalingJson(c.position().scaling()));
     m.put("vocab_size", (long) c.vocab());
     m.put("max_position_embeddings", (long) c.context());
     m.put("tie_word_embeddings", c.tieEmbeddings());

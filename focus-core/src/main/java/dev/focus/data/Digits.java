@@ -1,6 +1,5 @@
 package dev.focus.data;
 
-import dev.focus.multimodal.PixelImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

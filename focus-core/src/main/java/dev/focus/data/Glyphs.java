@@ -1,6 +1,5 @@
 package dev.focus.data;
 
-import dev.focus.multimodal.PixelImage;
 import java.util.SplittableRandom;
 
 /**

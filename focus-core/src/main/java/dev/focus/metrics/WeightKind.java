@@ -22,7 +22,7 @@ public sealed interface WeightKind
 
   static WeightKind relu2(boolean divideByN) { return new Relu2(divideByN); }
 
-  static WeightKind linear(FeatureMap g, FeatureMap h) { return new Linear(g, h); }
+  static WeightKind linear(ElementwiseMap g, ElementwiseMap h) { return new Linear(g, h); }
 
   static WeightKind decay(double lambda) { return new Decay(lambda); }
 
@@ -36,7 +36,7 @@ public sealed interface WeightKind
   record Relu2(boolean divideByN) implements WeightKind {}
 
   /** Linear attention with query map g and key map h. */
-  record Linear(FeatureMap g, FeatureMap h) implements WeightKind {
+  record Linear(ElementwiseMap g, ElementwiseMap h) implements WeightKind {
     public Linear {
       if (g == null || h == null) throw new IllegalArgumentException("feature maps must not be null");
     }

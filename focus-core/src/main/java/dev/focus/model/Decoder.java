@@ -7,11 +7,11 @@ import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
-import dev.focus.op.Embedding;
 import dev.focus.op.LayerNorm;
 import dev.focus.op.Linear;
 import dev.focus.op.Mlp;
 import dev.focus.op.RmsNorm;
+import dev.focus.position.RopeTable;
 
 /**
  * Incremental decoding of one sequence: each {@link #step} feeds one token and returns the logits for
@@ -85,15 +85,14 @@ public final class Decoder {
     int C = c.hidden(), V = c.vocab(), I = c.intermediate();
     int nh = c.heads(), kvh = c.kvHeads(), qw = nh * c.headSize(), kw = kvh * c.headSize();
     if (token < 0 || token >= V) throw new IllegalArgumentException("token id " + token + " is outside the vocabulary [0, " + V + ")");
-    if (c.position() == ModelConfig.PositionKind.LEARNED && pos >= c.context()) {
+    if (c.position().kind() == dev.focus.position.PositionKind.LEARNED && pos >= c.context()) {
       throw new IllegalArgumentException("position " + pos + " exceeds context=" + c.context() + " of the learned position table");
     }
     model.ensureTables(pos + 1);
     Attention attention = model.attention(); // rebuilt when a linear attention's rotary table grows
     System.arraycopy(model.embed.value(), token * C, x, 0, C);
-    if (model.positions != null) Embedding.addPositions(x, model.positions.value(), 1, 1, C, pos);
-    if (model.sinusoids() != null) Embedding.addPositions(x, model.sinusoids(), 1, 1, C, pos);
-    RotaryTable rope = c.rotary() && c.softmax() ? model.rope() : null;
+    model.position.addTo(x, 1, 1, pos);
+    RopeTable rope = c.rotary() && c.softmax() ? model.rotary() : null;
     for (int l = 0; l < c.layers(); l++) {
       Model.Block w = model.blocks[l];
       norm(xn, stat1, stat2, x, w.n1w, w.n1b);
@@ -101,8 +100,8 @@ public final class Decoder {
       Linear.forward(k, xn, w.wk.value(), val(w.bk), 1, C, kw);
       Linear.forward(v, xn, w.wv.value(), val(w.bv), 1, C, kw);
       if (rope != null) {
-        rope.rotate(q, 0, 1, nh, pos, false);
-        rope.rotate(k, 0, 1, kvh, pos, false);
+        rope.rotate(q, 0, pos, 1, nh, c.headSize());
+        rope.rotate(k, 0, pos, 1, kvh, c.headSize());
       }
       if (states[l] instanceof KvCache cache && cache.length() == cache.capacity()) {
         states[l] = cache.grown(2 * cache.capacity());

@@ -1,7 +1,6 @@
 package dev.focus.model;
 
 import dev.focus.attention.Attention;
-import dev.focus.attention.FeatureMap;
 import dev.focus.attention.FlashAttention;
 import dev.focus.attention.HeadLayout;
 import dev.focus.attention.LinearAttention;
@@ -10,7 +9,6 @@ import dev.focus.attention.SoftmaxAttention;
 import dev.focus.model.Activations.LayerCache;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
-import dev.focus.model.ModelConfig.PositionKind;
 import dev.focus.model.ModelObserver.Point;
 import dev.focus.op.CrossEntropy;
 import dev.focus.op.Embedding;
@@ -19,6 +17,8 @@ import dev.focus.op.Linear;
 import dev.focus.op.Mlp;
 import dev.focus.op.Residual;
 import dev.focus.op.RmsNorm;
+import dev.focus.position.PositionEncoding;
+import dev.focus.position.RopeTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -43,7 +43,7 @@ import java.util.Random;
  * absolute positions are added to the embeddings. Softmax logits are λ·λ_h·q·k/√HS + bias with the
  * global {@code logitScale} λ and, when {@code headScale} is on, a trainable λ_h per layer and head.
  * Any attention variant of {@link ModelConfig.AttentionKind} combines with any position scheme of
- * {@link ModelConfig.PositionKind} (ALiBi needs softmax). The backward pass calls the same ops in exact
+ * {@link dev.focus.position.PositionKind} (ALiBi needs softmax). The backward pass calls the same ops in exact
  * reverse order (llm.c's {@code gpt2_backward}).
  *
  * <p>Parameters carry Hugging Face Llama names ({@link #parameters()}); biases, LayerNorm shifts, the
@@ -68,9 +68,9 @@ public final class Model {
   final Parameter normB;     // (C) or null
   final Parameter head;      // (V, C); == embed when tied
 
-  private float[] sinusoids;     // (Tmax', C) sinusoidal table, grown on demand
-  private RotaryTable rope;      // grown on demand
-  final float[] slopes;          // (NH) ALiBi slopes or null
+  final PositionEncoding position; // adds to the embeddings, rotates q/k or biases the logits
+  private RopeTable rotary;        // (Tmax', HS/2) cos/sin rows of positions 0.., grown on demand; null unless rotary
+  final float[] slopes;            // (NH) ALiBi slopes or null
   private Attention attention;   // the core (rebuilt when a linear attention's rotary table grows)
 
   private Activations act;          // the buffers of the current pass (one of the two below)
@@ -213,7 +213,8 @@ public final class Model {
     head = h == null ? embed : h;
     this.parameters = Collections.unmodifiableList(list);
     this.byName = Collections.unmodifiableMap(map);
-    this.slopes = config.position() == PositionKind.ALIBI ? alibiSlopes(config.heads()) : null;
+    this.position = config.positionEncoding(positions == null ? null : positions.value());
+    this.slopes = position.logitSlopes();
     ensureTables(1);
   }
 
@@ -222,7 +223,7 @@ public final class Model {
    * passed per call), ALiBi slopes; linear attention with scale 1 (φ(q)·φ(k), no temperature), its
    * form, decay and, under RoPE, the rotary numerator over {@code table}.
    */
-  private Attention buildAttention(RotaryTable table) {
+  private Attention buildAttention(RopeTable table) {
     ModelConfig c = config;
     HeadLayout layout = new HeadLayout(c.heads(), c.kvHeads(), c.headSize());
     float scale = (float) (c.logitScale() / Math.sqrt(c.headSize()));
@@ -232,28 +233,16 @@ public final class Model {
       case FLASH:
         return FlashAttention.of(layout).withScale(scale).withAlibi(slopes);
       default: {
-        LinearAttention a = LinearAttention.of(layout, FeatureMap.valueOf(c.linearFeature().name())).withScale(1f);
-        switch (c.linearForm()) {
-          case CHUNKED: a = a.withChunk(c.linearChunk()); break;
-          case RECURRENT: a = a.withForm(LinearAttention.Form.RECURRENT); break;
-          default: a = a.withForm(LinearAttention.Form.PARALLEL);
-        }
+        LinearAttention a = LinearAttention.of(layout, c.linearFeature()).withScale(1f);
+        a = c.linearForm() == LinearAttention.Form.CHUNKED ? a.withChunk(c.linearChunk()) : a.withForm(c.linearForm());
         if (c.linearDecay() != 1.0) a = a.withDecay((float) c.linearDecay());
-        return table == null ? a : a.withRotary(table.table());
+        return table == null ? a : a.withRotary(table);
       }
     }
   }
 
   /** The attention core in use (for the decoder). */
   Attention attention() { return attention; }
-
-  /** ALiBi slopes λ_h of the shared {@link dev.focus.position.Alibi} component, as floats. */
-  private static float[] alibiSlopes(int heads) {
-    double[] s = dev.focus.position.Alibi.slopes(heads);
-    float[] out = new float[heads];
-    for (int h = 0; h < heads; h++) out[h] = (float) s[h];
-    return out;
-  }
 
   /**
    * The parameter names, shapes and roles of a configuration, in {@link #parameters()} order: embeddings,
@@ -266,7 +255,7 @@ public final class Model {
     boolean bias = c.bias(), ln = c.norm() == NormKind.LAYERNORM;
     List<Spec> s = new ArrayList<>();
     s.add(new Spec("model.embed_tokens.weight", new int[] {c.vocab(), C}, Kind.EMBEDDING));
-    if (c.position() == PositionKind.LEARNED) {
+    if (c.position().kind() == dev.focus.position.PositionKind.LEARNED) {
       s.add(new Spec("model.embed_positions.weight", new int[] {c.context(), C}, Kind.EMBEDDING));
     }
     for (int l = 0; l < c.layers(); l++) {
@@ -378,7 +367,7 @@ public final class Model {
       throw new IllegalArgumentException("tokens length " + (tokens == null ? "null" : tokens.length)
           + " != batch*seqLen=" + b + "*" + t);
     }
-    if (t > config.context() && config.position() == PositionKind.LEARNED) {
+    if (t > config.context() && config.position().kind() == dev.focus.position.PositionKind.LEARNED) {
       throw new IllegalArgumentException("seqLen=" + t + " exceeds context=" + config.context() + " of the learned position table");
     }
     ensureTables(t);
@@ -395,30 +384,33 @@ public final class Model {
     }
   }
 
-  /** Rotary and sinusoidal tables cover at least {@code t} positions. */
+  /** The rotary table covers at least {@code t} positions. */
   void ensureTables(int t) {
     int need = Math.max(t, config.context());
-    if (config.rotary() && (rope == null || rope.maxPositions() < need)) {
-      rope = new RotaryTable(config, need);
+    if (config.rotary() && (rotary == null || rotary.tokens() < need)) {
+      rotary = position.rotaryTable(need);
       attention = null; // a linear attention holds the table
     }
-    if (attention == null) attention = buildAttention(config.softmax() ? null : rope);
-    if (config.position() == PositionKind.SINUSOIDAL && (sinusoids == null || sinusoids.length < need * config.hidden())) {
-      sinusoids = Embedding.sinusoidalTable(need, config.hidden());
-    }
+    if (attention == null) attention = buildAttention(config.softmax() ? null : rotary);
   }
 
-  RotaryTable rope() { return rope; }
+  RopeTable rotary() { return rotary; }
 
-  float[] sinusoids() { return sinusoids; }
+  /** Rotates every sequence of a (B, T, heads, HS) batch by the table's rows 0..T−1 (inverse: by −angle). */
+  void rotateBatch(float[] x, int batch, int t, int heads, boolean inverse) {
+    int w = heads * config.headSize();
+    for (int b = 0; b < batch; b++) {
+      if (inverse) rotary.rotateBackward(x, b * t * w, 0, t, heads, config.headSize());
+      else rotary.rotate(x, b * t * w, 0, t, heads, config.headSize());
+    }
+  }
 
   private void forward(int[] tokens, int b, int t, boolean training) {
     prepare(tokens, b, t, training);
     int n = b * t, C = config.hidden(), V = config.vocab();
     float[] x = act.resIn(0);
     Embedding.forward(x, tokens, embed.value(), n, C, V);
-    if (positions != null) Embedding.addPositions(x, positions.value(), b, t, C, 0);
-    if (sinusoids != null) Embedding.addPositions(x, sinusoids, b, t, C, 0);
+    position.addTo(x, b, t, 0);
     if (observer != null) observer.onActivation(-1, Point.EMBEDDINGS, x, b, t, C);
     for (int l = 0; l < blocks.length; l++) blockForward(l, b, t);
     norm(act.nf, act.nfStatA, act.nfStatB, act.resIn(blocks.length), normW, normB, n);
@@ -437,9 +429,9 @@ public final class Model {
     Linear.forward(c.q, c.n1, w.wq.value(), val(w.bq), n, C, qw);
     Linear.forward(c.k, c.n1, w.wk.value(), val(w.bk), n, C, kw);
     Linear.forward(c.v, c.n1, w.wv.value(), val(w.bv), n, C, kw);
-    if (rope != null && config.softmax()) {
-      rope.rotateBatch(c.q, b, t, nh, false);
-      rope.rotateBatch(c.k, b, t, kvh, false);
+    if (rotary != null && config.softmax()) {
+      rotateBatch(c.q, b, t, nh, false);
+      rotateBatch(c.k, b, t, kvh, false);
     }
     c.saved = attention.forward(c.y, c.q, c.k, c.v, val(w.headScale), Mask.causal(), b, t, c.saved);
     Linear.forward(act.proj, c.y, w.wo.value(), val(w.bo), n, qw, C);
@@ -500,7 +492,7 @@ public final class Model {
     normBackward(act.dRes, normW, normB, act.dN, act.resIn(blocks.length), act.nfStatA, act.nfStatB, n);
     for (int l = blocks.length - 1; l >= 0; l--) blockBackward(l, b, t);
     Embedding.backward(embed.grad(), act.dRes, tokens, n, C);
-    if (positions != null) Embedding.backwardPositions(positions.grad(), act.dRes, b, t, C);
+    if (positions != null) position.addToBackward(positions.grad(), act.dRes, b, t);
   }
 
   private void blockBackward(int l, int b, int t) {
@@ -523,9 +515,9 @@ public final class Model {
     // attention sub-layer
     Linear.backward(act.dY, w.wo.grad(), grad(w.bo), dRes, c.y, w.wo.value(), n, qw, C, null);
     attention.backward(act.dQ, act.dK, act.dV, grad(w.headScale), act.dY, c.saved);
-    if (rope != null && config.softmax()) {
-      rope.rotateBatch(act.dQ, b, t, nh, true);
-      rope.rotateBatch(act.dK, b, t, kvh, true);
+    if (rotary != null && config.softmax()) {
+      rotateBatch(act.dQ, b, t, nh, true);
+      rotateBatch(act.dK, b, t, kvh, true);
     }
     Linear.backwardInput(act.dN, act.dQ, w.wq.value(), n, C, qw, false);
     Linear.backwardInput(act.dN, act.dK, w.wk.value(), n, C, kw, true);

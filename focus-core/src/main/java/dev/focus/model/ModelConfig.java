@@ -1,76 +1,46 @@
 package dev.focus.model;
 
+import dev.focus.attention.FeatureMap;
+import dev.focus.attention.LinearAttention;
+import dev.focus.position.PairLayout;
+import dev.focus.position.PositionEncoding;
+import dev.focus.position.PositionKind;
+import dev.focus.position.PositionSpec;
 import dev.focus.position.RopeScaling;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The architecture of a decoder-only Transformer: one immutable record, validated in its compact
- * constructor (STYLE.md §2.5), with named presets as factories and {@code withX} copies.
+ * The architecture of a decoder-only Transformer: an immutable value, validated when it is built
+ * (STYLE.md §2.5), with named presets as factories, {@code withX} copies and a {@link Builder} for
+ * everything else. Positions are a {@link PositionSpec} of the position package, linear attention's
+ * feature map and form are the attention package's own {@link FeatureMap} and {@link LinearAttention.Form}.
  *
  * <p>The default architecture is Llama-style: pre-RMSNorm, SwiGLU MLP, rotary positions in the
- * rotate_half ({@link RopeLayout#HALF}) pair layout, no biases, untied embeddings. A softmax + RoPE
- * model with these defaults is a Hugging Face {@code LlamaForCausalLM} (see
- * {@code dev.focus.checkpoint.HfLlama}).
+ * rotate_half ({@link PairLayout#HALF}) pair layout, no biases, untied embeddings. A softmax + RoPE
+ * model with these defaults is a Hugging Face {@code LlamaForCausalLM}.
  *
  * <p>Legend: V vocabulary, C width ({@code hidden}), I MLP width ({@code intermediate}), L layers,
  * NH query heads, KVH key/value heads (grouped-query attention when KVH &lt; NH), HS = C/NH head size,
  * Tmax the context length.
  *
- * @param vocab         V, number of token ids
- * @param hidden        C, residual width
- * @param intermediate  I, MLP hidden width
- * @param layers        L, number of blocks
- * @param heads         NH, query heads; must divide {@code hidden}
- * @param kvHeads       KVH, key/value heads; must divide {@code heads}
- * @param context       Tmax, the longest sequence (sizes RoPE tables and learned position tables)
- * @param attention     softmax (exact), flash (tiled, the same function) or linear attention
- * @param linearFeature the feature map φ of linear attention (ignored otherwise)
- * @param linearForm    how linear attention is evaluated: parallel (T×T), chunked or recurrent (same function)
- * @param linearChunk   tokens per chunk of the chunked form
- * @param linearDecay   linear attention's decay λ in (0, 1]: weights φ(q_n)·φ(k_m)·λ^(n−m); 1 = no decay
- * @param logitScale    global λ multiplying the content logit q·k/√HS (softmax and flash only)
- * @param headScale     a trainable per-head λ_h, shape (NH), initialised to 1, also multiplying the content
- *                      logit (spec 05 §3.1, Wang et al.'s HeadScale; softmax and flash only)
- * @param position      how positions enter the model
- * @param ropeTheta     RoPE base b, θ_i = b^(−2i/HS)
- * @param ropeLayout    RoPE pair layout (HALF = Hugging Face rotate_half)
- * @param mropeSections M-RoPE frequency sections (t, h, w), three entries summing to HS/2 when {@code position=MROPE}
- * @param ropeScaling   Hugging Face rope_scaling of the rotary frequencies ({@link #ropeScalingOf}): {@code none},
- *                      {@code linear:factor=F}, {@code ntk:factor=F}, {@code yarn:factor=F,original=M} or
- *                      {@code llama3:factor=F,low=L,high=H,original=M}; stored in this canonical text form
- * @param norm          RMSNorm or LayerNorm (pre-norm)
- * @param normEps       ε inside the norm's square root
- * @param mlp           SwiGLU or GELU (tanh) MLP
- * @param bias          biases on every linear layer (and LayerNorm shifts); false for Llama
- * @param tieEmbeddings the output head reuses the token embedding matrix
- * @param initStd       standard deviation of the normal weight initialisation
+ * <p>Fields (the {@link Overrides} keys in brackets where they differ):
+ * <ul>
+ *   <li>{@code vocab} V, {@code hidden} C, {@code intermediate} I, {@code layers} L, {@code heads} NH (divides
+ *       C), {@code kvHeads} KVH (divides NH), {@code context} Tmax (sizes learned position tables; RoPE tables
+ *       grow past it);
+ *   <li>{@code attention}: softmax (exact), flash (tiled, the same function) or linear attention;
+ *       {@code linearFeature} φ, {@code linearForm} parallel (T×T), chunked or recurrent (the same function),
+ *       {@code linearChunk} tokens per chunk, {@code linearDecay} λ in (0, 1] (weights φ(q_n)·φ(k_m)·λ^(n−m));
+ *   <li>{@code logitScale} a global λ and {@code headScale} a trainable per-head λ_h, shape (NH), initialised
+ *       to 1, both multiplying the content logit q·k/√HS (spec 05 §3.1, Wang et al.'s HeadScale; softmax only);
+ *   <li>{@code position} [position, ropeTheta, ropeLayout, mropeSections, ropeScaling]: how positions enter
+ *       the model, its RoPE base, pair layout, multi-axis sections and Hugging Face frequency scaling;
+ *   <li>{@code norm} RMSNorm or LayerNorm (pre-norm) with {@code normEps}; {@code mlp} SwiGLU or GELU (tanh);
+ *       {@code bias} on every linear layer (and LayerNorm shifts); {@code tieEmbeddings}; {@code initStd}.
+ * </ul>
  */
-public record ModelConfig(
-    int vocab,
-    int hidden,
-    int intermediate,
-    int layers,
-    int heads,
-    int kvHeads,
-    int context,
-    AttentionKind attention,
-    LinearFeature linearFeature,
-    LinearForm linearForm,
-    int linearChunk,
-    double linearDecay,
-    double logitScale,
-    boolean headScale,
-    PositionKind position,
-    double ropeTheta,
-    RopeLayout ropeLayout,
-    List<Integer> mropeSections,
-    String ropeScaling,
-    NormKind norm,
-    double normEps,
-    MlpKind mlp,
-    boolean bias,
-    boolean tieEmbeddings,
-    double initStd) {
+public final class ModelConfig {
 
   /** Attention variants of the decoder ({@code dev.focus.attention}). */
   public enum AttentionKind {
@@ -80,47 +50,6 @@ public record ModelConfig(
     FLASH,
     /** Causal linear attention (Katharopoulos et al. 2020, eq. 4–6): φ(q)·φ(k) weights, row-normalised: {@code LinearAttention}. */
     LINEAR
-  }
-
-  /** Feature maps φ of linear attention, one per {@code dev.focus.attention.FeatureMap}. */
-  public enum LinearFeature {
-    /** φ(x) = x (signed weights; rows normalised by the number of keys). */
-    IDENTITY,
-    /** φ(x) = elu(x) + 1 (Katharopoulos et al. 2020, §3.2). */
-    ELU_PLUS_1,
-    /** φ(x) = max(x, 0). */
-    RELU,
-    /** relu(q·k)² (Hua et al. 2022); no feature map, so parallel form only, no RoPE, no incremental decoding. */
-    RELU2,
-    /** FAVOR+ positive random features, F = HS (Choromanski et al. 2021). */
-    POSITIVE_RANDOM
-  }
-
-  /** Evaluation forms of linear attention ({@code LinearAttention.Form}); all compute the same function. */
-  public enum LinearForm { PARALLEL, CHUNKED, RECURRENT }
-
-  /** Position schemes (spec 04 §3, spec 05 §3.1). */
-  public enum PositionKind {
-    /** No position encoding: only the causal mask carries order. */
-    NOPE,
-    /** Rotary embedding of q and k (Su et al., RoFormer, eq. 34). */
-    ROPE,
-    /** Multi-axis rotary with sections (t, h, w); on text (all axes equal) it is exactly RoPE-1D. */
-    MROPE,
-    /** Linear distance bias −λ_h(n−m) on the logits (Press et al. 2022). Softmax only. */
-    ALIBI,
-    /** Fixed sinusoids added to the token embeddings (Vaswani et al. 2017, §3.5). */
-    SINUSOIDAL,
-    /** A learned Tmax × C table added to the token embeddings. */
-    LEARNED
-  }
-
-  /** Rotary pair layouts (spec 04 §3.1). */
-  public enum RopeLayout {
-    /** Dim j pairs with dim j + HS/2 (Hugging Face rotate_half). */
-    HALF,
-    /** Dims (2i, 2i+1) form pair i (RoFormer). */
-    ADJACENT
   }
 
   /** Normalisation layers. */
@@ -134,87 +63,79 @@ public record ModelConfig(
     GELU
   }
 
-  public ModelConfig {
-    positive("vocab", vocab);
-    positive("hidden", hidden);
-    positive("intermediate", intermediate);
-    positive("layers", layers);
-    positive("heads", heads);
-    positive("kvHeads", kvHeads);
-    positive("context", context);
-    if (attention == null) throw new IllegalArgumentException("attention must not be null");
-    if (linearFeature == null) throw new IllegalArgumentException("linearFeature must not be null");
-    if (linearForm == null) throw new IllegalArgumentException("linearForm must not be null");
-    positive("linearChunk", linearChunk);
+  private final int vocab, hidden, intermediate, layers, heads, kvHeads, context;
+  private final AttentionKind attention;
+  private final FeatureMap linearFeature;
+  private final LinearAttention.Form linearForm;
+  private final int linearChunk;
+  private final double linearDecay, logitScale;
+  private final boolean headScale;
+  private final PositionSpec position;
+  private final NormKind norm;
+  private final double normEps;
+  private final MlpKind mlp;
+  private final boolean bias, tieEmbeddings;
+  private final double initStd;
+
+  private ModelConfig(Builder b) {
+    vocab = positive("vocab", b.vocab);
+    hidden = positive("hidden", b.hidden);
+    intermediate = positive("intermediate", b.intermediate);
+    layers = positive("layers", b.layers);
+    heads = positive("heads", b.heads);
+    kvHeads = positive("kvHeads", b.kvHeads);
+    context = positive("context", b.context);
+    attention = notNull("attention", b.attention);
+    linearFeature = notNull("linearFeature", b.linearFeature);
+    linearForm = notNull("linearForm", b.linearForm);
+    linearChunk = positive("linearChunk", b.linearChunk);
+    linearDecay = b.linearDecay;
+    logitScale = b.logitScale;
+    headScale = b.headScale;
+    norm = notNull("norm", b.norm);
+    normEps = b.normEps;
+    mlp = notNull("mlp", b.mlp);
+    bias = b.bias;
+    tieEmbeddings = b.tieEmbeddings;
+    initStd = b.initStd;
+    PositionSpec p = notNull("position", b.position);
+    position = p.pairLayout() == null ? p.withPairLayout(p.layout()) : p; // stored explicitly (config.json's ropeLayout)
+    validate();
+  }
+
+  private void validate() {
     if (!(linearDecay > 0 && linearDecay <= 1)) {
       throw new IllegalArgumentException("linearDecay=" + linearDecay + " must be in (0, 1] (1 = no decay)");
     }
     if (!(logitScale > 0) || Double.isInfinite(logitScale)) {
       throw new IllegalArgumentException("logitScale=" + logitScale + " must be a finite number > 0");
     }
-    if (position == null) throw new IllegalArgumentException("position must not be null");
-    if (ropeLayout == null) throw new IllegalArgumentException("ropeLayout must not be null");
-    if (norm == null) throw new IllegalArgumentException("norm must not be null");
-    if (mlp == null) throw new IllegalArgumentException("mlp must not be null");
-    mropeSections = mropeSections == null ? List.of() : List.copyOf(mropeSections);
-    ropeScaling = describeScaling(ropeScalingOf(ropeScaling == null ? "none" : ropeScaling));
-    if (hidden % heads != 0) {
-      throw new IllegalArgumentException("heads=" + heads + " must divide hidden=" + hidden);
+    if (hidden % heads != 0) throw new IllegalArgumentException("heads=" + heads + " must divide hidden=" + hidden);
+    if (heads % kvHeads != 0) throw new IllegalArgumentException("kvHeads=" + kvHeads + " must divide heads=" + heads);
+    if (rotary() && headSize() % 2 != 0) {
+      throw new IllegalArgumentException("head size hidden/heads=" + headSize() + " must be even under position=" + position.kind()
+          + " (hidden=" + hidden + ", heads=" + heads + ")");
     }
-    if (heads % kvHeads != 0) {
-      throw new IllegalArgumentException("kvHeads=" + kvHeads + " must divide heads=" + heads);
+    position.check(hidden, heads, context); // sections, sinusoidal width, …: the position package's rules
+    boolean linear = attention == AttentionKind.LINEAR;
+    if (position.kind() == PositionKind.ALIBI && linear) {
+      throw new IllegalArgumentException("position=alibi is not defined for attention=linear (the distance bias needs softmax logits)");
     }
-    int hs = hidden / heads;
-    boolean rotary = position == PositionKind.ROPE || position == PositionKind.MROPE;
-    if (rotary && hs % 2 != 0) {
-      throw new IllegalArgumentException(
-          "head size hidden/heads=" + hs + " must be even under " + position + " (hidden=" + hidden + ", heads=" + heads + ")");
+    if (linear && headScale) {
+      throw new IllegalArgumentException("headScale=true is not defined for attention=linear (λ_h scales softmax logits)");
     }
-    if (rotary && !(ropeTheta > 1.0) || Double.isNaN(ropeTheta) || Double.isInfinite(ropeTheta)) {
-      throw new IllegalArgumentException("ropeTheta=" + ropeTheta + " must be a finite number > 1");
+    if (linear && logitScale != 1.0) {
+      throw new IllegalArgumentException("logitScale=" + logitScale + " is not defined for attention=linear (only 1; it scales softmax logits)");
     }
-    if (!ropeScaling.equals("none") && !rotary) {
-      throw new IllegalArgumentException("ropeScaling=" + ropeScaling + " needs rotary positions, not position=" + position);
-    }
-    if (position == PositionKind.MROPE) {
-      if (mropeSections.isEmpty()) {
-        throw new IllegalArgumentException("position=MROPE needs mropeSections (summing to head size/2=" + hs / 2 + ")");
+    if (linear && !linearFeature.factorizes()) {
+      if (linearForm != LinearAttention.Form.PARALLEL) {
+        throw new IllegalArgumentException("linearFeature=" + Overrides.lower(linearFeature) + " has no feature map, so linearForm="
+            + Overrides.lower(linearForm) + " is impossible; use parallel");
       }
-      int sum = 0;
-      for (int s : mropeSections) {
-        if (s < 0) throw new IllegalArgumentException("mropeSections=" + mropeSections + " has a negative section " + s);
-        sum += s;
+      if (rotary()) {
+        throw new IllegalArgumentException("linearFeature=" + Overrides.lower(linearFeature)
+            + " has no feature vectors to rotate, so position=" + position.kind() + " is impossible");
       }
-      if (sum != hs / 2) {
-        throw new IllegalArgumentException(
-            "mropeSections=" + mropeSections + " sum to " + sum + " but must sum to head size/2=" + hs / 2);
-      }
-      if (mropeSections.size() != 3) {
-        throw new IllegalArgumentException("mropeSections=" + mropeSections + " must have 3 entries (t, h, w)");
-      }
-    } else if (!mropeSections.isEmpty()) {
-      throw new IllegalArgumentException("mropeSections=" + mropeSections + " given but position=" + position + " (not MROPE)");
-    }
-    if (position == PositionKind.ALIBI && attention == AttentionKind.LINEAR) {
-      throw new IllegalArgumentException(
-          "position=ALIBI is not defined for attention=LINEAR (the distance bias needs softmax logits)");
-    }
-    if (attention == AttentionKind.LINEAR && headScale) {
-      throw new IllegalArgumentException("headScale=true is not defined for attention=LINEAR (λ_h scales softmax logits)");
-    }
-    if (attention == AttentionKind.LINEAR && logitScale != 1.0) {
-      throw new IllegalArgumentException("logitScale=" + logitScale + " is not defined for attention=LINEAR (only 1; it scales softmax logits)");
-    }
-    if (attention == AttentionKind.LINEAR && linearFeature == LinearFeature.RELU2) {
-      if (linearForm != LinearForm.PARALLEL) {
-        throw new IllegalArgumentException("linearFeature=RELU2 has no feature map, so linearForm=" + linearForm + " is impossible; use PARALLEL");
-      }
-      if (rotary) {
-        throw new IllegalArgumentException("linearFeature=RELU2 has no feature vectors to rotate, so position=" + position + " is impossible");
-      }
-    }
-    if (position == PositionKind.SINUSOIDAL && hidden % 2 != 0) {
-      throw new IllegalArgumentException("hidden=" + hidden + " must be even under position=SINUSOIDAL");
     }
     if (!(normEps > 0) || Double.isInfinite(normEps)) {
       throw new IllegalArgumentException("normEps=" + normEps + " must be a finite number > 0");
@@ -224,119 +145,73 @@ public record ModelConfig(
     }
   }
 
-  private static void positive(String name, int v) {
+  private static int positive(String name, int v) {
     if (v < 1) throw new IllegalArgumentException(name + "=" + v + " must be >= 1");
+    return v;
   }
+
+  private static <T> T notNull(String name, T v) {
+    if (v == null) throw new IllegalArgumentException(name + " must not be null");
+    return v;
+  }
+
+  // ---- fields -----------------------------------------------------------------------------------
+
+  public int vocab() { return vocab; }
+  public int hidden() { return hidden; }
+  public int intermediate() { return intermediate; }
+  public int layers() { return layers; }
+  public int heads() { return heads; }
+  public int kvHeads() { return kvHeads; }
+  public int context() { return context; }
+  public AttentionKind attention() { return attention; }
+  public FeatureMap linearFeature() { return linearFeature; }
+  public LinearAttention.Form linearForm() { return linearForm; }
+  public int linearChunk() { return linearChunk; }
+  public double linearDecay() { return linearDecay; }
+  public double logitScale() { return logitScale; }
+  public boolean headScale() { return headScale; }
+  /** How positions enter the model (its pair layout is always explicit). */
+  public PositionSpec position() { return position; }
+  public NormKind norm() { return norm; }
+  public double normEps() { return normEps; }
+  public MlpKind mlp() { return mlp; }
+  public boolean bias() { return bias; }
+  public boolean tieEmbeddings() { return tieEmbeddings; }
+  public double initStd() { return initStd; }
+
+  // ---- derived ----------------------------------------------------------------------------------
 
   /** HS, the head size C/NH. */
   public int headSize() { return hidden / heads; }
 
-  /** True when q and k are rotated (RoPE or M-RoPE). */
-  public boolean rotary() { return position == PositionKind.ROPE || position == PositionKind.MROPE; }
-
-  /**
-   * The {@link RopeScaling} of a text spec {@code type[:key=value,...]}: {@code none}, {@code linear:factor},
-   * {@code ntk:factor}, {@code yarn:factor,original[,betaFast,betaSlow,attention]},
-   * {@code llama3:factor,low,high,original} (HF rope_scaling; keys as in {@link #describeScaling}). The
-   * length-dependent types ({@code dynamic}, {@code longrope}) are not supported: the model builds one
-   * table for all lengths.
-   */
-  public static RopeScaling ropeScalingOf(String spec) {
-    String s = spec.trim();
-    int colon = s.indexOf(':');
-    String type = (colon < 0 ? s : s.substring(0, colon)).trim().toLowerCase(java.util.Locale.ROOT);
-    java.util.Map<String, Double> kv = new java.util.LinkedHashMap<>();
-    if (colon >= 0 && colon + 1 < s.length()) {
-      for (String part : s.substring(colon + 1).split(",")) {
-        int eq = part.indexOf('=');
-        if (eq <= 0) throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' must have the form key=number");
-        try {
-          kv.put(part.substring(0, eq).trim(), Double.parseDouble(part.substring(eq + 1).trim()));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' is not a number");
-        }
-      }
-    }
-    java.util.Map<String, List<String>> valid = java.util.Map.of("none", List.of(), "default", List.of(),
-        "linear", List.of("factor"), "ntk", List.of("factor"),
-        "yarn", List.of("factor", "original", "betaFast", "betaSlow", "attention"),
-        "llama3", List.of("factor", "low", "high", "original"));
-    for (String k : kv.keySet()) {
-      if (valid.containsKey(type) && !valid.get(type).contains(k)) {
-        throw new IllegalArgumentException("ropeScaling=" + spec + ": unknown key '" + k + "' for " + type + "; valid: " + valid.get(type));
-      }
-    }
-    RopeScaling r;
-    switch (type) {
-      case "none": case "default":
-        r = new RopeScaling.None();
-        break;
-      case "linear":
-        r = new RopeScaling.Linear(need(spec, kv, "factor"));
-        break;
-      case "ntk":
-        r = new RopeScaling.Ntk(need(spec, kv, "factor"));
-        break;
-      case "yarn":
-        r = new RopeScaling.Yarn(need(spec, kv, "factor"), (int) need(spec, kv, "original"), kv.getOrDefault("betaFast", 32.0),
-            kv.getOrDefault("betaSlow", 1.0), kv.getOrDefault("attention", Double.NaN));
-        break;
-      case "llama3":
-        r = new RopeScaling.Llama3(need(spec, kv, "factor"), need(spec, kv, "low"), need(spec, kv, "high"),
-            (int) need(spec, kv, "original"));
-        break;
-      case "dynamic": case "longrope":
-        throw new IllegalArgumentException("ropeScaling=" + spec + " is not supported: " + type
-            + " frequencies depend on the sequence length (use none, linear, ntk, yarn or llama3)");
-      default:
-        throw new IllegalArgumentException("ropeScaling=" + spec + " has unknown type '" + type
-            + "'; valid: none, linear, ntk, yarn, llama3");
-    }
-    return r;
-  }
-
-  private static double need(String spec, java.util.Map<String, Double> kv, String key) {
-    Double v = kv.get(key);
-    if (v == null) throw new IllegalArgumentException("ropeScaling=" + spec + " lacks " + key);
-    return v;
-  }
-
-  /** The canonical text of a scaling (the inverse of {@link #ropeScalingOf}). */
-  public static String describeScaling(RopeScaling r) {
-    if (r instanceof RopeScaling.Linear l) return "linear:factor=" + l.factor();
-    if (r instanceof RopeScaling.Ntk n) return "ntk:factor=" + n.factor();
-    if (r instanceof RopeScaling.Yarn y) {
-      return "yarn:factor=" + y.factor() + ",original=" + y.maxPositions() + ",betaFast=" + y.betaFast() + ",betaSlow="
-          + y.betaSlow() + (Double.isNaN(y.attention()) ? "" : ",attention=" + y.attention());
-    }
-    if (r instanceof RopeScaling.Llama3 l) {
-      return "llama3:factor=" + l.factor() + ",low=" + l.lowFreqFactor() + ",high=" + l.highFreqFactor() + ",original="
-          + l.originalMaxPositions();
-    }
-    return "none";
-  }
-
-  /** The rotary frequency scaling ({@link #ropeScaling} parsed). */
-  public RopeScaling ropeScalingSpec() { return ropeScalingOf(ropeScaling); }
+  /** True when q and k are rotated (any rotary position kind). */
+  public boolean rotary() { return position.kind().rotary(); }
 
   /** True for softmax logits (exact or tiled). */
   public boolean softmax() { return attention != AttentionKind.LINEAR; }
 
+  /**
+   * The position encoding of this configuration (width C, NH heads, Tmax positions); a learned one
+   * wraps {@code learnedTable}, the model's (Tmax, C) parameter.
+   */
+  public PositionEncoding positionEncoding(float[] learnedTable) {
+    return position.create(hidden, heads, context, learnedTable);
+  }
+
   /** True for the Llama architecture (loadable by Hugging Face {@code LlamaForCausalLM} unchanged). */
   public boolean isLlama() {
-    return softmax() && !headScale && logitScale == 1.0 && !ropeScaling.startsWith("ntk")
-        && position == PositionKind.ROPE && ropeLayout == RopeLayout.HALF
-        && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
+    return softmax() && !headScale && logitScale == 1.0 && position.kind() == PositionKind.ROPE
+        && position.layout() == PairLayout.HALF && position.rotaryDim() == 0 && position.axes() == null
+        && !(position.scaling() instanceof RopeScaling.Ntk) && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
   }
 
   // ---- presets ----------------------------------------------------------------------------------
 
   /** A Llama-style configuration with the given sizes (softmax, RoPE HALF θ=10000, RMSNorm ε=1e-5, SwiGLU, no biases). */
   public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int context) {
-    return new ModelConfig(vocab, hidden, intermediate, layers, heads, heads, context,
-        AttentionKind.SOFTMAX, LinearFeature.ELU_PLUS_1, LinearForm.PARALLEL, 64, 1.0, 1.0, false,
-        PositionKind.ROPE, 10000.0, RopeLayout.HALF, List.of(), "none",
-        NormKind.RMSNORM, 1e-5, MlpKind.SWIGLU, false, false, 0.02);
+    return new Builder().vocab(vocab).hidden(hidden).intermediate(intermediate).layers(layers).heads(heads).kvHeads(heads)
+        .context(context).build();
   }
 
   /** The benchmark's reference configuration: C 128, I 384, 4 layers, 4 heads, V 256, context 256. */
@@ -364,9 +239,88 @@ public record ModelConfig(
 
   // ---- copies -----------------------------------------------------------------------------------
 
-  public ModelConfig withVocab(int v) { return Overrides.apply(this, "vocab=" + v); }
-  public ModelConfig withAttention(AttentionKind a) { return Overrides.apply(this, "attention=" + a); }
-  public ModelConfig withPosition(PositionKind p) { return Overrides.apply(this, "position=" + p); }
-  public ModelConfig withLayers(int l) { return Overrides.apply(this, "layers=" + l); }
-  public ModelConfig withContext(int t) { return Overrides.apply(this, "context=" + t); }
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() { return new Builder(this); }
+
+  /** A builder starting from the {@link #micro()} preset's values. */
+  public static Builder builder() { return new Builder(); }
+
+  public ModelConfig withVocab(int v) { return toBuilder().vocab(v).build(); }
+  public ModelConfig withLayers(int l) { return toBuilder().layers(l).build(); }
+  public ModelConfig withContext(int t) { return toBuilder().context(t).build(); }
+  public ModelConfig withAttention(AttentionKind a) { return toBuilder().attention(a).build(); }
+
+  /** Another position kind with this configuration's base, pair layout and scaling. */
+  public ModelConfig withPosition(PositionKind k) { return toBuilder().position(position.withKind(k)).build(); }
+
+  public ModelConfig withPosition(PositionSpec p) { return toBuilder().position(p).build(); }
+
+  /**
+   * Named setters for every field; {@link #build} validates the whole (so intermediate combinations
+   * need not be valid). Starts from {@link #micro()}'s values, or a configuration's via {@link #toBuilder()}.
+   */
+  public static final class Builder {
+    private int vocab = 256, hidden = 32, intermediate = 64, layers = 2, heads = 4, kvHeads = 4, context = 64;
+    private AttentionKind attention = AttentionKind.SOFTMAX;
+    private FeatureMap linearFeature = FeatureMap.ELU_PLUS_1;
+    private LinearAttention.Form linearForm = LinearAttention.Form.PARALLEL;
+    private int linearChunk = 64;
+    private double linearDecay = 1.0, logitScale = 1.0;
+    private boolean headScale;
+    private PositionSpec position = PositionSpec.of(PositionKind.ROPE).withPairLayout(PairLayout.HALF);
+    private NormKind norm = NormKind.RMSNORM;
+    private double normEps = 1e-5;
+    private MlpKind mlp = MlpKind.SWIGLU;
+    private boolean bias, tieEmbeddings;
+    private double initStd = 0.02;
+
+    private Builder() {}
+
+    private Builder(ModelConfig c) {
+      vocab = c.vocab; hidden = c.hidden; intermediate = c.intermediate; layers = c.layers; heads = c.heads;
+      kvHeads = c.kvHeads; context = c.context; attention = c.attention; linearFeature = c.linearFeature;
+      linearForm = c.linearForm; linearChunk = c.linearChunk; linearDecay = c.linearDecay; logitScale = c.logitScale;
+      headScale = c.headScale; position = c.position; norm = c.norm; normEps = c.normEps; mlp = c.mlp; bias = c.bias;
+      tieEmbeddings = c.tieEmbeddings; initStd = c.initStd;
+    }
+
+    public Builder vocab(int v) { vocab = v; return this; }
+    public Builder hidden(int v) { hidden = v; return this; }
+    public Builder intermediate(int v) { intermediate = v; return this; }
+    public Builder layers(int v) { layers = v; return this; }
+    public Builder heads(int v) { heads = v; return this; }
+    public Builder kvHeads(int v) { kvHeads = v; return this; }
+    public Builder context(int v) { context = v; return this; }
+    public Builder attention(AttentionKind v) { attention = v; return this; }
+    public Builder linearFeature(FeatureMap v) { linearFeature = v; return this; }
+    public Builder linearForm(LinearAttention.Form v) { linearForm = v; return this; }
+    public Builder linearChunk(int v) { linearChunk = v; return this; }
+    public Builder linearDecay(double v) { linearDecay = v; return this; }
+    public Builder logitScale(double v) { logitScale = v; return this; }
+    public Builder headScale(boolean v) { headScale = v; return this; }
+    public Builder position(PositionSpec v) { position = v; return this; }
+    public Builder norm(NormKind v) { norm = v; return this; }
+    public Builder normEps(double v) { normEps = v; return this; }
+    public Builder mlp(MlpKind v) { mlp = v; return this; }
+    public Builder bias(boolean v) { bias = v; return this; }
+    public Builder tieEmbeddings(boolean v) { tieEmbeddings = v; return this; }
+    public Builder initStd(double v) { initStd = v; return this; }
+
+    /** The configuration; throws an IllegalArgumentException naming the first broken rule. */
+    public ModelConfig build() { return new ModelConfig(this); }
+  }
+
+  // ---- value semantics --------------------------------------------------------------------------
+
+  private List<Object> values() {
+    return List.of(vocab, hidden, intermediate, layers, heads, kvHeads, context, attention, linearFeature, linearForm,
+        linearChunk, linearDecay, logitScale, headScale, position, norm, normEps, mlp, bias, tieEmbeddings, initStd);
+  }
+
+  @Override public boolean equals(Object o) { return o instanceof ModelConfig c && values().equals(c.values()); }
+
+  @Override public int hashCode() { return Objects.hash(values().toArray()); }
+
+  /** The {@link Overrides#describe} form: {@code ModelConfig{vocab=256, hidden=32, …}}. */
+  @Override public String toString() { return "ModelConfig" + Overrides.describe(this); }
 }

@@ -1,5 +1,11 @@
 package dev.focus.model;
 
+import dev.focus.attention.FeatureMap;
+import dev.focus.attention.LinearAttention;
+import dev.focus.position.PairLayout;
+import dev.focus.position.PositionKind;
+import dev.focus.position.PositionSpec;
+import dev.focus.position.RopeScaling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +16,12 @@ import java.util.Map;
  * Strict {@code key=value} changes to a {@link ModelConfig} (nanoGPT's configurator behaviour without
  * its exec: unknown keys and malformed values are rejected with a message listing the valid keys).
  *
- * <p>Keys are the record component names ({@code hidden}, {@code kvHeads}, {@code position}, …).
- * Enum values are case-insensitive ({@code position=rope}); lists are comma separated
+ * <p>Keys are the configuration's field names ({@code hidden}, {@code kvHeads}, {@code attention}, …);
+ * the position is spread over {@code position} (a {@link PositionKind} name), {@code ropeTheta},
+ * {@code ropeLayout}, {@code mropeSections} and {@code ropeScaling}, the keys config.json files have
+ * always used. Enum values are case-insensitive ({@code position=rope}); lists are comma separated
  * ({@code mropeSections=16,24,24}); booleans are {@code true} or {@code false}. The result is validated
- * by the record's constructor, so a combination that breaks an invariant fails there.
+ * by {@link ModelConfig.Builder#build}, so a combination that breaks an invariant fails there.
  */
 public final class Overrides {
   private Overrides() {}
@@ -73,6 +81,7 @@ public final class Overrides {
 
   /** The configuration as key → value strings (the inverse of {@link #apply}; used in config.json). */
   public static Map<String, String> describe(ModelConfig c) {
+    PositionSpec p = c.position();
     Map<String, String> m = new LinkedHashMap<>();
     m.put("vocab", Integer.toString(c.vocab()));
     m.put("hidden", Integer.toString(c.hidden()));
@@ -81,46 +90,50 @@ public final class Overrides {
     m.put("heads", Integer.toString(c.heads()));
     m.put("kvHeads", Integer.toString(c.kvHeads()));
     m.put("context", Integer.toString(c.context()));
-    m.put("attention", c.attention().name().toLowerCase(Locale.ROOT));
-    m.put("linearFeature", c.linearFeature().name().toLowerCase(Locale.ROOT));
-    m.put("linearForm", c.linearForm().name().toLowerCase(Locale.ROOT));
+    m.put("attention", lower(c.attention()));
+    m.put("linearFeature", lower(c.linearFeature()));
+    m.put("linearForm", lower(c.linearForm()));
     m.put("linearChunk", Integer.toString(c.linearChunk()));
     m.put("linearDecay", Double.toString(c.linearDecay()));
     m.put("logitScale", Double.toString(c.logitScale()));
     m.put("headScale", Boolean.toString(c.headScale()));
-    m.put("position", c.position().name().toLowerCase(Locale.ROOT));
-    m.put("ropeTheta", Double.toString(c.ropeTheta()));
-    m.put("ropeLayout", c.ropeLayout().name().toLowerCase(Locale.ROOT));
+    m.put("position", p.kind().cliName());
+    m.put("ropeTheta", Double.toString(p.base()));
+    m.put("ropeLayout", lower(p.layout()));
     StringBuilder s = new StringBuilder();
-    for (int v : c.mropeSections()) s.append(s.length() == 0 ? "" : ",").append(v);
+    if (p.sections() != null) for (int v : p.sections()) s.append(s.length() == 0 ? "" : ",").append(v);
     m.put("mropeSections", s.toString());
-    m.put("ropeScaling", c.ropeScaling());
-    m.put("norm", c.norm().name().toLowerCase(Locale.ROOT));
+    m.put("ropeScaling", p.scaling().describe());
+    m.put("norm", lower(c.norm()));
     m.put("normEps", Double.toString(c.normEps()));
-    m.put("mlp", c.mlp().name().toLowerCase(Locale.ROOT));
+    m.put("mlp", lower(c.mlp()));
     m.put("bias", Boolean.toString(c.bias()));
     m.put("tieEmbeddings", Boolean.toString(c.tieEmbeddings()));
     m.put("initStd", Double.toString(c.initStd()));
     return m;
   }
 
+  /** An enum constant as config.json and the command line write it ({@code elu_plus_1}). */
+  static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }
+
   private static ModelConfig build(Map<String, String> m) {
-    return new ModelConfig(
-        integer(m, "vocab"), integer(m, "hidden"), integer(m, "intermediate"), integer(m, "layers"),
-        integer(m, "heads"), integer(m, "kvHeads"), integer(m, "context"),
-        enumValue(m, "attention", ModelConfig.AttentionKind.class),
-        enumValue(m, "linearFeature", ModelConfig.LinearFeature.class),
-        enumValue(m, "linearForm", ModelConfig.LinearForm.class),
-        integer(m, "linearChunk"), real(m, "linearDecay"), real(m, "logitScale"), bool(m, "headScale"),
-        enumValue(m, "position", ModelConfig.PositionKind.class),
-        real(m, "ropeTheta"),
-        enumValue(m, "ropeLayout", ModelConfig.RopeLayout.class),
-        intList(m, "mropeSections"),
-        m.get("ropeScaling"),
-        enumValue(m, "norm", ModelConfig.NormKind.class),
-        real(m, "normEps"),
-        enumValue(m, "mlp", ModelConfig.MlpKind.class),
-        bool(m, "bias"), bool(m, "tieEmbeddings"), real(m, "initStd"));
+    int[] sections = intList(m, "mropeSections");
+    PositionSpec position = new PositionSpec(PositionKind.parse(m.get("position")), real(m, "ropeTheta"),
+        enumValue(m, "ropeLayout", PairLayout.class), sections.length == 0 ? null : sections, null, 0,
+        RopeScaling.parse(m.get("ropeScaling")));
+    return ModelConfig.builder()
+        .vocab(integer(m, "vocab")).hidden(integer(m, "hidden")).intermediate(integer(m, "intermediate"))
+        .layers(integer(m, "layers")).heads(integer(m, "heads")).kvHeads(integer(m, "kvHeads")).context(integer(m, "context"))
+        .attention(enumValue(m, "attention", ModelConfig.AttentionKind.class))
+        .linearFeature(enumValue(m, "linearFeature", FeatureMap.class))
+        .linearForm(enumValue(m, "linearForm", LinearAttention.Form.class))
+        .linearChunk(integer(m, "linearChunk")).linearDecay(real(m, "linearDecay")).logitScale(real(m, "logitScale"))
+        .headScale(bool(m, "headScale"))
+        .position(position)
+        .norm(enumValue(m, "norm", ModelConfig.NormKind.class)).normEps(real(m, "normEps"))
+        .mlp(enumValue(m, "mlp", ModelConfig.MlpKind.class))
+        .bias(bool(m, "bias")).tieEmbeddings(bool(m, "tieEmbeddings")).initStd(real(m, "initStd"))
+        .build();
   }
 
   private static int integer(Map<String, String> m, String k) {
@@ -154,14 +167,15 @@ public final class Overrides {
     throw new IllegalArgumentException(k + "=" + m.get(k) + " is not one of " + String.join(", ", names));
   }
 
-  private static List<Integer> intList(Map<String, String> m, String k) {
+  private static int[] intList(Map<String, String> m, String k) {
     String v = m.get(k).trim();
     if (v.startsWith("[") && v.endsWith("]")) v = v.substring(1, v.length() - 1).trim();
-    List<Integer> out = new ArrayList<>();
-    if (v.isEmpty()) return out;
-    for (String part : v.split(",")) {
+    if (v.isEmpty()) return new int[0];
+    String[] parts = v.split(",");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
       try {
-        out.add(Integer.parseInt(part.trim()));
+        out[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(k + "=" + m.get(k) + " is not a comma-separated list of integers");
       }

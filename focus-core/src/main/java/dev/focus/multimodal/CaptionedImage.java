@@ -1,5 +1,7 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
+
 /** One training example of the demonstrations: an image and its caption (caption vocabulary only). */
 public record CaptionedImage(PixelImage image, String caption) {
   public CaptionedImage {

@@ -65,16 +65,11 @@ public final class MultimodalBatch {
    * diffusion time {@code t}, as a sampler needs: no noising and no diffusion target.
    */
   public static MultimodalBatch forSampling(PackedSequence seq, float[] input, int t, PositionScheme scheme) {
-    return forSampling(seq, input, t, scheme.cliName());
-  }
-
-  /** As {@link #forSampling(PackedSequence, float[], int, PositionScheme)} for a position name (incl. rope-2d). */
-  public static MultimodalBatch forSampling(PackedSequence seq, float[] input, int t, String position) {
     if (seq.imageCount() != 1) throw new IllegalArgumentException("sampling needs exactly one image block, got " + seq.imageCount());
     if (input.length != seq.patches().length) {
       throw new IllegalArgumentException("sampler input has " + input.length + " values, the image block " + seq.patches().length);
     }
-    MultimodalBatch b = of(List.of(seq), null, DiffusionSchedule.standard(), position, NoisePredictor.Target.EPS, ImageLoss.MEAN);
+    MultimodalBatch b = of(List.of(seq), null, DiffusionSchedule.standard(), scheme, NoisePredictor.Target.EPS, ImageLoss.MEAN);
     System.arraycopy(input, 0, b.patchInput, 0, input.length);
     java.util.Arrays.fill(b.patchTime, t);
     return b;
@@ -90,7 +85,7 @@ public final class MultimodalBatch {
    */
   public static MultimodalBatch of(List<PackedSequence> seqs, List<float[]> noise, DiffusionSchedule schedule,
                                    PositionScheme scheme, NoisePredictor.Target target) {
-    return of(seqs, noise, schedule, scheme.cliName(), target, ImageLoss.MEAN);
+    return of(seqs, noise, schedule, scheme, target, ImageLoss.MEAN);
   }
 
   /** How the squared error of one image is reduced (spec 02 §3.8). */
@@ -102,13 +97,11 @@ public final class MultimodalBatch {
   }
 
   /**
-   * As above, for a position name: a {@link PositionScheme} name, or {@code rope-2d} — spec 02 §3.6
-   * (b), the author's experiment: patch k of an h×w image at (k div w, k mod w), text at (n, n) with n
-   * its flat index.
+   * As above, with the image loss reduced by {@code reduction}. Coordinates come from the position
+   * kind's layout rule ({@code PositionKind.scheme()}), pads counting as text after the sequence.
    */
   public static MultimodalBatch of(List<PackedSequence> seqs, List<float[]> noise, DiffusionSchedule schedule,
-                                   String position, NoisePredictor.Target target, ImageLoss reduction) {
-    PositionScheme scheme = position.equals("rope-2d") ? null : PositionScheme.fromName(position);
+                                   PositionScheme scheme, NoisePredictor.Target target, ImageLoss reduction) {
     if (seqs.isEmpty()) throw new IllegalArgumentException("a batch needs at least one sequence");
     int b = seqs.size(), s = 0, d = -1, patchRows = 0, noised = 0;
     for (PackedSequence q : seqs) {
@@ -170,21 +163,10 @@ public final class MultimodalBatch {
       // Positions: the packed layout, then pads as text after it.
       StringBuilder layout = new StringBuilder(q.layout());
       for (int i = n; i < s; i++) layout.append(" T");
-      double[][] c = scheme == null ? rope2d(q, s) : scheme.assign(Layout.parse(layout.toString())).coords();
+      double[][] c = scheme.assign(Layout.parse(layout.toString())).coords();
       for (int i = 0; i < s; i++) coords[bi * s + i] = c[i];
     }
     return new MultimodalBatch(b, s, d, tokens, targets, patchRow, input, time, tgt, weight, coords, spans);
-  }
-
-  /** Spec 02 §3.6 (b): text at (n, n) by flat index, patches at their raw (row, col) in the grid. */
-  private static double[][] rope2d(PackedSequence q, int s) {
-    double[][] c = new double[s][];
-    for (int i = 0; i < s; i++) c[i] = new double[] {i, i};
-    for (int im = 0; im < q.imageCount(); im++) {
-      int start = q.spans()[im][0], w = q.grids()[im][1];
-      for (int k = 0; k < q.spans()[im][1] - start; k++) c[start + k] = new double[] {k / w, k % w};
-    }
-    return c;
   }
 
   private static float[] noiseFor(List<float[]> noise, int image, int size) {

@@ -53,7 +53,7 @@ public final class MultimodalCheckpoint {
     m.put("vocab", (long) c.vocab());
     m.put("patch_dim", (long) c.patchDim());
     m.put("time_features", (long) c.timeFeatures());
-    m.put("position", c.position());
+    m.put("position", c.position().cliName());
     m.put("rope_base", c.ropeBase());
     m.put("target", c.target().name());
     m.put("image_weight", c.imageWeight());
@@ -108,10 +108,11 @@ public final class MultimodalCheckpoint {
     MultimodalConfig config;
     Geometry g;
     try {
-      config = new MultimodalConfig(c.integer("hidden"), c.integer("layers"), c.integer("heads"), c.integer("intermediate"),
-          c.integer("vocab"), c.integer("patch_dim"), c.integer("time_features"), c.string("position"), c.real("rope_base"),
-          NoisePredictor.Target.valueOf(c.string("target")), c.real("image_weight"), c.integer("context"), c.real("init_std"),
-          c.integer("vq_codes"));
+      config = MultimodalConfig.builder().hidden(c.integer("hidden")).layers(c.integer("layers")).heads(c.integer("heads"))
+          .intermediate(c.integer("intermediate")).vocab(c.integer("vocab")).patchDim(c.integer("patch_dim"))
+          .timeFeatures(c.integer("time_features")).position(c.string("position")).ropeBase(c.real("rope_base"))
+          .target(NoisePredictor.Target.valueOf(c.string("target"))).imageWeight(c.real("image_weight"))
+          .context(c.integer("context")).initStd(c.real("init_std")).vqCodes(c.integer("vq_codes")).build();
       g = new Geometry(geo.string("data"), geo.integer("patch"), geo.integer("height"), geo.integer("width"),
           geo.integer("channels"), geo.integer("levels"));
     } catch (IllegalArgumentException e) {

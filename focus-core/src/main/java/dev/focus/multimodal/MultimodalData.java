@@ -3,6 +3,7 @@ package dev.focus.multimodal;
 import dev.focus.data.DataCache;
 import dev.focus.data.Digits;
 import dev.focus.data.Glyphs;
+import dev.focus.data.PixelImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

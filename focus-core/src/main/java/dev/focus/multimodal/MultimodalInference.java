@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public final class MultimodalInference {
 
   /** As {@link #caption(PixelImage, int)}, for the VQ arm with its tokenizer. */
   public String caption(PixelImage image, int maxTokens, KMeansTokenizer vq) {
-    List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]"), new Segment.Image(image, 0)));
+    List<DocumentPart> doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]"), new DocumentPart.Image(image, 0)));
     return continueText(doc, "", maxTokens, vq, CaptionVocab.EOS, 0);
   }
 
@@ -49,18 +50,18 @@ public final class MultimodalInference {
           + model.config().context());
     }
     CaptionVocab.encode(prompt);
-    List<Segment> doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + prompt)));
+    List<DocumentPart> doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]" + prompt)));
     int n0 = Patchify.patchCount(height, width, patch);
     String before = prompt + continueText(doc, "", maxTokens, null, CaptionVocab.IMG, n0 + 2); // room for the image
-    doc = new ArrayList<>(List.of(new Segment.Text("[BOS]" + before)));
+    doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]" + before)));
     PixelImage blank = new PixelImage(height, width, channels, levels, new int[height * width * channels]);
     Packer packer = new Packer(patch, model.config().context());
-    PackedSequence seq = packer.pack(List.of(doc.get(0), new Segment.Image(blank, 0)));
+    PackedSequence seq = packer.pack(List.of(doc.get(0), new DocumentPart.Image(blank, 0)));
     int n = seq.patches().length;
     int span0 = seq.spans()[0][0];
     int d = model.config().patchDim();
     NoisePredictor predictor = (xt, t) -> {
-      float[] head = model.outputs(MultimodalBatch.forSampling(seq, xt, t, model.position())).imageHead();
+      float[] head = model.outputs(MultimodalBatch.forSampling(seq, xt, t, model.scheme())).imageHead();
       float[] out = new float[n];
       System.arraycopy(head, span0 * d, out, 0, n);
       return out;
@@ -69,7 +70,7 @@ public final class MultimodalInference {
     float[] x = sampler.ddim(predictor, DdimSampler.initialNoise(n, seed), steps);
     float[] pixels = Patchify.unpatchify(x, height, width, channels, patch);
     PixelImage image = PixelCodec.decode(pixels, height, width, channels, levels);
-    List<Segment> after = new ArrayList<>(List.of(doc.get(0), new Segment.Image(image, 0)));
+    List<DocumentPart> after = new ArrayList<>(List.of(doc.get(0), new DocumentPart.Image(image, 0)));
     String textAfter = continueText(after, "", maxTokens, null, CaptionVocab.EOS, 0);
     return new Generation(before, image, textAfter);
   }
@@ -79,16 +80,16 @@ public final class MultimodalInference {
    * or [EOS] other than {@code stop} also ends the text, and so does the context, less {@code reserve}
    * tokens kept free for what follows.
    */
-  private String continueText(List<Segment> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop, int reserve) {
+  private String continueText(List<DocumentPart> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop, int reserve) {
     Packer packer = new Packer(patch, model.config().context());
     StringBuilder out = new StringBuilder(sofar);
     int v = model.config().vocab();
     int room = model.config().context() - reserve - packer.pack(doc).length();
     for (int step = 0; step < Math.min(maxTokens, room); step++) {
-      List<Segment> segs = new ArrayList<>(doc);
-      if (out.length() > 0) segs.add(new Segment.Text(out.toString()));
+      List<DocumentPart> segs = new ArrayList<>(doc);
+      if (out.length() > 0) segs.add(new DocumentPart.Text(out.toString()));
       PackedSequence seq = packer.pack(segs);
-      MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.position(),
+      MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.scheme(),
           model.config().target(), MultimodalBatch.ImageLoss.MEAN);
       if (vq != null) b.withCodes(vq);
       float[] logits = model.outputs(b).logits();

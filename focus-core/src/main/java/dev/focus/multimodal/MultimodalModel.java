@@ -11,8 +11,7 @@ import dev.focus.op.Linear;
 import dev.focus.op.Mlp;
 import dev.focus.op.Residual;
 import dev.focus.op.RmsNorm;
-import dev.focus.position.PositionEncodings;
-import dev.focus.position.PositionOptions;
+import dev.focus.position.PositionKind;
 import dev.focus.position.PositionScheme;
 import dev.focus.position.Rope;
 import dev.focus.position.RopeTable;
@@ -43,7 +42,6 @@ public final class MultimodalModel {
   private static final float NORM_EPS = 1e-5f;
 
   private final MultimodalConfig config;
-  private final PositionScheme scheme;
   private final Rope rope;
   private final Attention attention;
   private final List<Trainable.Param> params = new ArrayList<>();
@@ -59,11 +57,8 @@ public final class MultimodalModel {
 
   public MultimodalModel(MultimodalConfig config, long seed) {
     this.config = config;
-    this.scheme = config.position().equals("rope-2d") ? null : PositionScheme.fromName(config.position());
     int c = config.hidden(), i = config.intermediate(), hs = config.headSize();
-    PositionOptions opts = PositionOptions.of(c, config.heads()).withBase(config.ropeBase());
-    if (scheme == PositionScheme.MROPE) opts = opts.withSections(mropeSections(hs / 2));
-    this.rope = (Rope) PositionEncodings.create(config.position(), opts);
+    this.rope = (Rope) config.positionSpec().create(c, config.heads(), config.context());
     this.attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
     Random rng = new Random(seed);
     embed = param("embed_tokens.weight", config.vocab() * c, false, rng, true);
@@ -90,12 +85,6 @@ public final class MultimodalModel {
     imgHead = param("image_head.weight", config.patchDim() * c, true, rng, true);
   }
 
-  /** Sections of a small M-RoPE head in Qwen2-VL's 2:3:3 proportion (t, h, w), summing to {@code pairs}. */
-  static int[] mropeSections(int pairs) {
-    int t = Math.max(1, pairs / 4), h = (pairs - t) / 2, w = pairs - t - h;
-    return new int[] {t, h, w};
-  }
-
   private Trainable.Param param(String name, int size, boolean decay, Random rng, boolean init) {
     float[] v = new float[size];
     if (init) for (int j = 0; j < size; j++) v[j] = (float) (rng.nextGaussian() * config.initStd());
@@ -114,11 +103,11 @@ public final class MultimodalModel {
 
   public MultimodalConfig config() { return config; }
 
-  /** The layout scheme of the positions, or null for {@code rope-2d} (raw grid coordinates; see MultimodalBatch). */
-  public PositionScheme scheme() { return scheme; }
+  /** The layout rule of the positions (its coordinates per token; {@code GRID} for rope-2d). */
+  public PositionScheme scheme() { return config.position().scheme(); }
 
-  /** The position name of the config (flat, rope-2d, rope-tv, rope-tie, rope-tie-frac or mrope). */
-  public String position() { return config.position(); }
+  /** The position kind of the config ({@link MultimodalConfig#POSITIONS}). */
+  public PositionKind position() { return config.position(); }
 
   /** Every parameter, in a fixed order (the optimizer state follows it). */
   public List<Trainable.Param> params() { return params; }

@@ -45,8 +45,8 @@ public final class MultimodalRun {
    * prompt for 93% of x₀ samples against 20% of ε samples (40 samples each, DDIM with 20 steps).
    */
   public static MultimodalConfig preset(String name, MultimodalData data) {
-    MultimodalConfig tiny = new MultimodalConfig(64, 4, 4, 256, CaptionVocab.size(), data.patchDim(), 32, "rope-tv", 10000.0,
-        NoisePredictor.Target.X0, 1.0, data.context(), 0.02, 0);
+    MultimodalConfig tiny = MultimodalConfig.builder().patchDim(data.patchDim()).target(NoisePredictor.Target.X0)
+        .context(data.context()).build();
     switch (name) {
       case "mm-tiny": return tiny;
       case "mm-small": return tiny.withSize(128, 4, 4, 512);

@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.TrainTask;
 import dev.focus.train.Trainable;
@@ -127,17 +128,17 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
       boolean textToImage = vq == null && !captionOnly && i % 2 == 0;
       if (textToImage) {
         int t = 1 + rng.nextInt(diffusion.steps());
-        PackedSequence q = packer.pack(List.of(new Segment.Text("[BOS]" + ex.caption()), new Segment.Image(ex.image(), t),
-            new Segment.Text("[EOS]")));
+        PackedSequence q = packer.pack(List.of(new DocumentPart.Text("[BOS]" + ex.caption()), new DocumentPart.Image(ex.image(), t),
+            new DocumentPart.Text("[EOS]")));
         seqs.add(q);
         noise.add(DdimSampler.initialNoise(q.patches().length, rng.nextLong()));
       } else {
-        seqs.add(packer.pack(List.of(new Segment.Text("[BOS]"), new Segment.Image(ex.image(), 0),
-            new Segment.Text(ex.caption() + "[EOS]"))));
+        seqs.add(packer.pack(List.of(new DocumentPart.Text("[BOS]"), new DocumentPart.Image(ex.image(), 0),
+            new DocumentPart.Text(ex.caption() + "[EOS]"))));
         noise.add(null);
       }
     }
-    MultimodalBatch b = MultimodalBatch.of(seqs, noise, diffusion, model.position(), model.config().target(), imageLoss);
+    MultimodalBatch b = MultimodalBatch.of(seqs, noise, diffusion, model.scheme(), model.config().target(), imageLoss);
     return vq == null ? b : b.withCodes(vq);
   }
 

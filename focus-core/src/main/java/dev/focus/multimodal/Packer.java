@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public final class Packer {
     this.maxLength = maxLength;
   }
 
-  public PackedSequence pack(List<Segment> segments) {
+  public PackedSequence pack(List<DocumentPart> segments) {
     List<Integer> tokens = new ArrayList<>();
     List<Integer> imageIds = new ArrayList<>();
     List<Integer> patchRows = new ArrayList<>();
@@ -32,14 +33,14 @@ public final class Packer {
     List<int[]> spans = new ArrayList<>();
     List<int[]> grids = new ArrayList<>();
     int patchDim = -1, rows = 0;
-    for (Segment s : segments) {
-      if (s instanceof Segment.Text t) {
+    for (DocumentPart s : segments) {
+      if (s instanceof DocumentPart.Text t) {
         for (int id : CaptionVocab.encode(t.text())) {
           tokens.add(id);
           imageIds.add(-1);
           patchRows.add(-1);
         }
-      } else if (s instanceof Segment.Image im) {
+      } else if (s instanceof DocumentPart.Image im) {
         PixelImage img = im.image();
         int n = Patchify.patchCount(img.height(), img.width(), patch);
         int d = Patchify.patchDim(patch, img.channels());

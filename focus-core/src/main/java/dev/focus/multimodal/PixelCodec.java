@@ -1,5 +1,7 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
+
 /**
  * The lossless pixel codec of spec 02 §3.1. With s = (levels − 1)/2 in float:
  * encode y = v/s − 1 ∈ [−1, 1]; decode v = clamp(round((y + 1)·s), 0, levels − 1), round half up.

@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import dev.focus.data.PixelImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -28,6 +28,14 @@ public final class Alibi implements PositionEncoding {
   /** (H,) slopes λ_1..λ_H. */
   public double[] slopes() { return slopes.clone(); }
 
+  /** (H,) the slopes rounded to float, for the attention kernel's bias hook. */
+  @Override
+  public float[] logitSlopes() {
+    float[] f = new float[nHeads];
+    for (int h = 0; h < nHeads; h++) f[h] = (float) slopes[h];
+    return f;
+  }
+
   /** (H,) ALiBi slopes for any head count. */
   public static double[] slopes(int heads) {
     if (heads < 1) throw new IllegalArgumentException("alibi: heads=" + heads + " must be >= 1");

@@ -31,7 +31,7 @@ public final class LearnedAbsolute implements PositionEncoding {
     this.table = table;
   }
 
-  private static int checkSize(int n, int c) {
+  static int checkSize(int n, int c) {
     if (n < 1 || c < 1) throw new IllegalArgumentException("learned: maxPositions=" + n + " and dModel=" + c + " must be >= 1");
     if ((long) n * c > Integer.MAX_VALUE) throw new IllegalArgumentException("learned: table " + n + "x" + c + " is too large");
     return n * c;
@@ -70,6 +70,18 @@ public final class LearnedAbsolute implements PositionEncoding {
       int src = row(positions[t], t) * dModel, dst = off + t * dModel;
       for (int c = 0; c < dModel; c++) x[dst + c] += table[src + c];
     }
+  }
+
+  /** x (B, T, C) += table rows pos0..pos0+T−1 in each sequence. */
+  @Override
+  public void addTo(float[] x, int batch, int t, int pos0) {
+    for (int b = 0; b < batch; b++) forward(x, b * t * dModel, pos0, t);
+  }
+
+  /** dTable[t] += dx[b, t] for b = 0..B−1 in order, t &lt; T (positions 0..T−1). */
+  @Override
+  public void addToBackward(float[] dTable, float[] dx, int batch, int t) {
+    for (int b = 0; b < batch; b++) backward(dTable, dx, b * t * dModel, 0, t);
   }
 
   /** dTable[pos0+t] += dOut[t] for dOut (T, C) at {@code dOut[off..]}. */

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The result of assigning a layout (spec 04 §5): per-token coordinates (T, A), kinds, the visual
  * spans (for the attention package's mask: causal overall, bidirectional inside each span) and the
- * decode state after the last token.
+ * cursor after the last token.
  */
 public final class Positions {
   private final PositionScheme scheme;
@@ -13,9 +13,9 @@ public final class Positions {
   private final TokenKind[] kinds;   // (T,)
   private final List<VisualSpan> spans;
   private final int[] spanOf;        // (T,) index into spans, −1 for text
-  private final DecodeState next;
+  private final PositionCursor next;
 
-  Positions(PositionScheme scheme, double[][] coords, TokenKind[] kinds, List<VisualSpan> spans, DecodeState next) {
+  Positions(PositionScheme scheme, double[][] coords, TokenKind[] kinds, List<VisualSpan> spans, PositionCursor next) {
     this.scheme = scheme;
     this.coords = coords;
     this.kinds = kinds;
@@ -59,6 +59,6 @@ public final class Positions {
     return k <= q || (spanOf[q] >= 0 && spanOf[q] == spanOf[k]);
   }
 
-  /** A fresh copy of the decode state after the last token (continue decoding from here). */
-  public DecodeState decodeState() { return next.copy(); }
+  /** A fresh copy of the cursor after the last token (continue decoding from here). */
+  public PositionCursor cursor() { return next.copy(); }
 }

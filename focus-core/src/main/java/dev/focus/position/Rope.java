@@ -91,6 +91,14 @@ public record Rope(String name, PositionScheme scheme, int headDim, int rotaryDi
     return RopeTable.of(plan(seqLen), coords, scaling.attentionFactor());
   }
 
+  /** Rows 0..n−1 for text: row p holds coordinates (p, p[, p]), one per axis of the scheme. */
+  @Override
+  public RopeTable rotaryTable(int n) {
+    double[][] coords = new double[n][scheme.axes()];
+    for (int p = 0; p < n; p++) java.util.Arrays.fill(coords[p], p);
+    return table(coords);
+  }
+
   /** The table of a whole assigned layout. */
   public RopeTable table(Positions positions) { return table(positions.coords()); }
 

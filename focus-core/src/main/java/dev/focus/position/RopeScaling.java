@@ -22,6 +22,82 @@ public sealed interface RopeScaling {
   /** The {@code rope_type} name. */
   String type();
 
+  /**
+   * The text form {@link #parse} reads back: {@code none}, {@code linear:factor=F}, {@code ntk:factor=F},
+   * {@code yarn:factor=F,original=M,betaFast=B,betaSlow=B[,attention=A]} or
+   * {@code llama3:factor=F,low=L,high=H,original=M} (the {@code ropeScaling} key of a model config).
+   */
+  default String describe() {
+    if (this instanceof Linear l) return "linear:factor=" + l.factor();
+    if (this instanceof Ntk n) return "ntk:factor=" + n.factor();
+    if (this instanceof Yarn y) {
+      return "yarn:factor=" + y.factor() + ",original=" + y.maxPositions() + ",betaFast=" + y.betaFast() + ",betaSlow="
+          + y.betaSlow() + (Double.isNaN(y.attention()) ? "" : ",attention=" + y.attention());
+    }
+    if (this instanceof Llama3 l) {
+      return "llama3:factor=" + l.factor() + ",low=" + l.lowFreqFactor() + ",high=" + l.highFreqFactor() + ",original="
+          + l.originalMaxPositions();
+    }
+    if (this instanceof None) return "none";
+    throw new IllegalArgumentException("rope scaling " + type() + " has no text form (its frequencies depend on the sequence length)");
+  }
+
+  /**
+   * The scaling of a text spec {@code type[:key=value,...]} ({@link #describe}'s form; {@code default}
+   * is {@code none}). The length-dependent types ({@code dynamic}, {@code longrope}) have no text form: a
+   * model builds one rotary table for every length.
+   */
+  static RopeScaling parse(String spec) {
+    String s = spec == null ? "none" : spec.trim();
+    int colon = s.indexOf(':');
+    String type = (colon < 0 ? s : s.substring(0, colon)).trim().toLowerCase(java.util.Locale.ROOT);
+    java.util.Map<String, Double> kv = new java.util.LinkedHashMap<>();
+    if (colon >= 0 && colon + 1 < s.length()) {
+      for (String part : s.substring(colon + 1).split(",")) {
+        int eq = part.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' must have the form key=number");
+        try {
+          kv.put(part.substring(0, eq).trim(), Double.parseDouble(part.substring(eq + 1).trim()));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("ropeScaling=" + spec + ": '" + part + "' is not a number");
+        }
+      }
+    }
+    java.util.Map<String, java.util.List<String>> valid = java.util.Map.of("none", java.util.List.of(),
+        "default", java.util.List.of(), "linear", java.util.List.of("factor"), "ntk", java.util.List.of("factor"),
+        "yarn", java.util.List.of("factor", "original", "betaFast", "betaSlow", "attention"),
+        "llama3", java.util.List.of("factor", "low", "high", "original"));
+    for (String k : kv.keySet()) {
+      if (valid.containsKey(type) && !valid.get(type).contains(k)) {
+        throw new IllegalArgumentException("ropeScaling=" + spec + ": unknown key '" + k + "' for " + type + "; valid: " + valid.get(type));
+      }
+    }
+    switch (type) {
+      case "none": case "default":
+        return new None();
+      case "linear":
+        return new Linear(need(spec, kv, "factor"));
+      case "ntk":
+        return new Ntk(need(spec, kv, "factor"));
+      case "yarn":
+        return new Yarn(need(spec, kv, "factor"), (int) need(spec, kv, "original"), kv.getOrDefault("betaFast", 32.0),
+            kv.getOrDefault("betaSlow", 1.0), kv.getOrDefault("attention", Double.NaN));
+      case "llama3":
+        return new Llama3(need(spec, kv, "factor"), need(spec, kv, "low"), need(spec, kv, "high"), (int) need(spec, kv, "original"));
+      case "dynamic": case "longrope":
+        throw new IllegalArgumentException("ropeScaling=" + spec + " is not supported: " + type
+            + " frequencies depend on the sequence length (use none, linear, ntk, yarn or llama3)");
+      default:
+        throw new IllegalArgumentException("ropeScaling=" + spec + " has unknown type '" + type + "'; valid: none, linear, ntk, yarn, llama3");
+    }
+  }
+
+  private static double need(String spec, java.util.Map<String, Double> kv, String key) {
+    Double v = kv.get(key);
+    if (v == null) throw new IllegalArgumentException("ropeScaling=" + spec + " lacks " + key);
+    return v;
+  }
+
   /** {@code default}: θ′ = θ. */
   record None() implements RopeScaling {
     @Override public double[] theta(int dim, double base, int seqLen) { return FrequencyPlan.ropeTheta(dim, base); }

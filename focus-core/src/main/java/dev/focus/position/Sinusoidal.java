@@ -8,19 +8,33 @@ package dev.focus.position;
  *
  * <p>Backward: no table to learn; the input gradient passes through unchanged (dx = dOut), and
  * ∂L/∂g = Σ_t dOut[t]·e(pos_t) ({@link #gainGradient}). Legend: T tokens, C model width (even).
+ *
+ * <p>A decoder's {@link #addTo} reads a float32 table of e(n), each value computed in float64 and
+ * rounded once, kept and grown (by doubling) as longer sequences arrive, so no sin or cos is evaluated
+ * per step. Immutable but for that cache; equal when width and order are.
  */
-public record Sinusoidal(int dModel, Order order) implements PositionEncoding {
+public final class Sinusoidal implements PositionEncoding {
 
   /** Where sin and cos go. */
   public enum Order { INTERLEAVED, SPLIT }
 
-  public Sinusoidal {
+  private final int dModel;
+  private final Order order;
+  private volatile float[] table = new float[0]; // (N, C) (float) e(n), n < N
+
+  public Sinusoidal(int dModel, Order order) {
     if (dModel < 2 || dModel % 2 != 0) throw new IllegalArgumentException("sinusoidal: dModel=" + dModel + " must be even and >= 2");
     if (order == null) throw new IllegalArgumentException("sinusoidal: order must not be null");
+    this.dModel = dModel;
+    this.order = order;
   }
 
   /** The classic interleaved form. */
   public Sinusoidal(int dModel) { this(dModel, Order.INTERLEAVED); }
+
+  public int dModel() { return dModel; }
+
+  public Order order() { return order; }
 
   @Override public String name() { return "sinusoidal"; }
 
@@ -56,6 +70,34 @@ public record Sinusoidal(int dModel, Order order) implements PositionEncoding {
     forward(x, off, range(pos0, tokens), 1.0);
   }
 
+  /** x (B, T, C) += e(pos0 + t) in each sequence, gain 1: the same sums as {@link #forward} from the cached table. */
+  @Override
+  public void addTo(float[] x, int batch, int t, int pos0) {
+    check(x, 0, batch * t);
+    float[] e = rows(pos0 + t);
+    for (int b = 0; b < batch; b++) {
+      int dst = b * t * dModel, src = pos0 * dModel;
+      for (int k = 0; k < t * dModel; k++) x[dst + k] += e[src + k];
+    }
+  }
+
+  /** The cached table with at least {@code n} rows. */
+  private float[] rows(int n) {
+    float[] e = table;
+    if (e.length >= (long) n * dModel) return e;
+    synchronized (this) {
+      if (table.length < (long) n * dModel) {
+        int rows = Math.max(n, 2 * (table.length / dModel));
+        float[] grown = new float[Math.multiplyExact(rows, dModel)];
+        for (int p = 0; p < rows; p++) {
+          for (int c = 0; c < dModel; c++) grown[p * dModel + c] = (float) value(p, c);
+        }
+        table = grown;
+      }
+      return table;
+    }
+  }
+
   /** ∂L/∂gain = Σ_t dOut[t]·e(pos_t), summed in double. (The input gradient is dOut itself.) */
   public double gainGradient(float[] dOut, int off, double[] positions) {
     check(dOut, off, positions.length);
@@ -77,4 +119,10 @@ public record Sinusoidal(int dModel, Order order) implements PositionEncoding {
           + " but the array has " + a.length);
     }
   }
+
+  @Override public boolean equals(Object o) { return o instanceof Sinusoidal s && s.dModel == dModel && s.order == order; }
+
+  @Override public int hashCode() { return 31 * dModel + order.hashCode(); }
+
+  @Override public String toString() { return "Sinusoidal[dModel=" + dModel + ", order=" + order + "]"; }
 }

@@ -73,7 +73,7 @@ class CheckpointTest {
     // a plain HF config (no focus_config) with rope_scaling
     json.remove("focus_config");
     ModelConfig read = HfConfig.fromJson(Json.parseObject(Json.writePretty(json)));
-    assertEquals(c.ropeScaling(), read.ropeScaling());
+    assertEquals(c.position().scaling(), read.position().scaling());
     json.put("rope_scaling", Map.of("rope_type", "dynamic", "factor", 2.0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfConfig.fromJson(Json.parseObject(Json.writePretty(json))));
     assertTrue(e.getMessage().contains("not supported"), e.getMessage());
@@ -88,13 +88,35 @@ class CheckpointTest {
     for (String k : List.of("linearForm", "linearChunk", "linearDecay", "logitScale", "headScale", "ropeScaling")) assertTrue(focus.remove(k) != null, k);
     ModelConfig read = HfConfig.fromJson(Json.parseObject(Json.writePretty(json)));
     assertEquals(c, read);
-    assertEquals(ModelConfig.LinearForm.PARALLEL, read.linearForm());
+    assertEquals(dev.focus.attention.LinearAttention.Form.PARALLEL, read.linearForm());
     assertEquals(1.0, read.linearDecay());
     assertTrue(!read.headScale());
     focus.put("linearFrom", "parallel");
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> HfConfig.fromJson(Json.parseObject(Json.writePretty(json))));
     assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+  }
+
+  /**
+   * config.json files written before positions became a {@code PositionSpec} and linear attention's
+   * options the attention package's enums (written by the code of that time, checked in as they were):
+   * every one loads, describes itself with exactly the stored keys and values, and builds a model.
+   */
+  @Test
+  void configJsonFilesWrittenByEarlierVersionsStillLoad() throws IOException {
+    List<String> names = List.of("llama", "linear-nope-tied", "layernorm-gelu-learned", "mrope-adjacent",
+        "flash-alibi-headscale", "yarn", "sinusoidal");
+    for (String name : names) {
+      String text;
+      try (java.io.InputStream in = CheckpointTest.class.getResourceAsStream("stored-configs/" + name + ".json")) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      Map<String, Object> json = Json.parseObject(text);
+      ModelConfig c = HfConfig.fromJson(json);
+      assertEquals(json.get("focus_config"), new LinkedHashMap<String, Object>(Overrides.describe(c)), name);
+      assertEquals(text, Json.writePretty(HfConfig.toJson(c)), name + " is written back byte for byte");
+      assertTrue(new Model(c, 1).parameterCount() > 0, name);
+    }
   }
 
   @Test

@@ -45,7 +45,7 @@ class AttentionPropertiesTest {
       double[] cq = q.clone();
       for (int i = 0; i < cq.length; i++) cq[i] *= c;
       for (WeightKind kind : new WeightKind[] {WeightKind.identity(), WeightKind.relu2(false), WeightKind.relu2(true),
-          WeightKind.linear(FeatureMap.RELU, FeatureMap.RELU)}) {
+          WeightKind.linear(ElementwiseMap.RELU, ElementwiseMap.RELU)}) {
         double[] a = Sparsity.perRow(AttentionWeights.generate(kind, q, k, rows, n, d, 1, null, KeyMask.causal()).a(), rows, n, KeyMask.causal(), Sparsity::sparsity);
         double[] b = Sparsity.perRow(AttentionWeights.generate(kind, cq, k, rows, n, d, 1, null, KeyMask.causal()).a(), rows, n, KeyMask.causal(), Sparsity::sparsity);
         assertClose(kind + " under q -> " + c + "q", a, b, TOL, TOL);
@@ -68,7 +68,7 @@ class AttentionPropertiesTest {
     SplittableRandom rng = new SplittableRandom(8);
     int n = 64, d = 64;
     double[] q = gaussian(rng, n * d, 1 / Math.sqrt(d)), k = gaussian(rng, n * d, 1);  // γ ≈ 1
-    for (WeightKind kind : new WeightKind[] {WeightKind.softmax(), WeightKind.linear(FeatureMap.ELU_PLUS_1, FeatureMap.ELU_PLUS_1)}) {
+    for (WeightKind kind : new WeightKind[] {WeightKind.softmax(), WeightKind.linear(ElementwiseMap.ELU_PLUS_1, ElementwiseMap.ELU_PLUS_1)}) {
       double[] a = AttentionWeights.generate(kind, q, k, n, n, d, 1, null, KeyMask.causal()).a();
       assertTrue(QueryDependence.isLowerTriangular(a, n), kind + " not lower-triangular");
       double logDet = 0, minDiag = Double.POSITIVE_INFINITY;

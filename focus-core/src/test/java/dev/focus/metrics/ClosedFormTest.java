@@ -204,8 +204,8 @@ class ClosedFormTest {
   @Test
   void a5GeneralFormulaWithEmpiricalMomentsIsExactAndReducesToIid() {
     SplittableRandom rng = new SplittableRandom(5);
-    FeatureMap[] maps = {FeatureMap.ELU_PLUS_1, FeatureMap.RELU, FeatureMap.EXP};
-    for (FeatureMap h : maps) {
+    ElementwiseMap[] maps = {ElementwiseMap.ELU_PLUS_1, ElementwiseMap.RELU, ElementwiseMap.EXP};
+    for (ElementwiseMap h : maps) {
       for (int d : new int[] {1, 4, 16}) {
         int n = 300;
         double[] k = new double[n * d], q = new double[d];

@@ -32,35 +32,36 @@ class ModelConfigTest {
   void invalidCombinationsAreRejectedNamingTheValues() {
     assertEquals("heads=5 must divide hidden=128", rejected("heads=5"));
     assertEquals("kvHeads=3 must divide heads=4", rejected("kvHeads=3"));
-    assertTrue(rejected("hidden=12", "heads=4", "intermediate=8").contains("head size hidden/heads=3 must be even under ROPE"));
-    assertTrue(rejected("position=alibi", "attention=linear").contains("position=ALIBI is not defined for attention=LINEAR"));
-    assertEquals("mropeSections=[4, 4, 4] sum to 12 but must sum to head size/2=16",
-        rejected("position=mrope", "mropeSections=4,4,4"));
-    assertTrue(rejected("position=mrope").contains("needs mropeSections"));
+    assertTrue(rejected("hidden=12", "heads=4", "intermediate=8").contains("head size hidden/heads=3 must be even under position=rope"));
+    assertTrue(rejected("position=alibi", "attention=linear").contains("position=alibi is not defined for attention=linear"));
+    assertEquals("sections [4, 4, 4] sum to 12 but must sum to dim/2=16", rejected("position=mrope", "mropeSections=4,4,4"));
+    assertTrue(rejected("position=mrope").contains("needs sections summing to 16"));
+    assertTrue(rejected("mropeSections=2,2").contains("not allowed under position=rope"));
+    assertTrue(rejected("position=sinusoidal", "hidden=33", "heads=1", "kvHeads=1").contains("dModel=33 must be even"));
     assertEquals("layers=0 must be >= 1", rejected("layers=0"));
     assertEquals("normEps=0.0 must be a finite number > 0", rejected("normEps=0"));
-    assertEquals("headScale=true is not defined for attention=LINEAR (λ_h scales softmax logits)",
+    assertEquals("headScale=true is not defined for attention=linear (λ_h scales softmax logits)",
         rejected("attention=linear", "headScale=true"));
-    assertTrue(rejected("attention=linear", "logitScale=2").startsWith("logitScale=2.0 is not defined for attention=LINEAR"));
+    assertTrue(rejected("attention=linear", "logitScale=2").startsWith("logitScale=2.0 is not defined for attention=linear"));
     assertEquals("linearDecay=1.5 must be in (0, 1] (1 = no decay)", rejected("linearDecay=1.5"));
     assertEquals("linearDecay=0.0 must be in (0, 1] (1 = no decay)", rejected("linearDecay=0"));
     assertEquals("logitScale=-1.0 must be a finite number > 0", rejected("logitScale=-1"));
     assertEquals("linearChunk=0 must be >= 1", rejected("linearChunk=0"));
     assertTrue(rejected("attention=linear", "linearFeature=relu2", "position=nope", "linearForm=chunked")
-        .contains("linearFeature=RELU2 has no feature map, so linearForm=CHUNKED is impossible"));
+        .contains("linearFeature=relu2 has no feature map, so linearForm=chunked is impossible"));
     assertTrue(rejected("attention=linear", "linearFeature=relu2").contains("no feature vectors to rotate"));
   }
 
   @Test
   void ropeScalingIsParsedToACanonicalFormAndChecked() {
     ModelConfig c = Overrides.apply(ModelConfig.tiny(), "ropeScaling=LINEAR:factor=2");
-    assertEquals("linear:factor=2.0", c.ropeScaling());
-    assertEquals(new dev.focus.position.RopeScaling.Linear(2), c.ropeScalingSpec());
+    assertEquals("linear:factor=2.0", Overrides.describe(c).get("ropeScaling"));
+    assertEquals(new dev.focus.position.RopeScaling.Linear(2), c.position().scaling());
     ModelConfig y = Overrides.apply(ModelConfig.tiny(), "ropeScaling=yarn:factor=4,original=64");
-    assertEquals(new dev.focus.position.RopeScaling.Yarn(4, 64), y.ropeScalingSpec());
-    assertEquals(y, Overrides.apply(ModelConfig.tiny(), "ropeScaling=" + y.ropeScaling()));
-    assertEquals("llama3:factor=8.0,low=1.0,high=4.0,original=8192",
-        Overrides.apply(ModelConfig.tiny(), "ropeScaling=llama3:factor=8,low=1,high=4,original=8192").ropeScaling());
+    assertEquals(new dev.focus.position.RopeScaling.Yarn(4, 64), y.position().scaling());
+    assertEquals(y, Overrides.apply(ModelConfig.tiny(), "ropeScaling=" + y.position().scaling().describe()));
+    assertEquals("llama3:factor=8.0,low=1.0,high=4.0,original=8192", Overrides.describe(
+        Overrides.apply(ModelConfig.tiny(), "ropeScaling=llama3:factor=8,low=1,high=4,original=8192")).get("ropeScaling"));
     assertTrue(rejected("ropeScaling=dynamic:factor=2").contains("frequencies depend on the sequence length"));
     assertTrue(rejected("ropeScaling=linear:factr=2").contains("unknown key 'factr'"));
     assertTrue(rejected("ropeScaling=linear").contains("lacks factor"));
@@ -91,6 +92,39 @@ class ModelConfigTest {
   }
 
   @Test
+  void buildersAndCopiesChangeOnlyWhatTheyName() {
+    ModelConfig c = ModelConfig.builder().vocab(100).hidden(48).intermediate(96).layers(3).heads(6).kvHeads(2).context(40)
+        .attention(ModelConfig.AttentionKind.LINEAR).linearFeature(dev.focus.attention.FeatureMap.RELU)
+        .linearForm(dev.focus.attention.LinearAttention.Form.CHUNKED).linearChunk(8)
+        .position(dev.focus.position.PositionSpec.of(dev.focus.position.PositionKind.NOPE)).build();
+    assertEquals(c, Overrides.apply(ModelConfig.micro(), Overrides.describe(c)));
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+    assertEquals("chunked", Overrides.describe(c).get("linearForm"));
+    assertEquals(ModelConfig.micro().withVocab(9), Overrides.apply(ModelConfig.micro(), "vocab=9"));
+    // another kind keeps the base, pair layout and scaling
+    ModelConfig m = Overrides.apply(ModelConfig.micro(), List.of("ropeTheta=500", "ropeLayout=adjacent"))
+        .withPosition(dev.focus.position.PositionKind.ROPE_TV);
+    assertEquals(500.0, m.position().base());
+    assertEquals(dev.focus.position.PairLayout.ADJACENT, m.position().layout());
+    assertEquals("rope-tv", Overrides.describe(m).get("position"));
+  }
+
+  @Test
+  void everyPositionKindBuildsATextModelAndMultiAxisRulesGiveTextRopeBitForBit() {
+    ModelConfig base = Overrides.apply(ModelConfig.micro(), "initStd=0.3");
+    int[] tok = {3, 1, 4, 1, 5, 9, 2, 6};
+    float[] rope = new Model(base, 4).logits(tok, 1, 8);
+    for (dev.focus.position.PositionKind k : dev.focus.position.PositionKind.values()) {
+      ModelConfig c = k == dev.focus.position.PositionKind.MROPE
+          ? Overrides.apply(base, List.of("position=mrope", "mropeSections=2,1,1")) : base.withPosition(k);
+      float[] logits = new Model(c, 4).logits(tok, 1, 8);
+      if (k.rotary()) assertTrue(java.util.Arrays.equals(rope, logits), k + " on text is RoPE-1D (spec 04 §4)");
+      else assertTrue(!java.util.Arrays.equals(rope, logits), k.toString());
+    }
+  }
+
+  @Test
   void overridesAreStrict() {
     String unknown = rejected("widht=3");
     assertTrue(unknown.startsWith("unknown config key 'widht'; valid keys: vocab, hidden,"), unknown);
@@ -103,7 +137,7 @@ class ModelConfigTest {
   @Test
   void overridesApplyAndDescribeRoundTrips() {
     ModelConfig c = Overrides.apply(ModelConfig.tiny(), List.of("position=ALiBi", "vocab=260", "tieEmbeddings=true"));
-    assertEquals(ModelConfig.PositionKind.ALIBI, c.position());
+    assertEquals(dev.focus.position.PositionKind.ALIBI, c.position().kind());
     assertEquals(260, c.vocab());
     assertTrue(c.tieEmbeddings());
     assertEquals(c, Overrides.apply(ModelConfig.micro(), Overrides.describe(c)));

@@ -17,11 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ModelGradientTest {
 
   static Stream<Arguments> variants() {
-    ModelConfig base = new ModelConfig(11, 8, 12, 2, 2, 2, 8,
-        ModelConfig.AttentionKind.SOFTMAX, ModelConfig.LinearFeature.ELU_PLUS_1, ModelConfig.LinearForm.PARALLEL, 64, 1.0,
-        1.0, false, ModelConfig.PositionKind.ROPE,
-        10000.0, ModelConfig.RopeLayout.HALF, java.util.List.of(), "none", ModelConfig.NormKind.RMSNORM, 1e-5,
-        ModelConfig.MlpKind.SWIGLU, false, false, 0.5);
+    ModelConfig base = ModelConfig.builder().vocab(11).hidden(8).intermediate(12).layers(2).heads(2).kvHeads(2).context(8)
+        .initStd(0.5).build();
     return Stream.of(
         Arguments.of("softmax+rope (Llama)", base),
         Arguments.of("softmax+alibi", Overrides.apply(base, "position=alibi")),

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MultimodalCheckpointTest {
   @TempDir Path dir;
 
-  static final MultimodalConfig CONFIG = new MultimodalConfig(32, 2, 2, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0,
-      NoisePredictor.Target.EPS, 1.0, 48, 0.05, 0);
+  static final MultimodalConfig CONFIG = MultimodalConfig.builder().hidden(32).layers(2).heads(2).intermediate(64)
+      .vocab(CaptionVocab.size()).patchDim(4).timeFeatures(16).position("rope-tv").ropeBase(10000.0)
+      .target(NoisePredictor.Target.EPS).imageWeight(1.0).context(48).initStd(0.05).vqCodes(0).build();
   static final MultimodalCheckpoint.Geometry GEOMETRY = new MultimodalCheckpoint.Geometry("digits", 2, 8, 8, 1, 17);
 
   private Path saved(MultimodalModel m) throws IOException {

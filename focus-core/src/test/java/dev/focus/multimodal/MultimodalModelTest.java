@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.data.PixelImage;
+import dev.focus.position.PositionKind;
 import dev.focus.testing.GradCheck;
 import dev.focus.train.AdamW;
 import dev.focus.train.Trainable;
@@ -24,25 +26,33 @@ class MultimodalModelTest {
   }
 
   private static MultimodalConfig tinyConfig(String position, double initStd) {
-    return new MultimodalConfig(8, 1, 2, 8, CaptionVocab.size(), 4, 4, position, 10000.0, NoisePredictor.Target.EPS, 1.0,
-        64, initStd, 0);
+    return MultimodalConfig.builder().hidden(8).layers(1).heads(2).intermediate(8).patchDim(4).timeFeatures(4)
+        .position(position).initStd(initStd).build();
   }
 
   /** One text→image and one image→text sequence, the first image noised at t = 300. */
   private static MultimodalBatch batch(String position, long noiseSeed) {
+    return batch(PositionKind.parse(position), noiseSeed);
+  }
+
+  private static MultimodalBatch batch(PositionKind position, long noiseSeed) {
     return batch(position, noiseSeed, MultimodalBatch.ImageLoss.MEAN);
   }
 
   private static MultimodalBatch batch(String position, long noiseSeed, MultimodalBatch.ImageLoss reduction) {
+    return batch(PositionKind.parse(position), noiseSeed, reduction);
+  }
+
+  private static MultimodalBatch batch(PositionKind position, long noiseSeed, MultimodalBatch.ImageLoss reduction) {
     Packer packer = new Packer(2, 64);
-    PackedSequence a = packer.pack(List.of(new Segment.Text("[BOS]ab"), new Segment.Image(image(1), 300),
-        new Segment.Text("[EOS]")));
-    PackedSequence b = packer.pack(List.of(new Segment.Text("[BOS]"), new Segment.Image(image(2), 0),
-        new Segment.Text("cd e[EOS]")));
+    PackedSequence a = packer.pack(List.of(new DocumentPart.Text("[BOS]ab"), new DocumentPart.Image(image(1), 300),
+        new DocumentPart.Text("[EOS]")));
+    PackedSequence b = packer.pack(List.of(new DocumentPart.Text("[BOS]"), new DocumentPart.Image(image(2), 0),
+        new DocumentPart.Text("cd e[EOS]")));
     List<float[]> noise = new ArrayList<>();
     noise.add(DdimSampler.initialNoise(16, noiseSeed));
     noise.add(null);
-    return MultimodalBatch.of(List.of(a, b), noise, SCHEDULE, position, NoisePredictor.Target.EPS, reduction);
+    return MultimodalBatch.of(List.of(a, b), noise, SCHEDULE, position.scheme(), NoisePredictor.Target.EPS, reduction);
   }
 
   @Test
@@ -81,8 +91,8 @@ class MultimodalModelTest {
 
   @Test
   void shortTrainingOnAFixedBatchCutsBothLosses() {
-    MultimodalConfig cfg = new MultimodalConfig(32, 2, 4, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0,
-        NoisePredictor.Target.EPS, 1.0, 64, 0.05, 0);
+    MultimodalConfig cfg = MultimodalConfig.builder().hidden(32).layers(2).heads(4).intermediate(64).timeFeatures(16)
+        .initStd(0.05).build();
     MultimodalModel model = new MultimodalModel(cfg, 7);
     MultimodalBatch b = batch(model.position(), 9);
     MultimodalModel.Loss before = model.loss(b);
@@ -119,13 +129,14 @@ class MultimodalModelTest {
   @Test
   void badShapesAreRejected() {
     MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.02), 1);
-    PackedSequence glyph = new Packer(4, 64).pack(List.of(new Segment.Text("[BOS]"),
-        new Segment.Image(new PixelImage(4, 4, 1, 17, new int[16]), 0)));
+    PackedSequence glyph = new Packer(4, 64).pack(List.of(new DocumentPart.Text("[BOS]"),
+        new DocumentPart.Image(new PixelImage(4, 4, 1, 17, new int[16]), 0)));
     MultimodalBatch b = MultimodalBatch.of(List.of(glyph), null, SCHEDULE, model.scheme(), NoisePredictor.Target.EPS);
     var e = assertThrows(IllegalArgumentException.class, () -> model.loss(b));
     assertTrue(e.getMessage().contains("patch dimension 16"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> tinyConfig("rope-tv-3d", 0.02));
     assertThrows(IllegalArgumentException.class, () -> tinyConfig("bogus", 0.02));
-    assertNotEquals(0, MultimodalModel.mropeSections(8)[0]);
+    assertThrows(IllegalArgumentException.class, () -> tinyConfig("nope", 0.02));
+    assertNotEquals(0, MultimodalConfig.mropeSections(8)[0]);
   }
 }

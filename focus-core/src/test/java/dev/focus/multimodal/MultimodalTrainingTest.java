@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.data.PixelImage;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainable;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ class MultimodalTrainingTest {
   }
 
   private static MultimodalConfig config() {
-    return new MultimodalConfig(32, 2, 2, 64, CaptionVocab.size(), 4, 16, "rope-tv", 10000.0, NoisePredictor.Target.EPS,
-        1.0, 48, 0.05, 0);
+    return MultimodalConfig.builder().hidden(32).layers(2).heads(2).intermediate(64).timeFeatures(16).context(48).initStd(0.05)
+        .build();
   }
 
   private static TrainConfig settings(int steps, int batch, double lr, double minLr, int warmup, long seed) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.data.PixelImage;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class PackingTest {
     Packer packer = new Packer(2, 64);
     PixelImage img = digit(1, 8, 8);
     PackedSequence seq = packer.pack(List.of(
-        new Segment.Text("[BOS]digit seven"), new Segment.Image(img, 500), new Segment.Text("[EOS]")));
+        new DocumentPart.Text("[BOS]digit seven"), new DocumentPart.Image(img, 500), new DocumentPart.Text("[EOS]")));
     int textTokens = 1 + "digit seven".length() + 1;
     assertEquals(textTokens + 2 + 16, seq.length());
     int imgAt = 1 + "digit seven".length();
@@ -75,7 +76,7 @@ class PackingTest {
   @Test
   void imageToTextLayout() {
     PackedSequence seq = new Packer(2, 64).pack(List.of(
-        new Segment.Text("[BOS]"), new Segment.Image(digit(2, 4, 4), 0), new Segment.Text("three[EOS]")));
+        new DocumentPart.Text("[BOS]"), new DocumentPart.Image(digit(2, 4, 4), 0), new DocumentPart.Text("three[EOS]")));
     assertEquals(1 + 2 + 4 + 6, seq.length());
     assertEquals(CaptionVocab.IMG, seq.targets()[0]);
     int close = 1 + 1 + 4;
@@ -87,15 +88,15 @@ class PackingTest {
   void badInputGivesClearErrors() {
     Packer packer = new Packer(4, 20);
     var unknown = assertThrows(IllegalArgumentException.class,
-        () -> packer.pack(List.of(new Segment.Text("[BOS]hi[FOO]"))));
+        () -> packer.pack(List.of(new DocumentPart.Text("[BOS]hi[FOO]"))));
     assertTrue(unknown.getMessage().contains("[FOO]") && unknown.getMessage().contains("offset 7"), unknown.getMessage());
     var upper = assertThrows(IllegalArgumentException.class, () -> CaptionVocab.encode("Hi"));
     assertTrue(upper.getMessage().contains("'H'"), upper.getMessage());
     var size = assertThrows(IllegalArgumentException.class,
-        () -> packer.pack(List.of(new Segment.Image(digit(3, 10, 8), 0))));
+        () -> packer.pack(List.of(new DocumentPart.Image(digit(3, 10, 8), 0))));
     assertEquals("image 10x8 not divisible by patch 4", size.getMessage());
     var tooLong = assertThrows(IllegalArgumentException.class,
-        () -> new Packer(1, 20).pack(List.of(new Segment.Image(digit(4, 8, 8), 0))));
+        () -> new Packer(1, 20).pack(List.of(new DocumentPart.Image(digit(4, 8, 8), 0))));
     assertTrue(tooLong.getMessage().contains("exceeds the model context 20"), tooLong.getMessage());
   }
 

@@ -142,26 +142,20 @@ class OpGradientTest {
   }
 
   @Test
-  void embeddingAndPositions() {
+  void embedding() {
     int v = 5, c = 3, b = 2, t = 3;
     int[] tokens = {4, 0, 4, 2, 2, 1};
-    float[] wte = randn(v * c, 1), wpe = randn(t * c, 1), dOut = randn(b * t * c, 1), out = new float[b * t * c];
-    float[] dWte = new float[v * c], dWpe = new float[t * c];
+    float[] wte = randn(v * c, 1), dOut = randn(b * t * c, 1), out = new float[b * t * c];
+    float[] dWte = new float[v * c];
     Embedding.backward(dWte, dOut, tokens, b * t, c);
-    Embedding.backwardPositions(dWpe, dOut, b, t, c);
     java.util.function.DoubleSupplier loss = () -> {
       Embedding.forward(out, tokens, wte, b * t, c, v);
-      Embedding.addPositions(out, wpe, b, t, c, 0);
       return GradCheck.dot(out, dOut);
     };
     GradCheck.check("embedding dWte", wte, dWte, loss, EPS, ATOL, RTOL);
-    GradCheck.check("embedding dWpe", wpe, dWpe, loss, EPS, ATOL, RTOL);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Embedding.forward(out, new int[] {5}, wte, 1, c, v));
     assertEquals("token id 5 at index 0 is outside the vocabulary [0, 5)", e.getMessage());
-    float[] sin = Embedding.sinusoidalTable(3, 4);
-    Close.assertClose("sinusoid n=2", new double[] {Math.sin(2), Math.cos(2), Math.sin(0.02), Math.cos(0.02)},
-        Close.toDouble(java.util.Arrays.copyOfRange(sin, 8, 12)), 1e-7, 1e-6);
   }
 
   @Test

@@ -109,4 +109,39 @@ class AbsoluteEncodingTest {
       return sum;
     }, 1e-6, 1e-8, 1e-8);
   }
+
+  @Test
+  void aDecoderAddsTheSameBitsPerSequenceAndTheLearnedGradientSumsOverTheBatch() {
+    Random rng = new Random(73);
+    int b = 3, t = 5, c = 4, n = 9;
+    // learned: every sequence gets rows pos0.., and the batch's gradient is the per-sequence one summed
+    LearnedAbsolute pe = new LearnedAbsolute(n, c);
+    pe.initNormal(rng, 0.5);
+    float[] x = gaussian(rng, b * t * c), dOut = gaussian(rng, b * t * c), dTable = new float[n * c];
+    float[] y = x.clone();
+    pe.addTo(y, b, t, 2);
+    for (int s = 0; s < b; s++) {
+      float[] one = java.util.Arrays.copyOfRange(x, s * t * c, (s + 1) * t * c);
+      pe.forward(one, 0, 2, t);
+      assertClose("learned sequence " + s, one, java.util.Arrays.copyOfRange(y, s * t * c, (s + 1) * t * c), 0, 0);
+    }
+    pe.addToBackward(dTable, dOut, b, t);
+    GradCheck.check("learned dTable over a batch", pe.table(), dTable, () -> {
+      float[] z = x.clone();
+      pe.addTo(z, b, t, 0);
+      return GradCheck.dot(z, dOut);
+    }, 1e-2f, 1e-3, 1e-3);
+    // sinusoidal: the cached float table gives exactly forward's one rounding per value, at any offset
+    Sinusoidal sin = new Sinusoidal(c);
+    for (int pos0 : new int[] {0, 7, 40}) {
+      float[] viaTable = x.clone();
+      sin.addTo(viaTable, b, t, pos0);
+      for (int s = 0; s < b; s++) {
+        float[] one = java.util.Arrays.copyOfRange(x, s * t * c, (s + 1) * t * c);
+        sin.forward(one, 0, pos0, t);
+        assertClose("sinusoidal sequence " + s + " from " + pos0, one,
+            java.util.Arrays.copyOfRange(viaTable, s * t * c, (s + 1) * t * c), 0, 0);
+      }
+    }
+  }
 }

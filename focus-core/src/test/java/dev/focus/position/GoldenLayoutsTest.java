@@ -27,7 +27,7 @@ class GoldenLayoutsTest {
     int checked = 0;
     for (var e : groups.entrySet()) {
       String[] key = e.getKey().split("\t");
-      PositionScheme scheme = PositionScheme.fromName(key[0]);
+      PositionScheme scheme = PositionKind.parse(key[0]).scheme();
       Layout layout = Layout.parse(key[1]);
       List<String[]> rows = e.getValue();
       if (rows.get(0)[2].equals("reject")) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** Spec 04 §6 properties 4–9 on random layouts (fixed seeds). */
 class LayoutPropertiesTest {
-  private static final PositionScheme[] ALL = PositionScheme.values();
+  /** The layout rules of spec 04 (GRID, spec 02's raw grid ablation, is checked on its own below). */
+  private static final PositionScheme[] ALL = java.util.EnumSet.complementOf(java.util.EnumSet.of(PositionScheme.GRID))
+      .toArray(new PositionScheme[0]);
 
   static boolean videoAllowed(PositionScheme s) {
     return s != PositionScheme.ROPE_TIE && s != PositionScheme.ROPE_TIE_FRAC;
@@ -150,7 +152,7 @@ class LayoutPropertiesTest {
       double[] dFull = pairDiff(s, full), dTop = pairDiff(s, top), dLeft = pairDiff(s, left);
       boolean topKeeps = Arrays.equals(dFull, dTop), leftKeeps = Arrays.equals(dFull, dLeft);
       switch (s) {
-        case ROPE_TV, ROPE_TV_3D, MROPE -> { assertTrue(topKeeps, s + " top"); assertTrue(leftKeeps, s + " left"); }
+        case ROPE_TV, ROPE_TV_3D, MROPE, GRID -> { assertTrue(topKeeps, s + " top"); assertTrue(leftKeeps, s + " left"); }
         case ROPE_TIE, ROPE_TIE_FRAC -> assertTrue(!topKeeps, s + " must fail on the top half");
         case FLAT -> { assertTrue(topKeeps, "flat keeps rows of equal width"); assertTrue(!leftKeeps, "flat fails on the left half"); }
         default -> throw new IllegalStateException();
@@ -221,5 +223,15 @@ class LayoutPropertiesTest {
     }
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PositionScheme.MROPE.start(2, 1));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PositionScheme.ROPE_TV.start(0, 1));
+  }
+
+  @Test
+  void gridPutsPatchesAtTheirRawPositionsAndKeepsTextFlat() {
+    // spec 02 §3.6 (b): wherever the image sits, patch (i, j) is at (i, j); text keeps its flat index
+    Positions p = PositionScheme.GRID.assign(Layout.parse("T T I2x3 T V2x1x2 T"));
+    double[][] want = {{0, 0}, {1, 1}, {0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {1, 2}, {8, 8},
+        {0, 0}, {0, 1}, {0, 0}, {0, 1}, {13, 13}};
+    assertEquals(want.length, p.tokens());
+    for (int t = 0; t < want.length; t++) assertArrayEquals(want[t], p.coords(t), 0.0, "token " + t);
   }
 }

@@ -71,7 +71,7 @@ class MRopeIndexTest {
     }
     for (int i = 0; i < pad; i++) assertEquals(1, b.positionIds()[0][0][i], "padded slots hold 1");
     // Deltas: unpadded (max+1) − S; cache position q + delta continues the sequence in both cases.
-    long next = (long) p.decodeState().peekText()[0];
+    long next = (long) p.cursor().peekText()[0];
     assertEquals(next - n, a.ropeDeltas()[0]);
     assertEquals(next - (n + pad), b.ropeDeltas()[0]);
     assertEquals(next, n + a.ropeDeltas()[0]);

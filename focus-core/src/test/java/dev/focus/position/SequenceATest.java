@@ -38,7 +38,7 @@ class SequenceATest {
 
   @Test
   void mropeDeltaIsMinusThree() {
-    assertEquals(-3.0, PositionScheme.MROPE.assign(A).decodeState().ropeDelta());
+    assertEquals(-3.0, PositionScheme.MROPE.assign(A).cursor().ropeDelta());
   }
 
   @Test

@@ -12,7 +12,7 @@ import dev.focus.multimodal.MultimodalConfig;
 import dev.focus.multimodal.MultimodalModel;
 import dev.focus.multimodal.MultimodalTrainer;
 import dev.focus.multimodal.NoisePredictor;
-import dev.focus.multimodal.PixelImage;
+import dev.focus.data.PixelImage;
 import dev.focus.testing.GoldenTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,8 +88,9 @@ class TrainingGoldenTest {
 
   private String multimodal(String position, int vq) throws Exception {
     List<CaptionedImage> data = List.of(new CaptionedImage(image(1), "a"), new CaptionedImage(image(2), "b"));
-    MultimodalConfig cfg = new MultimodalConfig(32, 2, 2, 64, CaptionVocab.size(), 4, 16, position, 10000.0,
-        NoisePredictor.Target.EPS, 1.0, 48, 0.05, vq);
+    MultimodalConfig cfg = MultimodalConfig.builder().hidden(32).layers(2).heads(2).intermediate(64).vocab(CaptionVocab.size())
+        .patchDim(4).timeFeatures(16).position(position).ropeBase(10000.0).target(NoisePredictor.Target.EPS).imageWeight(1.0)
+        .context(48).initStd(0.05).vqCodes(vq).build();
     MultimodalModel model = new MultimodalModel(cfg, 9);
     dev.focus.multimodal.KMeansTokenizer codes = null;
     if (vq > 0) {

@@ -8,7 +8,7 @@ import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
 import dev.focus.metrics.AttentionWeights;
 import dev.focus.metrics.Estimators;
-import dev.focus.metrics.FeatureMap;
+import dev.focus.metrics.ElementwiseMap;
 import dev.focus.metrics.KeyMask;
 import dev.focus.metrics.LogitMap;
 import dev.focus.metrics.Predictors;
@@ -244,7 +244,7 @@ public final class AttentionFocusExperiment implements Experiment {
       ns[li] = n;
       double[] k = gaussian(rng, n * D);
       double[] hk = new double[n * D];
-      for (int i = 0; i < hk.length; i++) hk[i] = FeatureMap.ELU_PLUS_1.apply(k[i]);
+      for (int i = 0; i < hk.length; i++) hk[i] = ElementwiseMap.ELU_PLUS_1.apply(k[i]);
       double[][] s = new double[names.length][queries];
       double[] eluPred = new double[queries];
       double[] x = new double[n];
@@ -263,7 +263,7 @@ public final class AttentionFocusExperiment implements Experiment {
         for (int j = 0; j < n; j++) x[j] = relu2(logits[j] - 1);
         s[5][qi] = Sparsity.sparsity(x);
         double[] z = gaussian(rng, D);
-        double[] gq = FeatureMap.ELU_PLUS_1.applyAll(z, 0, D);
+        double[] gq = ElementwiseMap.ELU_PLUS_1.applyAll(z, 0, D);
         s[6][qi] = Sparsity.sparsity(matVec(hk, gq, n));
         eluPred[qi] = Predictors.sIidLinear(gq, elu[0], elu[1]);
       }
@@ -350,7 +350,7 @@ public final class AttentionFocusExperiment implements Experiment {
     double[] cs = logGrid(0.1, 10, points);
     double[] k = gaussian(rng, n * D);
     double[] hk = new double[n * D];
-    for (int i = 0; i < hk.length; i++) hk[i] = FeatureMap.ELU_PLUS_1.apply(k[i]);
+    for (int i = 0; i < hk.length; i++) hk[i] = ElementwiseMap.ELU_PLUS_1.apply(k[i]);
     String[] names = {"softmax", "identity", "relu²", "elu+1"};
     double[][] s = new double[names.length][points];
     double[][] ci = new double[names.length][points];
@@ -376,7 +376,7 @@ public final class AttentionFocusExperiment implements Experiment {
         v[1][qi] = Sparsity.sparsity(logits);
         for (int j = 0; j < n; j++) x[j] = relu2(logits[j]);
         v[2][qi] = Sparsity.sparsity(x);
-        v[3][qi] = Sparsity.sparsity(matVec(hk, FeatureMap.ELU_PLUS_1.applyAll(scaled(zs[qi], c), 0, D), n));
+        v[3][qi] = Sparsity.sparsity(matVec(hk, ElementwiseMap.ELU_PLUS_1.applyAll(scaled(zs[qi], c), 0, D), n));
         for (int h = 0; h < 2; h++) {
           if (ci0 == 0) first[2 * qi + h] = v[1 + h][qi];
           else drift = Math.max(drift, Math.abs(v[1 + h][qi] - first[2 * qi + h]) / first[2 * qi + h]);
@@ -498,7 +498,7 @@ public final class AttentionFocusExperiment implements Experiment {
     int n = p.pick(256, 2048, 8192);
     int[] ds = p == Profile.MINI ? new int[] {16} : p == Profile.QUICK ? new int[] {16, 64} : new int[] {16, 64, 256};
     String[] fmNames = {"elu+1", "relu", "exp"};
-    FeatureMap[] fms = {FeatureMap.ELU_PLUS_1, FeatureMap.RELU, FeatureMap.EXP};
+    ElementwiseMap[] fms = {ElementwiseMap.ELU_PLUS_1, ElementwiseMap.RELU, ElementwiseMap.EXP};
     double exactness = 0;
     List<List<String>> exactRows = new ArrayList<>();
     for (int d : ds) {
@@ -668,7 +668,7 @@ public final class AttentionFocusExperiment implements Experiment {
       for (int r = 0; r < n; r++) System.arraycopy(scaled(unit(gaussian(rng, D)), gamma), 0, qs, r * D, D);
       AttentionWeights.Weights soft = AttentionWeights.generate(WeightKind.softmax(), qs, k, n, n, D, 1.0, null, KeyMask.causal());
       AttentionWeights.Weights lin = AttentionWeights.generate(
-          WeightKind.linear(FeatureMap.ELU_PLUS_1, FeatureMap.ELU_PLUS_1), ql, k, n, n, D, 1.0, null, KeyMask.causal());
+          WeightKind.linear(ElementwiseMap.ELU_PLUS_1, ElementwiseMap.ELU_PLUS_1), ql, k, n, n, D, 1.0, null, KeyMask.causal());
       double[] as = soft.a(), al = normaliseRows(lin.a(), n);
       double[] ss = Sparsity.perRow(as, n, n, KeyMask.causal(), Sparsity::sparsity);
       double[] sl = Sparsity.perRow(al, n, n, KeyMask.causal(), Sparsity::sparsity);
@@ -835,9 +835,9 @@ public final class AttentionFocusExperiment implements Experiment {
   /** Mean and s.d. of elu(z)+1 for z ~ N(0, 1), by quadrature. */
   static double[] eluMoments() {
     double[] pts = {-40, 0, 40};
-    double m1 = Quadrature.integrate(z -> dev.focus.metrics.SpecialFunctions.normalPdf(z) * FeatureMap.ELU_PLUS_1.apply(z), pts, 1e-14, 0).value();
+    double m1 = Quadrature.integrate(z -> dev.focus.metrics.SpecialFunctions.normalPdf(z) * ElementwiseMap.ELU_PLUS_1.apply(z), pts, 1e-14, 0).value();
     double m2 = Quadrature.integrate(z -> {
-      double v = FeatureMap.ELU_PLUS_1.apply(z);
+      double v = ElementwiseMap.ELU_PLUS_1.apply(z);
       return dev.focus.metrics.SpecialFunctions.normalPdf(z) * v * v;
     }, pts, 1e-14, 0).value();
     return new double[] {m1, Math.sqrt(m2 - m1 * m1)};

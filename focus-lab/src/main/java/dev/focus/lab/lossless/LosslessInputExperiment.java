@@ -16,7 +16,7 @@ import dev.focus.multimodal.MultimodalRun;
 import dev.focus.multimodal.MultimodalTrainer;
 import dev.focus.multimodal.Patchify;
 import dev.focus.multimodal.PixelCodec;
-import dev.focus.multimodal.PixelImage;
+import dev.focus.data.PixelImage;
 import dev.focus.multimodal.Png;
 import dev.focus.web.report.Chart;
 import dev.focus.web.report.DataFile;

@@ -16,9 +16,10 @@ import dev.focus.lab.run.Stats;
 import dev.focus.metrics.NopeMeasures;
 import dev.focus.metrics.VarianceProfile;
 import dev.focus.model.Model;
-import dev.focus.model.ModelConfig.PositionKind;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
+import dev.focus.position.Alibi;
+import dev.focus.position.PositionKind;
 import dev.focus.tokenizer.ByteTokenizer;
 import dev.focus.web.report.Chart;
 import dev.focus.web.report.DataFile;
@@ -233,7 +234,7 @@ public final class NoPeExperiment implements Experiment {
       String name = e.getKey().name().toLowerCase(Locale.ROOT);
       for (int l = 0; l < 2; l++) {
         if (e.getKey() == PositionKind.ALIBI && l == 0) {
-          float[] slopes = alibiSlopes(4);
+          float[] slopes = new Alibi(4).logitSlopes();
           for (int h = 0; h < 4; h++) {
             rows.add(row("(c) alibi, layer 1, head " + (h + 1) + " ($\\lambda_h=1/" + Math.round(1 / slopes[h]) + "$)",
                 s.profile[0][h].meanMs(), s.nEff[0][h], show));
@@ -248,7 +249,7 @@ public final class NoPeExperiment implements Experiment {
     // ALiBi: plateau of the λ = 1/4 head and the slow λ = 1/256 head against D5
     StackRun alibi = stacks.get(PositionKind.ALIBI);
     if (alibi != null) {
-      float[] slopes = alibiSlopes(4);
+      float[] slopes = new Alibi(4).logitSlopes();
       double[] fast = alibi.profile[0][0].meanMs(), slow = alibi.profile[0][3].meanMs();
       outcome.alibiPlateauRatio = fast[L - 1] / fast[0];
       outcome.alibiPlateauPredicted = NopeMeasures.alibiSumSquares(slopes[0], L);
@@ -387,13 +388,6 @@ public final class NoPeExperiment implements Experiment {
     double[] r = new double[x.length];
     for (int i = 0; i < x.length; i++) r[i] = 1 / x[i];
     return r;
-  }
-
-  /** ALiBi slopes as the decoder uses them (Press et al. 2022): 2^(−8h/H), h = 1..H, for H a power of two. */
-  static float[] alibiSlopes(int heads) {
-    float[] s = new float[heads];
-    for (int h = 0; h < heads; h++) s[h] = (float) Math.pow(2, -8.0 * (h + 1) / heads);
-    return s;
   }
 
   /** Variance profile and mean n_eff of one random head (E1 b). */

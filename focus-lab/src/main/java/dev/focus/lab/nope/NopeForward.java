@@ -5,7 +5,7 @@ import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelConfig.MlpKind;
 import dev.focus.model.ModelConfig.NormKind;
-import dev.focus.model.ModelConfig.PositionKind;
+import dev.focus.position.PositionKind;
 
 /**
  * A float64 forward pass over the weights of a NoPE {@link Model}, with either mask (spec 05 E2).
@@ -37,7 +37,7 @@ final class NopeForward {
   /** Runs {@code tokens (B, T)} through the model with a causal or a bidirectional mask. */
   static Taps run(Model model, int[] tokens, int batch, int t, boolean causal) {
     ModelConfig c = model.config();
-    if (c.position() != PositionKind.NOPE || c.norm() != NormKind.RMSNORM || c.mlp() != MlpKind.SWIGLU || c.bias()
+    if (c.position().kind() != PositionKind.NOPE || c.norm() != NormKind.RMSNORM || c.mlp() != MlpKind.SWIGLU || c.bias()
         || c.kvHeads() != c.heads() || c.attention() != ModelConfig.AttentionKind.SOFTMAX || c.headScale() || c.logitScale() != 1.0) {
       throw new IllegalArgumentException("NopeForward needs a softmax NoPE model with RMSNorm, SwiGLU, no biases, "
           + "kvHeads = heads and unit logit scales; got " + c);

@@ -7,9 +7,9 @@ import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Stats;
 import dev.focus.multimodal.MultimodalModel;
 import dev.focus.position.Layout;
-import dev.focus.position.PositionEncodings;
-import dev.focus.position.PositionOptions;
+import dev.focus.position.PositionKind;
 import dev.focus.position.PositionScheme;
+import dev.focus.position.PositionSpec;
 import dev.focus.position.Positions;
 import dev.focus.position.Rope;
 import dev.focus.position.RopeTable;
@@ -99,7 +99,7 @@ public final class PositionsExperiment implements Experiment {
 
   /** Coordinates of a layout under a scheme, one string per token. */
   static List<String> column(String scheme, String layout) {
-    Positions pos = PositionScheme.fromName(scheme).assign(Layout.parse(layout));
+    Positions pos = PositionKind.parse(scheme).scheme().assign(Layout.parse(layout));
     List<String> out = new ArrayList<>();
     for (int t = 0; t < pos.tokens(); t++) out.add(tuple(pos.coords(t)));
     return out;
@@ -151,7 +151,7 @@ public final class PositionsExperiment implements Experiment {
    * from the library on "T I{h}x{w} T" (L = 0).
    */
   static double budget(String scheme, int h, int w) {
-    Positions pos = PositionScheme.fromName(scheme).assign(Layout.parse("T I" + h + "x" + w + " T"));
+    Positions pos = PositionKind.parse(scheme).scheme().assign(Layout.parse("T I" + h + "x" + w + " T"));
     return pos.coords(pos.tokens() - 1)[0] - pos.coords(0)[0] - 1;
   }
 
@@ -248,11 +248,11 @@ public final class PositionsExperiment implements Experiment {
 
   /** The rotary encoding of a scheme at d = 128 (mrope: BLOCKED(16,24,24) + HALF; others ADJACENT). */
   static Rope rope(String scheme) {
-    return (Rope) PositionEncodings.create(scheme, PositionOptions.of(DIM, 1).withBase(BASE));
+    return (Rope) PositionSpec.parse(scheme).withBase(BASE).create(DIM, 1, 1);
   }
 
   static SchemeCheck check(String scheme) {
-    PositionScheme ps = PositionScheme.fromName(scheme);
+    PositionScheme ps = PositionKind.parse(scheme).scheme();
     // (a) compatibility with RoPE-1D on pure text, bit for bit.
     Positions text = ps.assign(Layout.text(24));
     boolean textFlat = true;
@@ -360,7 +360,7 @@ public final class PositionsExperiment implements Experiment {
    * {@code draws} = 0 uses q = k = 1; otherwise the mean over draws of q, k ~ U[0,1]^d.
    */
   static double[][] logitMap(String scheme, int h, int w, int draws, long seed) {
-    Positions pos = PositionScheme.fromName(scheme).assign(Layout.parse("T T T T I" + h + "x" + w + " T T T T"));
+    Positions pos = PositionKind.parse(scheme).scheme().assign(Layout.parse("T T T T I" + h + "x" + w + " T T T T"));
     RopeTable table = rope(scheme).table(pos.coords());
     int before = 3, after = 4 + h * w;
     double[][] m = new double[h][2 * w];
@@ -646,10 +646,10 @@ public final class PositionsExperiment implements Experiment {
    * GRID_BASE) between patch (1,1) and (2,1) (row step) and between (1,1) and (1,2) (column step).
    */
   static double[] stepAngles(String scheme, int h, int w) {
-    PositionOptions o = PositionOptions.of(64, 4).withBase(GRID_BASE);
+    PositionSpec o = PositionSpec.parse(scheme).withBase(GRID_BASE);
     if (scheme.equals("mrope")) o = o.withSections(2, 3, 3);
-    dev.focus.position.FrequencyPlan plan = ((Rope) PositionEncodings.create(scheme, o)).plan();
-    Positions pos = PositionScheme.fromName(scheme).assign(Layout.parse("T I" + h + "x" + w + " T"));
+    dev.focus.position.FrequencyPlan plan = ((Rope) o.create(64, 4, 1)).plan();
+    Positions pos = PositionKind.parse(scheme).scheme().assign(Layout.parse("T I" + h + "x" + w + " T"));
     double[] p = pos.coords(1), down = pos.coords(1 + w), right = pos.coords(2);
     double[] theta = plan.theta();
     int[] axis = plan.axisOf();

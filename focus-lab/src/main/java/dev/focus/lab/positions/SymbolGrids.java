@@ -1,15 +1,15 @@
 package dev.focus.lab.positions;
 
+import dev.focus.data.PixelImage;
 import dev.focus.multimodal.CaptionVocab;
 import dev.focus.multimodal.DiffusionSchedule;
+import dev.focus.multimodal.DocumentPart;
 import dev.focus.multimodal.MultimodalBatch;
 import dev.focus.multimodal.MultimodalConfig;
 import dev.focus.multimodal.MultimodalModel;
 import dev.focus.multimodal.NoisePredictor;
 import dev.focus.multimodal.PackedSequence;
 import dev.focus.multimodal.Packer;
-import dev.focus.multimodal.PixelImage;
-import dev.focus.multimodal.Segment;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.TrainTask;
 import dev.focus.train.Trainable;
@@ -121,7 +121,8 @@ final class SymbolGrids {
 
   /** A packed example whose only targets are the answers; {@code answerRows} gets the row of each answer's prediction. */
   static PackedSequence pack(Example e, Packer packer, int[] answerRows) {
-    PackedSequence s = packer.pack(List.of(new Segment.Text("[BOS]"), new Segment.Image(e.image(), 0), new Segment.Text(e.text())));
+    PackedSequence s = packer.pack(List.of(new DocumentPart.Text("[BOS]"), new DocumentPart.Image(e.image(), 0),
+        new DocumentPart.Text(e.text())));
     int[] targets = new int[s.length()];
     java.util.Arrays.fill(targets, PackedSequence.IGNORE);
     int row = s.spans()[0][1] + 1; // first character after [/IMG]
@@ -137,8 +138,9 @@ final class SymbolGrids {
 
   /** The small model of the comparison: 4 heads of width/4, SwiGLU 2·width (the report uses width 64). */
   static MultimodalConfig config(String scheme, int context, int width, int layers, double ropeBase, double initStd) {
-    return new MultimodalConfig(width, layers, 4, 2 * width, CaptionVocab.size(), PATCH * PATCH, 8, scheme, ropeBase,
-        NoisePredictor.Target.EPS, 0.0, context, initStd, 0);
+    return MultimodalConfig.builder().hidden(width).layers(layers).heads(4).intermediate(2 * width).vocab(CaptionVocab.size())
+        .patchDim(PATCH * PATCH).timeFeatures(8).position(scheme).ropeBase(ropeBase).target(NoisePredictor.Target.EPS)
+        .imageWeight(0.0).context(context).initStd(initStd).vqCodes(0).build();
   }
 
   /**

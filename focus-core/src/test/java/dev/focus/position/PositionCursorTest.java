@@ -8,11 +8,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Spec 04 §6 property 9: prefill vs segment-by-segment vs token-by-token, positions and logits. */
-class DecodeStateTest {
+class PositionCursorTest {
 
   /** Coordinates built segment by segment, text one token at a time. */
   static double[][] incremental(PositionScheme s, Layout layout) {
-    DecodeState state = s.start();
+    PositionCursor state = s.start();
     double[][] out = new double[layout.tokens()][];
     int k = 0;
     for (Segment seg : layout.segments()) {
@@ -41,7 +41,7 @@ class DecodeStateTest {
         double[][] inc = incremental(s, layout);
         for (int t = 0; t < p.tokens(); t++) assertArrayEquals(p.coords(t), inc[t], 0.0, s + " " + layout + " token " + t);
         // Continuing after prefill equals having the extra text in the layout.
-        DecodeState st = p.decodeState();
+        PositionCursor st = p.cursor();
         double[] next = st.appendText();
         Positions longer = s.assign(new Layout(concat(layout, new Segment.Text(1))));
         assertArrayEquals(longer.coords(longer.tokens() - 1), next, 0.0, s + " " + layout + " next");
@@ -124,10 +124,10 @@ class DecodeStateTest {
   @Test
   void ropeDeltaPerScheme() {
     Layout a = Layout.parse("T T T I2x3 T T");
-    assertEquals(-3.0, PositionScheme.MROPE.assign(a).decodeState().ropeDelta());
-    assertEquals(0.0, PositionScheme.ROPE_TV.assign(a).decodeState().ropeDelta());
-    assertEquals(5.0, PositionScheme.ROPE_TIE.assign(a).decodeState().ropeDelta(), "index + Σ(w+h)");
-    assertEquals(0.0, PositionScheme.MROPE.assign(Layout.text(9)).decodeState().ropeDelta());
+    assertEquals(-3.0, PositionScheme.MROPE.assign(a).cursor().ropeDelta());
+    assertEquals(0.0, PositionScheme.ROPE_TV.assign(a).cursor().ropeDelta());
+    assertEquals(5.0, PositionScheme.ROPE_TIE.assign(a).cursor().ropeDelta(), "index + Σ(w+h)");
+    assertEquals(0.0, PositionScheme.MROPE.assign(Layout.text(9)).cursor().ropeDelta());
   }
 
   @Test

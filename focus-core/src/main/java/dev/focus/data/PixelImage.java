@@ -1,4 +1,4 @@
-package dev.focus.multimodal;
+package dev.focus.data;
 
 import java.util.Arrays;
 

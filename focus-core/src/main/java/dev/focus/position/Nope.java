@@ -5,8 +5,8 @@ package dev.focus.position;
  * bidirectional mask the model is permutation-equivariant (spec 05 D1), so NoPE is then a control
  * only and {@link #checkMask} logs a warning.
  */
-public record NoPe() implements PositionEncoding {
-  private static final System.Logger LOG = System.getLogger(NoPe.class.getName());
+public record Nope() implements PositionEncoding {
+  private static final System.Logger LOG = System.getLogger(Nope.class.getName());
 
   @Override public String name() { return "nope"; }
 

@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * Where the next token goes: the cursor of spec 04 §5, advanced one segment (or one text token) at a
- * time, so that prefill and token-by-token decoding emit identical coordinates.
+ * time, so that prefill and token-by-token decoding emit identical coordinates. (The attention
+ * package's {@code DecodeState} is something else: the keys and values, or running sums, of the tokens
+ * decoded so far.)
  *
  * <pre>
  * cursor c = −1: the flat coordinate of the last emitted unit
@@ -13,20 +15,21 @@ import java.util.Arrays;
  * V t×h×w  : rope-tv: t consecutive images; rope-tv-3d: 3-D rule, L = c, c += t·h·w;
  *            rope-tie, rope-tie-frac: rejected (no video rule in [S2])
  * advance  : the patch count, except rope-tie: (w+1)(h+1) − 1
+ * grid     : text (c, c); patch (i, j) of an h×w image at its raw 0-based (i, j); c += h·w
  * </pre>
  * M-RoPE keeps instead p = 1 + (the largest coordinate so far) ([HF-VL] {@code get_rope_index}).
  * Not thread-safe; {@link #copy()} forks a state (for example one per beam).
  */
-public final class DecodeState {
+public final class PositionCursor {
   private final PositionScheme scheme;
   private double cursor = -1;   // last emitted flat unit (all schemes but mrope)
   private long nextMrope = 0;   // mrope: max coordinate so far + 1
   private int tokens = 0;       // tokens emitted so far
   private final double gammaRow, gammaCol;  // rope-tv patch steps γ₁, γ₂ (1 unless ablating)
 
-  DecodeState(PositionScheme scheme) { this(scheme, 1.0, 1.0); }
+  PositionCursor(PositionScheme scheme) { this(scheme, 1.0, 1.0); }
 
-  DecodeState(PositionScheme scheme, double gammaRow, double gammaCol) {
+  PositionCursor(PositionScheme scheme, double gammaRow, double gammaCol) {
     if (!(gammaRow > 0) || !(gammaCol > 0) || Double.isInfinite(gammaRow) || Double.isInfinite(gammaCol)) {
       throw new IllegalArgumentException("rope-tv steps gammaRow=" + gammaRow + ", gammaCol=" + gammaCol + " must be finite and > 0");
     }
@@ -44,8 +47,8 @@ public final class DecodeState {
   public int tokens() { return tokens; }
 
   /** An independent copy. */
-  public DecodeState copy() {
-    DecodeState d = new DecodeState(scheme, gammaRow, gammaCol);
+  public PositionCursor copy() {
+    PositionCursor d = new PositionCursor(scheme, gammaRow, gammaCol);
     d.cursor = cursor;
     d.nextMrope = nextMrope;
     d.tokens = tokens;
@@ -143,6 +146,14 @@ public final class DecodeState {
       case ROPE_TV_3D -> {
         return video(new Segment.Video(1, h, w)); // Focus choice: an image is a t = 1 video
       }
+      case GRID -> {
+        // spec 02 §3.6 (b), the author's RoPE-2D experiment: patch (i, j) at its raw grid position, wherever
+        // the image sits in the sequence; text keeps its flat index.
+        for (int i = 0; i < h; i++) {
+          for (int j = 0; j < w; j++) out[k++] = new double[] {i, j};
+        }
+        cursor = L + (double) h * w;
+      }
       default -> throw new IllegalStateException(scheme.toString());
     }
     return out;
@@ -153,7 +164,7 @@ public final class DecodeState {
     switch (scheme) {
       case ROPE_TIE, ROPE_TIE_FRAC -> throw new IllegalArgumentException(
           "video " + v + " is not supported under " + scheme + " (RoPE-Tie has no video rule; wrap frames as images)");
-      case FLAT, ROPE_TV -> {
+      case FLAT, ROPE_TV, GRID -> {
         // Option (a): t consecutive images, each with L = the current cursor.
         double[][] out = new double[v.tokens()][];
         int k = 0;
@@ -197,6 +208,6 @@ public final class DecodeState {
 
   @Override
   public String toString() {
-    return "DecodeState[" + scheme + ", tokens=" + tokens + ", next text=" + Arrays.toString(peekText()) + "]";
+    return "PositionCursor[" + scheme + ", tokens=" + tokens + ", next text=" + Arrays.toString(peekText()) + "]";
   }
 }
