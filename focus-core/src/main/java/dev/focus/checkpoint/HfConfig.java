@@ -80,9 +80,9 @@ public final class HfConfig {
     if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + act + " is not supported (silu only)");
     String scaling = ropeScaling(m.get("rope_scaling"));
     int hidden = integer(m, "hidden_size", null), heads = integer(m, "num_attention_heads", null);
-    Object headDim = m.get("head_dim");
-    if (headDim != null && ((Number) headDim).intValue() * heads != hidden) {
-      throw new IllegalArgumentException("head_dim=" + headDim + " differs from hidden_size/num_attention_heads=" + hidden / heads);
+    if (heads < 1) throw new IllegalArgumentException("config.json num_attention_heads=" + heads + " must be >= 1");
+    if (m.get("head_dim") != null && (long) integer(m, "head_dim", null) * heads != hidden) {
+      throw new IllegalArgumentException("head_dim=" + m.get("head_dim") + " differs from hidden_size/num_attention_heads=" + hidden / heads);
     }
     Map<String, String> kv = new LinkedHashMap<>();
     kv.put("vocab", Integer.toString(integer(m, "vocab_size", null)));
@@ -199,8 +199,10 @@ public final class HfConfig {
       if (dflt == null) throw new IllegalArgumentException("config.json lacks " + k);
       return dflt;
     }
-    if (!(v instanceof Long)) throw new IllegalArgumentException("config.json " + k + "=" + v + " is not an integer");
-    return Math.toIntExact((Long) v);
+    if (!(v instanceof Long) || (Long) v < Integer.MIN_VALUE || (Long) v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("config.json " + k + "=" + v + " is not a 32-bit integer");
+    }
+    return (int) (long) (Long) v;
   }
 
   private static double real(Map<String, Object> m, String k, double dflt) {

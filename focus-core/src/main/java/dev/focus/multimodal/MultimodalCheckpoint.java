@@ -123,7 +123,12 @@ public final class MultimodalCheckpoint {
     MemoryLimit.require(cfgFile + ": the model of focus_config", (long) Math.min(8 * parameterEstimate(config), Long.MAX_VALUE));
     Path file = ck.resolve(Checkpoint.WEIGHTS);
     SafeTensors.Contents contents = NamedTensors.read(file, FORMAT);
-    MultimodalModel model = new MultimodalModel(config, 0);
+    MultimodalModel model;
+    try {
+      model = new MultimodalModel(config, 0);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(cfgFile + ": " + e.getMessage(), e);
+    }
     List<String> names = new ArrayList<>();
     for (Trainable.Param p : model.params()) {
       NamedTensors.copyInto(contents, file, p.name(), p.value());

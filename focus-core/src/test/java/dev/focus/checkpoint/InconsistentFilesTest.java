@@ -163,4 +163,23 @@ class InconsistentFilesTest {
     assertEquals(null, MemoryLimit.exceeded(1024));
     assertTrue(MemoryLimit.exceeded(-1).contains("more than 8 EiB"));
   }
+
+  /** A plain Hugging Face config.json with numbers out of range or of the wrong type: one line, never another exception. */
+  @Test
+  void outOfRangeOrMistypedNumbersInAPlainConfigAreOneLine() throws IOException {
+    Path ck = saved();
+    Map<String, Object> json = Json.parseObject(Files.readString(ck.resolve(Checkpoint.CONFIG)));
+    json.remove("focus_config");
+    json.remove("focus_attention");
+    json.remove("focus_position");
+    for (Map.Entry<String, Object> bad : Map.<String, Object>of("hidden_size", 99_999_999_999L, "head_dim", "x",
+        "num_attention_heads", 0L, "vocab_size", -5L).entrySet()) {
+      Map<String, Object> j = new LinkedHashMap<>(json);
+      j.put(bad.getKey(), bad.getValue());
+      Files.writeString(ck.resolve(Checkpoint.CONFIG), Json.writePretty(j));
+      CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(ck), bad.getKey());
+      assertTrue(e.getMessage().contains(bad.getKey()) || e.getMessage().contains("vocab"), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count());
+    }
+  }
 }

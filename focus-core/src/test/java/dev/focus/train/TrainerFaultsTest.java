@@ -207,4 +207,16 @@ class TrainerFaultsTest {
     assertEquals(steps(12), column(run, "step"));
     assertTrue(Files.readString(run.resolve("run.json"), StandardCharsets.UTF_8).contains("\"format\": \"focus-run\""));
   }
+
+  @Test
+  void aRunOfTheEarlierFormatIsRefusedInOneLineSayingWhatToDo() throws IOException {
+    Path run = tmp.resolve("old");
+    Files.createDirectories(run.resolve("checkpoint"));
+    Files.writeString(run.resolve("checkpoint/trainer.json"), "{\"format\": \"focus-trainer\", \"version\": 1, \"step\": 3}");
+    Files.write(run.resolve("checkpoint/optimizer.bin"), new byte[] {'F', 'O', 'C', 'U', 'S', 'T', 'F', '1'});
+    var t = Trainer.of(new BigramModel(DATA.vocabSize(), 1), DATA, CFG, run);
+    dev.focus.checkpoint.CheckpointException e = assertThrows(dev.focus.checkpoint.CheckpointException.class, t::resume);
+    assertTrue(e.getMessage().contains("written by an earlier Focus") && e.getMessage().contains("--force"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
 }
