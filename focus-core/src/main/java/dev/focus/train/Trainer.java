@@ -184,7 +184,10 @@ public final class Trainer<B> {
   }
 
   /**
-   * Runs until {@code cfg.steps()} or a stop; with a run directory, always ends with a checkpoint.
+   * Runs from {@link #step()} until {@code cfg.steps()} or a stop; with a run directory, always ends
+   * with a checkpoint. Call {@link #resume()} first to continue the run directory's run: without it the
+   * run starts at step 0 and replaces what the directory holds (its metrics from the first line, its
+   * checkpoint at the first save).
    *
    * @throws TrainingDiverged when a step is not finite under {@link TrainConfig.OnNan#STOP}
    */
