@@ -1,11 +1,13 @@
 package dev.focus.attention;
 
 import dev.focus.kernel.KernelSet;
+import dev.focus.position.RopeTable;
 
 /**
- * Shared plumbing for the attention variants: argument checks, packing one head out of the
- * (B, T, heads, HS) layout into a dense (T, HS) block (so the matmul kernels see unit-stride rows),
- * and the logit-row preparation that exact and tiled softmax share.
+ * Shared plumbing for the attention variants: the one set of argument checks (forward, backward,
+ * decode, saved state), rotary copies of q and k, packing one head out of the (B, T, heads, HS) layout
+ * into a dense (T, HS) block (so the matmul kernels see unit-stride rows), and the logit-row
+ * preparation that exact and tiled softmax share.
  */
 final class AttentionSupport {
   private AttentionSupport() {}
@@ -78,6 +80,53 @@ final class AttentionSupport {
     checkLength("k", k, bt * l.kvWidth());
     checkLength("v", v, bt * l.kvWidth());
     mask.checkFits(batch, t);
+  }
+
+  /** Checks a backward call's buffers against the (B, T) of the forward that saved them; dHeadScale may be null. */
+  static void checkBackward(HeadLayout l, float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, int batch, int t) {
+    long bt = (long) batch * t;
+    checkLength("dq", dq, bt * l.qWidth());
+    checkLength("dk", dk, bt * l.kvWidth());
+    checkLength("dv", dv, bt * l.kvWidth());
+    checkLength("dOut", dOut, bt * l.qWidth());
+    if (dHeadScale != null && dHeadScale.length != l.heads()) {
+      throw new IllegalArgumentException("dHeadScale has length " + dHeadScale.length + " but heads=" + l.heads());
+    }
+  }
+
+  /** {@code saved} as the state {@code owner}'s forward returns, or an error naming what came instead. */
+  static <S extends Attention.Saved> S saved(Attention.Saved saved, Class<S> type, String owner) {
+    if (!type.isInstance(saved)) {
+      throw new IllegalArgumentException("saved state " + (saved == null ? "null" : saved.getClass().getSimpleName())
+          + " does not come from " + owner + ".forward");
+    }
+    return type.cast(saved);
+  }
+
+  /** Checks a decode call's query and output: Tq ≥ 1 tokens of B sequences. */
+  static void checkDecodeQuery(HeadLayout l, float[] out, float[] q, int batch, int tq) {
+    if (tq < 1) throw new IllegalArgumentException("tq=" + tq + " must be >= 1");
+    long n = (long) batch * tq * l.qWidth();
+    checkLength("q", q, n);
+    checkLength("out", out, n);
+  }
+
+  /** λ_h scales softmax logits only: linear attention takes none. */
+  static void checkNoHeadScale(float[] headScale) {
+    if (headScale != null) throw new IllegalArgumentException("headScale is only defined for softmax attention; pass null");
+  }
+
+  /**
+   * q or k (B, T, NH, HS) turned by the rotary table, token i of sequence b by row(b, offset + i)
+   * (RoFormer eq. 34): a copy, in {@code reuse} when it has the length, else new; x itself when the
+   * table is null. The caller's array is never modified.
+   */
+  static float[] rotated(float[] x, RopeTable table, int batch, int t, int offset, int heads, int hs, float[] reuse) {
+    if (table == null) return x;
+    float[] r = reuse != null && reuse != x && reuse.length == x.length ? reuse : new float[x.length];
+    System.arraycopy(x, 0, r, 0, x.length);
+    table.rotateBatch(r, batch, t, offset, heads, hs, false);
+    return r;
   }
 
   /** Checks λ_h: null or H finite values. */
@@ -215,10 +264,7 @@ final class AttentionSupport {
       throw new IllegalArgumentException("KV cache has kvHeads=" + cache.kvHeads() + ", headSize=" + cache.headSize()
           + " but the layer has kvHeads=" + l.kvHeads() + ", headSize=" + l.headSize());
     }
-    if (tq < 1) throw new IllegalArgumentException("tq=" + tq + " must be >= 1");
-    long n = (long) cache.batch() * tq * l.qWidth();
-    checkLength("q", q, n);
-    checkLength("out", out, n);
+    checkDecodeQuery(l, out, q, cache.batch(), tq);
     return cache;
   }
 }

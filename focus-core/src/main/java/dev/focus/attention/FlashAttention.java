@@ -9,6 +9,7 @@ import dev.focus.kernel.Exp;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
+import dev.focus.position.RopeTable;
 import java.util.Arrays;
 
 /**
@@ -38,10 +39,6 @@ public final class FlashAttention implements Attention {
   private final float[] alibi; // (H) slopes, or null
   private final int queryTile, keyTile;
   private final int backwardSplits; // key-tile groups per head in backward; 0 = as many as idle workers need
-
-  private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile) {
-    this(layout, scale, alibi, queryTile, keyTile, 0);
-  }
 
   private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile, int backwardSplits) {
     if (layout == null) throw new IllegalArgumentException("layout is null");
@@ -74,19 +71,28 @@ public final class FlashAttention implements Attention {
 
   /** Tiled softmax attention with scale 1/sqrt(HS), no ALiBi, 64×64 tiles. */
   public static FlashAttention of(HeadLayout layout) {
-    return new FlashAttention(layout, layout.defaultScale(), null, 64, 64);
+    return new FlashAttention(layout, layout.defaultScale(), null, 64, 64, 0);
   }
 
+  // Each copy passes every setting on: a copy changes only what its name says.
+
   /** A copy with global logit scale {@code scale} (finite, nonzero). */
-  public FlashAttention withScale(float scale) { return new FlashAttention(layout, scale, alibi, queryTile, keyTile); }
+  public FlashAttention withScale(float scale) {
+    return new FlashAttention(layout, scale, alibi, queryTile, keyTile, backwardSplits);
+  }
 
   /** A copy adding the ALiBi bias −slopes[h]·|i − j| to head h's logits; null removes it. */
-  public FlashAttention withAlibi(float[] slopes) { return new FlashAttention(layout, scale, slopes, queryTile, keyTile); }
+  public FlashAttention withAlibi(float[] slopes) {
+    return new FlashAttention(layout, scale, slopes, queryTile, keyTile, backwardSplits);
+  }
 
   /** A copy with tiles of {@code queryTile} queries by {@code keyTile} keys. */
   public FlashAttention withTiles(int queryTile, int keyTile) {
-    return new FlashAttention(layout, scale, alibi, queryTile, keyTile);
+    return new FlashAttention(layout, scale, alibi, queryTile, keyTile, backwardSplits);
   }
+
+  /** The fixed number of key-tile groups per head in backward, or 0 for as many as idle workers need. */
+  int backwardSplits() { return backwardSplits; }
 
   @Override public HeadLayout layout() { return layout; }
 
@@ -102,14 +108,16 @@ public final class FlashAttention implements Attention {
   public SoftmaxAttention exact() { return SoftmaxAttention.of(layout).withScale(scale).withAlibi(alibi); }
 
   static final class FlashSaved implements Saved {
-    final float[] q, k, v, out, headScale;
+    final float[] q, k, v, out, headScale; // q (B, T, H, HS), k (B, T, KVH, HS): rotated copies under a rotary table
     final float[] lse; // (B, H, T) log Σ_j exp(s_ij) over visible keys
     final Mask mask;
+    final RopeTable rotary; // or null
     final int batch, t;
 
-    FlashSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, int batch, int t) {
+    FlashSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, RopeTable rotary,
+               int batch, int t) {
       this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
-      this.lse = lse; this.mask = mask; this.batch = batch; this.t = t;
+      this.lse = lse; this.mask = mask; this.rotary = rotary; this.batch = batch; this.t = t;
     }
 
     @Override public int batch() { return batch; }
@@ -117,13 +125,19 @@ public final class FlashAttention implements Attention {
     @Override public int t() { return t; }
   }
 
+  /** As {@link Attention#forward}; reuses the rotated copies of {@code recycle} when they fit. */
   @Override
-  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t) {
+  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, RopeTable rotary, int batch,
+                       int t, Saved recycle) {
     AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
     AttentionSupport.checkHeadScale(layout, headScale);
+    FlashSaved old = recycle instanceof FlashSaved f && f.rotary != null ? f : null;
+    int hs = layout.headSize();
+    float[] qr = AttentionSupport.rotated(q, rotary, batch, t, 0, layout.heads(), hs, old == null ? null : old.q);
+    float[] kr = AttentionSupport.rotated(k, rotary, batch, t, 0, layout.kvHeads(), hs, old == null ? null : old.k);
     float[] lse = new float[batch * layout.heads() * t];
-    core(out, lse, q, k, v, headScale, mask, batch, t, t, t, 0);
-    return new FlashSaved(q, k, v, out, headScale == null ? null : headScale.clone(), lse, mask, batch, t);
+    core(out, lse, qr, kr, v, headScale, mask, batch, t, t, t, 0);
+    return new FlashSaved(qr, kr, v, out, headScale == null ? null : headScale.clone(), lse, mask, rotary, batch, t);
   }
 
   /**
@@ -215,19 +229,9 @@ public final class FlashAttention implements Attention {
 
   @Override
   public void backward(float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, Saved saved) {
-    if (!(saved instanceof FlashSaved sv)) {
-      throw new IllegalArgumentException("saved state " + (saved == null ? "null" : saved.getClass().getSimpleName())
-          + " does not come from FlashAttention.forward");
-    }
+    FlashSaved sv = AttentionSupport.saved(saved, FlashSaved.class, "FlashAttention");
     final int batch = sv.batch, t = sv.t, nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
-    long bt = (long) batch * t;
-    AttentionSupport.checkLength("dq", dq, bt * layout.qWidth());
-    AttentionSupport.checkLength("dk", dk, bt * layout.kvWidth());
-    AttentionSupport.checkLength("dv", dv, bt * layout.kvWidth());
-    AttentionSupport.checkLength("dOut", dOut, bt * layout.qWidth());
-    if (dHeadScale != null && dHeadScale.length != nh) {
-      throw new IllegalArgumentException("dHeadScale has length " + dHeadScale.length + " but heads=" + nh);
-    }
+    AttentionSupport.checkBackward(layout, dq, dk, dv, dHeadScale, dOut, batch, t);
     final int br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
     float[] dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
     float[] dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
@@ -321,6 +325,10 @@ public final class FlashAttention implements Attention {
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
     AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
     AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
+    if (sv.rotary != null) { // q and k were turned by R: their gradients turn back by Rᵀ
+      sv.rotary.rotateBatch(dq, batch, t, 0, nh, hs, true);
+      sv.rotary.rotateBatch(dk, batch, t, 0, nkv, hs, true);
+    }
   }
 
   /** From G = Σ_j dS K_j of head task = b·H + h: ∂ℓ/∂λ_h part = scale Σ_i q_i·G_i, and dq = c·G. */
@@ -335,8 +343,8 @@ public final class FlashAttention implements Attention {
 
   /** The weights, computed by the exact twin (the tiled pass never forms them). */
   @Override
-  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t) {
-    return exact().weights(q, k, headScale, mask, batch, t);
+  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, RopeTable rotary, int batch, int t) {
+    return exact().weights(q, k, headScale, mask, rotary, batch, t);
   }
 
   @Override
@@ -345,13 +353,15 @@ public final class FlashAttention implements Attention {
   }
 
   @Override
-  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq) {
+  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
+                     int tq) {
     KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
     AttentionSupport.checkHeadScale(layout, headScale);
-    cache.append(k, v, tq);
+    int b = cache.batch(), pos = cache.length(), hs = layout.headSize();
+    float[] qr = AttentionSupport.rotated(q, rotary, b, tq, pos, layout.heads(), hs, null);
+    cache.append(AttentionSupport.rotated(k, rotary, b, tq, pos, layout.kvHeads(), hs, null), v, tq); // keys cached turned
     int tk = cache.length();
-    core(out, new float[cache.batch() * layout.heads() * tq], q, cache.k, cache.v, headScale, Mask.causal(),
-        cache.batch(), tq, tk, cache.capacity(), tk - tq);
+    core(out, new float[b * layout.heads() * tq], qr, cache.k, cache.v, headScale, Mask.causal(), b, tq, tk, cache.capacity(), tk - tq);
   }
 
   @Override

@@ -8,6 +8,7 @@ import static dev.focus.attention.AttentionSupport.unpack;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
+import dev.focus.position.RopeTable;
 
 /**
  * Exact softmax attention (Vaswani et al. 2017, eq. 1), materialising the (T, T) weights of every head
@@ -59,40 +60,45 @@ public final class SoftmaxAttention implements Attention {
   /** The ALiBi slopes (a copy), or null. */
   public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
 
-  /** Saved activations: references to the inputs and output, plus the weights. */
+  /** Saved activations: references to the inputs (q and k rotated, when positions rotate them) and output, plus the weights. */
   static final class ExactSaved implements Saved {
-    final float[] q, k, v, out, headScale;
+    final float[] q, k, v, out, headScale; // q (B, T, H, HS), k (B, T, KVH, HS): rotated copies under a rotary table
     final float[] probs; // (B, H, T, T) post-softmax in the block layout
     final Mask mask;
+    final RopeTable rotary; // or null
     final int batch, t;
     float[] dkPart, dvPart; // (B, H, T, HS) backward scratch, allocated by the first backward and recycled
 
-    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, int batch, int t) {
+    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, RopeTable rotary,
+               int batch, int t) {
       this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
-      this.probs = probs; this.mask = mask; this.batch = batch; this.t = t;
+      this.probs = probs; this.mask = mask; this.rotary = rotary; this.batch = batch; this.t = t;
     }
+
+    /** The rotated copy of q this state owns (recyclable), or null when q was used as given. */
+    float[] rotatedQ() { return rotary == null ? null : q; }
+
+    float[] rotatedK() { return rotary == null ? null : k; }
 
     @Override public int batch() { return batch; }
 
     @Override public int t() { return t; }
   }
 
+  /** As {@link Attention#forward}; reuses the weights, rotated copies and backward scratch of {@code recycle} when they fit. */
   @Override
-  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t) {
-    return forward(out, q, k, v, headScale, mask, batch, t, null);
-  }
-
-  /** As {@link Attention#forward}; reuses the weights and backward scratch of {@code recycle} when they fit. */
-  @Override
-  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, int batch, int t,
-                       Saved recycle) {
+  public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, RopeTable rotary, int batch,
+                       int t, Saved recycle) {
     AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
     AttentionSupport.checkHeadScale(layout, headScale);
     int n = checkedProbSize(batch, t, t);
     ExactSaved old = recycle instanceof ExactSaved e && e.probs.length == n ? e : null;
     float[] probs = old != null ? old.probs : new float[n];
-    core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0);
-    ExactSaved s = new ExactSaved(q, k, v, out, headScale == null ? null : headScale.clone(), probs, mask, batch, t);
+    int hs = layout.headSize();
+    float[] qr = AttentionSupport.rotated(q, rotary, batch, t, 0, layout.heads(), hs, old == null ? null : old.rotatedQ());
+    float[] kr = AttentionSupport.rotated(k, rotary, batch, t, 0, layout.kvHeads(), hs, old == null ? null : old.rotatedK());
+    core(out, probs, qr, kr, v, headScale, mask, batch, t, t, t, 0);
+    ExactSaved s = new ExactSaved(qr, kr, v, out, headScale == null ? null : headScale.clone(), probs, mask, rotary, batch, t);
     if (old != null && old.dkPart != null && old.dkPart.length == batch * layout.heads() * t * layout.headSize()) {
       s.dkPart = old.dkPart;
       s.dvPart = old.dvPart;
@@ -186,19 +192,9 @@ public final class SoftmaxAttention implements Attention {
 
   @Override
   public void backward(float[] dq, float[] dk, float[] dv, float[] dHeadScale, float[] dOut, Saved saved) {
-    if (!(saved instanceof ExactSaved s)) {
-      throw new IllegalArgumentException("saved state " + (saved == null ? "null" : saved.getClass().getSimpleName())
-          + " does not come from SoftmaxAttention.forward");
-    }
+    ExactSaved s = AttentionSupport.saved(saved, ExactSaved.class, "SoftmaxAttention");
     final int batch = s.batch, t = s.t, nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
-    long bt = (long) batch * t;
-    AttentionSupport.checkLength("dq", dq, bt * layout.qWidth());
-    AttentionSupport.checkLength("dk", dk, bt * layout.kvWidth());
-    AttentionSupport.checkLength("dv", dv, bt * layout.kvWidth());
-    AttentionSupport.checkLength("dOut", dOut, bt * layout.qWidth());
-    if (dHeadScale != null && dHeadScale.length != nh) {
-      throw new IllegalArgumentException("dHeadScale has length " + dHeadScale.length + " but heads=" + nh);
-    }
+    AttentionSupport.checkBackward(layout, dq, dk, dv, dHeadScale, dOut, batch, t);
     if (s.dkPart == null) {
       s.dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
       s.dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
@@ -233,6 +229,10 @@ public final class SoftmaxAttention implements Attention {
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
     AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
     AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
+    if (s.rotary != null) { // q and k were turned by R: their gradients turn back by Rᵀ
+      s.rotary.rotateBatch(dq, batch, t, 0, nh, hs, true);
+      s.rotary.rotateBatch(dk, batch, t, 0, nkv, hs, true);
+    }
   }
 
   /**
@@ -265,13 +265,15 @@ public final class SoftmaxAttention implements Attention {
 
 
   @Override
-  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, int batch, int t) {
+  public float[] weights(float[] q, float[] k, float[] headScale, Mask mask, RopeTable rotary, int batch, int t) {
     float[] out = new float[batch * t * layout.qWidth()];
     float[] v = new float[batch * t * layout.kvWidth()];
     AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
     AttentionSupport.checkHeadScale(layout, headScale);
     float[] probs = new float[checkedProbSize(batch, t, t)];
-    if (core(out, probs, q, k, v, headScale, mask, batch, t, t, t, 0)) {
+    float[] qr = AttentionSupport.rotated(q, rotary, batch, t, 0, layout.heads(), layout.headSize(), null);
+    float[] kr = AttentionSupport.rotated(k, rotary, batch, t, 0, layout.kvHeads(), layout.headSize(), null);
+    if (core(out, probs, qr, kr, v, headScale, mask, batch, t, t, t, 0)) {
       float[] plain = new float[probs.length];
       for (int u = 0; u < batch * layout.heads(); u++) AttentionSupport.unblock(plain, probs, u * t * t, t, mask, u / layout.heads());
       return plain;
@@ -285,13 +287,16 @@ public final class SoftmaxAttention implements Attention {
   }
 
   @Override
-  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, int tq) {
+  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
+                     int tq) {
     KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
     AttentionSupport.checkHeadScale(layout, headScale);
-    cache.append(k, v, tq);
+    int b = cache.batch(), pos = cache.length(), hs = layout.headSize();
+    float[] qr = AttentionSupport.rotated(q, rotary, b, tq, pos, layout.heads(), hs, null);
+    cache.append(AttentionSupport.rotated(k, rotary, b, tq, pos, layout.kvHeads(), hs, null), v, tq); // keys cached turned
     int tk = cache.length();
-    core(out, new float[checkedProbSize(cache.batch(), tq, tk)], q, cache.k, cache.v, headScale, Mask.causal(),
-        cache.batch(), tq, tk, cache.capacity(), tk - tq);
+    core(out, new float[checkedProbSize(b, tq, tk)], qr, cache.k, cache.v, headScale, Mask.causal(), b, tq, tk, cache.capacity(),
+        tk - tq);
   }
 
   @Override

@@ -6,18 +6,12 @@ import dev.focus.attention.HeadLayout;
 import dev.focus.attention.LinearAttention;
 import dev.focus.attention.Mask;
 import dev.focus.attention.SoftmaxAttention;
-import dev.focus.model.Activations.LayerCache;
-import dev.focus.model.ModelConfig.MlpKind;
-import dev.focus.model.ModelConfig.NormKind;
 import dev.focus.model.ModelObserver.Point;
 import dev.focus.op.CrossEntropy;
 import dev.focus.op.Embedding;
-import dev.focus.op.LayerNorm;
 import dev.focus.op.Linear;
-import dev.focus.op.Mlp;
-import dev.focus.op.Residual;
-import dev.focus.op.RmsNorm;
 import dev.focus.position.PositionEncoding;
+import dev.focus.position.PositionKind;
 import dev.focus.position.RopeTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,23 +22,21 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A decoder-only Transformer with pre-norm blocks (nanoGPT's {@code Block}, Llama's layout):
+ * A decoder-only Transformer with pre-norm blocks (nanoGPT's {@code GPT}, Llama's layout):
  * <pre>
  *   x₀ = E[tokens] (+ P)                         embeddings (+ absolute positions)
- *   h  = x_l + W_o · Attn(Norm₁(x_l))             attention sub-layer
- *   x_{l+1} = h + MLP(Norm₂(h))                   MLP sub-layer
+ *   x_{l+1} = Block_l(x_l)                        {@link Block}: h = x + W_o·Attn(Norm₁(x)), x' = h + MLP(Norm₂(h))
  *   logits = Norm_f(x_L) · W_headᵀ               (W_head = E when embeddings are tied)
  * </pre>
- * The attention core is the library's ({@code dev.focus.attention}): {@link SoftmaxAttention},
- * {@link FlashAttention} or {@link LinearAttention} (any feature map, form and decay) under
- * {@link Mask#causal()}, on token-major q, k, v straight from the projections. Positions stay here:
- * RoPE/M-RoPE rotate q and k before a softmax call; linear attention gets the rotary table and
- * rotates its numerator features (RoFormer §3.4.4); ALiBi is the attention's {@code withAlibi};
- * absolute positions are added to the embeddings. Softmax logits are λ·λ_h·q·k/√HS + bias with the
- * global {@code logitScale} λ and, when {@code headScale} is on, a trainable λ_h per layer and head.
- * Any attention variant of {@link ModelConfig.AttentionKind} combines with any position scheme of
- * {@link dev.focus.position.PositionKind} (ALiBi needs softmax). The backward pass calls the same ops in exact
- * reverse order (llm.c's {@code gpt2_backward}).
+ * Positions are the configuration's {@link PositionEncoding}, asked at three places: it adds to the
+ * embeddings (learned, sinusoidal), gives the rotary table every block's attention turns q/k (or
+ * linear attention's features) by, passed per call and grown as sequences grow (RoPE and its
+ * multi-axis kinds, which on text are RoPE-1D), or gives the ALiBi slopes the attention core was built
+ * with. The attention core is the library's ({@code dev.focus.attention}): {@link SoftmaxAttention},
+ * {@link FlashAttention} or {@link LinearAttention} (any feature map, form and decay), built once, under
+ * {@link Mask#causal()} (or any mask, {@link #logits(int[], int, int, Mask)}). The backward pass calls
+ * the same ops in exact reverse order (llm.c's {@code gpt2_backward}). Observers
+ * ({@link #setObserver}) see each block's tensors after the block has run, outside its arithmetic.
  *
  * <p>Parameters carry Hugging Face Llama names ({@link #parameters()}); biases, LayerNorm shifts, the
  * GELU MLP and learned positions use the obvious extensions ({@code q_proj.bias}, {@code input_layernorm.bias},
@@ -71,26 +63,11 @@ public final class Model {
   final PositionEncoding position; // adds to the embeddings, rotates q/k or biases the logits
   private RopeTable rotary;        // (Tmax', HS/2) cos/sin rows of positions 0.., grown on demand; null unless rotary
   final float[] slopes;            // (NH) ALiBi slopes or null
-  private Attention attention;   // the core (rebuilt when a linear attention's rotary table grows)
 
   private Activations act;          // the buffers of the current pass (one of the two below)
   private Activations trainActs;    // kept for forwardBackward's shape
   private Activations inferActs;    // kept for forward-only shapes (validation, eval)
   private ModelObserver observer;
-
-  /** The parameters of one block; field comments give shapes, biases are null when absent. */
-  static final class Block {
-    Parameter n1w, n1b;         // (C)
-    Parameter wq, bq;           // (NH·HS, C), (NH·HS)
-    Parameter wk, bk;           // (KVH·HS, C), (KVH·HS)
-    Parameter wv, bv;           // (KVH·HS, C), (KVH·HS)
-    Parameter wo, bo;           // (C, NH·HS), (C)
-    Parameter headScale;        // (NH) λ_h, or null
-    Parameter n2w, n2b;         // (C)
-    Parameter wGate, bGate;     // (I, C), (I): SwiGLU only
-    Parameter wUp, bUp;         // (I, C), (I)
-    Parameter wDown, bDown;     // (C, I), (C)
-  }
 
   /** What a parameter is, for initialisation. */
   public enum Kind { WEIGHT, EMBEDDING, GAIN, BIAS }
@@ -182,49 +159,26 @@ public final class Model {
     };
     embed = make.apply("model.embed_tokens.weight");
     positions = make.apply("model.embed_positions.weight");
+    this.position = config.positionEncoding(positions == null ? null : positions.value());
+    this.slopes = position.logitSlopes();
+    Attention core = buildAttention(config, slopes);
+    Block.Shape shape = Block.Shape.of(config);
     blocks = new Block[config.layers()];
-    for (int l = 0; l < blocks.length; l++) {
-      String p = "model.layers." + l + ".";
-      Block b = new Block();
-      b.n1w = make.apply(p + "input_layernorm.weight");
-      b.n1b = make.apply(p + "input_layernorm.bias");
-      b.wq = make.apply(p + "self_attn.q_proj.weight");
-      b.bq = make.apply(p + "self_attn.q_proj.bias");
-      b.wk = make.apply(p + "self_attn.k_proj.weight");
-      b.bk = make.apply(p + "self_attn.k_proj.bias");
-      b.wv = make.apply(p + "self_attn.v_proj.weight");
-      b.bv = make.apply(p + "self_attn.v_proj.bias");
-      b.wo = make.apply(p + "self_attn.o_proj.weight");
-      b.bo = make.apply(p + "self_attn.o_proj.bias");
-      b.headScale = make.apply(p + "self_attn.head_scale");
-      b.n2w = make.apply(p + "post_attention_layernorm.weight");
-      b.n2b = make.apply(p + "post_attention_layernorm.bias");
-      b.wGate = make.apply(p + "mlp.gate_proj.weight");
-      b.bGate = make.apply(p + "mlp.gate_proj.bias");
-      b.wUp = make.apply(p + "mlp.up_proj.weight");
-      b.bUp = make.apply(p + "mlp.up_proj.bias");
-      b.wDown = make.apply(p + "mlp.down_proj.weight");
-      b.bDown = make.apply(p + "mlp.down_proj.bias");
-      blocks[l] = b;
-    }
+    for (int l = 0; l < blocks.length; l++) blocks[l] = new Block("model.layers." + l + ".", shape, core, make);
     normW = make.apply("model.norm.weight");
     normB = make.apply("model.norm.bias");
     Parameter h = make.apply("lm_head.weight");
     head = h == null ? embed : h;
     this.parameters = Collections.unmodifiableList(list);
     this.byName = Collections.unmodifiableMap(map);
-    this.position = config.positionEncoding(positions == null ? null : positions.value());
-    this.slopes = position.logitSlopes();
-    ensureTables(1);
   }
 
   /**
-   * The library attention of this configuration: softmax logits scaled by logitScale/√HS (the λ_h are
-   * passed per call), ALiBi slopes; linear attention with scale 1 (φ(q)·φ(k), no temperature), its
-   * form, decay and, under RoPE, the rotary numerator over {@code table}.
+   * The library attention of a configuration: softmax logits scaled by logitScale/√HS (the λ_h are
+   * passed per call) with the position encoding's ALiBi slopes; linear attention with scale 1
+   * (φ(q)·φ(k), no temperature), its form, chunk and decay. Rotary tables come per call.
    */
-  private Attention buildAttention(RopeTable table) {
-    ModelConfig c = config;
+  static Attention buildAttention(ModelConfig c, float[] slopes) {
     HeadLayout layout = new HeadLayout(c.heads(), c.kvHeads(), c.headSize());
     float scale = (float) (c.logitScale() / Math.sqrt(c.headSize()));
     switch (c.attention()) {
@@ -235,14 +189,10 @@ public final class Model {
       default: {
         LinearAttention a = LinearAttention.of(layout, c.linearFeature()).withScale(1f);
         a = c.linearForm() == LinearAttention.Form.CHUNKED ? a.withChunk(c.linearChunk()) : a.withForm(c.linearForm());
-        if (c.linearDecay() != 1.0) a = a.withDecay((float) c.linearDecay());
-        return table == null ? a : a.withRotary(table);
+        return c.linearDecay() != 1.0 ? a.withDecay((float) c.linearDecay()) : a;
       }
     }
   }
-
-  /** The attention core in use (for the decoder). */
-  Attention attention() { return attention; }
 
   /**
    * The parameter names, shapes and roles of a configuration, in {@link #parameters()} order: embeddings,
@@ -251,37 +201,18 @@ public final class Model {
    * norm and the untied output head.
    */
   public static List<Spec> specs(ModelConfig c) {
-    int C = c.hidden(), I = c.intermediate(), qw = c.heads() * c.headSize(), kw = c.kvHeads() * c.headSize();
-    boolean bias = c.bias(), ln = c.norm() == NormKind.LAYERNORM;
+    int C = c.hidden();
     List<Spec> s = new ArrayList<>();
     s.add(new Spec("model.embed_tokens.weight", new int[] {c.vocab(), C}, Kind.EMBEDDING));
-    if (c.position().kind() == dev.focus.position.PositionKind.LEARNED) {
+    if (c.position().kind() == PositionKind.LEARNED) {
       s.add(new Spec("model.embed_positions.weight", new int[] {c.context(), C}, Kind.EMBEDDING));
     }
-    for (int l = 0; l < c.layers(); l++) {
-      String p = "model.layers." + l + ".";
-      s.add(new Spec(p + "input_layernorm.weight", new int[] {C}, Kind.GAIN));
-      if (ln && bias) s.add(new Spec(p + "input_layernorm.bias", new int[] {C}, Kind.BIAS));
-      linear(s, p + "self_attn.q_proj", qw, C, bias);
-      linear(s, p + "self_attn.k_proj", kw, C, bias);
-      linear(s, p + "self_attn.v_proj", kw, C, bias);
-      linear(s, p + "self_attn.o_proj", C, qw, bias);
-      if (c.headScale()) s.add(new Spec(p + "self_attn.head_scale", new int[] {c.heads()}, Kind.GAIN));
-      s.add(new Spec(p + "post_attention_layernorm.weight", new int[] {C}, Kind.GAIN));
-      if (ln && bias) s.add(new Spec(p + "post_attention_layernorm.bias", new int[] {C}, Kind.BIAS));
-      if (c.mlp() == MlpKind.SWIGLU) linear(s, p + "mlp.gate_proj", I, C, bias);
-      linear(s, p + "mlp.up_proj", I, C, bias);
-      linear(s, p + "mlp.down_proj", C, I, bias);
-    }
+    Block.Shape shape = Block.Shape.of(c);
+    for (int l = 0; l < c.layers(); l++) s.addAll(Block.specs("model.layers." + l + ".", shape));
     s.add(new Spec("model.norm.weight", new int[] {C}, Kind.GAIN));
-    if (ln && bias) s.add(new Spec("model.norm.bias", new int[] {C}, Kind.BIAS));
+    if (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias()) s.add(new Spec("model.norm.bias", new int[] {C}, Kind.BIAS));
     if (!c.tieEmbeddings()) s.add(new Spec("lm_head.weight", new int[] {c.vocab(), C}, Kind.WEIGHT));
     return s;
-  }
-
-  private static void linear(List<Spec> s, String name, int out, int in, boolean bias) {
-    s.add(new Spec(name + ".weight", new int[] {out, in}, Kind.WEIGHT));
-    if (bias) s.add(new Spec(name + ".bias", new int[] {out}, Kind.BIAS));
   }
 
   // ---- accessors --------------------------------------------------------------------------------
@@ -313,26 +244,36 @@ public final class Model {
   /** Installs (or removes, with null) a read-only observer of forward passes. */
   public void setObserver(ModelObserver observer) { this.observer = observer; }
 
+  /** The installed observer, or null. */
+  public ModelObserver observer() { return observer; }
+
   /** A new incremental decoder over this model's weights (batch 1). */
   public Decoder decoder() { return new Decoder(this); }
 
   // ---- public passes ----------------------------------------------------------------------------
 
   /**
-   * Logits for every position.
+   * Logits for every position, under the causal mask.
    *
    * @param tokens (B, T) ids
    * @return a new (B·T, V) array
    */
-  public float[] logits(int[] tokens, int batch, int seqLen) {
-    forward(tokens, batch, seqLen, false);
+  public float[] logits(int[] tokens, int batch, int seqLen) { return logits(tokens, batch, seqLen, Mask.causal()); }
+
+  /**
+   * Logits for every position under {@code mask}: {@link Mask#bidirectional()} gives the same weights
+   * with every key visible (spec 05 §3.1's mask option; the recurrent and chunked linear forms are
+   * causal only).
+   */
+  public float[] logits(int[] tokens, int batch, int seqLen, Mask mask) {
+    forward(tokens, batch, seqLen, mask, false);
     return Arrays.copyOf(act.logits, batch * seqLen * config.vocab());
   }
 
   /** Mean cross-entropy over targets ≠ −1 (forward only; gradients untouched). */
   public float loss(int[] tokens, int[] targets, int batch, int seqLen) {
     checkTargets(targets, batch, seqLen);
-    forward(tokens, batch, seqLen, false);
+    forward(tokens, batch, seqLen, Mask.causal(), false);
     return CrossEntropy.forward(act.losses, act.probs, act.logits, targets, batch * seqLen, config.vocab());
   }
 
@@ -342,7 +283,7 @@ public final class Model {
    */
   public float forwardBackward(int[] tokens, int[] targets, int batch, int seqLen) {
     checkTargets(targets, batch, seqLen);
-    forward(tokens, batch, seqLen, true);
+    forward(tokens, batch, seqLen, Mask.causal(), true);
     int n = batch * seqLen, v = config.vocab();
     float loss = CrossEntropy.forward(act.losses, act.probs, act.logits, targets, n, v);
     int count = CrossEntropy.count(targets, n);
@@ -367,10 +308,9 @@ public final class Model {
       throw new IllegalArgumentException("tokens length " + (tokens == null ? "null" : tokens.length)
           + " != batch*seqLen=" + b + "*" + t);
     }
-    if (t > config.context() && config.position().kind() == dev.focus.position.PositionKind.LEARNED) {
+    if (t > config.context() && config.position().kind() == PositionKind.LEARNED) {
       throw new IllegalArgumentException("seqLen=" + t + " exceeds context=" + config.context() + " of the learned position table");
     }
-    ensureTables(t);
     // Training and forward-only passes keep their own buffers, so a validation pass between training
     // steps reallocates nothing; a forward-only pass of the training shape reuses the training buffers.
     if (training) {
@@ -384,147 +324,61 @@ public final class Model {
     }
   }
 
-  /** The rotary table covers at least {@code t} positions. */
-  void ensureTables(int t) {
+  /**
+   * The rotary table, covering at least {@code t} positions (and the context), or null when positions
+   * do not rotate. Growing it is all a longer sequence needs: blocks take it per call.
+   */
+  RopeTable rotary(int t) {
     int need = Math.max(t, config.context());
-    if (config.rotary() && (rotary == null || rotary.tokens() < need)) {
-      rotary = position.rotaryTable(need);
-      attention = null; // a linear attention holds the table
-    }
-    if (attention == null) attention = buildAttention(config.softmax() ? null : rotary);
+    if (config.rotary() && (rotary == null || rotary.tokens() < need)) rotary = position.rotaryTable(need);
+    return rotary;
   }
 
-  RopeTable rotary() { return rotary; }
-
-  /** Rotates every sequence of a (B, T, heads, HS) batch by the table's rows 0..T−1 (inverse: by −angle). */
-  void rotateBatch(float[] x, int batch, int t, int heads, boolean inverse) {
-    int w = heads * config.headSize();
-    for (int b = 0; b < batch; b++) {
-      if (inverse) rotary.rotateBackward(x, b * t * w, 0, t, heads, config.headSize());
-      else rotary.rotate(x, b * t * w, 0, t, heads, config.headSize());
-    }
-  }
-
-  private void forward(int[] tokens, int b, int t, boolean training) {
+  private void forward(int[] tokens, int b, int t, Mask mask, boolean training) {
     prepare(tokens, b, t, training);
+    RopeTable table = rotary(t);
     int n = b * t, C = config.hidden(), V = config.vocab();
     float[] x = act.resIn(0);
     Embedding.forward(x, tokens, embed.value(), n, C, V);
     position.addTo(x, b, t, 0);
     if (observer != null) observer.onActivation(-1, Point.EMBEDDINGS, x, b, t, C);
-    for (int l = 0; l < blocks.length; l++) blockForward(l, b, t);
-    norm(act.nf, act.nfStatA, act.nfStatB, act.resIn(blocks.length), normW, normB, n);
+    for (int l = 0; l < blocks.length; l++) {
+      blocks[l].forward(act.cache(l), act.scratch, act.resIn(l), act.resMid(l), act.resOut(l), mask, table, b, t);
+      if (observer != null) observe(l, mask, table, b, t);
+    }
+    Block.norm(blocks[0].shape(), act.nf, act.nfStatA, act.nfStatB, act.resIn(blocks.length), normW, normB, n);
     if (observer != null) observer.onActivation(blocks.length, Point.FINAL_NORM, act.nf, b, t, C);
     Linear.forward(act.logits, act.nf, head.value(), null, n, C, V);
   }
 
-  private void blockForward(int l, int b, int t) {
+  /** Shows block {@code l}'s tensors to the observer, after the block has run (read-only; the arithmetic is done). */
+  private void observe(int l, Mask mask, RopeTable table, int b, int t) {
+    Block.Cache c = act.cache(l);
     Block w = blocks[l];
-    LayerCache c = act.cache(l);
-    int n = b * t, C = config.hidden(), I = config.intermediate();
-    int nh = config.heads(), kvh = config.kvHeads(), qw = nh * config.headSize(), kw = kvh * config.headSize();
-    float[] in = act.resIn(l), mid = act.resMid(l), out = act.resOut(l);
-    // attention sub-layer: mid = in + W_o · Attn(R·q, R·k, v) of Norm₁(in), token-major (B, T, H, HS)
-    norm(c.n1, c.s1a, c.s1b, in, w.n1w, w.n1b, n);
-    Linear.forward(c.q, c.n1, w.wq.value(), val(w.bq), n, C, qw);
-    Linear.forward(c.k, c.n1, w.wk.value(), val(w.bk), n, C, kw);
-    Linear.forward(c.v, c.n1, w.wv.value(), val(w.bv), n, C, kw);
-    if (rotary != null && config.softmax()) {
-      rotateBatch(c.q, b, t, nh, false);
-      rotateBatch(c.k, b, t, kvh, false);
-    }
-    c.saved = attention.forward(c.y, c.q, c.k, c.v, val(w.headScale), Mask.causal(), b, t, c.saved);
-    Linear.forward(act.proj, c.y, w.wo.value(), val(w.bo), n, qw, C);
-    Residual.forward(mid, in, act.proj, n * C);
-    if (observer != null) {
-      observer.onActivation(l, Point.ATTENTION_NORM, c.n1, b, t, C);
-      observer.onAttentionWeights(l, attention.weights(c.q, c.k, val(w.headScale), Mask.causal(), b, t), b, nh, t);
-      observer.onHeadOutputs(l, c.y, b, t, config.heads(), config.headSize());
-      observer.onActivation(l, Point.ATTENTION_OUTPUT, act.proj, b, t, C);
-      observer.onActivation(l, Point.RESIDUAL_AFTER_ATTENTION, mid, b, t, C);
-    }
-    // MLP sub-layer: out = mid + MLP(Norm₂(mid))
-    norm(c.n2, c.s2a, c.s2b, mid, w.n2w, w.n2b, n);
-    if (config.mlp() == MlpKind.SWIGLU) {
-      Mlp.swiGluForward(act.proj, c.gate, c.up, c.h, c.n2, w.wGate.value(), val(w.bGate), w.wUp.value(), val(w.bUp),
-          w.wDown.value(), val(w.bDown), n, C, I);
-    } else {
-      Mlp.geluForward(act.proj, c.up, c.h, c.n2, w.wUp.value(), val(w.bUp), w.wDown.value(), val(w.bDown), n, C, I);
-    }
-    Residual.forward(out, mid, act.proj, n * C);
-    if (observer != null) {
-      observer.onActivation(l, Point.MLP_NORM, c.n2, b, t, C);
-      observer.onActivation(l, Point.MLP_OUTPUT, act.proj, b, t, C);
-      observer.onActivation(l, Point.RESIDUAL_AFTER_MLP, out, b, t, C);
-    }
-  }
-
-  private void norm(float[] out, float[] sa, float[] sb, float[] in, Parameter w, Parameter bias, int n) {
     int C = config.hidden();
-    float eps = (float) config.normEps();
-    if (config.norm() == NormKind.RMSNORM) {
-      RmsNorm.forward(out, sa, in, w.value(), n, C, eps);
-    } else {
-      LayerNorm.forward(out, sa, sb, in, w.value(), val(bias), n, C, eps);
-    }
+    observer.onActivation(l, Point.ATTENTION_NORM, c.n1, b, t, C);
+    observer.onAttentionWeights(l, w.attention().weights(c.q, c.k, w.headScaleValues(), mask, table, b, t), b, config.heads(), t);
+    observer.onHeadOutputs(l, c.y, b, t, config.heads(), config.headSize());
+    observer.onActivation(l, Point.ATTENTION_OUTPUT, act.scratch.attnOut, b, t, C);
+    observer.onActivation(l, Point.RESIDUAL_AFTER_ATTENTION, act.resMid(l), b, t, C);
+    observer.onActivation(l, Point.MLP_NORM, c.n2, b, t, C);
+    observer.onActivation(l, Point.MLP_OUTPUT, act.scratch.mlpOut, b, t, C);
+    observer.onActivation(l, Point.RESIDUAL_AFTER_MLP, act.resOut(l), b, t, C);
   }
-
-  private void normBackward(float[] dIn, Parameter w, Parameter bias, float[] dOut, float[] in, float[] sa, float[] sb, int n) {
-    int C = config.hidden();
-    if (config.norm() == NormKind.RMSNORM) {
-      RmsNorm.backward(dIn, w.grad(), dOut, in, w.value(), sa, n, C);
-    } else {
-      LayerNorm.backward(dIn, w.grad(), bias == null ? null : bias.grad(), dOut, in, w.value(), sa, sb, n, C);
-    }
-  }
-
-  private static float[] val(Parameter p) { return p == null ? null : p.value(); }
-
-  private static float[] grad(Parameter p) { return p == null ? null : p.grad(); }
 
   // ---- backward ---------------------------------------------------------------------------------
 
   /** The exact reverse of {@link #forward}; dLogits sit in {@code act.probs}. */
   private void backward(int[] tokens, int b, int t) {
     int n = b * t, C = config.hidden(), V = config.vocab();
-    Linear.backward(act.dN, head.grad(), null, act.probs, act.nf, head.value(), n, C, V, null);
+    float[] dN = act.scratch.dN;
+    Linear.backward(dN, head.grad(), null, act.probs, act.nf, head.value(), n, C, V, null);
     Arrays.fill(act.dRes, 0f);
-    normBackward(act.dRes, normW, normB, act.dN, act.resIn(blocks.length), act.nfStatA, act.nfStatB, n);
-    for (int l = blocks.length - 1; l >= 0; l--) blockBackward(l, b, t);
+    Block.normBackward(blocks[0].shape(), act.dRes, normW, normB, dN, act.resIn(blocks.length), act.nfStatA, act.nfStatB, n);
+    for (int l = blocks.length - 1; l >= 0; l--) {
+      blocks[l].backward(act.cache(l), act.scratch, act.dRes, act.resIn(l), act.resMid(l));
+    }
     Embedding.backward(embed.grad(), act.dRes, tokens, n, C);
     if (positions != null) position.addToBackward(positions.grad(), act.dRes, b, t);
-  }
-
-  private void blockBackward(int l, int b, int t) {
-    Block w = blocks[l];
-    LayerCache c = act.cache(l);
-    int n = b * t, C = config.hidden(), I = config.intermediate();
-    int nh = config.heads(), kvh = config.kvHeads(), qw = nh * config.headSize(), kw = kvh * config.headSize();
-    float[] in = act.resIn(l), mid = act.resMid(l);
-    float[] dRes = act.dRes;
-    // MLP sub-layer (dRes = ∂L/∂out, which is also ∂L/∂MLP output)
-    if (config.mlp() == MlpKind.SWIGLU) {
-      Mlp.swiGluBackward(act.dN, w.wGate.grad(), grad(w.bGate), w.wUp.grad(), grad(w.bUp), w.wDown.grad(), grad(w.bDown),
-          dRes, c.n2, c.gate, c.up, c.h, w.wGate.value(), w.wUp.value(), w.wDown.value(),
-          act.dH, act.dGate, act.dUp, null, n, C, I);
-    } else {
-      Mlp.geluBackward(act.dN, w.wUp.grad(), grad(w.bUp), w.wDown.grad(), grad(w.bDown),
-          dRes, c.n2, c.up, c.h, w.wUp.value(), w.wDown.value(), act.dH, null, n, C, I);
-    }
-    normBackward(dRes, w.n2w, w.n2b, act.dN, mid, c.s2a, c.s2b, n); // dRes = ∂L/∂mid
-    // attention sub-layer
-    Linear.backward(act.dY, w.wo.grad(), grad(w.bo), dRes, c.y, w.wo.value(), n, qw, C, null);
-    attention.backward(act.dQ, act.dK, act.dV, grad(w.headScale), act.dY, c.saved);
-    if (rotary != null && config.softmax()) {
-      rotateBatch(act.dQ, b, t, nh, true);
-      rotateBatch(act.dK, b, t, kvh, true);
-    }
-    Linear.backwardInput(act.dN, act.dQ, w.wq.value(), n, C, qw, false);
-    Linear.backwardInput(act.dN, act.dK, w.wk.value(), n, C, kw, true);
-    Linear.backwardInput(act.dN, act.dV, w.wv.value(), n, C, kw, true);
-    Linear.backwardWeights(w.wq.grad(), grad(w.bq), act.dQ, c.n1, n, C, qw, null);
-    Linear.backwardWeights(w.wk.grad(), grad(w.bk), act.dK, c.n1, n, C, kw, null);
-    Linear.backwardWeights(w.wv.grad(), grad(w.bv), act.dV, c.n1, n, C, kw, null);
-    normBackward(dRes, w.n1w, w.n1b, act.dN, in, c.s1a, c.s1b, n); // dRes = ∂L/∂in
   }
 }

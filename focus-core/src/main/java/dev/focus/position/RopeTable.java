@@ -34,6 +34,7 @@ public final class RopeTable {
   private final float[] sinF;
   private final int contiguousA, contiguousB; // dims of pair 0 when pair i is (a0 + i, b0 + i), else −1
   private final double attentionFactor;
+  private final int rowsPerSequence; // 0: row p serves position p of every sequence; S: sequence b owns rows b·S..
 
   private RopeTable(FrequencyPlan plan, double[][] coords, double attentionFactor) {
     if (!(attentionFactor > 0) || Double.isInfinite(attentionFactor)) {
@@ -77,6 +78,24 @@ public final class RopeTable {
       cosF[j] = (float) cos[j];
       sinF[j] = (float) sin[j];
     }
+    this.rowsPerSequence = 0;
+  }
+
+  /** A view of {@code t}'s rows (shared arrays) in which each sequence of a batch owns {@code rows} rows. */
+  private RopeTable(RopeTable t, int rows) {
+    this.plan = t.plan;
+    this.tokens = t.tokens;
+    this.pairs = t.pairs;
+    this.first = t.first;
+    this.second = t.second;
+    this.cos = t.cos;
+    this.sin = t.sin;
+    this.cosF = t.cosF;
+    this.sinF = t.sinF;
+    this.contiguousA = t.contiguousA;
+    this.contiguousB = t.contiguousB;
+    this.attentionFactor = t.attentionFactor;
+    this.rowsPerSequence = rows;
   }
 
   /** The table for per-token coordinates {@code coords} (T, A), attention factor 1. */
@@ -95,6 +114,19 @@ public final class RopeTable {
   }
 
   public FrequencyPlan plan() { return plan; }
+
+  /**
+   * This table read as one block of {@code rows} rows per sequence: token i of sequence b of a batch
+   * turns by row b·rows + i, for coordinates that differ from sequence to sequence (a multimodal batch
+   * of packed layouts, (B·S, A) coordinates). A plain table's row p serves position p of every sequence.
+   */
+  public RopeTable perSequence(int rows) {
+    if (rows < 1) throw new IllegalArgumentException("rows per sequence=" + rows + " must be >= 1");
+    return new RopeTable(this, rows);
+  }
+
+  /** The row that turns token {@code pos} (0-based, within its sequence) of sequence {@code b}. */
+  public int row(int b, int pos) { return b * rowsPerSequence + pos; }
 
   /** T, the number of rows (tokens). */
   public int tokens() { return tokens; }
@@ -128,6 +160,16 @@ public final class RopeTable {
   /** Backward of {@link #rotate(float[], int, int, int, int, int)}: rotates by −φ in place. */
   public void rotateBackward(float[] dx, int off, int row0, int count, int nHeads, int headDim) {
     apply(dx, off, row0, count, nHeads, headDim, -1.0);
+  }
+
+  /**
+   * Rotates a (B, T, NH, HS) batch in place: token i of sequence b by row {@link #row}(b, offset + i),
+   * offset being the position of the batch's first token (the cache length when decoding). With
+   * {@code inverse} it turns by −φ: the backward pass, dx = Rᵀ·dy (one routine, the sign of sin apart).
+   */
+  public void rotateBatch(float[] x, int batch, int t, int offset, int nHeads, int headDim, boolean inverse) {
+    long w = (long) nHeads * headDim;
+    for (int b = 0; b < batch; b++) apply(x, (int) (b * t * w), row(b, offset), t, nHeads, headDim, inverse ? -1.0 : 1.0);
   }
 
   private void apply(float[] x, int off, int row0, int count, int nHeads, int headDim, double sign) {
@@ -167,6 +209,8 @@ public final class RopeTable {
   }
 
   // ---------------------------------------------------------------- float64 twin (tests, CLI)
+  // The float64 loop repeats the float32 one on purpose (arrays of another primitive type): it is the
+  // exact path that the property tests, the PyTorch oracle and `focus rope` check the float32 one against.
 
   /** float64 twin of {@link #rotate(float[], int, int)}. */
   public void rotate(double[] x, int nHeads, int headDim) { rotate(x, 0, 0, tokens, nHeads, headDim); }

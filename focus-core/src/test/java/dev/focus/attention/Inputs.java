@@ -35,8 +35,13 @@ final class Inputs {
 
   /** Forward then backward; returns {out, dq, dk, dv}. */
   float[][] run(Attention a, float[] headScale, float[] dHeadScale, Mask mask) {
+    return run(a, headScale, dHeadScale, mask, null);
+  }
+
+  /** As {@link #run(Attention, float[], float[], Mask)} with positions from a rotary table (or null). */
+  float[][] run(Attention a, float[] headScale, float[] dHeadScale, Mask mask, dev.focus.position.RopeTable rotary) {
     float[] out = newOut(), dq = newOut(), dk = newKv(), dv = newKv();
-    Attention.Saved s = a.forward(out, q, k, v, headScale, mask, batch, t);
+    Attention.Saved s = a.forward(out, q, k, v, headScale, mask, rotary, batch, t, null);
     a.backward(dq, dk, dv, dHeadScale, dOut, s);
     return new float[][] {out, dq, dk, dv};
   }

@@ -75,15 +75,21 @@ class LinearAttentionTest {
    * differences, under every mask the form supports (parallel: causal, bidirectional, block-causal).
    */
   static void checkAgainstDefinition(LinearAttention a, String name, Inputs in, int batch, int t) {
+    checkAgainstDefinition(a, null, name, in, batch, t);
+  }
+
+  /** With the numerator rotation of {@code rotary} (null for none). */
+  static void checkAgainstDefinition(LinearAttention a, dev.focus.position.RopeTable rotary, String name, Inputs in, int batch,
+                                     int t) {
     double[] q = d(in.q), k = d(in.k), v = d(in.v), dOut = d(in.dOut);
     List<Mask> masks = a.form() == Form.PARALLEL
         ? List.of(Mask.causal(), Mask.bidirectional(), Mask.causalWithBlocks(List.of(new int[] {1, 3})))
         : List.of(Mask.causal());
     for (Mask m : masks) {
-      float[][] r = in.run(a, null, null, m);
-      java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, m, q, k, v, batch, t), dOut);
+      float[][] r = in.run(a, null, null, m, rotary);
+      java.util.function.DoubleSupplier loss = () -> GradCheck.dot(Reference.linear(a, rotary, m, q, k, v, batch, t), dOut);
       String n = name + " " + m;
-      assertClose(n + " forward", Reference.linear(a, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
+      assertClose(n + " forward", Reference.linear(a, rotary, m, q, k, v, batch, t), d(r[0]), 1e-5, 1e-4);
       GradCheck.check(n + " dq", q, d(r[1]), loss, 1e-6, 5e-5, 2e-4);
       GradCheck.check(n + " dk", k, d(r[2]), loss, 1e-6, 5e-5, 2e-4);
       GradCheck.check(n + " dv", v, d(r[3]), loss, 1e-6, 5e-5, 2e-4);

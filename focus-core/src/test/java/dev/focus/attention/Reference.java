@@ -118,6 +118,12 @@ final class Reference {
 
   /** Linear attention weights (B, H, T, T), normalised as configured, from the definition. */
   static double[] linearWeights(LinearAttention la, Mask mask, double[] q, double[] k, int batch, int t) {
+    return linearWeights(la, null, mask, q, k, batch, t);
+  }
+
+  /** With the RoFormer §3.4.4 numerator rotation of {@code rotary} (null for none). */
+  static double[] linearWeights(LinearAttention la, dev.focus.position.RopeTable rotary, Mask mask, double[] q, double[] k,
+                                int batch, int t) {
     HeadLayout l = la.layout();
     int nh = l.heads(), hs = l.headSize();
     double rs = Math.sqrt(la.scale());
@@ -146,11 +152,11 @@ final class Reference {
               double[] py = phi(la.featureMap(), y, la.projection(), la.features());
               kern = 0;
               for (int f = 0; f < px.length; f++) kern += px[f] * py[f];
-              if (la.rotary() != null) {
+              if (rotary != null) {
                 // RoFormer §3.4.4: the numerator sees R_i φ(x_i)·R_j φ(y_j), the normaliser the plain kernel
                 sum += kern * Math.pow(lam, Math.abs(i - j));
-                la.rotary().rotateVector(px, i);
-                la.rotary().rotateVector(py, j);
+                rotary.rotateVector(px, i);
+                rotary.rotateVector(py, j);
                 kern = 0;
                 for (int f = 0; f < px.length; f++) kern += px[f] * py[f];
                 a[j] = kern * Math.pow(lam, Math.abs(i - j));
@@ -174,6 +180,11 @@ final class Reference {
   }
 
   static double[] linear(LinearAttention la, Mask mask, double[] q, double[] k, double[] v, int batch, int t) {
-    return apply(la.layout(), linearWeights(la, mask, q, k, batch, t), v, batch, t);
+    return linear(la, null, mask, q, k, v, batch, t);
+  }
+
+  static double[] linear(LinearAttention la, dev.focus.position.RopeTable rotary, Mask mask, double[] q, double[] k, double[] v,
+                         int batch, int t) {
+    return apply(la.layout(), linearWeights(la, rotary, mask, q, k, batch, t), v, batch, t);
   }
 }
