@@ -1,15 +1,16 @@
 package dev.focus.multimodal;
 
-import dev.focus.attention.Attention;
 import dev.focus.attention.HeadLayout;
 import dev.focus.attention.Mask;
 import dev.focus.attention.SoftmaxAttention;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
+import dev.focus.model.Block;
+import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Parameter;
 import dev.focus.op.CrossEntropy;
 import dev.focus.op.Linear;
-import dev.focus.op.Mlp;
-import dev.focus.op.Residual;
 import dev.focus.op.RmsNorm;
 import dev.focus.position.PositionKind;
 import dev.focus.position.PositionScheme;
@@ -27,7 +28,8 @@ import java.util.Random;
  * <pre>
  *   x₀[text]  = E[token]
  *   x₀[patch] = W_in·x_t + W_time·φ(t)              bias-free projection of raw patches + time embedding
- *   x_{l+1}   = blocks (pre-RMSNorm, softmax attention under the hybrid mask, rotary positions, SwiGLU)
+ *   x_{l+1}   = Block_l(x_l)  the text model's {@link Block}: pre-RMSNorm, softmax attention under the
+ *                             hybrid mask with rotary positions per sequence, SwiGLU
  *   logits    = Norm_f(x_L)·W_lmᵀ                     next-token logits at every row (used at text rows)
  *   ŷ[patch]  = Norm_f(x_L)·W_imgᵀ                    ε̂ (or x̂₀) at patch rows
  *   L         = CE(text) + λ·Σ_patch w·‖ŷ − y‖²
@@ -43,23 +45,20 @@ public final class MultimodalModel {
 
   private final MultimodalConfig config;
   private final Rope rope;
-  private final Attention attention;
+  private final Block.Shape shape;
   private final List<Trainable.Param> params = new ArrayList<>();
   private final Trainable.Param embed, timeIn, normF, lmHead, imgHead; // (V,C) (C,F) (C) (V,C) (D,C)
   private final Trainable.Param patchIn;   // (C, D) lossless input; null in the VQ arm
   private final Trainable.Param codeEmbed; // (K, C) VQ input; null when lossless
   private final Block[] blocks;
 
-  /** One block's parameters; shapes in comments. */
-  private static final class Block {
-    Trainable.Param n1, wq, wk, wv, wo, n2, wGate, wUp, wDown; // (C) (C,C)×4 (C) (I,C) (I,C) (C,I)
-  }
-
   public MultimodalModel(MultimodalConfig config, long seed) {
     this.config = config;
     int c = config.hidden(), i = config.intermediate(), hs = config.headSize();
     this.rope = (Rope) config.positionSpec().create(c, config.heads(), config.context());
-    this.attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
+    this.shape = new Block.Shape(c, i, config.heads(), config.heads(), ModelConfig.NormKind.RMSNORM, NORM_EPS,
+        ModelConfig.MlpKind.SWIGLU, false, false);
+    SoftmaxAttention attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
     Random rng = new Random(seed);
     embed = param("embed_tokens.weight", config.vocab() * c, false, rng, true);
     patchIn = config.lossless() ? param("patch_in.weight", c * config.patchDim(), true, rng, true) : null;
@@ -67,18 +66,14 @@ public final class MultimodalModel {
     timeIn = param("time_in.weight", c * config.timeFeatures(), true, rng, true);
     blocks = new Block[config.layers()];
     for (int l = 0; l < blocks.length; l++) {
-      Block b = new Block();
-      String p = "layers." + l + ".";
-      b.n1 = gain(p + "input_layernorm.weight", c);
-      b.wq = param(p + "self_attn.q_proj.weight", c * c, true, rng, true);
-      b.wk = param(p + "self_attn.k_proj.weight", c * c, true, rng, true);
-      b.wv = param(p + "self_attn.v_proj.weight", c * c, true, rng, true);
-      b.wo = param(p + "self_attn.o_proj.weight", c * c, true, rng, true);
-      b.n2 = gain(p + "post_attention_layernorm.weight", c);
-      b.wGate = param(p + "mlp.gate_proj.weight", i * c, true, rng, true);
-      b.wUp = param(p + "mlp.up_proj.weight", i * c, true, rng, true);
-      b.wDown = param(p + "mlp.down_proj.weight", c * i, true, rng, true);
-      blocks[l] = b;
+      // the block's weights in Block.specs order, drawn from the same stream as before (gains draw nothing)
+      String prefix = "layers." + l + ".";
+      java.util.Map<String, Parameter> made = new java.util.HashMap<>();
+      for (Model.Spec sp : Block.specs(prefix, shape)) {
+        Trainable.Param t = sp.kind() == Model.Kind.GAIN ? gain(sp.name(), sp.size()) : param(sp.name(), sp.size(), true, rng, true);
+        made.put(sp.name(), new Parameter(sp.name(), sp.shape(), t.value(), t.grad(), t.decay()));
+      }
+      blocks[l] = new Block(prefix, shape, attention, made::get);
     }
     normF = gain("norm.weight", c);
     lmHead = param("lm_head.weight", config.vocab() * c, true, rng, true);
@@ -122,30 +117,17 @@ public final class MultimodalModel {
   private static final class Cache {
     final int n;
     final float[][] resIn, resMid;   // (L+1 or L, N, C) residual stream
-    final float[][] n1, s1, n2, s2;  // normed inputs and 1/rms per row
-    final float[][] q, k, v, y;      // (N, C) rotated q, k; v; attention output
-    final float[][] gate, up, h;     // (N, I)
-    final Attention.Saved[] saved;
+    final Block.Cache[] layer;       // L
+    final Block.Scratch scratch;
     float[] nf, sf, logits, probs, pred; // (N,C) (N) (N,V) (N,V) (N,D)
-    RopeTable table;
-    Mask mask;
 
-    Cache(int layers, int n, int c, int i) {
+    Cache(Block.Shape shape, int layers, int n) {
       this.n = n;
-      resIn = new float[layers + 1][n * c];
-      resMid = new float[layers][n * c];
-      n1 = new float[layers][n * c];
-      s1 = new float[layers][n];
-      n2 = new float[layers][n * c];
-      s2 = new float[layers][n];
-      q = new float[layers][n * c];
-      k = new float[layers][n * c];
-      v = new float[layers][n * c];
-      y = new float[layers][n * c];
-      gate = new float[layers][n * i];
-      up = new float[layers][n * i];
-      h = new float[layers][n * i];
-      saved = new Attention.Saved[layers];
+      resIn = new float[layers + 1][n * shape.hidden()];
+      resMid = new float[layers][n * shape.hidden()];
+      layer = new Block.Cache[layers];
+      for (int l = 0; l < layers; l++) layer[l] = new Block.Cache(shape, n);
+      scratch = new Block.Scratch(shape, n, true);
     }
   }
 
@@ -167,7 +149,7 @@ public final class MultimodalModel {
     if (b.patchInput.length > 0 && b.patchDim != d) {
       throw new IllegalArgumentException("patch dimension " + b.patchDim + " does not match the model's D=" + d);
     }
-    Cache cc = new Cache(blocks.length, n, c, i);
+    Cache cc = new Cache(shape, blocks.length, n);
     KernelSet k = Kernels.get();
     // Embeddings: text rows look up E, patch rows project the raw patch and add the time embedding.
     float[] x = cc.resIn[0];
@@ -188,9 +170,11 @@ public final class MultimodalModel {
         k.matmulNT(x, r * c, feat, 0, timeIn.value(), 0, 1, f, c, true);
       }
     }
-    cc.table = rope.table(b.coords);
-    cc.mask = Mask.causalWithBlocksPerBatch(b.spans);
-    for (int l = 0; l < blocks.length; l++) blockForward(l, cc, b);
+    RopeTable table = rope.table(b.coords).perSequence(b.seqLen); // (B·S, A) coordinates, S rows per sequence
+    Mask mask = Mask.causalWithBlocksPerBatch(b.spans);
+    for (int l = 0; l < blocks.length; l++) {
+      blocks[l].forward(cc.layer[l], cc.scratch, cc.resIn[l], cc.resMid[l], cc.resIn[l + 1], mask, table, b.batch, b.seqLen);
+    }
     cc.nf = new float[n * c];
     cc.sf = new float[n];
     RmsNorm.forward(cc.nf, cc.sf, cc.resIn[blocks.length], normF.value(), n, c, NORM_EPS);
@@ -208,28 +192,6 @@ public final class MultimodalModel {
       throw new IllegalArgumentException("patch code " + code + " outside 0.." + (config.vqCodes() - 1));
     }
     return code;
-  }
-
-  private void blockForward(int l, Cache cc, MultimodalBatch b) {
-    Block w = blocks[l];
-    int n = cc.n, c = config.hidden(), i = config.intermediate(), nh = config.heads();
-    float[] in = cc.resIn[l], mid = cc.resMid[l], out = cc.resIn[l + 1];
-    // attention sub-layer: mid = in + W_o · Attn(R·q, R·k, v) of Norm₁(in)
-    RmsNorm.forward(cc.n1[l], cc.s1[l], in, w.n1.value(), n, c, NORM_EPS);
-    Linear.forward(cc.q[l], cc.n1[l], w.wq.value(), null, n, c, c);
-    Linear.forward(cc.k[l], cc.n1[l], w.wk.value(), null, n, c, c);
-    Linear.forward(cc.v[l], cc.n1[l], w.wv.value(), null, n, c, c);
-    rope.forward(cc.q[l], cc.table, nh);
-    rope.forward(cc.k[l], cc.table, nh);
-    cc.saved[l] = attention.forward(cc.y[l], cc.q[l], cc.k[l], cc.v[l], null, cc.mask, b.batch, b.seqLen);
-    float[] proj = new float[n * c];
-    Linear.forward(proj, cc.y[l], w.wo.value(), null, n, c, c);
-    Residual.forward(mid, in, proj, n * c);
-    // MLP sub-layer: out = mid + SwiGLU(Norm₂(mid))
-    RmsNorm.forward(cc.n2[l], cc.s2[l], mid, w.n2.value(), n, c, NORM_EPS);
-    Mlp.swiGluForward(proj, cc.gate[l], cc.up[l], cc.h[l], cc.n2[l], w.wGate.value(), null, w.wUp.value(), null,
-        w.wDown.value(), null, n, c, i);
-    Residual.forward(out, mid, proj, n * c);
   }
 
   /** The two losses of one forward pass. */
@@ -291,7 +253,7 @@ public final class MultimodalModel {
     Linear.backwardWeights(imgHead.grad(), null, cc.pred, cc.nf, n, c, d, scratch);
     float[] dRes = new float[n * c];
     RmsNorm.backward(dRes, normF.grad(), dNf, cc.resIn[blocks.length], normF.value(), cc.sf, n, c);
-    for (int l = blocks.length - 1; l >= 0; l--) blockBackward(l, cc, dRes, scratch);
+    for (int l = blocks.length - 1; l >= 0; l--) blocks[l].backward(cc.layer[l], cc.scratch, dRes, cc.resIn[l], cc.resMid[l]);
     // embeddings, in reverse: text rows into E, patch rows into W_in and W_time
     KernelSet k = Kernels.get();
     float[] feat = new float[f];
@@ -307,28 +269,6 @@ public final class MultimodalModel {
         k.matmulTN(timeIn.grad(), 0, dRes, r * c, feat, 0, c, 1, f, true);
       }
     }
-  }
-
-  /** Reverse of {@link #blockForward}; dRes holds ∂L/∂out on entry and ∂L/∂in on exit. */
-  private void blockBackward(int l, Cache cc, float[] dRes, float[] scratch) {
-    Block w = blocks[l];
-    int n = cc.n, c = config.hidden(), i = config.intermediate(), nh = config.heads();
-    float[] dN = new float[n * c], dH = new float[n * i], dGate = new float[n * i], dUp = new float[n * i];
-    Mlp.swiGluBackward(dN, w.wGate.grad(), null, w.wUp.grad(), null, w.wDown.grad(), null, dRes, cc.n2[l],
-        cc.gate[l], cc.up[l], cc.h[l], w.wGate.value(), w.wUp.value(), w.wDown.value(), dH, dGate, dUp, scratch, n, c, i);
-    RmsNorm.backward(dRes, w.n2.grad(), dN, cc.resMid[l], w.n2.value(), cc.s2[l], n, c); // dRes = ∂L/∂mid
-    float[] dY = new float[n * c], dq = new float[n * c], dk = new float[n * c], dv = new float[n * c];
-    Linear.backward(dY, w.wo.grad(), null, dRes, cc.y[l], w.wo.value(), n, c, c, scratch);
-    attention.backward(dq, dk, dv, null, dY, cc.saved[l]);
-    rope.backward(dq, cc.table, nh);
-    rope.backward(dk, cc.table, nh);
-    Linear.backwardInput(dN, dq, w.wq.value(), n, c, c, false);
-    Linear.backwardInput(dN, dk, w.wk.value(), n, c, c, true);
-    Linear.backwardInput(dN, dv, w.wv.value(), n, c, c, true);
-    Linear.backwardWeights(w.wq.grad(), null, dq, cc.n1[l], n, c, c, scratch);
-    Linear.backwardWeights(w.wk.grad(), null, dk, cc.n1[l], n, c, c, scratch);
-    Linear.backwardWeights(w.wv.grad(), null, dv, cc.n1[l], n, c, c, scratch);
-    RmsNorm.backward(dRes, w.n1.grad(), dN, cc.resIn[l], w.n1.value(), cc.s1[l], n, c); // dRes = ∂L/∂in
   }
 
   // ---- inference ---------------------------------------------------------------------------------

@@ -409,9 +409,9 @@ public final class NoPeExperiment implements Experiment {
     double[] y = new double[t * dh], s = new double[t];
     for (int b = 0; b < batch; b++) {
       for (int i = 0; i < x.length; i++) x[i] = rng.nextGaussian();
-      NopeForward.linear(q, x, wq, t, c, dh);
-      NopeForward.linear(k, x, wk, t, c, dh);
-      NopeForward.linear(v, x, wv, t, c, dh);
+      linear(q, x, wq, t, c, dh);
+      linear(k, x, wk, t, c, dh);
+      linear(v, x, wv, t, c, dh);
       java.util.Arrays.fill(y, 0);
       for (int n = 0; n < t; n++) {
         double max = Double.NEGATIVE_INFINITY;
@@ -437,6 +437,18 @@ public final class NoPeExperiment implements Experiment {
     }
     double mean = logitSum / logitN;
     return new HeadRun(prof, nEff, Math.sqrt(logitSq / logitN - mean * mean));
+  }
+
+  /** out (T, O) = in (T, K) · Wᵀ, W stored (O, K), in float64. */
+  static void linear(double[] out, double[] in, double[] wt, int t, int kIn, int o) {
+    for (int n = 0; n < t; n++) {
+      for (int j = 0; j < o; j++) {
+        double d = 0;
+        int wo = j * kIn, io = n * kIn;
+        for (int i = 0; i < kIn; i++) d += in[io + i] * wt[wo + i];
+        out[n * o + j] = d;
+      }
+    }
   }
 
   private static double[] gaussian(SplittableRandom rng, int n, double std) {
@@ -553,8 +565,8 @@ public final class NoPeExperiment implements Experiment {
     f.mdf("## 2. Position probes on frozen random-init stacks (E2)%n%n"
         + "A NoPE decoder at initialisation (width 64, 4 heads, 2 blocks, SwiGLU 256, std 0.02) reads %d sequences of "
         + "$L=%d$ uniform random tokens (vocabulary %d), once with the causal mask and once with a bidirectional one (same "
-        + "weights; the bidirectional pass is a float64 re-implementation of the block whose causal path matches the "
-        + "decoder). A two-layer ReLU probe ($D\\to%d\\to L$, Adam lr $2\\cdot10^{-3}$, %d steps of %d tokens, features "
+        + "weights; the bidirectional pass runs the decoder's own blocks with every key visible). A two-layer ReLU probe "
+        + "($D\\to%d\\to L$, Adam lr $2\\cdot10^{-3}$, %d steps of %d tokens, features "
         + "standardised on the train split) is trained on %d sequences and scored on the other %d, by the mean absolute "
         + "distance (MAD) between its argmax and the true position. Chance, for a guess independent of the position, is "
         + "$\\mathbb E|U-V|=\\frac{L^2-1}{3L}=%s$ (D7); the best constant guess scores $L/4=%s$.",

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * Spec 05 D2, property tests P4 and P5: with one causal NoPE block the last output depends on the
  * earlier tokens only as a set (bidirectional attention over x₁..x_{T−1} with a fixed query), so
  * permuting them leaves it unchanged; RoPE breaks that, and so does a second NoPE block (layer 2
- * reads states that depend on which tokens precede each position).
+ * reads states that depend on which tokens precede each position). The model runs in float32, so
+ * "unchanged" is up to the rounding of sums taken over the keys in another order: changes are measured
+ * relative to the output's largest entry (a few 1e-7 here, against about 0.1 where the order matters).
  */
 class CausalPermutationPropertyTest {
   static final int T = 10;
@@ -25,20 +27,23 @@ class CausalPermutationPropertyTest {
         Map.of("position", position, "initStd", "0.5"));
   }
 
-  /** Largest |difference| of the last position's output (the residual stream after the last block). */
+  /** Largest |difference| of the last position's output (the residual stream after the last block), over its largest |entry|. */
   static double lastOutputChange(Model m) {
     NopeForward.Taps a = NopeForward.run(m, TOKENS, 1, T, true), b = NopeForward.run(m, PERMUTED, 1, T, true);
     double[] ra = a.residuals()[a.residuals().length - 1], rb = b.residuals()[b.residuals().length - 1];
     int c = m.config().hidden();
-    double max = 0;
-    for (int j = 0; j < c; j++) max = Math.max(max, Math.abs(ra[(T - 1) * c + j] - rb[(T - 1) * c + j]));
-    return max;
+    double max = 0, scale = 0;
+    for (int j = 0; j < c; j++) {
+      max = Math.max(max, Math.abs(ra[(T - 1) * c + j] - rb[(T - 1) * c + j]));
+      scale = Math.max(scale, Math.abs(ra[(T - 1) * c + j]));
+    }
+    return max / scale;
   }
 
   @Test
   void p4OneCausalNopeBlockIgnoresTheOrderOfThePrefix() {
     double change = lastOutputChange(new Model(config(1, "nope"), 7));
-    assertTrue(change <= 1e-12, "one NoPE block: last output moved by " + change);
+    assertTrue(change <= 1e-5, "one NoPE block: last output moved by " + change);
   }
 
   @Test
