@@ -3,7 +3,7 @@ package dev.focus.lab;
 import dev.focus.lab.focus.AttentionFocusExperiment;
 import dev.focus.lab.lossless.LosslessInputExperiment;
 import dev.focus.lab.markdown.MarkdownMathExperiment;
-import dev.focus.lab.nope.NoPeExperiment;
+import dev.focus.lab.nope.NopeExperiment;
 import dev.focus.lab.positions.PositionsExperiment;
 import dev.focus.lab.run.Experiment;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ public final class Experiments {
         new LosslessInputExperiment(),
         new MarkdownMathExperiment(),
         new PositionsExperiment(),
-        new NoPeExperiment());
+        new NopeExperiment());
   }
 
   /**

@@ -20,14 +20,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NoPeExperimentTest {
+class NopeExperimentTest {
   @Test
   void miniProfilePublishesVarianceLawProbesAndTables(@TempDir Path runs) throws Exception {
-    NoPeExperiment e = new NoPeExperiment();
+    NopeExperiment e = new NopeExperiment();
     MiniRun.run(runs, e);
     Path dir = runs.resolve("05-why-decoders-need-positions");
     String md = Files.readString(dir.resolve("report.md"));
-    NoPeExperiment.Outcome o = e.outcome;
+    NopeExperiment.Outcome o = e.outcome;
     // D3: exact uniform averaging of N(0,1) values falls like 1/n (slope −1; 200 sequences in MINI)
     assertClose("uniform-average slope", new double[] {-1}, new double[] {o.uniformSlope}, 0.03, 0);
     // P13: σ² = 256·0.02² = 0.1024 for one random head, and slope −1 with the 1/√d_h scale
@@ -84,10 +84,10 @@ class NoPeExperimentTest {
     assertEquals(o.longEval.get("nope@64").tailLoss(), o.repair.get("λ=1.0@64").tailLoss(), "and at 1x");
     assertEquals(base, o.repair.get("λh before@256").tailLoss(), 1e-6, "λ_h = 1 before training");
     // softmax entropy falls as λ grows (dH/dλ = −λ·Var(z) ≤ 0); layer 1 sees the same inputs at every λ
-    for (int i = 1; i < NoPeExperiment.LAMBDAS.length; i++) {
-      double prev = o.repair.get("λ=" + NoPeExperiment.LAMBDAS[i - 1] + "@256").entropy()[0];
-      double next = o.repair.get("λ=" + NoPeExperiment.LAMBDAS[i] + "@256").entropy()[0];
-      assertTrue(next < prev, "layer-1 entropy falls from λ=" + NoPeExperiment.LAMBDAS[i - 1] + ": " + prev + " → " + next);
+    for (int i = 1; i < NopeExperiment.LAMBDAS.length; i++) {
+      double prev = o.repair.get("λ=" + NopeExperiment.LAMBDAS[i - 1] + "@256").entropy()[0];
+      double next = o.repair.get("λ=" + NopeExperiment.LAMBDAS[i] + "@256").entropy()[0];
+      assertTrue(next < prev, "layer-1 entropy falls from λ=" + NopeExperiment.LAMBDAS[i - 1] + ": " + prev + " → " + next);
     }
     // only the λ_h trained: the filter picked the two head_scale tensors, every other weight is unchanged, the λ_h moved
     assertEquals(List.of("model.layers.0.self_attn.head_scale", "model.layers.1.self_attn.head_scale"), o.repairTrained);
@@ -114,11 +114,11 @@ class NoPeExperimentTest {
   @Test
   void fullProfileArmsRunOnATinyBudget(@TempDir Path work) throws Exception {
     // the FULL plan's extra paths (3 seeds, sinusoidal, 4-block arms, reverse) with a few steps each
-    NoPeExperiment e = new NoPeExperiment();
-    NoPeExperiment.Plan full = NoPeExperiment.Plan.of(Profile.FULL);
+    NopeExperiment e = new NopeExperiment();
+    NopeExperiment.Plan full = NopeExperiment.Plan.of(Profile.FULL);
     assertEquals(3, full.seeds());
     assertTrue(full.lmArms().contains(PositionKind.SINUSOIDAL) && full.copyTasks().contains("reverse"));
-    NoPeExperiment.Plan tiny = new NoPeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8,
+    NopeExperiment.Plan tiny = new NopeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8,
         10, 2, 3, 8);
     LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
     Findings f = new Findings();

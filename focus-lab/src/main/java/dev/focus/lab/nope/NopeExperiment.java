@@ -47,7 +47,7 @@ import java.util.SplittableRandom;
  *
  * <p>Independent training runs (arms × seeds) run two at a time on the shared pool ({@link #parallelRuns}).
  */
-public final class NoPeExperiment implements Experiment {
+public final class NopeExperiment implements Experiment {
   static final int E1_LEN = 256, E2_LEN = 64, E2_VOCAB = 64;
 
   @Override public String slug() { return "05-why-decoders-need-positions"; }
@@ -258,7 +258,7 @@ public final class NoPeExperiment implements Experiment {
       for (int n = 0; n < L; n++) pred[n] = Math.log(NopeMeasures.alibiSumSquares(slopes[3], n + 1));
       outcome.alibiSlowPredicted = slopeOf(pred);
     }
-    NoPeExperiment.Outcome o = outcome;
+    NopeExperiment.Outcome o = outcome;
     double[] nope = o.stackSlopes.getOrDefault("nope", new double[] {Double.NaN, Double.NaN});
     double[] rope = o.stackSlopes.getOrDefault("rope", new double[] {Double.NaN, Double.NaN});
     f.mdf("Fitted over $n=1..256$: uniform averaging **%s** (P8 expects $-1\\pm0.01$); the random head **%s** with "
