@@ -1,0 +1,118 @@
+package dev.focus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.checkpoint.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command lines that docs/positions.md and docs/model.md show run, and print what the pages say
+ * (STYLE.md §2.14; the sparsity and train lines run in their commands' tests). In a shown output a line
+ * "..." stands for any number of lines.
+ */
+class DocsCommandsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void positionsAndRopeExamplesPrintWhatThePageShows() throws IOException {
+    int checked = 0;
+    for (List<String> block : codeBlocks(page("positions.md"))) {
+      String command = block.get(0);
+      if (!command.startsWith("./focus positions ") && !command.startsWith("./focus rope ")) continue;
+      Cli.Run r = Cli.run(args(command).toArray(new String[0]));
+      assertEquals(0, r.code(), command + ": " + r.err());
+      List<String> expected = block.subList(1, block.size());
+      assertTrue(matches(expected, List.of(r.out().strip().split("\\R"))),
+          command + "\nshown:\n" + String.join("\n", expected) + "\nprinted:\n" + r.out());
+      checked++;
+    }
+    assertEquals(2, checked, "docs/positions.md shows one focus positions and one focus rope example");
+  }
+
+  @Test
+  void initLogitsAndSampleLinesOfTheModelPageRun() throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (List<String> block : codeBlocks(page("model.md"))) {
+      for (String l : block) if (l.startsWith("./focus init ") || l.startsWith("./focus logits ") || l.startsWith("./focus sample ")) lines.add(l);
+    }
+    assertEquals(3, lines.size(), "init, logits and sample lines in docs/model.md: " + lines);
+    Path ckpt = tmp.resolve("init-tiny");
+    for (String line : lines) {
+      String l = line.replaceAll("\\s+#.*$", "").replace("runs/init-tiny", ckpt.toString())
+          .replace("runs/brown-micro/checkpoint", ckpt.toString());
+      Cli.Run r = Cli.run(args(l).toArray(new String[0]));
+      assertEquals(0, r.code(), line + ": " + r.err());
+      if (l.startsWith("./focus logits ")) {
+        List<?> rows = (List<?>) Json.parse(r.out());
+        assertEquals(3, rows.size(), "one row of logits per token");
+        assertEquals(256, ((List<?>) rows.get(0)).size(), "the tiny preset's vocabulary");
+      }
+      if (l.startsWith("./focus sample ")) assertTrue(r.out().startsWith("The "), "the sample continues its prompt: " + r.out());
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  static String page(String name) throws IOException {
+    return Files.readString(Path.of("..", "docs", name), StandardCharsets.UTF_8);
+  }
+
+  /** The lines of every fenced code block of a page. */
+  static List<List<String>> codeBlocks(String page) {
+    List<List<String>> out = new ArrayList<>();
+    List<String> block = null;
+    for (String line : page.split("\n", -1)) {
+      if (line.startsWith("```")) {
+        if (block == null) {
+          block = new ArrayList<>();
+        } else {
+          out.add(block);
+          block = null;
+        }
+      } else if (block != null) {
+        block.add(line);
+      }
+    }
+    return out;
+  }
+
+  /** The arguments of a "./focus …" line: split at spaces, double quotes grouping. */
+  static List<String> args(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false, any = false;
+    for (char c : line.substring("./focus ".length()).toCharArray()) {
+      if (c == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (c == ' ' && !quoted) {
+        if (any) out.add(cur.toString());
+        cur.setLength(0);
+        any = false;
+      } else {
+        cur.append(c);
+        any = true;
+      }
+    }
+    if (any) out.add(cur.toString());
+    return out;
+  }
+
+  /** Whether {@code actual} equals {@code shown}, where a shown "..." matches any run of lines. */
+  static boolean matches(List<String> shown, List<String> actual) {
+    if (shown.isEmpty()) return actual.isEmpty();
+    if (shown.get(0).equals("...")) {
+      for (int k = 0; k <= actual.size(); k++) if (matches(shown.subList(1, shown.size()), actual.subList(k, actual.size()))) return true;
+      return false;
+    }
+    return !actual.isEmpty() && shown.get(0).equals(actual.get(0)) && matches(shown.subList(1, shown.size()), actual.subList(1, actual.size()));
+  }
+}
