@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.io.OutputDir;
 import dev.focus.multimodal.MultimodalCheckpoint;
 import dev.focus.multimodal.MultimodalInference;
 import dev.focus.data.PixelImage;
@@ -40,7 +41,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "8", description = "PNG pixels per image pixel (default ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--out", defaultValue = "generated", description = "Output directory (default ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "generated", description = "Output directory: new, empty, or an earlier output of generate (default ${DEFAULT-VALUE}).")
   Path out;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -49,6 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (count < 1 || count > 1000) throw new IllegalArgumentException("--count=" + count + " must be in 1..1000");
     if (scale < 1 || scale > 64) throw new IllegalArgumentException("--scale=" + scale + " must be in 1..64");
+    OutputDir.check(out, OutputDir.IMAGES);
     MultimodalCheckpoint.Loaded loaded = MultimodalCheckpoint.load(checkpoint.dir);
     MultimodalCheckpoint.Geometry g = loaded.geometry();
     MultimodalInference inf = new MultimodalInference(loaded.model(), g.patch(), g.channels(), g.levels());

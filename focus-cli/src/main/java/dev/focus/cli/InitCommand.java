@@ -21,7 +21,7 @@ public final class InitCommand implements Callable<Integer> {
 
   @Mixin Options.Model model;
 
-  @Option(names = "--out", required = true, description = "Checkpoint directory to create (replaced if it exists).")
+  @Option(names = "--out", required = true, description = "Checkpoint directory: new, empty, or an earlier checkpoint (which is replaced).")
   Path out;
 
   @Override

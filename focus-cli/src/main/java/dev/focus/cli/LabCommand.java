@@ -2,6 +2,7 @@ package dev.focus.cli;
 
 import dev.focus.data.DataCache;
 import dev.focus.data.DataSetup;
+import dev.focus.io.OutputDir;
 import dev.focus.lab.Experiments;
 import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.LabRunner;
@@ -73,6 +74,9 @@ public final class LabCommand implements Callable<Integer> {
     Profile p = Profile.parse(profile);
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
     List<Experiment> experiments = Experiments.select(only);
+    // Refuse unusable output directories now, not after hours of experiments.
+    OutputDir.check(runs, OutputDir.LAB_RUNS);
+    OutputDir.check(site, OutputDir.SITE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path cache = DataCache.dir();

@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.io.OutputDir;
 import dev.focus.web.site.StaticSite;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ public final class SiteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputDir.check(out, OutputDir.SITE);
     if (!Files.isDirectory(runs)) throw new Main.UserException("--runs " + runs + " is not a directory (run 'focus lab' first)");
     StaticSite.Result r = StaticSite.write(runs, out);
     PrintWriter err = spec.commandLine().getErr();

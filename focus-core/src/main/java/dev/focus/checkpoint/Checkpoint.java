@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.OutputDir;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Parameter;
@@ -36,14 +37,15 @@ public final class Checkpoint {
   public static final String VERSION_KEY = "focus_format_version";
   public static final String VERSION = "1";
 
-  /** Writes {@code model} to {@code dir} (created or replaced) atomically. */
+  /**
+   * Writes {@code model} to {@code dir} (created or replaced) atomically. Only a new or empty
+   * directory or an earlier checkpoint is replaced ({@link OutputDir#CHECKPOINT}).
+   */
   public static void save(Path dir, Model model) throws IOException {
+    OutputDir.check(dir, OutputDir.CHECKPOINT);
     Path target = dir.toAbsolutePath().normalize();
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    if (Files.exists(target) && !Files.isDirectory(target)) {
-      throw new IllegalArgumentException(dir + " exists and is not a directory");
-    }
     Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
     Path old = null;
     try {

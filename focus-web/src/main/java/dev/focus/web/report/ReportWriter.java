@@ -1,18 +1,15 @@
 package dev.focus.web.report;
 
+import dev.focus.io.OutputDir;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Writes a report as {@code <runs>/<slug>/} with report.md, meta.json and the data files. The run is
@@ -63,36 +60,24 @@ public final class ReportWriter {
 
     Files.createDirectories(runsDir);
     Path target = runsDir.resolve(slug);
+    // An existing directory of this name is replaced only when it is a report (never a user's folder).
+    boolean replace = OutputDir.check(target, OutputDir.REPORT) != OutputDir.State.NEW;
     Path staging = Files.createTempDirectory(runsDir, ".writing-" + slug + "-");
     try {
       Files.writeString(staging.resolve(ReportNames.REPORT_FILE), text, StandardCharsets.UTF_8);
-      ReportJson.MAPPER.writeValue(staging.resolve(ReportNames.META_FILE).toFile(), meta);
+      Files.write(staging.resolve(ReportNames.META_FILE), ReportJson.MAPPER.writeValueAsBytes(meta));
       for (DataFile d : data) Files.write(staging.resolve(d.name()), d.content());
       Path old = null;
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (replace) {
         old = runsDir.resolve(".replaced-" + slug + "-" + System.nanoTime());
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      if (old != null) deleteTree(old);
+      if (old != null) OutputDir.deleteTree(old);
       return target;
     } catch (IOException | RuntimeException e) {
-      if (Files.exists(staging)) deleteTree(staging);
+      if (Files.exists(staging)) OutputDir.deleteTree(staging);
       throw e;
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

@@ -1,18 +1,16 @@
 package dev.focus.web.site;
 
+import dev.focus.io.OutputDir;
 import dev.focus.web.report.Report;
 import dev.focus.web.report.ReportReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Writes the research-notebook site as static files that open from disk ({@code file://}): the same
@@ -23,7 +21,7 @@ public final class StaticSite {
   private StaticSite() {}
 
   /** Marks a directory as written by this class, so a rewrite may clear it. */
-  public static final String MARKER = ".focus-site";
+  public static final String MARKER = OutputDir.SITE_MARKER;
 
   /**
    * MathJax's other combined bundles (pages load {@code tex-chtml.js}, which loads its extensions,
@@ -52,7 +50,10 @@ public final class StaticSite {
     if (out.startsWith(runsDir.toAbsolutePath().normalize())) {
       throw new IllegalArgumentException("output directory " + outDir + " must not lie inside the runs directory " + runsDir);
     }
-    prepare(out);
+    // The marker goes in first, so a write that fails part-way (disk full) leaves a directory that the
+    // next run recognises as its own and may clear.
+    OutputDir.clear(out, OutputDir.SITE);
+    Files.writeString(out.resolve(MARKER), "Written by focus site; the next run replaces this directory's contents.\n");
     ReportReader.Scan scan = ReportReader.scan(runsDir);
     Counter n = new Counter();
     n.write(out.resolve("index.html"), pages.index(scan).getBytes(StandardCharsets.UTF_8));
@@ -69,40 +70,7 @@ public final class StaticSite {
         n.write(out.resolve(a.sitePath()), in.readAllBytes());
       }
     }
-    Files.writeString(out.resolve(MARKER), "Written by focus site; the next run replaces this directory's contents.\n");
     return new Result(out.resolve("index.html"), scan.reports().size(), scan.problems(), n.files, n.bytes);
-  }
-
-  private static void prepare(Path out) throws IOException {
-    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(out);
-      return;
-    }
-    if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException("output " + out + " exists and is not a directory");
-    }
-    boolean empty;
-    try (Stream<Path> s = Files.list(out)) {
-      empty = s.findAny().isEmpty();
-    }
-    if (empty) return;
-    if (!Files.isRegularFile(out.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException("output directory " + out + " is not empty and was not written by focus site; "
-          + "choose a new or empty directory");
-    }
-    try (Stream<Path> s = Files.list(out)) {
-      for (Path p : s.toList()) deleteTree(p);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (Files.isSymbolicLink(root) || !Files.isDirectory(root)) {
-      Files.delete(root);
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
   }
 
   private static final class Counter {
