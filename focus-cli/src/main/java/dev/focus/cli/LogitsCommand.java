@@ -2,6 +2,7 @@ package dev.focus.cli;
 
 import dev.focus.checkpoint.Checkpoint;
 import dev.focus.model.Model;
+import dev.focus.position.PositionKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,22 +28,33 @@ public final class LogitsCommand implements Callable<Integer> {
   public Integer call() {
     Model model = Checkpoint.load(checkpoint.dir);
     int[] ids = parseIds(tokens, model.config().vocab());
+    int context = model.config().context();
+    if (ids.length > context) {
+      if (model.config().position().kind() == PositionKind.LEARNED) {
+        throw new IllegalArgumentException("--tokens has " + ids.length + " ids but the model's learned positions cover context="
+            + context + "; give at most " + context);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("focus logits: note: " + ids.length + " tokens exceed the model's context=" + context
+          + "; positions past it were never trained");
+      err.flush();
+    }
     float[] logits = model.logits(ids, 1, ids.length);
     int v = model.config().vocab();
     PrintWriter out = spec.commandLine().getOut();
-    StringBuilder sb = new StringBuilder(ids.length * v * 12);
-    sb.append('[');
-    for (int t = 0; t < ids.length; t++) {
+    StringBuilder sb = new StringBuilder(v * 12 + 4);
+    out.print('[');
+    for (int t = 0; t < ids.length; t++) { // one position at a time: the text of [T][V] may be larger than one string
+      sb.setLength(0);
       if (t > 0) sb.append(',');
       sb.append('[');
       for (int j = 0; j < v; j++) {
         if (j > 0) sb.append(',');
         sb.append(logits[t * v + j]);
       }
-      sb.append(']');
+      out.print(sb.append(']'));
     }
-    sb.append(']');
-    out.println(sb);
+    out.println(']');
     out.flush();
     return 0;
   }

@@ -1,6 +1,12 @@
 package dev.focus.cli;
 
+import dev.focus.io.IoErrors;
+import dev.focus.io.MemoryBudget;
+import dev.focus.io.Text;
+import dev.focus.kernel.KernelProperties;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,9 +15,11 @@ import picocli.CommandLine.Option;
  * The {@code focus} command. Each subcommand is one class in this package (registered explicitly in
  * {@link #SUBCOMMANDS}, no reflection scanning).
  *
- * <p>Exit codes: 0 success; 1 an unexpected failure; 2 bad input (unknown option, bad value, an
- * {@link IllegalArgumentException} from the library); 130 interrupted. User errors print one line on
- * stderr; {@code --debug} adds the stack trace.
+ * <p>Exit codes: 0 success; 1 an unexpected failure (disk full, a bug); 2 bad input (unknown option,
+ * bad value, an {@link IllegalArgumentException} from the library, a missing, existing, unwritable or
+ * non-UTF-8 path, a bad {@code -Dfocus.*} property); 130 interrupted. Every error prints one line on
+ * stderr ({@link IoErrors} words I/O failures with their path; text from files is escaped by
+ * {@link Text}); {@code --debug} adds the stack trace.
  */
 @Command(
     name = "focus",
@@ -61,14 +69,34 @@ public final class Main implements Runnable {
 
   /** Runs the CLI without exiting; tests use this with their own writers. */
   public static int run(String[] args) {
-    return newCommandLine().execute(args);
+    CommandLine cl = newCommandLine();
+    return execute(cl, args);
   }
 
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = newCommandLine();
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    return execute(cl, args);
+  }
+
+  /** Checks the JVM-wide settings, then runs; an out-of-memory error becomes one line too. */
+  private static int execute(CommandLine cl, String[] args) {
+    try {
+      KernelProperties.validate();
+    } catch (IllegalArgumentException e) {
+      cl.getErr().println("focus: " + e.getMessage());
+      cl.getErr().flush();
+      return EXIT_USAGE;
+    }
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      cl.getErr().println("focus: out of memory: this JVM may use at most " + MemoryBudget.format(Runtime.getRuntime().maxMemory())
+          + "; choose smaller sizes, or raise the limit with FOCUS_JAVA_OPTS=-Xmx<size>");
+      cl.getErr().flush();
+      return EXIT_FAILURE;
+    }
   }
 
   public static CommandLine newCommandLine() {
@@ -98,20 +126,27 @@ public final class Main implements Runnable {
     return EXIT_USAGE;
   }
 
-  private static int onExecutionError(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+  private static int onExecutionError(Exception thrown, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     boolean debug = debugRequested(parsed);
-    if (ex instanceof IllegalArgumentException || ex instanceof UserException) {
-      err.println("focus " + cl.getCommandName() + ": " + ex.getMessage());
-      if (debug) ex.printStackTrace(err);
-      err.flush();
-      return EXIT_USAGE;
+    Throwable ex = thrown;
+    if (ex instanceof UncheckedIOException && ex.getCause() != null) ex = ex.getCause();
+    String who = "focus " + cl.getCommandName() + ": ";
+    int code;
+    if ((ex instanceof IllegalArgumentException && !(ex instanceof NumberFormatException)) || ex instanceof UserException) {
+      err.println(who + Text.quote(ex.getMessage(), 4000));
+      code = EXIT_USAGE;
+    } else if (ex instanceof IOException io) {
+      err.println(who + IoErrors.describe(io));
+      code = IoErrors.isBadInput(io) ? EXIT_USAGE : EXIT_FAILURE;
+    } else {
+      err.println(who + ex.getClass().getSimpleName() + ": " + Text.quote(String.valueOf(ex.getMessage()), 400)
+          + (debug ? "" : " (run with --debug for details)"));
+      code = EXIT_FAILURE;
     }
-    err.println("focus " + cl.getCommandName() + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
-        + (debug ? "" : " (run with --debug for details)"));
-    if (debug) ex.printStackTrace(err);
+    if (debug) thrown.printStackTrace(err);
     err.flush();
-    return EXIT_FAILURE;
+    return code;
   }
 
   /** A user error that is not an argument problem (a missing file, a bad checkpoint): exit 2, one line. */

@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.io.MemoryBudget;
 import dev.focus.position.Layout;
 import dev.focus.position.PositionKind;
 import dev.focus.position.Positions;
@@ -32,11 +33,19 @@ public final class PositionsCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Estimated heap per token: a coordinate array, its kind and its line of output. */
+  static final long BYTES_PER_TOKEN = 160;
+
   @Override
   public Integer call() {
     if (scheme == null) throw new IllegalArgumentException("missing --scheme (flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope)");
     if (layout == null) throw new IllegalArgumentException("missing --layout (for example \"T T T I2x3 T T\")");
-    Positions p = PositionKind.parse(scheme).scheme().assign(Layout.parse(layout));
+    var s = PositionKind.parse(scheme).scheme();
+    Layout parsed = Layout.parse(layout);
+    // Each token keeps its coordinates (an array of up to 3 doubles) and prints a line of text.
+    MemoryBudget.require("--layout with " + String.format(java.util.Locale.ROOT, "%,d", parsed.tokens()) + " tokens",
+        (long) parsed.tokens() * BYTES_PER_TOKEN);
+    Positions p = s.assign(parsed);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(json(p));

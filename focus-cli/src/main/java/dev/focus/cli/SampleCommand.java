@@ -2,7 +2,9 @@ package dev.focus.cli;
 
 import dev.focus.checkpoint.Checkpoint;
 import dev.focus.model.Decoder;
+import dev.focus.io.MemoryBudget;
 import dev.focus.model.Model;
+import dev.focus.model.ModelConfig;
 import dev.focus.tokenizer.ByteTokenizer;
 import dev.focus.tokenizer.Special;
 import java.io.PrintWriter;
@@ -55,6 +57,12 @@ public final class SampleCommand implements Callable<Integer> {
     if (topK < 0) throw new IllegalArgumentException("--top-k=" + topK + " must be >= 0");
     Model model = Checkpoint.load(checkpoint.dir);
     int vocab = model.config().vocab();
+    // A KV cache entry per layer and token (softmax), and the drawn ids: checked before decoding starts.
+    ModelConfig c = model.config();
+    long perToken = c.attention() == ModelConfig.AttentionKind.LINEAR ? 0 : 8L * c.layers() * c.kvHeads() * c.headSize();
+    MemoryBudget.arrayLength("--tokens " + tokens, tokens);
+    MemoryBudget.require("--tokens " + tokens + " (a cache of " + perToken + " bytes per token)",
+        MemoryBudget.times(perToken + 4, tokens + 1L + ByteTokenizer.INSTANCE.encode(prompt).length));
     List<Integer> context = new ArrayList<>();
     if (vocab >= Special.END_ID) context.add(Special.BOS.id());
     for (int b : ByteTokenizer.INSTANCE.encode(prompt)) {
@@ -64,6 +72,12 @@ public final class SampleCommand implements Callable<Integer> {
     if (context.isEmpty()) context.add(0);
     int[] generated = generate(model, context.stream().mapToInt(Integer::intValue).toArray(), tokens, temperature, topK, seed);
     PrintWriter out = spec.commandLine().getOut();
+    if (generated.length < tokens) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("focus sample: note: stopped after " + generated.length + " of " + tokens + " tokens: the model's learned positions "
+          + "end at context=" + c.context() + " (the prompt took " + context.size() + ")");
+      err.flush();
+    }
     boolean bytes = vocab <= ByteTokenizer.VOCAB_SIZE;
     if (ids || !bytes) {
       StringBuilder sb = new StringBuilder();

@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.io.MemoryBudget;
 import dev.focus.metrics.LogitMap;
 import dev.focus.metrics.Predictors;
 import java.io.PrintWriter;
@@ -60,6 +61,10 @@ public final class SparsityCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--decay cannot be combined with --kind, --gamma or --simulate");
       }
       if (n == null) throw new IllegalArgumentException("--decay needs --n");
+      if (decay == 1) {
+        throw new IllegalArgumentException("--decay 1 means no decay: S = 1 exactly and the bound √((1+λ)/(n(1−λ)(1+λⁿ))) is "
+            + "infinite; give λ in (0, 1)");
+      }
       out.println(format(Predictors.sDecay(decay, n)));
       out.println(format(Predictors.sDecayBound(decay, n)));
     } else {
@@ -68,8 +73,19 @@ public final class SparsityCommand implements Callable<Integer> {
       if (gamma == null) throw new IllegalArgumentException("--kind needs --gamma");
       if (n != null) throw new IllegalArgumentException("--n belongs to --decay");
       if (simulate != null && simulate < 1) throw new IllegalArgumentException("--simulate " + simulate + " must be >= 1");
+      if (simulate != null) MemoryBudget.require("--simulate " + simulate + " (8 bytes per logit)", 8L * simulate);
       double s = f.closedForm(beta, gamma);
-      String mc = simulate == null ? null : format(Predictors.simulate(f, beta, gamma, simulate, seed));
+      if (Double.isNaN(s)) {
+        throw new IllegalArgumentException("S is undefined for --kind " + f.cliName() + " at β=" + beta + ", γ=" + gamma
+            + ": every logit maps to f(β) = 0, so there are no attention weights; give γ > 0"
+            + (f == LogitMap.IDENTITY ? " or β ≠ 0" : " or β > 0"));
+      }
+      double sim = simulate == null ? 0 : Predictors.simulate(f, beta, gamma, simulate, seed);
+      if (Double.isNaN(sim)) {
+        throw new IllegalArgumentException("S* is undefined: all " + simulate + " simulated weights f(β+γε) are 0 at β=" + beta
+            + ", γ=" + gamma + " (try a larger --simulate or β)");
+      }
+      String mc = simulate == null ? null : format(sim);
       out.println(format(s));
       if (mc != null) {
         out.println(mc);

@@ -1,6 +1,8 @@
 package dev.focus.cli;
 
 import dev.focus.data.Batch;
+import dev.focus.io.MemoryBudget;
+import dev.focus.io.OutputDir;
 import dev.focus.data.Dataset;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
@@ -69,6 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (model.preset.startsWith("mm-") && !training.trainOnly.isEmpty()) {
       throw new IllegalArgumentException("--train-only applies to the decoder presets, not " + model.preset);
     }
+    OutputDir.check(run.out, OutputDir.RUN);
     if (model.preset.startsWith("mm-")) return MultimodalTrainCli.train(this, stdout, stderr);
     if (training.seq < 2) throw new IllegalArgumentException("--seq=" + training.seq + " must be >= 2");
     TrainConfig tc = training.config(model.seed);
@@ -87,6 +90,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (config.context() < tc.seqLen()) {
       throw new IllegalArgumentException("--seq=" + tc.seqLen() + " exceeds the model context=" + config.context() + "; add --set context=" + tc.seqLen());
     }
+    // Sizes before allocation: the step's token ids and one micro-batch's pass must fit the heap.
+    MemoryBudget.require("--batch " + tc.batchSize() + " × --seq " + tc.seqLen() + " token ids", MemoryBudget.times(8L * tc.batchSize(), tc.seqLen()));
+    Model.requirePassMemory(config, Math.max(1, tc.batchSize() / tc.accumulation()), tc.seqLen(), true);
     try {
       tc.trained(Model.specs(config).stream().map(Model.Spec::name).toList());
     } catch (IllegalArgumentException e) {

@@ -86,6 +86,11 @@ class SparsityCommandTest {
       "--decay 0.5 --n 0 | n=0",
       "--decay NaN --n 3 | NaN",
       "--kind exp --gamma 1 --simulate 0 | 0",
+      "--kind identity --beta 0 --gamma 0 | β=0.0, γ=0.0",
+      "--kind relu --beta -1 --gamma 0 | --kind relu at β=-1.0",
+      "--kind relu2 --beta -40 --gamma 1 --simulate 5 | all 5 simulated weights",
+      "--decay 1 --n 10 | --decay 1 means no decay",
+      "--kind exp --gamma 1 --simulate 2000000000 | --simulate 2000000000 (8 bytes per logit) needs about 16 GB",
   })
   void badValuesExitTwoWithOneLineNamingTheValue(String args, String named) {
     Run r = run(args.trim().split(" +"));

@@ -27,7 +27,7 @@ public final class Kernels {
   }
 
   private static KernelSet choose() {
-    String mode = System.getProperty("focus.kernels", "auto");
+    String mode = KernelProperties.kernels();
     switch (mode) {
       case "scalar":
         return scalar();
@@ -37,10 +37,8 @@ public final class Kernels {
               "focus.kernels=vector but module jdk.incubator.vector is absent: add --add-modules jdk.incubator.vector");
         }
         return vector();
-      case "auto":
+      default: // "auto": KernelProperties accepts only the three names
         return vectorModulePresent() ? vector() : scalar();
-      default:
-        throw new IllegalArgumentException("focus.kernels=" + mode + " must be auto, vector or scalar");
     }
   }
 

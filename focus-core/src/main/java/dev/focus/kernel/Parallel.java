@@ -30,44 +30,20 @@ public final class Parallel {
     void run(int lo, int hi);
   }
 
-  private static final long SPIN_NANOS = spinNanos();
+  private static final long SPIN_NANOS = KernelProperties.spinNanos();
 
-  private static volatile int threads = defaultThreads();
+  private static volatile int threads = KernelProperties.threads();
   private static volatile Pool pool = Pool.start(threads);
 
   /** True on a thread that is running a chunk of some {@link #forRange} call. */
   private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
-
-  private static int defaultThreads() {
-    String p = System.getProperty("focus.threads");
-    int n;
-    try {
-      n = p == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(p.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("focus.threads=" + p + " is not an integer");
-    }
-    if (n < 1) throw new IllegalArgumentException("focus.threads=" + n + " must be >= 1");
-    return n;
-  }
-
-  private static long spinNanos() {
-    String p = System.getProperty("focus.spinMicros");
-    long us;
-    try {
-      us = p == null ? 200 : Long.parseLong(p.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("focus.spinMicros=" + p + " is not an integer");
-    }
-    if (us < 0) throw new IllegalArgumentException("focus.spinMicros=" + us + " must be >= 0");
-    return us * 1_000L;
-  }
 
   /** Threads used by large ops, the calling thread included. */
   public static int threads() { return threads; }
 
   /** Changes the thread count (benchmarks use 1 and 2). Not for use while ops are running. */
   public static synchronized void setThreads(int n) {
-    if (n < 1) throw new IllegalArgumentException("threads=" + n + " must be >= 1");
+    KernelProperties.checkThreads(n, "threads");
     if (n == threads) return;
     Pool old = pool;
     pool = Pool.start(n);

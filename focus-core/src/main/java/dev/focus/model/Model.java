@@ -6,6 +6,7 @@ import dev.focus.attention.HeadLayout;
 import dev.focus.attention.LinearAttention;
 import dev.focus.attention.Mask;
 import dev.focus.attention.SoftmaxAttention;
+import dev.focus.io.MemoryBudget;
 import dev.focus.model.ModelObserver.Point;
 import dev.focus.op.CrossEntropy;
 import dev.focus.op.Embedding;
@@ -143,6 +144,7 @@ public final class Model {
   }
 
   Model(ModelConfig config, Init init) {
+    requireMemory(config);
     this.config = config;
     List<Parameter> list = new ArrayList<>();
     Map<String, Parameter> map = new LinkedHashMap<>();
@@ -213,6 +215,50 @@ public final class Model {
     if (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias()) s.add(new Spec("model.norm.bias", new int[] {C}, Kind.BIAS));
     if (!c.tieEmbeddings()) s.add(new Spec("lm_head.weight", new int[] {c.vocab(), C}, Kind.WEIGHT));
     return s;
+  }
+
+  /**
+   * Refuses, before any allocation, a configuration whose parameters and gradients (8 bytes per
+   * scalar) cannot fit this JVM's heap or whose tensors exceed one Java array.
+   */
+  public static void requireMemory(ModelConfig c) {
+    String what = "the model (vocab=" + c.vocab() + ", hidden=" + c.hidden() + ", intermediate=" + c.intermediate()
+        + ", layers=" + c.layers() + ", context=" + c.context() + ")";
+    long scalars = MemoryBudget.elements(what, specs(c).stream().map(Spec::shape).toList());
+    MemoryBudget.require(what + " with " + String.format(java.util.Locale.ROOT, "%,d", scalars) + " parameters and their gradients",
+        MemoryBudget.times(scalars, 8));
+  }
+
+  /**
+   * Refuses, before any allocation, a pass over (B, T) tokens whose buffers cannot fit the heap: the
+   * batch's ids, the {@link Activations} of every layer (training) or one (inference), and exact
+   * attention's (B, H, T, T) weights per layer. An estimate from above of what a pass allocates.
+   */
+  public static void requirePassMemory(ModelConfig c, int batch, int seqLen, boolean training) {
+    String what = "a pass over batch=" + batch + " × seqLen=" + seqLen + " tokens (" + (training ? "training" : "inference")
+        + ", hidden=" + c.hidden() + ", vocab=" + c.vocab() + ", layers=" + c.layers() + ")";
+    MemoryBudget.arrayLength(what + ": logits", MemoryBudget.times(MemoryBudget.times(batch, seqLen), c.vocab()));
+    MemoryBudget.require(what, passBytes(c, batch, seqLen, training));
+  }
+
+  /** The bytes {@link #requirePassMemory} expects a pass to allocate (saturating, never negative). */
+  public static long passBytes(ModelConfig c, int batch, int seqLen, boolean training) {
+    long n = MemoryBudget.times(batch, seqLen);
+    long C = c.hidden(), I = c.intermediate(), V = c.vocab(), L = c.layers();
+    long qw = (long) c.heads() * c.headSize(), kw = (long) c.kvHeads() * c.headSize();
+    long caches = training ? L : 1;
+    long perLayer = 2 * C + 2 * qw + 2 * kw + 3 * I + 4;                      // LayerCache
+    long perToken = ((training ? 2 * L + 1 : 3) + 2) * C + caches * perLayer + 2 * V + 4 // streams, logits, probs
+        + (training ? 2 * C + 2 * qw + 2 * kw + 3 * I : 0) + 2;                   // gradients, token ids
+    long hs = c.headSize();
+    long perHead = switch (c.attention()) {
+      case SOFTMAX -> seqLen;          // exact weights (B, H, T, T)
+      case LINEAR -> hs * hs + 4 * hs; // prefix states (B, H, T, HS, HS) and feature maps
+      default -> 2 * hs;               // flash: log-sum-exp and packed keys/values
+    };
+    long attention = MemoryBudget.times(MemoryBudget.times(n, c.heads()), perHead * (training ? L + 2 : 1));
+    long floats = MemoryBudget.plus(MemoryBudget.times(n, perToken), 1 << 16); // + small tables and headers
+    return MemoryBudget.times(4, MemoryBudget.plus(floats, attention));
   }
 
   // ---- accessors --------------------------------------------------------------------------------
@@ -310,6 +356,10 @@ public final class Model {
     }
     if (t > config.context() && config.position().kind() == PositionKind.LEARNED) {
       throw new IllegalArgumentException("seqLen=" + t + " exceeds context=" + config.context() + " of the learned position table");
+    }
+    if (training ? trainActs == null || !trainActs.fits(b, t, true)
+        : (trainActs == null || !trainActs.fits(b, t, false)) && (inferActs == null || !inferActs.fits(b, t, false))) {
+      requirePassMemory(config, b, t, training);
     }
     // Training and forward-only passes keep their own buffers, so a validation pass between training
     // steps reallocates nothing; a forward-only pass of the training shape reuses the training buffers.
