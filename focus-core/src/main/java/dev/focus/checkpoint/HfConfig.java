@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.Text;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class HfConfig {
       java.util.Set<String> need = new java.util.LinkedHashSet<>(Overrides.KEYS);
       need.removeAll(Overrides.LATER_KEYS.keySet());
       if (!Overrides.KEYS.containsAll(kv.keySet()) || !kv.keySet().containsAll(need)) {
-        throw new IllegalArgumentException("focus_config keys " + kv.keySet() + " do not match the expected " + Overrides.KEYS);
+        throw new IllegalArgumentException("focus_config keys " + Text.quote(kv.keySet().toString(), 600) + " do not match the expected " + Overrides.KEYS);
       }
       for (Map.Entry<String, String> e : Overrides.LATER_KEYS.entrySet()) kv.putIfAbsent(e.getKey(), e.getValue());
       ModelConfig c = Overrides.apply(ModelConfig.tiny(), kv);
@@ -75,9 +76,9 @@ public final class HfConfig {
       return c;
     }
     Object type = m.get("model_type");
-    if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + type + " is not llama");
+    if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + Text.quote(String.valueOf(type)) + " is not llama");
     Object act = m.getOrDefault("hidden_act", "silu");
-    if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + act + " is not supported (silu only)");
+    if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + Text.quote(String.valueOf(act)) + " is not supported (silu only)");
     String scaling = ropeScaling(m.get("rope_scaling"));
     int hidden = integer(m, "hidden_size", null), heads = integer(m, "num_attention_heads", null);
     if (heads < 1) throw new IllegalArgumentException("config.json num_attention_heads=" + heads + " must be >= 1");
@@ -171,7 +172,7 @@ public final class HfConfig {
   @SuppressWarnings("unchecked")
   static String ropeScaling(Object json) {
     if (json == null) return "none";
-    if (!(json instanceof Map)) throw new IllegalArgumentException("rope_scaling=" + Json.write(json) + " is not an object");
+    if (!(json instanceof Map)) throw new IllegalArgumentException("rope_scaling=" + Text.quote(Json.write(json)) + " is not an object");
     Map<String, Object> j = (Map<String, Object>) json;
     Object type = j.getOrDefault("rope_type", j.get("type"));
     String t = type == null ? "default" : type.toString();
@@ -189,7 +190,7 @@ public final class HfConfig {
         return "llama3:factor=" + real(j, "factor", Double.NaN) + ",low=" + real(j, "low_freq_factor", Double.NaN)
             + ",high=" + real(j, "high_freq_factor", Double.NaN) + ",original=" + integer(j, "original_max_position_embeddings", null);
       default:
-        throw new IllegalArgumentException("rope_scaling=" + Json.write(json) + " is not supported (linear, yarn and llama3 are)");
+        throw new IllegalArgumentException("rope_scaling=" + Text.quote(Json.write(json)) + " is not supported (linear, yarn and llama3 are)");
     }
   }
 
@@ -200,7 +201,7 @@ public final class HfConfig {
       return dflt;
     }
     if (!(v instanceof Long) || (Long) v < Integer.MIN_VALUE || (Long) v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("config.json " + k + "=" + v + " is not a 32-bit integer");
+      throw new IllegalArgumentException("config.json " + k + "=" + Text.quote(String.valueOf(v)) + " is not a 32-bit integer");
     }
     return (int) (long) (Long) v;
   }
@@ -208,7 +209,7 @@ public final class HfConfig {
   private static double real(Map<String, Object> m, String k, double dflt) {
     Object v = m.get(k);
     if (v == null) return dflt;
-    if (!(v instanceof Number)) throw new IllegalArgumentException("config.json " + k + "=" + v + " is not a number");
+    if (!(v instanceof Number)) throw new IllegalArgumentException("config.json " + k + "=" + Text.quote(String.valueOf(v)) + " is not a number");
     return ((Number) v).doubleValue();
   }
 }

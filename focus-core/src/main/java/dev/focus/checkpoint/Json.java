@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,7 +164,7 @@ public final class Json {
         case 'n': return word("null", null);
         default:
           if (c == '-' || (c >= '0' && c <= '9')) return number();
-          throw error("unexpected character '" + c + "'");
+          throw error("unexpected character '" + Text.quote(c) + "'");
       }
     }
 
@@ -189,7 +190,7 @@ public final class Json {
         if (i >= s.length() || s.charAt(i) != ':') throw error("expected ':'");
         i++;
         ws();
-        if (m.containsKey(k)) throw error("duplicate key \"" + k + "\"");
+        if (m.containsKey(k)) throw error("duplicate key \"" + Text.quote(k) + "\"");
         m.put(k, value(depth + 1));
         ws();
         if (i >= s.length()) throw error("unterminated object");
@@ -251,7 +252,7 @@ public final class Json {
             i += 4;
             break;
           default:
-            throw error("bad escape \\" + e);
+            throw error("bad escape \\" + Text.quote(e));
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -130,13 +131,13 @@ public final class SafeTensors {
         if (!(e.getValue() instanceof Map)) throw new CheckpointException(what + ": __metadata__ is not an object");
         for (Map.Entry<String, Object> m : ((Map<String, Object>) e.getValue()).entrySet()) {
           if (!(m.getValue() instanceof String)) {
-            throw new CheckpointException(what + ": __metadata__ value of '" + m.getKey() + "' is not a string");
+            throw new CheckpointException(what + ": __metadata__ value of '" + Text.quote(m.getKey()) + "' is not a string");
           }
           metadata.put(m.getKey(), (String) m.getValue());
         }
         continue;
       }
-      String where = what + ": tensor " + name;
+      String where = what + ": tensor " + Text.quote(name);
       if (!(e.getValue() instanceof Map)) throw new CheckpointException(where + ": header entry is not an object");
       Map<String, Object> t = (Map<String, Object>) e.getValue();
       Object dtypeObj = t.get("dtype");
@@ -147,7 +148,7 @@ public final class SafeTensors {
         case "F32": width = 4; break;
         case "F64": width = 8; break;
         case "F16": case "BF16": width = 2; break;
-        default: throw new CheckpointException(where + ": unsupported dtype " + dtype + " (F32, F64, F16, BF16 are read)");
+        default: throw new CheckpointException(where + ": unsupported dtype " + Text.quote(dtype) + " (F32, F64, F16, BF16 are read)");
       }
       int[] shape = intList(t.get("shape"), where + ": shape");
       long count = 1;
@@ -194,10 +195,10 @@ public final class SafeTensors {
     String before = null;
     for (Integer i : order) {
       long[] r = ranges.get(i);
-      if (r[0] < at) throw new CheckpointException(what + ": tensor " + rangeNames.get(i) + " overlaps tensor " + before);
+      if (r[0] < at) throw new CheckpointException(what + ": tensor " + Text.quote(rangeNames.get(i)) + " overlaps tensor " + Text.quote(before));
       if (r[0] > at) {
         throw new CheckpointException(what + ": " + (r[0] - at) + " bytes at data offset " + at + " belong to no tensor (a gap before tensor "
-            + rangeNames.get(i) + ")");
+            + Text.quote(rangeNames.get(i)) + ")");
       }
       at = r[1];
       before = rangeNames.get(i);
@@ -254,7 +255,7 @@ public final class SafeTensors {
   }
 
   private static long longValue(Object o, String where) {
-    if (!(o instanceof Long)) throw new CheckpointException(where + ": expected an integer, got " + o);
+    if (!(o instanceof Long)) throw new CheckpointException(where + ": expected an integer, got " + Text.quote(Json.write(o)));
     return (Long) o;
   }
 }

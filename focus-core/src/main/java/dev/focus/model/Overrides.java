@@ -2,6 +2,7 @@ package dev.focus.model;
 
 import dev.focus.attention.FeatureMap;
 import dev.focus.attention.LinearAttention;
+import dev.focus.io.Text;
 import dev.focus.position.PairLayout;
 import dev.focus.position.PositionKind;
 import dev.focus.position.PositionSpec;
@@ -41,11 +42,14 @@ public final class Overrides {
       "linearForm", "parallel", "linearChunk", "64", "linearDecay", "1.0", "logitScale", "1.0", "headScale", "false",
       "ropeScaling", "none");
 
+  /** Longest value accepted (the longest real one, a ropeScaling spec, is under 100 characters). */
+  static final int MAX_VALUE = 200;
+
   /** Applies one {@code key=value} assignment. */
   public static ModelConfig apply(ModelConfig config, String assignment) {
     int eq = assignment == null ? -1 : assignment.indexOf('=');
     if (eq <= 0) {
-      throw new IllegalArgumentException("override '" + assignment + "' must have the form key=value; valid keys: "
+      throw new IllegalArgumentException("override '" + Text.quote(assignment) + "' must have the form key=value; valid keys: "
           + String.join(", ", KEYS));
     }
     Map<String, String> one = new LinkedHashMap<>();
@@ -59,7 +63,7 @@ public final class Overrides {
     for (String a : assignments) {
       int eq = a == null ? -1 : a.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("override '" + a + "' must have the form key=value; valid keys: "
+        throw new IllegalArgumentException("override '" + Text.quote(a) + "' must have the form key=value; valid keys: "
             + String.join(", ", KEYS));
       }
       all.put(a.substring(0, eq).trim(), a.substring(eq + 1).trim());
@@ -72,7 +76,13 @@ public final class Overrides {
     Map<String, String> m = describe(c);
     for (Map.Entry<String, String> e : changes.entrySet()) {
       if (!m.containsKey(e.getKey())) {
-        throw new IllegalArgumentException("unknown config key '" + e.getKey() + "'; valid keys: " + String.join(", ", KEYS));
+        throw new IllegalArgumentException("unknown config key '" + Text.quote(e.getKey()) + "'; valid keys: " + String.join(", ", KEYS));
+      }
+      // Every later message may echo the value: it must be one short printable line.
+      String v = e.getValue();
+      if (v == null || v.length() > MAX_VALUE || !Text.isOneLine(v + "x")) {
+        throw new IllegalArgumentException(e.getKey() + "=" + Text.quote(v) + " is not a short printable value (at most "
+            + MAX_VALUE + " characters, no control characters)");
       }
       m.put(e.getKey(), e.getValue());
     }

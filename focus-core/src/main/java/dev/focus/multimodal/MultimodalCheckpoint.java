@@ -97,10 +97,10 @@ public final class MultimodalCheckpoint {
     Map<String, Object> j = Checkpoint.readJson(cfgFile);
     if (!FORMAT.equals(j.get(Checkpoint.FORMAT_KEY))) {
       throw new CheckpointException(cfgFile + " does not describe a multimodal model (" + Checkpoint.FORMAT_KEY + "="
-          + j.get(Checkpoint.FORMAT_KEY) + "); focus sample and focus eval read text models");
+          + dev.focus.io.Text.quote(String.valueOf(j.get(Checkpoint.FORMAT_KEY))) + "); focus sample and focus eval read text models");
     }
     if (!Checkpoint.VERSION.equals(j.get(Checkpoint.VERSION_KEY))) {
-      throw new CheckpointException(cfgFile + ": " + Checkpoint.VERSION_KEY + "=" + j.get(Checkpoint.VERSION_KEY)
+      throw new CheckpointException(cfgFile + ": " + Checkpoint.VERSION_KEY + "=" + dev.focus.io.Text.quote(String.valueOf(j.get(Checkpoint.VERSION_KEY)))
           + " is not supported (this build reads " + Checkpoint.VERSION + ")");
     }
     Fields f = new Fields(j, cfgFile);
@@ -116,7 +116,7 @@ public final class MultimodalCheckpoint {
       g = new Geometry(geo.string("data"), geo.integer("patch"), geo.integer("height"), geo.integer("width"),
           geo.integer("channels"), geo.integer("levels"));
     } catch (IllegalArgumentException e) {
-      throw new CheckpointException(cfgFile + ": " + e.getMessage(), e);
+      throw new CheckpointException(cfgFile + ": " + dev.focus.io.Text.quote(e.getMessage(), 400), e);
     }
     c.requireOnly(describe(config).keySet());
     // values and gradients of every tensor, before a byte of the model is allocated

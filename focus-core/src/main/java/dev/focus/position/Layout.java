@@ -1,5 +1,6 @@
 package dev.focus.position;
 
+import dev.focus.io.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -43,7 +44,7 @@ public record Layout(List<Segment> segments) {
         out.add(new Segment.Video(size(s, m.group(1)), size(s, m.group(2)), size(s, m.group(3))));
         continue;
       }
-      throw new IllegalArgumentException("malformed layout segment '" + s + "' (expected T, I{h}x{w} or V{t}x{h}x{w})");
+      throw new IllegalArgumentException("malformed layout segment '" + Text.quote(s) + "' (expected T, I{h}x{w} or V{t}x{h}x{w})");
     }
     return new Layout(out);
   }
@@ -53,9 +54,9 @@ public record Layout(List<Segment> segments) {
     try {
       v = Integer.parseInt(digits);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("layout segment '" + seg + "': size " + digits + " is too large");
+      throw new IllegalArgumentException("layout segment '" + Text.quote(seg) + "': size " + Text.quote(digits) + " is too large");
     }
-    if (v < 1) throw new IllegalArgumentException("layout segment '" + seg + "': sizes must be >= 1");
+    if (v < 1) throw new IllegalArgumentException("layout segment '" + Text.quote(seg) + "': sizes must be >= 1");
     return v;
   }
 

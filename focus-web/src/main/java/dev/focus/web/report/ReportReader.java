@@ -2,6 +2,7 @@ package dev.focus.web.report;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.focus.io.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,20 +76,27 @@ public final class ReportReader {
     Path metaFile = plainFile(dir, ReportNames.META_FILE, MAX_META_BYTES);
     ReportMeta meta;
     try {
-      meta = ReportJson.MAPPER.readValue(metaFile.toFile(), ReportMeta.class);
+      meta = ReportJson.MAPPER.readValue(Files.readAllBytes(metaFile), ReportMeta.class);
     } catch (ValueInstantiationException e) {
       Throwable c = e.getCause();
-      throw new IllegalArgumentException("meta.json: " + (c != null ? c.getMessage() : e.getOriginalMessage()), e);
+      throw new IllegalArgumentException("meta.json: " + Text.quote(c != null ? c.getMessage() : e.getOriginalMessage(), 300), e);
     } catch (JsonMappingException e) {
-      throw new IllegalArgumentException("meta.json: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("meta.json: " + Text.quote(e.getOriginalMessage(), 300), e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("meta.json is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("meta.json is not valid JSON: " + Text.quote(e.getOriginalMessage(), 300), e);
+    } catch (java.io.CharConversionException e) { // bytes that are no Unicode encoding at all
+      throw new IllegalArgumentException("meta.json is not UTF-8 JSON: " + Text.quote(e.getMessage(), 300), e);
     }
     if (meta == null) throw new IllegalArgumentException("meta.json is empty");
     Path textFile = dir.resolve(ReportNames.REPORT_FILE);
-    String markdown = Files.exists(textFile, LinkOption.NOFOLLOW_LINKS)
-        ? ReportText.normalise(Files.readString(plainFile(dir, ReportNames.REPORT_FILE, MAX_TEXT_BYTES), StandardCharsets.UTF_8))
-        : "";
+    String markdown;
+    try {
+      markdown = Files.exists(textFile, LinkOption.NOFOLLOW_LINKS)
+          ? ReportText.normalise(Files.readString(plainFile(dir, ReportNames.REPORT_FILE, MAX_TEXT_BYTES), StandardCharsets.UTF_8))
+          : "";
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(ReportNames.REPORT_FILE + " is not UTF-8 text", e);
+    }
     List<Report.DataInfo> data = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {

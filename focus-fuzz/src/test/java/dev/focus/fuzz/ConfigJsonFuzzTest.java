@@ -1,0 +1,34 @@
+package dev.focus.fuzz;
+
+import dev.focus.checkpoint.HfConfig;
+import dev.focus.checkpoint.Json;
+import dev.focus.model.ModelConfig;
+import dev.focus.model.Overrides;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The config.json reader: {@link Json#parseObject} then {@link HfConfig#fromJson}, on arbitrary text. */
+class ConfigJsonFuzzTest extends FuzzTarget {
+  @Override
+  void accept(byte[] input) {
+    ModelConfig c = HfConfig.fromJson(Json.parseObject(new String(input, StandardCharsets.UTF_8)));
+    dev.focus.model.Model.requireMemory(c); // a config that parses must also pass (or fail) the size check in one line
+  }
+
+  @Override
+  List<byte[]> seeds() {
+    ModelConfig rope = ModelConfig.micro();
+    ModelConfig mrope = Overrides.apply(ModelConfig.micro(), List.of("position=mrope", "mropeSections=1,1,2", "ropeScaling=yarn:factor=4,original=64"));
+    ModelConfig linear = Overrides.apply(ModelConfig.micro(), List.of("attention=linear", "linearFeature=elu_plus_1", "position=nope"));
+    String plainLlama = "{\"model_type\":\"llama\",\"hidden_act\":\"silu\",\"hidden_size\":64,\"intermediate_size\":128,"
+        + "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"vocab_size\":100,"
+        + "\"max_position_embeddings\":128,\"rope_theta\":500000.0,\"rms_norm_eps\":1e-5,\"tie_word_embeddings\":true,"
+        + "\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+        + "\"original_max_position_embeddings\":64}}";
+    return List.of(Json.writePretty(HfConfig.toJson(rope)).getBytes(StandardCharsets.UTF_8),
+        Json.write(HfConfig.toJson(mrope)).getBytes(StandardCharsets.UTF_8),
+        Json.write(HfConfig.toJson(linear)).getBytes(StandardCharsets.UTF_8),
+        plainLlama.getBytes(StandardCharsets.UTF_8),
+        "[1, 2.5e-3, \"\\u00e9\\n\", true, null, {\"a\": []}]".getBytes(StandardCharsets.UTF_8));
+  }
+}
