@@ -1,6 +1,5 @@
 package dev.focus.web.server;
 
-import dev.focus.md.MathMarkdown;
 import dev.focus.web.report.Report;
 import dev.focus.web.report.ReportNames;
 import dev.focus.web.report.ReportReader;
@@ -9,12 +8,15 @@ import dev.focus.web.site.SitePages;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  * <p>Routes (GET/HEAD unless noted): {@code /} and {@code /index.html}; {@code /reports/<slug>.html};
  * {@code /runs/<slug>/<file>} (data downloads); {@code /preview} and {@code /preview.html};
  * {@code /assets/...} ({@link Assets}); POST {@code /api/render} (the Java renderer for the preview,
- * body at most {@link #MAX_RENDER_BYTES}). The runs directory is re-read on each request, so new
+ * body at most {@link #MAX_RENDER_BYTES}, same-origin only, a bounded number at once: {@link RenderEndpoint}). The runs directory is re-read on each request, so new
  * runs appear without a restart.
  *
  * <p>Security: binds to loopback unless told otherwise, and then also refuses requests whose
@@ -51,17 +53,38 @@ public final class SiteServer implements AutoCloseable {
   private final String host;
   private final boolean loopback;
   private final SitePages pages = new SitePages(SitePages.Mode.SERVED);
-  private final MathMarkdown markdown = MathMarkdown.create();
+  private final RenderEndpoint render;
 
-  private SiteServer(String host, int port, Path runsDir) {
+  private SiteServer(String host, int port, Path runsDir, RenderEndpoint.Limits limits) {
     this.runsDir = runsDir;
     this.host = host;
     this.loopback = isLoopback(host);
+    this.render = new RenderEndpoint(limits);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
       cfg.http.maxRequestSize = MAX_RENDER_BYTES;
       cfg.http.generateEtags = false;
+      // One connector whose idle timeout bounds every wait for a client's bytes (slow headers, slow bodies).
+      cfg.jetty.addConnector((server, http) -> {
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(host);
+        c.setPort(port);
+        c.setIdleTimeout(limits.idleMillis());
+        // Slow headers hold no thread (Jetty parses them as bytes arrive), but they would hold the
+        // connection for as long as a byte comes before each idle timeout: close a connection whose
+        // first request is not complete after headerMillis.
+        c.addBean(new Connection.Listener() {
+          @Override public void onOpened(Connection connection) {
+            c.getScheduler().schedule(() -> {
+              if (connection instanceof HttpConnection h && h.getMessagesIn() == 0) h.getEndPoint().close();
+            }, limits.headerMillis(), TimeUnit.MILLISECONDS);
+          }
+
+          @Override public void onClosed(Connection connection) {}
+        });
+        return c;
+      });
     });
     app.before(this::guard);
     for (String p : new String[] {"/", "/index.html"}) {
@@ -78,7 +101,7 @@ public final class SiteServer implements AutoCloseable {
     app.head("/runs/*", this::data);
     app.get("/assets/*", this::asset);
     app.head("/assets/*", this::asset);
-    app.post("/api/render", this::render);
+    app.post("/api/render", render::handle);
     app.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
         html(ctx, pages.notFound(basePath(ctx.path())));
@@ -88,7 +111,7 @@ public final class SiteServer implements AutoCloseable {
     app.exception(Exception.class, (e, ctx) -> {
       ctx.status(500).contentType("text/plain; charset=utf-8").result("internal error: " + e.getClass().getSimpleName());
     });
-    app.start(host, port);
+    app.start();
   }
 
   /**
@@ -97,6 +120,11 @@ public final class SiteServer implements AutoCloseable {
    * @throws IllegalArgumentException for a port outside 0..65535 or an unknown host
    */
   public static SiteServer start(String host, int port, Path runsDir) {
+    return start(host, port, runsDir, RenderEndpoint.Limits.defaults());
+  }
+
+  /** As {@link #start(String, int, Path)} with other render limits (tests). */
+  static SiteServer start(String host, int port, Path runsDir, RenderEndpoint.Limits limits) {
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 0..65535");
     Objects.requireNonNull(runsDir, "runsDir");
     Objects.requireNonNull(host, "host");
@@ -105,7 +133,7 @@ public final class SiteServer implements AutoCloseable {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("host '" + host + "' is not a known address");
     }
-    return new SiteServer(host, port, runsDir);
+    return new SiteServer(host, port, runsDir, limits);
   }
 
   /** True when the host names a loopback address (the default; reachable only from this machine). */
@@ -216,31 +244,6 @@ public final class SiteServer implements AutoCloseable {
     ctx.contentType(a.get().contentType());
     ctx.header("Cache-Control", "public, max-age=3600");
     ctx.result(a.get().bytes());
-  }
-
-  private void render(Context ctx) throws IOException {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_RENDER_BYTES) {
-      tooLarge(ctx);
-      return;
-    }
-    byte[] body;
-    try (InputStream in = ctx.req().getInputStream()) {
-      body = in.readNBytes(MAX_RENDER_BYTES + 1);
-    }
-    if (body.length > MAX_RENDER_BYTES) {
-      tooLarge(ctx);
-      return;
-    }
-    ctx.contentType("text/html; charset=utf-8");
-    ctx.header("Cache-Control", "no-store");
-    ctx.result(markdown.render(new String(body, StandardCharsets.UTF_8)));
-  }
-
-  private static void tooLarge(Context ctx) {
-    ctx.status(HttpStatus.CONTENT_TOO_LARGE).contentType("text/plain; charset=utf-8")
-        .result("body over " + MAX_RENDER_BYTES + " bytes");
-    ctx.header("Connection", "close");
   }
 
   private void notFound(Context ctx) {
