@@ -1,5 +1,7 @@
 package dev.focus.cli;
 
+import dev.focus.io.IoErrors;
+import dev.focus.io.Text;
 import dev.focus.md.MathMarkdown;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,11 +31,19 @@ public final class MdCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     String markdown;
     if (file == null || file.equals("-")) {
-      markdown = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      try {
+        markdown = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(System.in.readAllBytes())).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new Main.UserException("standard input is not UTF-8 text; convert it (for example with iconv) and try again");
+      }
     } else {
       Path path = Path.of(file);
-      if (!Files.isRegularFile(path)) throw new Main.UserException("no such file: " + file);
-      markdown = Files.readString(path, StandardCharsets.UTF_8);
+      if (!Files.isRegularFile(path)) throw new Main.UserException("no such file: " + Text.quote(file));
+      try {
+        markdown = Files.readString(path, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw IoErrors.at(path, e);
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(MathMarkdown.create().render(markdown));

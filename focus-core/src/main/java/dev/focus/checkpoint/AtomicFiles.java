@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,12 @@ public final class AtomicFiles {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw IoErrors.at(dir, e); // name the place: Java's ENOSPC and EROFS messages carry no path
+    }
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         writer.write(ch);
@@ -38,6 +44,8 @@ public final class AtomicFiles {
       }
       move(tmp, abs);
       forceDirectory(dir);
+    } catch (IOException e) {
+      throw IoErrors.at(abs, e);
     } finally {
       Files.deleteIfExists(tmp);
     }
