@@ -1,7 +1,5 @@
 package dev.focus.io;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,31 +41,6 @@ public final class MemoryBudget {
           + " elements, over the " + String.format(Locale.ROOT, "%,d", MAX_ARRAY) + " one Java array holds");
     }
     return (int) n;
-  }
-
-  /**
-   * Total elements of tensors of the given shapes, each checked to fit one array ({@link #arrayLength});
-   * saturates at {@code Long.MAX_VALUE} instead of overflowing.
-   */
-  public static long elements(String what, List<int[]> shapes) {
-    long total = 0;
-    for (int[] shape : shapes) {
-      long n = product(shape);
-      arrayLength(what + ": tensor " + Arrays.toString(shape), n);
-      total = plus(total, n);
-    }
-    return total;
-  }
-
-  /** The product of {@code dims}, saturating at {@code Long.MAX_VALUE} (negative dims give −1). */
-  public static long product(int... dims) {
-    long n = 1;
-    for (int d : dims) {
-      if (d < 0) return -1;
-      if (d != 0 && n > Long.MAX_VALUE / d) return Long.MAX_VALUE;
-      n *= d;
-    }
-    return n;
   }
 
   /** {@code a × b} for non-negative sizes, saturating at {@code Long.MAX_VALUE}. */

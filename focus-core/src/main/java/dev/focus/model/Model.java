@@ -222,11 +222,40 @@ public final class Model {
    * scalar) cannot fit this JVM's heap or whose tensors exceed one Java array.
    */
   public static void requireMemory(ModelConfig c) {
-    String what = "the model (vocab=" + c.vocab() + ", hidden=" + c.hidden() + ", intermediate=" + c.intermediate()
-        + ", layers=" + c.layers() + ", context=" + c.context() + ")";
-    long scalars = MemoryBudget.elements(what, specs(c).stream().map(Spec::shape).toList());
+    String what = describeSizes(c);
+    long scalars = parameterCount(c);
     MemoryBudget.require(what + " with " + String.format(java.util.Locale.ROOT, "%,d", scalars) + " parameters and their gradients",
         MemoryBudget.times(scalars, 8));
+  }
+
+  /**
+   * The number of scalars of {@link #specs}{@code (c)}, without building the list: one block's
+   * {@link Block#specs} times the layers, plus the embeddings (V·C), learned positions (N·C), the final
+   * norm and the untied head (V·C). A typo such as {@code layers=78120} must cost nothing to refuse.
+   * Each tensor is first checked to fit one Java array (so no product below overflows a long); the
+   * total saturates at {@code Long.MAX_VALUE}.
+   */
+  public static long parameterCount(ModelConfig c) {
+    String what = describeSizes(c);
+    long block = 0;
+    for (Spec s : Block.specs("", Block.Shape.of(c))) block += elements(what, s.shape());
+    long embeddings = elements(what, c.vocab(), c.hidden());
+    long rest = (c.tieEmbeddings() ? 1 : 2) * embeddings
+        + (c.position().kind() == PositionKind.LEARNED ? elements(what, c.context(), c.hidden()) : 0)
+        + (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias() ? 2L : 1L) * c.hidden();
+    return MemoryBudget.plus(MemoryBudget.times(c.layers(), block), rest);
+  }
+
+  /** Elements of one tensor of {@code shape} (at most two dims of ints: no overflow), checked to fit one Java array. */
+  private static long elements(String what, int... shape) {
+    long n = 1;
+    for (int d : shape) n *= d;
+    return MemoryBudget.arrayLength(what + ": tensor " + Arrays.toString(shape), n);
+  }
+
+  private static String describeSizes(ModelConfig c) {
+    return "the model (vocab=" + c.vocab() + ", hidden=" + c.hidden() + ", intermediate=" + c.intermediate()
+        + ", layers=" + c.layers() + ", context=" + c.context() + ")";
   }
 
   /**
@@ -247,7 +276,7 @@ public final class Model {
     long C = c.hidden(), I = c.intermediate(), V = c.vocab(), L = c.layers();
     long qw = (long) c.heads() * c.headSize(), kw = (long) c.kvHeads() * c.headSize();
     long caches = training ? L : 1;
-    long perLayer = 2 * C + 2 * qw + 2 * kw + 3 * I + 4;                      // LayerCache
+    long perLayer = 2 * C + 2 * qw + 2 * kw + 3 * I + 4;                      // Block.Cache
     long perToken = ((training ? 2 * L + 1 : 3) + 2) * C + caches * perLayer + 2 * V + 4 // streams, logits, probs
         + (training ? 2 * C + 2 * qw + 2 * kw + 3 * I : 0) + 2;                   // gradients, token ids
     long hs = c.headSize();

@@ -116,6 +116,7 @@ public final class ModelConfig {
       throw new IllegalArgumentException("head size hidden/heads=" + headSize() + " must be even under position=" + position.kind()
           + " (hidden=" + hidden + ", heads=" + heads + ")");
     }
+    Model.parameterCount(this); // every tensor fits one Java array, before the position tables below are sized by the head
     position.check(hidden, heads, context); // sections, sinusoidal width, …: the position package's rules
     boolean linear = attention == AttentionKind.LINEAR;
     if (position.kind() == PositionKind.ALIBI && linear) {

@@ -56,8 +56,9 @@ class MemoryEstimateTest {
 
   @Test
   void aHugeModelIsRefusedBeforeAllocating() {
-    ModelConfig wide = Overrides.apply(ModelConfig.micro(), List.of("hidden=1000000000", "heads=1", "kvHeads=1"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Model(wide, 0));
+    // A tensor beyond one Java array is refused as the configuration is built, before its position tables are sized.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Overrides.apply(ModelConfig.micro(), List.of("hidden=1000000000", "heads=1", "kvHeads=1")));
     assertTrue(e.getMessage().contains("hidden=1000000000") && e.getMessage().contains("one Java array holds"), e.getMessage());
     ModelConfig big = Overrides.apply(ModelConfig.micro(), List.of("hidden=16384", "intermediate=65536", "layers=48"));
     e = assertThrows(IllegalArgumentException.class, () -> new Model(big, 0));
@@ -76,11 +77,41 @@ class MemoryEstimateTest {
   }
 
   @Test
+  void theParameterCountIsTheSpecsCountedArithmetically() {
+    List<List<String>> variants = List.of(List.of(), List.of("bias=true", "norm=layernorm"), List.of("mlp=gelu", "tieEmbeddings=true"),
+        List.of("position=learned", "headScale=true", "kvHeads=1"), List.of("bias=true", "mlp=gelu", "norm=layernorm", "position=learned"));
+    for (String preset : ModelConfig.presetNames()) {
+      for (List<String> v : variants) {
+        ModelConfig c;
+        try {
+          c = Overrides.apply(ModelConfig.preset(preset), v);
+        } catch (IllegalArgumentException notThisPreset) {
+          continue; // e.g. kvHeads=1 where the preset's heads rule it out
+        }
+        long specs = Model.specs(c).stream().mapToLong(Model.Spec::size).sum();
+        assertEquals(specs, Model.parameterCount(c), preset + " " + v);
+      }
+    }
+  }
+
+  @Test
+  void aDeepModelIsRefusedWithoutListingItsTensors() {
+    // A fuzzing finding: layers=78120 built 1.2 million tensor specs (~319 MB) just to count them.
+    ModelConfig deep = Overrides.apply(ModelConfig.micro(), List.of("layers=78120", "hidden=4096", "heads=32", "intermediate=16384"));
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long a0 = mx.getCurrentThreadAllocatedBytes();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.requireMemory(deep));
+    long allocated = mx.getCurrentThreadAllocatedBytes() - a0;
+    assertTrue(e.getMessage().contains("layers=78120") && e.getMessage().contains("this JVM may use"), e.getMessage());
+    assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes");
+  }
+
+  @Test
   void bytesReadAsPeopleWriteThem() {
     assertEquals("512 B", MemoryBudget.format(512));
     assertEquals("3.2 MB", MemoryBudget.format(3_200_000));
     assertEquals("64 GB", MemoryBudget.format(64_000_000_000L));
     assertEquals(Long.MAX_VALUE, MemoryBudget.times(Long.MAX_VALUE / 2, 3));
-    assertEquals(-1, MemoryBudget.product(4, -1));
+    assertEquals(Long.MAX_VALUE, MemoryBudget.plus(Long.MAX_VALUE - 1, 2));
   }
 }
