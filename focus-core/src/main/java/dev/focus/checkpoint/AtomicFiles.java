@@ -2,7 +2,6 @@ package dev.focus.checkpoint;
 
 import dev.focus.io.IoErrors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Crash-safe writes: a file is written to a temporary sibling, forced to disk and renamed over its
@@ -76,22 +73,6 @@ public final class AtomicFiles {
       ch.force(true);
     } catch (IOException | UnsupportedOperationException ignored) {
       // Windows and some file systems refuse; the rename itself is still atomic.
-    }
-  }
-
-  /** Deletes a file or directory tree, deepest entries first; nothing when it does not exist. */
-  public static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.MemoryBudget;
 import dev.focus.io.OutputDir;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
@@ -58,8 +59,8 @@ public final class Checkpoint {
       AtomicFiles.move(tmp, target);
       AtomicFiles.forceDirectory(parent);
     } finally {
-      AtomicFiles.deleteTree(tmp);
-      if (old != null) AtomicFiles.deleteTree(old);
+      OutputDir.deleteTree(tmp);
+      if (old != null) OutputDir.deleteTree(old);
     }
   }
 
@@ -121,23 +122,18 @@ public final class Checkpoint {
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
     }
-    MemoryLimit.require(file + ": the model of max_position_embeddings=" + config.context() + ", hidden_size=" + config.hidden(),
-        bytesToRun(config));
+    MemoryBudget.require(file + ": the model of max_position_embeddings=" + config.context() + ", hidden_size=" + config.hidden(),
+        bytesToRun(config), CheckpointException::new);
     return config;
   }
 
   /**
    * Memory a model of {@code c} takes before its first token: values and gradients of every tensor
-   * ({@link Model#specs}) and the position tables that cover the context (rotary cos/sin of
+   * ({@link Model#parameterCount}) and the position tables that cover the context (rotary cos/sin of
    * context × HS/2 each, or sinusoids of context × C), counted in double so that no product overflows.
    */
   static long bytesToRun(ModelConfig c) {
-    double floats = 0;
-    for (Model.Spec s : Model.specs(c)) {
-      double n = 1;
-      for (int d : s.shape()) n *= d;
-      floats += 2 * n;
-    }
+    double floats = 2.0 * Model.parameterCount(c);
     floats += (double) c.context() * Math.max(c.headSize(), c.hidden());
     return (long) Math.min(4 * floats, Long.MAX_VALUE);
   }

@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.MemoryBudget;
 import dev.focus.io.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,7 +90,7 @@ public final class SafeTensors {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > Integer.MAX_VALUE) throw new CheckpointException(file + ": larger than 2 GiB is not supported");
-      MemoryLimit.require(file + ": reading " + size + " bytes", 2 * size); // the bytes, then as many in floats
+      MemoryBudget.require(file + ": reading " + size + " bytes", 2 * size, CheckpointException::new); // the bytes, then as many in floats
       all = ByteBuffer.allocate((int) size);
       while (all.hasRemaining() && ch.read(all) >= 0) { /* fill */ }
       all.flip();
@@ -208,21 +209,10 @@ public final class SafeTensors {
     }
     String format = metadata.get(Checkpoint.FORMAT_KEY);
     if (format != null && !NamedTensors.FORMATS.contains(format)) {
-      throw new CheckpointException(what + ": " + Checkpoint.FORMAT_KEY + "=" + printable(format) + " is not a format this build reads ("
+      throw new CheckpointException(what + ": " + Checkpoint.FORMAT_KEY + "=" + Text.quote(format, 40) + " is not a format this build reads ("
           + String.join(", ", NamedTensors.FORMATS) + ")");
     }
     return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
-  }
-
-  /** {@code s} shortened to 40 characters with control characters escaped, for a message. */
-  static String printable(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 40; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) sb.append(String.format("\\u%04x", (int) c));
-      else sb.append(c);
-    }
-    return s.length() > 40 ? sb + "…" : sb.toString();
   }
 
   /** IEEE half → float bits (subnormals, infinities and NaN included). */

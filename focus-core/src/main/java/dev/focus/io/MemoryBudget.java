@@ -1,6 +1,7 @@
 package dev.focus.io;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Sizes checked before anything is allocated. A typo such as {@code hidden=1000000000} or
@@ -27,11 +28,23 @@ public final class MemoryBudget {
    * @throws IllegalArgumentException "WHAT needs about X, over the Y this JVM may use ..."
    */
   public static void require(String what, long bytes) {
-    if (bytes < 0 || bytes > limit()) {
-      throw new IllegalArgumentException(what + " needs about " + (bytes < 0 ? "more than 8 EB" : format(bytes))
-          + ", over the " + format(limit()) + " this JVM may use; choose smaller sizes (or raise the limit with "
-          + "FOCUS_JAVA_OPTS=-Xmx<size>)");
-    }
+    require(what, bytes, IllegalArgumentException::new);
+  }
+
+  /** As {@link #require(String, long)}, throwing the caller's exception (a checkpoint reader's, say) with the same line. */
+  public static <E extends RuntimeException> void require(String what, long bytes, Function<String, E> error) {
+    String why = exceeded(bytes);
+    if (why != null) throw error.apply(what + " " + why);
+  }
+
+  /**
+   * Null when {@code bytes} fit in the heap, else why not: "needs about 7.5 GB, over the 3.2 GB this JVM
+   * may use; …". Negative {@code bytes} stand for a size that overflowed a long.
+   */
+  private static String exceeded(long bytes) {
+    if (bytes >= 0 && bytes <= limit()) return null;
+    return "needs about " + (bytes < 0 ? "more than 8 EB" : format(bytes)) + ", over the " + format(limit())
+        + " this JVM may use; choose smaller sizes (or raise the limit with FOCUS_JAVA_OPTS=-Xmx<size>)";
   }
 
   /** Throws unless one array of {@code n} elements can exist. */

@@ -4,10 +4,10 @@ import dev.focus.checkpoint.AtomicFiles;
 import dev.focus.checkpoint.Checkpoint;
 import dev.focus.checkpoint.CheckpointException;
 import dev.focus.checkpoint.Json;
-import dev.focus.checkpoint.MemoryLimit;
 import dev.focus.checkpoint.NamedTensors;
 import dev.focus.checkpoint.SafeTensors;
 import dev.focus.checkpoint.TensorData;
+import dev.focus.io.MemoryBudget;
 import dev.focus.train.Trainable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +120,8 @@ public final class MultimodalCheckpoint {
     }
     c.requireOnly(describe(config).keySet());
     // values and gradients of every tensor, before a byte of the model is allocated
-    MemoryLimit.require(cfgFile + ": the model of focus_config", (long) Math.min(8 * parameterEstimate(config), Long.MAX_VALUE));
+    MemoryBudget.require(cfgFile + ": the model of focus_config", (long) Math.min(8 * parameterEstimate(config), Long.MAX_VALUE),
+        CheckpointException::new);
     Path file = ck.resolve(Checkpoint.WEIGHTS);
     SafeTensors.Contents contents = NamedTensors.read(file, FORMAT);
     MultimodalModel model;

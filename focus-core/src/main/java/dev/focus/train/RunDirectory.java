@@ -2,6 +2,7 @@ package dev.focus.train;
 
 import dev.focus.checkpoint.AtomicFiles;
 import dev.focus.checkpoint.Json;
+import dev.focus.io.OutputDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,17 +84,17 @@ public final class RunDirectory {
   /** Writes {@code contents} and swaps the result in as {@code runDir/checkpoint}. */
   public static void replace(Path runDir, Contents contents) throws IOException {
     Path tmp = runDir.resolve(TMP), dir = runDir.resolve(CHECKPOINT), old = runDir.resolve(OLD);
-    AtomicFiles.deleteTree(tmp);
+    OutputDir.deleteTree(tmp);
     Files.createDirectories(tmp);
     contents.writeInto(tmp);
     AtomicFiles.forceDirectory(tmp);
     if (Files.exists(dir)) {
-      AtomicFiles.deleteTree(old);
+      OutputDir.deleteTree(old);
       AtomicFiles.move(dir, old);
     } // else checkpoint.old may be the only complete checkpoint: it goes only once the new one is in place
     AtomicFiles.move(tmp, dir);
     AtomicFiles.forceDirectory(runDir);
-    AtomicFiles.deleteTree(old);
+    OutputDir.deleteTree(old);
   }
 
   /**
@@ -136,14 +137,14 @@ public final class RunDirectory {
    */
   public static void clear(Path runDir) throws IOException {
     removeLeftovers(runDir);
-    for (String f : RUN_FILES) AtomicFiles.deleteTree(runDir.resolve(f));
+    for (String f : RUN_FILES) OutputDir.deleteTree(runDir.resolve(f));
   }
 
   /** What a run directory holds when Focus wrote it (mm-config.json: the multimodal run of an earlier version). */
   private static final List<String> RUN_FILES = List.of(TrainerState.RUN_FILE, METRICS, CHECKPOINT, OLD, TMP, "mm-config.json");
 
   private static Path delete(Path p) throws IOException {
-    AtomicFiles.deleteTree(p);
+    OutputDir.deleteTree(p);
     return p;
   }
 

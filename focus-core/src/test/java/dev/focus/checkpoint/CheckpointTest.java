@@ -130,7 +130,7 @@ class CheckpointTest {
       assertEquals(0.25f, back.parameter("model.layers.1.self_attn.head_scale").value()[2]);
       assertEquals(m.config(), back.config());
     } finally {
-      dev.focus.checkpoint.AtomicFiles.deleteTree(dir);
+      dev.focus.io.OutputDir.deleteTree(dir);
     }
   }
 

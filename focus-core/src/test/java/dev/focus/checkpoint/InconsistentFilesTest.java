@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.io.MemoryBudget;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
@@ -135,7 +136,7 @@ class InconsistentFilesTest {
     json.put("max_position_embeddings", 2000000000L);
     Files.writeString(ck.resolve(Checkpoint.CONFIG), Json.writePretty(json));
     CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.load(ck));
-    assertTrue(e.getMessage().contains("max_position_embeddings=2000000000") && e.getMessage().contains("this JVM can still allocate"),
+    assertTrue(e.getMessage().contains("max_position_embeddings=2000000000") && e.getMessage().contains("this JVM may use"),
         e.getMessage());
     // a plain Hugging Face config.json (no focus_config) with the same context fails the same way
     json.remove("focus_config");
@@ -158,10 +159,12 @@ class InconsistentFilesTest {
 
   @Test
   void memoryLimitNamesBothSizes() {
-    String why = MemoryLimit.exceeded(Long.MAX_VALUE / 2);
-    assertTrue(why.startsWith("needs about ") && why.endsWith("this JVM can still allocate (-Xmx)"), why);
-    assertEquals(null, MemoryLimit.exceeded(1024));
-    assertTrue(MemoryLimit.exceeded(-1).contains("more than 8 EiB"));
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> MemoryBudget.require("f: the model", Long.MAX_VALUE / 2, CheckpointException::new));
+    assertTrue(e.getMessage().startsWith("f: the model needs about ") && e.getMessage().contains("this JVM may use"), e.getMessage());
+    MemoryBudget.require("f: the model", 1024, CheckpointException::new); // fits: no exception
+    e = assertThrows(CheckpointException.class, () -> MemoryBudget.require("f", -1, CheckpointException::new));
+    assertTrue(e.getMessage().contains("more than 8 EB"), e.getMessage());
   }
 
   /** A plain Hugging Face config.json with numbers out of range or of the wrong type: one line, never another exception. */

@@ -1,6 +1,5 @@
 package dev.focus.lab.focus;
 
-import dev.focus.checkpoint.AtomicFiles;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Datasets;
@@ -8,6 +7,7 @@ import dev.focus.data.Seeds;
 import dev.focus.data.Split;
 import dev.focus.data.SyntheticDataset;
 import dev.focus.data.SyntheticTask;
+import dev.focus.io.OutputDir;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
@@ -182,7 +182,7 @@ final class AttentionFocusTraining {
     try {
       trainer.resume();
     } catch (IllegalArgumentException | IOException stale) {
-      AtomicFiles.deleteTree(dir); // written with other settings (or by an earlier version): start over
+      OutputDir.deleteTree(dir); // written with other settings (or by an earlier version): start over
       model = new Model(config, seed);
       trainer = Trainer.of(new ModelTrainable(model), trainData, tc, dir);
     }

@@ -224,7 +224,7 @@ public final class LosslessInputExperiment implements Experiment {
     try {
       resumed.trainer().resume();
     } catch (IllegalArgumentException stale) { // other settings, or an earlier version's files: start over
-      dev.focus.checkpoint.AtomicFiles.deleteTree(dir);
+      dev.focus.io.OutputDir.deleteTree(dir);
       resumed = new MultimodalRun("mm-tiny", data, "rope-tv", 0, settings, dir);
     }
     MultimodalRun run = resumed;

@@ -1121,7 +1121,7 @@ public final class NopeExperiment implements Experiment {
     csv.add(repairCsv("head_scale_before", b64, b256));
     ctx.progress().message("E9: training only the per-head λₕ at L = 256");
     java.nio.file.Path runDir = ctx.work("e9-head-scale");
-    dev.focus.checkpoint.AtomicFiles.deleteTree(runDir);
+    dev.focus.io.OutputDir.deleteTree(runDir);
     dev.focus.train.TrainConfig tc = dev.focus.train.TrainConfig.defaults(steps).toBuilder().batchSize(trainBatch).seqLen(256)
         .lr(lr).warmup(warmup).weightDecay(0.0).seed(ctx.seed() + 51).evalEvery(0).evalBatches(1).checkpointEvery(0)
         .trainOnly(List.of("head_scale")).build();
@@ -1133,7 +1133,7 @@ public final class NopeExperiment implements Experiment {
       ctx.progress().step(1);
       if (ctx.cancelled()) trainer.requestStop();
     });
-    dev.focus.checkpoint.AtomicFiles.deleteTree(runDir);
+    dev.focus.io.OutputDir.deleteTree(runDir);
     if (ctx.cancelled()) return;
     // every other weight is exactly the E3 model's
     double frozenDiff = 0;
