@@ -254,6 +254,68 @@ final class AttentionSupport {
     }
   }
 
+  /**
+   * What softmax and flash attention both save for backward: the inputs (q and k as turned copies when a
+   * rotary table was passed), the output, λ_h, the mask and the table.
+   */
+  abstract static class SoftmaxSaved implements Attention.Saved {
+    final float[] q, k, v, out, headScale; // q (B, T, H, HS), k and v (B, T, KVH, HS), out like q, λ_h (H) or null
+    final Mask mask;
+    final RopeTable rotary;                // or null
+    final int batch, t;
+
+    SoftmaxSaved(float[][] qk, float[] v, float[] out, float[] headScale, Mask mask, RopeTable rotary, int batch, int t) {
+      this.q = qk[0];
+      this.k = qk[1];
+      this.v = v;
+      this.out = out;
+      this.headScale = headScale == null ? null : headScale.clone();
+      this.mask = mask;
+      this.rotary = rotary;
+      this.batch = batch;
+      this.t = t;
+    }
+
+    @Override public int batch() { return batch; }
+
+    @Override public int t() { return t; }
+
+    /**
+     * {q, k} for a forward over (B, T): turned copies when {@code rotary} is given, reusing this state's
+     * own copies (none when it kept the caller's arrays), else q and k themselves.
+     */
+    static float[][] turn(HeadLayout l, float[] q, float[] k, RopeTable rotary, int batch, int t, SoftmaxSaved old) {
+      boolean own = old != null && old.rotary != null;
+      return new float[][] {rotated(q, rotary, batch, t, 0, l.heads(), l.headSize(), own ? old.q : null),
+          rotated(k, rotary, batch, t, 0, l.kvHeads(), l.headSize(), own ? old.k : null)};
+    }
+
+    /** q and k were turned by R: their gradients (B, T, ·, HS) turn back by Rᵀ, in place. */
+    void turnBack(HeadLayout l, float[] dq, float[] dk) {
+      if (rotary == null) return;
+      rotary.rotateBatch(dq, batch, t, 0, l.heads(), l.headSize(), true);
+      rotary.rotateBatch(dk, batch, t, 0, l.kvHeads(), l.headSize(), true);
+    }
+  }
+
+  /** One decode step of a softmax variant: its cache, and its queries turned to their positions. */
+  record KvStep(KvCache cache, float[] q) {}
+
+  /**
+   * The shared part of a softmax variant's decode step: checks the call, turns the Tq new queries and
+   * keys by the table's rows at the cache's length (none when the table is null) and appends the keys,
+   * turned, and the values to the cache.
+   */
+  static KvStep kvStep(HeadLayout l, DecodeState state, float[] out, float[] q, float[] k, float[] v, float[] headScale,
+                       RopeTable rotary, int tq) {
+    KvCache cache = checkDecode(l, state, out, q, tq);
+    checkHeadScale(l, headScale);
+    int b = cache.batch(), pos = cache.length(), hs = l.headSize();
+    float[] qr = rotated(q, rotary, b, tq, pos, l.heads(), hs, null);
+    cache.append(rotated(k, rotary, b, tq, pos, l.kvHeads(), hs, null), v, tq);
+    return new KvStep(cache, qr);
+  }
+
   /** Checks a decode call against a KV cache: the state type, batch and sizes. */
   static KvCache checkDecode(HeadLayout l, DecodeState state, float[] out, float[] q, int tq) {
     if (!(state instanceof KvCache cache)) {

@@ -107,22 +107,14 @@ public final class FlashAttention implements Attention {
   /** The exact twin with the same scale and slopes (used for {@link #weights}). */
   public SoftmaxAttention exact() { return SoftmaxAttention.of(layout).withScale(scale).withAlibi(alibi); }
 
-  static final class FlashSaved implements Saved {
-    final float[] q, k, v, out, headScale; // q (B, T, H, HS), k (B, T, KVH, HS): rotated copies under a rotary table
+  /** Saved activations: the inputs (q and k turned, under a rotary table), the output, and one log-sum-exp per row. */
+  static final class FlashSaved extends AttentionSupport.SoftmaxSaved {
     final float[] lse; // (B, H, T) log Σ_j exp(s_ij) over visible keys
-    final Mask mask;
-    final RopeTable rotary; // or null
-    final int batch, t;
 
-    FlashSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, RopeTable rotary,
-               int batch, int t) {
-      this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
-      this.lse = lse; this.mask = mask; this.rotary = rotary; this.batch = batch; this.t = t;
+    FlashSaved(float[][] qk, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, RopeTable rotary, int batch, int t) {
+      super(qk, v, out, headScale, mask, rotary, batch, t);
+      this.lse = lse;
     }
-
-    @Override public int batch() { return batch; }
-
-    @Override public int t() { return t; }
   }
 
   /** As {@link Attention#forward}; reuses the rotated copies of {@code recycle} when they fit. */
@@ -131,13 +123,10 @@ public final class FlashAttention implements Attention {
                        int t, Saved recycle) {
     AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
     AttentionSupport.checkHeadScale(layout, headScale);
-    FlashSaved old = recycle instanceof FlashSaved f && f.rotary != null ? f : null;
-    int hs = layout.headSize();
-    float[] qr = AttentionSupport.rotated(q, rotary, batch, t, 0, layout.heads(), hs, old == null ? null : old.q);
-    float[] kr = AttentionSupport.rotated(k, rotary, batch, t, 0, layout.kvHeads(), hs, old == null ? null : old.k);
+    float[][] qk = AttentionSupport.SoftmaxSaved.turn(layout, q, k, rotary, batch, t, recycle instanceof FlashSaved f ? f : null);
     float[] lse = new float[batch * layout.heads() * t];
-    core(out, lse, qr, kr, v, headScale, mask, batch, t, t, t, 0);
-    return new FlashSaved(qr, kr, v, out, headScale == null ? null : headScale.clone(), lse, mask, rotary, batch, t);
+    core(out, lse, qk[0], qk[1], v, headScale, mask, batch, t, t, t, 0);
+    return new FlashSaved(qk, v, out, headScale, lse, mask, rotary, batch, t);
   }
 
   /**
@@ -325,10 +314,7 @@ public final class FlashAttention implements Attention {
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
     AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
     AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
-    if (sv.rotary != null) { // q and k were turned by R: their gradients turn back by Rᵀ
-      sv.rotary.rotateBatch(dq, batch, t, 0, nh, hs, true);
-      sv.rotary.rotateBatch(dk, batch, t, 0, nkv, hs, true);
-    }
+    sv.turnBack(layout, dq, dk);
   }
 
   /** From G = Σ_j dS K_j of head task = b·H + h: ∂ℓ/∂λ_h part = scale Σ_i q_i·G_i, and dq = c·G. */
@@ -355,13 +341,11 @@ public final class FlashAttention implements Attention {
   @Override
   public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
                      int tq) {
-    KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
-    AttentionSupport.checkHeadScale(layout, headScale);
-    int b = cache.batch(), pos = cache.length(), hs = layout.headSize();
-    float[] qr = AttentionSupport.rotated(q, rotary, b, tq, pos, layout.heads(), hs, null);
-    cache.append(AttentionSupport.rotated(k, rotary, b, tq, pos, layout.kvHeads(), hs, null), v, tq); // keys cached turned
-    int tk = cache.length();
-    core(out, new float[b * layout.heads() * tq], qr, cache.k, cache.v, headScale, Mask.causal(), b, tq, tk, cache.capacity(), tk - tq);
+    AttentionSupport.KvStep step = AttentionSupport.kvStep(layout, state, out, q, k, v, headScale, rotary, tq);
+    KvCache cache = step.cache();
+    int b = cache.batch(), tk = cache.length();
+    core(out, new float[b * layout.heads() * tq], step.q(), cache.k, cache.v, headScale, Mask.causal(), b, tq, tk,
+        cache.capacity(), tk - tq);
   }
 
   @Override

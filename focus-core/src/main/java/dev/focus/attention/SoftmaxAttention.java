@@ -60,29 +60,16 @@ public final class SoftmaxAttention implements Attention {
   /** The ALiBi slopes (a copy), or null. */
   public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
 
-  /** Saved activations: references to the inputs (q and k rotated, when positions rotate them) and output, plus the weights. */
-  static final class ExactSaved implements Saved {
-    final float[] q, k, v, out, headScale; // q (B, T, H, HS), k (B, T, KVH, HS): rotated copies under a rotary table
+  /** Saved activations: the inputs (q and k turned, under a rotary table), the output, and the weights. */
+  static final class ExactSaved extends AttentionSupport.SoftmaxSaved {
     final float[] probs; // (B, H, T, T) post-softmax in the block layout
-    final Mask mask;
-    final RopeTable rotary; // or null
-    final int batch, t;
     float[] dkPart, dvPart; // (B, H, T, HS) backward scratch, allocated by the first backward and recycled
 
-    ExactSaved(float[] q, float[] k, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, RopeTable rotary,
-               int batch, int t) {
-      this.q = q; this.k = k; this.v = v; this.out = out; this.headScale = headScale;
-      this.probs = probs; this.mask = mask; this.rotary = rotary; this.batch = batch; this.t = t;
+    ExactSaved(float[][] qk, float[] v, float[] out, float[] headScale, float[] probs, Mask mask, RopeTable rotary, int batch,
+               int t) {
+      super(qk, v, out, headScale, mask, rotary, batch, t);
+      this.probs = probs;
     }
-
-    /** The rotated copy of q this state owns (recyclable), or null when q was used as given. */
-    float[] rotatedQ() { return rotary == null ? null : q; }
-
-    float[] rotatedK() { return rotary == null ? null : k; }
-
-    @Override public int batch() { return batch; }
-
-    @Override public int t() { return t; }
   }
 
   /** As {@link Attention#forward}; reuses the weights, rotated copies and backward scratch of {@code recycle} when they fit. */
@@ -94,11 +81,9 @@ public final class SoftmaxAttention implements Attention {
     int n = checkedProbSize(batch, t, t);
     ExactSaved old = recycle instanceof ExactSaved e && e.probs.length == n ? e : null;
     float[] probs = old != null ? old.probs : new float[n];
-    int hs = layout.headSize();
-    float[] qr = AttentionSupport.rotated(q, rotary, batch, t, 0, layout.heads(), hs, old == null ? null : old.rotatedQ());
-    float[] kr = AttentionSupport.rotated(k, rotary, batch, t, 0, layout.kvHeads(), hs, old == null ? null : old.rotatedK());
-    core(out, probs, qr, kr, v, headScale, mask, batch, t, t, t, 0);
-    ExactSaved s = new ExactSaved(qr, kr, v, out, headScale == null ? null : headScale.clone(), probs, mask, rotary, batch, t);
+    float[][] qk = AttentionSupport.SoftmaxSaved.turn(layout, q, k, rotary, batch, t, old);
+    core(out, probs, qk[0], qk[1], v, headScale, mask, batch, t, t, t, 0);
+    ExactSaved s = new ExactSaved(qk, v, out, headScale, probs, mask, rotary, batch, t);
     if (old != null && old.dkPart != null && old.dkPart.length == batch * layout.heads() * t * layout.headSize()) {
       s.dkPart = old.dkPart;
       s.dvPart = old.dvPart;
@@ -229,10 +214,7 @@ public final class SoftmaxAttention implements Attention {
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
     AttentionSupport.reduceGroups(layout, dv, dvPart, batch, t);
     AttentionSupport.addHeadScaleGrad(dHeadScale, dLam, batch, nh);
-    if (s.rotary != null) { // q and k were turned by R: their gradients turn back by Rᵀ
-      s.rotary.rotateBatch(dq, batch, t, 0, nh, hs, true);
-      s.rotary.rotateBatch(dk, batch, t, 0, nkv, hs, true);
-    }
+    s.turnBack(layout, dq, dk);
   }
 
   /**
@@ -289,14 +271,11 @@ public final class SoftmaxAttention implements Attention {
   @Override
   public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
                      int tq) {
-    KvCache cache = AttentionSupport.checkDecode(layout, state, out, q, tq);
-    AttentionSupport.checkHeadScale(layout, headScale);
-    int b = cache.batch(), pos = cache.length(), hs = layout.headSize();
-    float[] qr = AttentionSupport.rotated(q, rotary, b, tq, pos, layout.heads(), hs, null);
-    cache.append(AttentionSupport.rotated(k, rotary, b, tq, pos, layout.kvHeads(), hs, null), v, tq); // keys cached turned
-    int tk = cache.length();
-    core(out, new float[checkedProbSize(b, tq, tk)], qr, cache.k, cache.v, headScale, Mask.causal(), b, tq, tk, cache.capacity(),
-        tk - tq);
+    AttentionSupport.KvStep step = AttentionSupport.kvStep(layout, state, out, q, k, v, headScale, rotary, tq);
+    KvCache cache = step.cache();
+    int b = cache.batch(), tk = cache.length();
+    core(out, new float[checkedProbSize(b, tq, tk)], step.q(), cache.k, cache.v, headScale, Mask.causal(), b, tq, tk,
+        cache.capacity(), tk - tq);
   }
 
   @Override
