@@ -47,7 +47,8 @@ for (const md of readJson(RESOURCES + 'tables.json')) {
 }
 
 const ELEMENTS = new Set(['p', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em',
-  'strong', 'del', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'br', 'hr']);
+  'strong', 'del', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'br', 'hr', 'sup', 'sub',
+  'kbd']);
 const MATH_CLASSES = new Set(['math', 'math-inline', 'math-display', 'notranslate']);
 const window = new JSDOM('').window;
 

@@ -29,7 +29,7 @@ class SanitizerTest {
   private static final MathMarkdown MD = MathMarkdown.create();
   private static final Set<String> ELEMENTS = Set.of("p", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6",
       "blockquote", "pre", "code", "em", "strong", "del", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th",
-      "td", "a", "img", "br", "hr");
+      "td", "a", "img", "br", "hr", "sup", "sub", "kbd");
   private static final Set<String> MATH_CLASSES = Set.of("math", "math-inline", "math-display", "notranslate");
 
   static Stream<String> attacks() throws IOException {

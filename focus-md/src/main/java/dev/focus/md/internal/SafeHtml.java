@@ -10,7 +10,9 @@ import org.owasp.html.PolicyFactory;
  *
  * <ul>
  *   <li>Structure: paragraphs, headings (with {@code id}), lists, block quotes, code, tables
- *       ({@code align} left/center/right), emphasis, strikethrough, line breaks, rules.
+ *       ({@code align} left/center/right), emphasis, strikethrough, line breaks, rules, and the
+ *       attribute-free inline marks {@code sup}, {@code sub} and {@code kbd} that Markdown authors
+ *       write by hand for superscripts, footnote marks and keys.
  *   <li>Math wrappers: {@code span}/{@code div} keep {@code translate="no"} and only the classes
  *       {@code math}, {@code math-inline}, {@code math-display}, {@code notranslate}; {@code code}
  *       keeps only {@code language-*}.
@@ -30,7 +32,7 @@ public final class SafeHtml {
   static final PolicyFactory POLICY = new HtmlPolicyBuilder()
       .allowElements("p", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
           "em", "strong", "del", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "img",
-          "br", "hr")
+          "br", "hr", "sup", "sub", "kbd")
       .allowAttributes("id").onElements("h1", "h2", "h3", "h4", "h5", "h6")
       .allowAttributes("start").matching(DIGITS).onElements("ol")
       .allowAttributes("align").matching(ALIGN).onElements("th", "td")

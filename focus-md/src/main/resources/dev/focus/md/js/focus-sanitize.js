@@ -1,7 +1,7 @@
 // Focus: the sanitiser policy of dev.focus.md.MathMarkdown#render, for DOMPurify 3 in the browser
 // (spec 03 §3, "Sanitising"). Both sides keep the same elements and attributes:
 // - structure: p, headings (id), lists (ol start), block quotes, pre/code, tables (th/td align
-//   left|center|right), em, strong, del, br, hr;
+//   left|center|right), em, strong, del, br, hr, and sup, sub, kbd without attributes;
 // - math wrappers: span/div keep translate="no" and only the classes math, math-inline,
 //   math-display, notranslate; code keeps only language-* classes;
 // - links: http, https, mailto and relative URLs, rel="nofollow noopener"; images: http, https and
@@ -18,7 +18,8 @@
 // sanitiser (OWASP) does.
 
 const TAGS = ['p', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'em',
-  'strong', 'del', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'br', 'hr'];
+  'strong', 'del', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'br', 'hr', 'sup', 'sub',
+  'kbd'];
 
 /** element → attribute → value check (true keeps, a string replaces, false drops). */
 const HEADING = { id: () => true };
