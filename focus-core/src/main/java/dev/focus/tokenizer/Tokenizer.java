@@ -5,13 +5,14 @@ import java.util.Arrays;
 /**
  * Text ↔ token ids. Implementations are immutable and thread-safe.
  *
- * <p>Contract: for every string without lone surrogates, {@code decode(encode(s)).equals(s)}.
+ * <p>Contract: for every string without lone surrogates, {@code decode(encode(s)).equals(s)} (for
+ * {@link HfTokenizer}, up to what the file's normalizer changes; see there).
  * Strings with a lone (unpaired) UTF-16 surrogate are not Unicode text and are rejected with an
  * {@link IllegalArgumentException} naming the index. {@code decode} renders special ids with their
  * bracketed names and decodes byte runs as UTF-8 (malformed runs, which {@code encode} never
  * produces, become U+FFFD).
  */
-public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer {
+public sealed interface Tokenizer permits ByteTokenizer, BpeTokenizer, HfTokenizer {
   /** Number of ids: valid ids are 0..vocabSize()-1. */
   int vocabSize();
 
