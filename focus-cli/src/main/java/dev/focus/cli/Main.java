@@ -44,6 +44,7 @@ public final class Main implements Runnable {
       InitCommand.class,
       TrainCommand.class,
       LogitsCommand.class,
+      AnalyzeCommand.class,
       SampleCommand.class,
       EvalCommand.class,
       GenerateCommand.class,

@@ -5,12 +5,8 @@ import dev.focus.model.Decoder;
 import dev.focus.io.MemoryBudget;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
-import dev.focus.tokenizer.ByteTokenizer;
-import dev.focus.tokenizer.Special;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,9 +16,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code focus sample}: generates text from a checkpoint with incremental decoding (KV cache for
- * softmax attention, recurrent state for linear attention). The prompt is encoded with the byte
- * tokenizer (a [BOS] is prepended when the vocabulary has specials); the output is decoded with it
- * when every id is a byte or special, else printed as ids.
+ * softmax attention, recurrent state for linear attention). The prompt is encoded with the
+ * checkpoint's tokenizer.json when it has one (its template prefix, e.g. Llama's {@code <s>}, first),
+ * else with the byte tokenizer (a [BOS] is prepended when the vocabulary has specials); the output is
+ * decoded with the same tokenizer when it can render every id, else printed as ids.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a checkpoint.")
 public final class SampleCommand implements Callable<Integer> {
@@ -30,7 +27,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin Options.Checkpoint checkpoint;
 
-  @Option(names = "--prompt", defaultValue = "", description = "Prompt text (byte tokenizer).")
+  @Option(names = "--prompt", defaultValue = "", description = "Prompt text (the checkpoint's tokenizer.json, else bytes).")
   String prompt;
 
   @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
@@ -49,7 +46,7 @@ public final class SampleCommand implements Callable<Integer> {
   boolean ids;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (tokens < 0) throw new IllegalArgumentException("--tokens=" + tokens + " must be >= 0");
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
       throw new IllegalArgumentException("--temperature=" + temperature + " must be a finite number >= 0");
@@ -57,34 +54,35 @@ public final class SampleCommand implements Callable<Integer> {
     if (topK < 0) throw new IllegalArgumentException("--top-k=" + topK + " must be >= 0");
     Model model = Checkpoint.load(checkpoint.dir);
     int vocab = model.config().vocab();
+    CheckpointText text = CheckpointText.of(checkpoint.dir, vocab);
+    int[] promptIds = text.encode(prompt);
+    int[] prefix = text.prefix();
     // A KV cache entry per layer and token (softmax), and the drawn ids: checked before decoding starts.
     ModelConfig c = model.config();
     long perToken = c.attention() == ModelConfig.AttentionKind.LINEAR ? 0 : 8L * c.layers() * c.kvHeads() * c.headSize();
     MemoryBudget.arrayLength("--tokens " + tokens, tokens);
     MemoryBudget.require("--tokens " + tokens + " (a cache of " + perToken + " bytes per token)",
-        MemoryBudget.times(perToken + 4, tokens + 1L + ByteTokenizer.INSTANCE.encode(prompt).length));
-    List<Integer> context = new ArrayList<>();
-    if (vocab >= Special.END_ID) context.add(Special.BOS.id());
-    for (int b : ByteTokenizer.INSTANCE.encode(prompt)) {
-      if (b >= vocab) throw new IllegalArgumentException("prompt byte " + b + " is outside the vocabulary [0, " + vocab + ")");
-      context.add(b);
-    }
-    if (context.isEmpty()) context.add(0);
-    int[] generated = generate(model, context.stream().mapToInt(Integer::intValue).toArray(), tokens, temperature, topK, seed);
+        MemoryBudget.times(perToken + 4, tokens + 1L + prefix.length + promptIds.length));
+    int[] context = java.util.Arrays.copyOf(prefix, prefix.length + promptIds.length);
+    System.arraycopy(promptIds, 0, context, prefix.length, promptIds.length);
+    if (context.length == 0) context = new int[] {0};
+    int[] generated = generate(model, context, tokens, temperature, topK, seed);
     PrintWriter out = spec.commandLine().getOut();
     if (generated.length < tokens) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("focus sample: note: stopped after " + generated.length + " of " + tokens + " tokens: the model's learned positions "
-          + "end at context=" + c.context() + " (the prompt took " + context.size() + ")");
+          + "end at context=" + c.context() + " (the prompt took " + context.length + ")");
       err.flush();
     }
-    boolean bytes = vocab <= ByteTokenizer.VOCAB_SIZE;
-    if (ids || !bytes) {
+    if (ids || !text.canDecode()) {
       StringBuilder sb = new StringBuilder();
       for (int id : generated) sb.append(sb.length() == 0 ? "" : " ").append(id);
       out.println(sb);
     } else {
-      out.println(prompt + ByteTokenizer.INSTANCE.decode(generated));
+      // Decode prompt and continuation together, so a character or word split across them renders whole.
+      int[] all = java.util.Arrays.copyOf(promptIds, promptIds.length + generated.length);
+      System.arraycopy(generated, 0, all, promptIds.length, generated.length);
+      out.println(text.decode(all));
     }
     out.flush();
     return 0;

@@ -1,0 +1,66 @@
+package dev.focus.cli;
+
+import dev.focus.tokenizer.ByteTokenizer;
+import dev.focus.tokenizer.HfTokenizer;
+import dev.focus.tokenizer.Special;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How a command turns text into a checkpoint's token ids and back: the {@code tokenizer.json} in the
+ * checkpoint directory when there is one (Hugging Face format, {@link HfTokenizer}), else Focus's
+ * byte tokenizer (ids are UTF-8 bytes; with 261 or more ids a sequence starts with [BOS]).
+ */
+final class CheckpointText {
+  private final HfTokenizer hf;   // null: bytes
+  private final int vocab;
+
+  private CheckpointText(HfTokenizer hf, int vocab) {
+    this.hf = hf;
+    this.vocab = vocab;
+  }
+
+  /** The tokenizer of the checkpoint in {@code dir} whose model has {@code vocab} ids. */
+  static CheckpointText of(Path dir, int vocab) throws IOException {
+    Path file = dir.resolve("tokenizer.json");
+    if (!Files.isRegularFile(file)) return new CheckpointText(null, vocab);
+    HfTokenizer t = HfTokenizer.load(file);
+    if (t.vocabSize() > vocab) {
+      throw new IllegalArgumentException(file + " has " + t.vocabSize() + " ids but the model's vocab is " + vocab);
+    }
+    return new CheckpointText(t, vocab);
+  }
+
+  /** The ids a sequence starts with: the tokenizer's template prefix (Llama's {@code <s>}), or [BOS] for byte vocabularies with specials. */
+  int[] prefix() {
+    if (hf != null) return hf.prefixIds();
+    return vocab >= Special.END_ID ? new int[] {Special.BOS.id()} : new int[0];
+  }
+
+  /** The ids of {@code text} without a prefix; every id is checked against the model's vocabulary. */
+  int[] encode(String text) {
+    int[] ids = hf != null ? hf.encode(text) : ByteTokenizer.INSTANCE.encode(text);
+    for (int id : ids) {
+      if (id >= vocab) {
+        throw new IllegalArgumentException("text " + (hf != null ? "token " : "byte ") + id + " is outside the vocabulary [0, " + vocab + ")");
+      }
+    }
+    return ids;
+  }
+
+  /** Whether {@link #decode} can render every id of the model as text. */
+  boolean canDecode() {
+    return hf != null || vocab <= ByteTokenizer.VOCAB_SIZE;
+  }
+
+  /** The text of {@code ids}. */
+  String decode(int[] ids) {
+    return hf != null ? hf.decode(ids) : ByteTokenizer.INSTANCE.decode(ids);
+  }
+
+  /** One phrase for reports and logs. */
+  String describe() {
+    return hf != null ? "the checkpoint's tokenizer.json (" + hf.vocabSize() + " ids)" : "bytes (UTF-8, Focus's byte tokenizer)";
+  }
+}
