@@ -126,8 +126,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       model.setObserver(null);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String name = checkpoint.toAbsolutePath().normalize().getFileName() == null ? checkpoint.toString()
-        : checkpoint.toAbsolutePath().normalize().getFileName().toString();
+    String name = displayName(checkpoint);
     AnalyzeReport.Setup setup = new AnalyzeReport.Setup(title != null ? title : "Attention analysis: " + name, name, c, source,
         cut.length, t, prefix.length, minKeys, tail, seconds);
     Path written = AnalyzeReport.write(out, setup, analysis);
@@ -136,6 +135,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         + " heads, " + String.format("%.1f", seconds) + " s)");
     o.flush();
     return 0;
+  }
+
+  /** The checkpoint directory's name; a run's {@code NAME/checkpoint} is called {@code NAME/checkpoint}. */
+  static String displayName(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (abs.getFileName() == null) return abs.toString();
+    String name = abs.getFileName().toString();
+    return name.equals("checkpoint") && abs.getParent() != null && abs.getParent().getFileName() != null
+        ? abs.getParent().getFileName() + "/" + name : name;
   }
 
   /** The model's context, at most 512 (attention maps grow as T²). */

@@ -135,7 +135,7 @@ final class AnalyzeReport {
           ms.toArray(Series[]::new)).withLogX().withLogY());
     }
 
-    String text = markdown(s, a, sparsity, hNorm, slope, contexts);
+    String text = markdown(s, a, sparsity, pr, hNorm, slope, contexts, !ms.isEmpty());
     String summary = String.format(Locale.ROOT, "%s: %d layers × %d heads over %d windows of %d tokens. Mean S* %s, mean H/ln n %s, "
         + "median variance slope %s.", s.checkpoint(), layers, heads, s.windows(), t, num(mean(sparsity)), num(mean(hNorm)), num(median(slope)));
     ReportMeta meta = ReportMeta.of(s.title(), summary, Verdict.NOT_APPLICABLE, List.of("analysis", "note-1", "note-5")).withCharts(charts);
@@ -147,7 +147,11 @@ final class AnalyzeReport {
     return new ReportWriter(abs.getParent()).write(abs.getFileName().toString(), meta, text, data);
   }
 
-  private static String markdown(Setup s, HeadAnalysis a, double[][] sparsity, double[][] hNorm, double[][] slope, int[] contexts) {
+  /** Models with at most this many heads in all get a per-head table in the text (larger ones: heads.csv). */
+  static final int MAX_TABLE_ROWS = 64;
+
+  private static String markdown(Setup s, HeadAnalysis a, double[][] sparsity, double[][] pr, double[][] hNorm, double[][] slope,
+      int[] contexts, boolean hasVariancePosition) {
     ModelConfig c = s.config();
     int[] sharp = argBest(sparsity, true), diffuse = argBest(hNorm, false);
     StringBuilder md = new StringBuilder();
@@ -170,7 +174,8 @@ final class AnalyzeReport {
         + "uniform attention; $H/\\ln n$ near 1 means the head averages its whole prefix. Most diffuse head: layer %d head %d "
         + "($H/\\ln n=%s$). Against context length $L$ the chart shows the mean entropy of the last %d queries of a window of "
         + "length $L$ (lengths %s). Under the causal mask those rows do not depend on later tokens, so they are read from the "
-        + "same windows.%n%n", diffuse[0], diffuse[1], num(hNorm[diffuse[0]][diffuse[1]]), s.tail(), Arrays.toString(contexts)));
+        + "same windows.%n%n", diffuse[0], diffuse[1], num(hNorm[diffuse[0]][diffuse[1]]), s.tail(),
+        Arrays.stream(contexts).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(", "))));
     md.append("{{chart:entropy}}\n\n{{chart:entropy-position}}\n\n{{chart:entropy-context}}\n\n");
     md.append("## 3. The variance law of head outputs (note 5)\n\n");
     md.append(String.format(Locale.ROOT, "With uniform attention over i.i.d. zero-mean values of variance $\\sigma^2$, a head's "
@@ -179,6 +184,17 @@ final class AnalyzeReport {
         + "%s); a slope near 0 means the head's output norm carries no position.%n%n", a.positions(), num(median(slope)),
         num(median(new double[][] {slope[0]}))));
     if (Arrays.stream(slope).flatMapToDouble(Arrays::stream).anyMatch(Double::isFinite)) md.append("{{chart:variance-slope}}\n\n");
+    if (hasVariancePosition) md.append("{{chart:variance-position}}\n\n");
+    if (c.layers() * c.heads() <= MAX_TABLE_ROWS) {
+      md.append("## Per head\n\n| layer | head | $S^*$ | PR | $H/\\ln n$ | variance slope |\n|---|---|---|---|---|---|\n");
+      for (int l = 0; l < c.layers(); l++) {
+        for (int h = 0; h < c.heads(); h++) {
+          md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s |%n", l, h, num(sparsity[l][h]), num(pr[l][h]),
+              num(hNorm[l][h]), num(slope[l][h])));
+        }
+      }
+      md.append('\n');
+    }
     md.append("## Data\n\n");
     md.append("- `heads.csv`: one row per layer and head: `sparsity_mean/min/max` (S* over positions $n\\ge$ " + s.minKeys()
         + "), `participation_ratio_mean`, `entropy_mean` (nats), `entropy_over_ln_n_mean`, `entropy_at_window` and "
