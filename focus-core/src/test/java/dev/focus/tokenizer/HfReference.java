@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The reference implementation of the Hugging Face tokenizers (the Rust library, loaded through its
  * Java binding, which bundles the native library for common platforms). Where it cannot load, tests
- * that need it are skipped, or fail under CI ({@code FOCUS_REQUIRE_ORACLES=1}).
+ * that need it are skipped, or fail under CI ({@code FOCUS_REQUIRE_ORACLES=1}); {@code FOCUS_ORACLES=off}
+ * switches it off on purpose, as for the other oracles.
  */
 final class HfReference implements AutoCloseable {
   static {
@@ -25,6 +26,10 @@ final class HfReference implements AutoCloseable {
 
   /** The reference tokenizer of {@code file}, or a skip when the native library does not load. */
   static HfReference open(Path file) {
+    if ("off".equals(System.getenv("FOCUS_ORACLES"))) {
+      if (Oracles.required()) throw new AssertionError("required oracle missing: oracles switched off (FOCUS_ORACLES=off)");
+      Assumptions.abort("oracles switched off (FOCUS_ORACLES=off); HfTokenizerTest still checks the fixtures");
+    }
     try {
       return new HfReference(HuggingFaceTokenizer.newInstance(file, Map.of()));
     } catch (Exception | LinkageError e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.checkpoint.Json;
+import dev.focus.testing.OracleFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Regenerating the fixtures (after changing the texts in {@link HfTokenizerTest#TEXTS} or the
  * files, which {@code src/test/python/make_hf_tokenizers.py} writes):
- * {@code mvn -pl focus-core test -Dtest=HfTokenizerReferenceTest -Dfocus.regenerate=true}.
+ * {@code FOCUS_REGENERATE_FIXTURES=1 mvn -B -ntp -pl focus-core test -Dtest=HfTokenizerReferenceTest}.
  */
 class HfTokenizerReferenceTest {
   private static final Path DIR = Path.of("src/test/resources/dev/focus/tokenizer/hf");
@@ -43,7 +44,7 @@ class HfTokenizerReferenceTest {
     try (HfReference ref = HfReference.open(DIR.resolve(name).resolve("tokenizer.json"))) {
       fresh = fixtures(ref);
     }
-    if (Boolean.getBoolean("focus.regenerate")) write(name, fresh);
+    if (OracleFixtures.regenerating()) write(name, fresh);
     Map<String, Object> stored = Json.parseObject(Files.readString(DIR.resolve(name).resolve("reference-ids.json")));
     assertEquals(Json.write(fresh), Json.write(stored),
         "the reference disagrees with the checked-in fixtures of " + name + "; regenerate them (see the class comment)");
