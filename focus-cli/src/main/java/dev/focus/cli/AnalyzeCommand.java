@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,8 +34,7 @@ import picocli.CommandLine.Option;
 public final class AnalyzeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (config.json + model.safetensors; tokenizer.json for --text).")
-  Path checkpoint;
+  @Mixin Options.Checkpoint checkpoint;
 
   static final class Input {
     @Option(names = "--text", required = true, description = "UTF-8 text file, tokenized with the checkpoint's tokenizer.json (else bytes).")
@@ -78,13 +78,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (minKeys < 1) throw new IllegalArgumentException("--min-keys=" + minKeys + " must be >= 1");
     if (tail < 1) throw new IllegalArgumentException("--tail=" + tail + " must be >= 1");
     AnalyzeReport.checkOut(out);
-    Model model = Checkpoint.load(checkpoint);
+    Model model = Checkpoint.load(checkpoint.dir);
     ModelConfig c = model.config();
     int[] prefix, body;
     String source;
     if (input.text != null) {
       if (!Files.isRegularFile(input.text)) throw new IllegalArgumentException("--text " + input.text + ": no such file");
-      CheckpointText tok = CheckpointText.of(checkpoint, c.vocab());
+      CheckpointText tok = CheckpointText.of(checkpoint.dir, c.vocab());
       body = tok.encode(Files.readString(input.text, StandardCharsets.UTF_8));
       prefix = tok.prefix();
       source = "`" + input.text.getFileName() + "`, " + body.length + " tokens by " + tok.describe();
@@ -126,7 +126,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       model.setObserver(null);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    String name = displayName(checkpoint);
+    String name = displayName(Checkpoint.resolve(checkpoint.dir));
     AnalyzeReport.Setup setup = new AnalyzeReport.Setup(title != null ? title : "Attention analysis: " + name, name, c, source,
         cut.length, t, prefix.length, minKeys, tail, seconds);
     Path written = AnalyzeReport.write(out, setup, analysis);

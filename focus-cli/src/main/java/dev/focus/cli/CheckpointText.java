@@ -21,9 +21,9 @@ final class CheckpointText {
     this.vocab = vocab;
   }
 
-  /** The tokenizer of the checkpoint in {@code dir} whose model has {@code vocab} ids. */
+  /** The tokenizer of the checkpoint in {@code dir} (or in a run directory's checkpoint/) whose model has {@code vocab} ids. */
   static CheckpointText of(Path dir, int vocab) throws IOException {
-    Path file = dir.resolve("tokenizer.json");
+    Path file = dev.focus.checkpoint.Checkpoint.resolve(dir).resolve("tokenizer.json");
     if (!Files.isRegularFile(file)) return new CheckpointText(null, vocab);
     HfTokenizer t = HfTokenizer.load(file);
     if (t.vocabSize() > vocab) {
