@@ -157,7 +157,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
    * window of everything. A learned position table bounds the window by the model's context.
    */
   static int[][] windows(int[] prefix, int[] body, int window, int most, ModelConfig c) {
-    if (c.position() == ModelConfig.PositionKind.LEARNED && window > c.context()) {
+    if (c.position().kind() == dev.focus.position.PositionKind.LEARNED && window > c.context()) {
       throw new IllegalArgumentException("--window=" + window + " exceeds the learned position table of context=" + c.context());
     }
     int per = window - prefix.length;

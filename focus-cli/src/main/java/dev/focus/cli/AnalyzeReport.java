@@ -160,7 +160,7 @@ final class AnalyzeReport {
         + "context %d) read %s. It ran over %d window%s of %d tokens%s, one at a time, in %.1f s; each number below is a mean over "
         + "those windows. Query $n$ (1-based) sees keys $1..n$ under the causal mask.%n%n",
         s.checkpoint(), c.layers(), c.heads(), c.headSize(), c.kvHeads(), c.attention().name().toLowerCase(Locale.ROOT),
-        c.position().name().toLowerCase(Locale.ROOT), c.context(), s.source(), s.windows(), s.windows() == 1 ? "" : "s", s.window(),
+        c.position().kind().cliName(), c.context(), s.source(), s.windows(), s.windows() == 1 ? "" : "s", s.window(),
         s.prefix() > 0 ? " (each starting with the tokenizer's " + s.prefix() + "-token prefix)" : "", s.seconds()));
     md.append("## 1. Do the heads focus? (note 1)\n\n");
     md.append(String.format(Locale.ROOT, "The sparsity of a row of attention weights over its $n$ visible keys is "
