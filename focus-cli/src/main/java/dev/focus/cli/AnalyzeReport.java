@@ -1,5 +1,6 @@
 package dev.focus.cli;
 
+import dev.focus.io.OutputDir;
 import dev.focus.metrics.HeadAnalysis;
 import dev.focus.metrics.HeadAnalysis.Metric;
 import dev.focus.metrics.Summary;
@@ -14,8 +15,6 @@ import dev.focus.web.report.ReportWriter;
 import dev.focus.web.report.Series;
 import dev.focus.web.report.Verdict;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,17 +39,14 @@ final class AnalyzeReport {
       "sparsity_max", "participation_ratio_mean", "entropy_mean", "entropy_over_ln_n_mean", "entropy_at_window",
       "entropy_over_ln_n_at_window", "variance_slope", "variance_intercept", "mean_square_first", "mean_square_last");
 
-  /** Refuses an --out that exists and is not a report (the writer replaces the directory whole). */
+  /** Refuses an --out that is not a valid slug, or exists and is neither empty nor a report (the writer replaces the directory whole). */
   static void checkOut(Path out) {
     Path name = out.toAbsolutePath().normalize().getFileName();
     if (name == null || !ReportNames.isSlug(name.toString())) {
       throw new IllegalArgumentException("--out " + out + ": the directory name is the report's slug and must match "
           + ReportNames.SLUG.pattern() + " (lower case, digits, - and _)");
     }
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)
-        && !(Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(out.resolve("meta.json")))) {
-      throw new IllegalArgumentException("--out " + out + " exists and is not a report (no meta.json); Focus replaces only its own reports, choose a new directory");
-    }
+    OutputDir.check(out, OutputDir.REPORT);
   }
 
   /** Writes the report to {@code out} (replacing an earlier report there); returns the directory. */

@@ -123,7 +123,7 @@ class AnalyzeCommandTest {
     Files.writeString(notReport.resolve("keep.txt"), "x");
     Cli.Run r = Cli.run("analyze", "--checkpoint", ck.toString(), "--tokens", "1 2 3", "--out", notReport.toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("exists and is not a report (no meta.json)"), r.err());
+    assertTrue(r.err().contains("is not empty and does not hold a Focus report"), r.err());
     assertTrue(Files.exists(notReport.resolve("keep.txt")), "nothing of the user's is deleted");
     r = Cli.run("analyze", "--checkpoint", ck.toString(), "--tokens", "1 2 3", "--text", "x.txt", "--out", dir.resolve("a").toString());
     assertEquals(2, r.code());
