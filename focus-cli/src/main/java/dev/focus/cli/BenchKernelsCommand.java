@@ -6,6 +6,7 @@ import dev.focus.kernel.KernelTiming.Layout;
 import dev.focus.kernel.KernelTiming.Product;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
+import dev.focus.kernel.SgemmBlocking;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code focus bench kernels}: SGEMM GFLOP/s of Focus and of numpy (through its BLAS, normally
- * OpenBLAS) in one run, side by side with their ratio. Two tables: square products A·B, and the
+ * OpenBLAS) in one run, side by side with their ratio, after the SGEMM blocking in use and why
+ * ({@link SgemmBlocking}). Two tables: square products A·B, and the
  * products of one training step of hidden-128 and hidden-256 models at B·T = 2048 tokens (all three
  * layouts). numpy runs in a child {@code /usr/bin/python3} per thread count (scripts/bench_kernels.py),
  * after Java has timed every product at that thread count (never at the same time), with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
@@ -96,6 +99,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     KernelSet ks = Kernels.get();
+    Optional<SgemmBlocking> blocking = SgemmBlocking.ofActiveKernels();  // a bad -Dfocus.sgemm.* fails here
 
     List<Product> square = new ArrayList<>();
     for (int s : sizeList) square.add(Product.square(s));
@@ -105,6 +109,12 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
     out.printf("focus bench kernels: %s kernels, %d cores available, Java %s%n",
         ks.name(), Runtime.getRuntime().availableProcessors(), Runtime.version());
+    if (blocking.isPresent()) {
+      out.println("sgemm blocking: " + blocking.get().summary());
+      for (String why : blocking.get().reason()) out.println("  " + why);
+    } else {
+      out.println("sgemm blocking: none (the scalar kernels do not block)");
+    }
     out.printf("GFLOP/s = 2·M·K·N / median %s time of %d reps (after warm-up); higher is better.%n",
         clock.equals("cpu") ? "CPU" : "wall-clock", reps);
     out.flush();
@@ -122,7 +132,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     try {
       for (int t : threadList) {
         Parallel.setThreads(t);
-        warmUp(ks);
+        KernelTiming.warmUp(ks);
         for (Product p : all) {
           int warm = p.flops() > 4e9 ? 1 : 2;
           KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
@@ -194,21 +204,6 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       m.put(new Product(Layout.TN, c, TOKENS, 4 * c), h + "mlp down dW = dyᵀ·x");
     }
     return m;
-  }
-
-  private static void warmUp(KernelSet ks) {
-    // Let C2 compile the packing and micro-kernels of all three layouts and every parallel split
-    // (rows, panels, narrow rows, parallel packing) at the current thread count before anything is
-    // timed: about a second. Run again after each thread change, because code compiled while one
-    // thread ran never took the parallel branches, and its recompilation on a 2-core machine would
-    // otherwise take the second core away from the first timings.
-    int[][] shapes = {{197, 300, 161}, {8, 300, 512}, {4, 300, 512}, {64, 256, 1100}};
-    for (Layout l : Layout.values()) {
-      long end = System.nanoTime() + 300_000_000L;
-      while (System.nanoTime() < end) {
-        for (int[] d : shapes) KernelTiming.time(ks, new Product(l, d[0], d[1], d[2]), 0, 1);
-      }
-    }
   }
 
   private static String key(Product p, int threads) {

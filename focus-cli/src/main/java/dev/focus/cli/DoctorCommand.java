@@ -6,9 +6,11 @@ import dev.focus.kernel.KernelTiming.Layout;
 import dev.focus.kernel.KernelTiming.Product;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
+import dev.focus.kernel.SgemmBlocking;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,10 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code focus doctor}: is this JVM set up to run Focus fast? Reports the JDK, whether the Vector API
- * is active and its width, the threads Focus uses and the measured SGEMM speed, and warns when a
- * kernel runs far below its expected speed. The classic cause is a Vector API call that C2 failed to
- * inline: every vector is then boxed on the heap and the loop runs ten to twenty times slower, with no
- * error anywhere (STYLE.md §2.15). Two checks catch that:
+ * is active and its width, the threads Focus uses, the SGEMM cache blocking and the measured SGEMM
+ * speed (medians of {@value #SGEMM_REPS} products after the warm-up of {@code focus bench kernels},
+ * so the two agree), and warns when a kernel runs far below its expected speed. The classic cause is a
+ * Vector API call that C2 failed to inline: every vector is then boxed on the heap and the loop runs
+ * ten to twenty times slower, with no error anywhere (STYLE.md §2.15). Three checks catch that:
  * <ul>
  *   <li>each matrix-product layout at 256³ must run at least {@value #MIN_SPEEDUP}× faster on the vector
  *       kernels than on the scalar twin (C2 auto-vectorises the scalar loops too, so a healthy vector
@@ -31,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
  *   <li>GELU, SiLU and softmax on 64K floats must run at least {@value #MIN_ELEMENTWISE_SPEEDUP}× faster
  *       than on the scalar twin (they use the JDK's vectorised exp and tanh).</li>
  * </ul>
- * Both checks time one thread by its CPU time, so a busy machine slows the numbers less than wall
+ * The checks time one thread by its CPU time, so a busy machine slows the numbers less than wall
  * clock would. Exit code 0, or 1 with {@code --strict} when there are warnings.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
@@ -39,6 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class DoctorCommand implements Callable<Integer> {
   static final double MIN_SPEEDUP = 3.0;
   static final double MIN_ELEMENTWISE_SPEEDUP = 1.5;
+  /** Timed repetitions of the 1024³ product (about 11 ms each on two cores): enough for a stable median. */
+  static final int SGEMM_REPS = 15;
 
   @Spec CommandSpec spec;
 
@@ -50,6 +55,7 @@ public final class DoctorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<String> warnings = new ArrayList<>();
     KernelSet ks = Kernels.get();
+    Optional<SgemmBlocking> blocking = SgemmBlocking.ofActiveKernels();  // a bad -Dfocus.sgemm.* fails here
     String mode = System.getProperty("focus.kernels", "auto");
 
     line(out, "java", Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
@@ -74,12 +80,20 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     out.flush();
 
-    warmUp(ks);
-    double multi = KernelTiming.time(ks, Product.square(1024), 1, 3).best();
-    double single = KernelTiming.timeCpu(ks, Product.square(1024), 1, 3).best();
+    if (blocking.isPresent()) {
+      line(out, "sgemm blocking", blocking.get().summary() + " (" + blocking.get().source() + ")");
+    }
+    out.flush();
+
+    // The same warm-up as `focus bench kernels`, then medians: a best-of-three after a short warm-up
+    // read half the bench's 2-thread figure on a busy 2-vCPU machine (C2 still compiling the
+    // parallel paths on the second core).
+    KernelTiming.warmUp(ks);
+    double multi = KernelTiming.time(ks, Product.square(1024), 2, SGEMM_REPS).median();
+    double single = KernelTiming.timeCpu(ks, Product.square(1024), 2, SGEMM_REPS).median();
     int used = Parallel.threads();
-    line(out, "sgemm 1024", String.format("%.1f GFLOP/s on %d thread%s (wall clock), %.1f on 1 thread (CPU time)",
-        multi, used, used == 1 ? "" : "s", single));
+    line(out, "sgemm 1024", String.format("%.1f GFLOP/s on %d thread%s (wall clock), %.1f on 1 thread (CPU time); "
+        + "medians of %d", multi, used, used == 1 ? "" : "s", single, SGEMM_REPS));
 
     if (bits > 0) {
       int lanes = bits / 32;
@@ -137,13 +151,6 @@ public final class DoctorCommand implements Callable<Integer> {
     out.println(warnings.isEmpty() ? "doctor: ok" : "doctor: " + warnings.size() + " warning(s)");
     out.flush();
     return strict && !warnings.isEmpty() ? Main.EXIT_FAILURE : Main.EXIT_OK;
-  }
-
-  private static void warmUp(KernelSet ks) {
-    for (Layout l : Layout.values()) {
-      long end = System.nanoTime() + 150_000_000L;
-      while (System.nanoTime() < end) KernelTiming.time(ks, new Product(l, 197, 300, 161), 0, 1);
-    }
   }
 
   /**

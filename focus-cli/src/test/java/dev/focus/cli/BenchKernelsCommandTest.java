@@ -3,11 +3,13 @@ package dev.focus.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.kernel.SgemmBlocking;
 import dev.focus.testing.Oracles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +65,21 @@ class BenchKernelsCommandTest {
     double focus = Double.parseDouble(row[2]), numpy = Double.parseDouble(row[3]), ratio = Double.parseDouble(row[4]);
     assertTrue(numpy > 0, r.out());
     assertEquals(focus / numpy, ratio, 0.01 + 0.01 * ratio, r.out());
+  }
+
+  @Test
+  void printsTheBlockingInUseAndWhy() {
+    Run r = run("--sizes", "16", "--threads", "1", "--reps", "1", "--no-training", "--no-numpy");
+    assertEquals(0, r.code(), r.err());
+    Optional<SgemmBlocking> b = SgemmBlocking.ofActiveKernels();
+    if (b.isEmpty()) {
+      assertTrue(r.out().contains("\nsgemm blocking: none"), r.out());
+      return;
+    }
+    StringBuilder want = new StringBuilder("\nsgemm blocking: " + b.get().summary() + "\n");
+    for (String why : b.get().reason()) want.append("  ").append(why).append('\n');
+    assertTrue(r.out().contains(want), r.out());
+    assertTrue(r.out().contains("kc " + b.get().kc() + ": "), r.out());
   }
 
   @Test

@@ -126,6 +126,23 @@ public final class KernelTiming {
     }
   }
 
+  /**
+   * Lets C2 compile the packing and micro-kernels of all three layouts and every parallel split (rows,
+   * panels, narrow rows, parallel packing) at the current {@link Parallel#threads()} before anything
+   * is timed: about a second. Call it again after each thread change: code compiled while one thread
+   * ran never took the parallel branches, and compiling them later on a 2-core machine takes the
+   * second core away from the first timings (a 2-thread figure then reads as a 1-thread one).
+   */
+  public static void warmUp(KernelSet kernels) {
+    int[][] shapes = {{197, 300, 161}, {8, 300, 512}, {4, 300, 512}, {64, 256, 1100}};
+    for (Layout l : Layout.values()) {
+      long end = System.nanoTime() + 300_000_000L;
+      while (System.nanoTime() < end) {
+        for (int[] d : shapes) time(kernels, new Product(l, d[0], d[1], d[2]), 0, 1);
+      }
+    }
+  }
+
   /** A task that runs {@code product} on {@code kernels} over random inputs allocated once, here. */
   public static Runnable task(KernelSet kernels, Product product) {
     Random rnd = new Random(42);

@@ -31,6 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Small products, and skinny ones with M &lt; MR (where packing B would cost as much as the
  * product), use direct loops over {@link VectorKernels#axpyKernel} and
  * {@link VectorKernels#dotKernel} ({@link #smallCols}).
+ *
+ * <p>KC, MC and NC come from {@link SgemmBlocking}: derived from this machine's cache sizes, or set
+ * with {@code -Dfocus.sgemm.*}. KC fixes the summation order of every element of C (one chain of
+ * fused multiply-adds per depth block); MC and NC only reorder whole tiles.
  */
 final class Sgemm {
   private Sgemm() {}
@@ -39,18 +43,10 @@ final class Sgemm {
   static final int L = S.length();
 
   /** Rows of the register tile. */
-  static final int MR = 6;
+  static final int MR = SgemmBlocking.MR;
   /** Columns of the register tile: two vectors. */
-  static final int NR = 2 * L;
-  /** Depth of one block: the MR×KC slice of A stays in L1, the KC×NR B micro-panel (32 KiB) in L2. */
-  static final int KC = 256;
-  /** Rows of one A block (a multiple of MR; MC×KC floats ≈ 120 KiB, in L2). */
-  static final int MC = MR * 20;
-  /** Columns of one packed B block (a multiple of NR; KC×NC floats = 4 MiB, in L3). */
-  static final int NC = NR * 128;
+  static final int NR = SgemmBlocking.nr(L);
 
-  /** Products with at most this many multiply-adds skip packing. */
-  static final long SMALL_MNK = 32L * 32 * 32;
   /** Column block of the skinny row-update path (a few rows of C of this width stay in L1). */
   static final int SKINNY_COLS = 1024;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
@@ -83,12 +79,18 @@ final class Sgemm {
    */
   static void gemm(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                    int m, int k, int n, boolean accumulate) {
+    gemm(SgemmBlocking.active(L), transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, accumulate);
+  }
+
+  /** As {@link #gemm(boolean, boolean, float[], int, float[], int, float[], int, int, int, int, boolean)} with a given blocking. */
+  static void gemm(SgemmBlocking bl, boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff,
+                   float[] b, int bOff, int m, int k, int n, boolean accumulate) {
     if (m == 0 || n == 0) return;
     if (k == 0) {
       if (!accumulate) java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
       return;
     }
-    if ((long) m * n * k <= SMALL_MNK || n < L / 2) {
+    if ((long) m * n * k <= bl.small() || n < L / 2) {
       smallCols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, 0, n, accumulate);
       return;
     }
@@ -99,13 +101,13 @@ final class Sgemm {
       return;
     }
     Workspace ws = WORKSPACE.get();
-    float[] pb = ws.b(Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+    float[] pb = ws.b(Math.min(bl.kc(), k) * roundUp(Math.min(bl.nc(), n), NR));
     int threads = Parallel.threads();
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc);
+    for (int jc = 0; jc < n; jc += bl.nc()) {
+      int nc = Math.min(bl.nc(), n - jc);
       int nPanels = (nc + NR - 1) / NR;
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+      for (int pc = 0; pc < k; pc += bl.kc()) {
+        int kc = Math.min(bl.kc(), k - pc);
         if ((long) kc * nc >= PAR_PACK) {
           final int pcP = pc, jcP = jc, ncP = nc;
           Parallel.forRange(nPanels, 1, (lo, hi) -> packB(transB, b, bOff, k, n, pcP, kc, jcP + lo * NR,
@@ -119,11 +121,11 @@ final class Sgemm {
         final int jcF = jc, pcF = pc, ncF = nc;
         if (mPanels >= 2 * threads || nPanels < 2) {
           int minChunk = (int) Math.max(1, PAR_MNK / ((long) MR * nc * kc));
-          Parallel.forRange(mPanels, minChunk, (lo, hi) -> macro(transA, c, cOff, a, aOff, pb, m, k, n,
+          Parallel.forRange(mPanels, minChunk, (lo, hi) -> macro(bl.mc(), transA, c, cOff, a, aOff, pb, m, k, n,
               lo * MR, Math.min(hi * MR, m), jcF, ncF, 0, nPanels, pcF, kc, add));
         } else {
           int minChunk = (int) Math.max(1, PAR_MNK / ((long) m * NR * kc));
-          Parallel.forRange(nPanels, work >= 2 * PAR_MNK ? minChunk : nPanels, (lo, hi) -> macro(transA, c, cOff,
+          Parallel.forRange(nPanels, work >= 2 * PAR_MNK ? minChunk : nPanels, (lo, hi) -> macro(bl.mc(), transA, c, cOff,
               a, aOff, pb, m, k, n, 0, m, jcF, ncF, lo, hi, pcF, kc, add));
         }
       }
@@ -138,7 +140,7 @@ final class Sgemm {
    * Rows [rowLo, rowHi) of C times B panels [panelLo, panelHi) of the current (jc, pc) block.
    * rowLo is a multiple of MR.
    */
-  private static void macro(boolean transA, float[] c, int cOff, float[] a, int aOff, float[] pb,
+  private static void macro(int mcMax, boolean transA, float[] c, int cOff, float[] a, int aOff, float[] pb,
                             int m, int k, int n, int rowLo, int rowHi, int jc, int nc,
                             int panelLo, int panelHi, int pc, int kc, boolean add) {
     Workspace ws = WORKSPACE.get();
@@ -146,8 +148,12 @@ final class Sgemm {
     float[] tile = ws.tile;
     // op(A)[i, p] = a[aBase + i·rs + p·ps]
     int rs = transA ? 1 : k, ps = transA ? m : 1;
-    for (int ic = rowLo; ic < rowHi; ic += MC) {
-      int mc = Math.min(MC, rowHi - ic);
+    // Equal blocks of at most mcMax rows (multiples of MR), so no block is a thin remainder that
+    // streams every B micro-panel for one or two tiles.
+    int blocks = (rowHi - rowLo + mcMax - 1) / mcMax;
+    int step = roundUp((rowHi - rowLo + blocks - 1) / blocks, MR);
+    for (int ic = rowLo; ic < rowHi; ic += step) {
+      int mc = Math.min(step, rowHi - ic);
       // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
       if (mc % MR != 0) packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, kc, pa);
       for (int jp = panelLo; jp < panelHi; jp++) {

@@ -1,0 +1,216 @@
+package dev.focus.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SGEMM blocking: derived from cache sizes (two real machines as inputs), overridden by
+ * {@code focus.sgemm.*} with one-line errors, read from a sysfs-shaped directory, and its promise
+ * that only kc moves the numbers.
+ */
+class SgemmBlockingTest {
+  static final int AVX512 = 16, AVX2 = 8;
+  static final long K = 1024, M = 1024 * 1024;
+
+  /** 2 vCPUs of an AMD EPYC (Zen 4): private 32 KiB L1d and 1 MiB L2, 32 MiB L3 listed as shared by both. */
+  static final CpuCaches ZEN4 = new CpuCaches("AMD EPYC", 32 * K, 1, M, 1, 32 * M, 2);
+  /** 2 vCPUs of an Intel Xeon (Ice Lake) that are hyper-threads of one core: they share its 48 KiB L1d and 1.25 MiB L2. */
+  static final CpuCaches ICE_LAKE_SMT = new CpuCaches("Intel Xeon", 48 * K, 2, 1280 * K, 2, 54 * M, 2);
+  /** The same Ice Lake core when each vCPU has a core of its own. */
+  static final CpuCaches ICE_LAKE = new CpuCaches("Intel Xeon", 48 * K, 1, 1280 * K, 1, 54 * M, 2);
+
+  @Test
+  void aZen4CoreGetsTheBlockingItWasTunedWith() {
+    SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX512);
+    // kc 256 is the depth the checked-in training tables were written with on this CPU.
+    assertEquals(256, b.kc());
+    assertEquals(126, b.mc());   // 1 MiB / 8 / (4 B · 256), down to a multiple of 6
+    assertEquals(4096, b.nc());  // 32 MiB / 8 / (4 B · 256) = 8192, at most 4096
+    assertEquals(SgemmBlocking.SMALL, b.small());
+  }
+
+  @Test
+  void hyperThreadsOfAnIceLakeCoreGetSmallerBlocksThanAZen4Core() {
+    SgemmBlocking ice = SgemmBlocking.derive(ICE_LAKE_SMT, AVX512), zen = SgemmBlocking.derive(ZEN4, AVX512);
+    assertEquals(192, ice.kc());  // 24 KiB per thread / (4 B · 32 columns)
+    assertEquals(102, ice.mc());  // 640 KiB / 8 / (4 B · 192) = 106.7, down to a multiple of 6
+    assertEquals(4096, ice.nc());
+    assertTrue(ice.kc() < zen.kc() && ice.mc() < zen.mc(), ice.summary() + " vs " + zen.summary());
+  }
+
+  @Test
+  void aWholeIceLakeCoreKeepsKcAt256AndGrowsMc() {
+    SgemmBlocking b = SgemmBlocking.derive(ICE_LAKE, AVX512);
+    assertEquals(256, b.kc());   // 48 KiB would hold kc 384: deeper blocks are capped
+    assertEquals(156, b.mc());   // 1.25 MiB / 8 / 1 KiB = 160, down to a multiple of 6
+  }
+
+  @Test
+  void narrowerVectorsHalveTheMicroPanelButKcStaysCapped() {
+    SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX2);
+    assertEquals(256, b.kc());
+    assertEquals(0, b.nc() % SgemmBlocking.nr(AVX2));
+    assertEquals(4096, b.nc());
+  }
+
+  @Test
+  void smallCachesClampToTheMinimumsAndNoL3UsesTheL2() {
+    CpuCaches tiny = new CpuCaches("tiny", 8 * K, 1, 128 * K, 1, 0, 1);
+    SgemmBlocking b = SgemmBlocking.derive(tiny, AVX512);
+    assertEquals(128, b.kc());  // never below 128: products of depth <= 128 sum alike on every CPU
+    assertEquals(30, b.mc());   // 128 KiB / 8 / (4 B · 128) = 32, down to a multiple of 6
+    assertEquals(256, b.nc());  // 32 KiB / 512 B = 64 → 8·NR = 256 minimum
+    assertTrue(b.reason().get(3).contains("no L3"), b.reason().toString());
+  }
+
+  @Test
+  void reasonNamesTheCachesAndEveryChoice() {
+    List<String> why = SgemmBlocking.derive(ICE_LAKE_SMT, AVX512).reason();
+    assertEquals("caches of Intel Xeon: L1d 48 KiB (shared by 2), L2 1.25 MiB (shared by 2), L3 54 MiB (shared by 2)",
+        why.get(0));
+    assertEquals("kc 192: the 192×32 micro-panel of B (24 KiB) fits one thread's L1d (24 KiB)", why.get(1));
+    assertTrue(why.get(2).startsWith("mc 102: "), why.get(2));
+    assertTrue(why.get(3).startsWith("nc 4096: ") && why.get(3).endsWith("at most 4096"), why.get(3));
+  }
+
+  @Test
+  void overridesReplaceTheDerivedValuesAndSaySo() {
+    SgemmBlocking base = SgemmBlocking.derive(ZEN4, AVX512);
+    assertSame(base, base.withOverrides(SgemmBlocking.props(Map.of()), AVX512));
+    SgemmBlocking b = base.withOverrides(SgemmBlocking.props(Map.of(
+        "focus.sgemm.kc", "192", "focus.sgemm.mc", " 240 ", "focus.sgemm.nc", "2048", "focus.sgemm.small", "0")), AVX512);
+    assertEquals(List.of(192, 240, 2048), List.of(b.kc(), b.mc(), b.nc()));
+    assertEquals(0, b.small());
+    assertEquals("overridden by -Dfocus.sgemm.kc=192 -Dfocus.sgemm.mc=240 -Dfocus.sgemm.nc=2048 -Dfocus.sgemm.small=0",
+        b.reason().get(b.reason().size() - 1));
+  }
+
+  @Test
+  void aBadOverrideIsOneLineNamingPropertyValueAndRule() {
+    SgemmBlocking base = SgemmBlocking.derive(ZEN4, AVX512);
+    assertEquals("focus.sgemm.kc=big is not an integer", badOverride(base, "focus.sgemm.kc", "big"));
+    assertEquals("focus.sgemm.kc=8 must be in 16..4096", badOverride(base, "focus.sgemm.kc", "8"));
+    assertEquals("focus.sgemm.mc=100 must be a multiple of 6 (MR, the rows of the register tile)",
+        badOverride(base, "focus.sgemm.mc", "100"));
+    assertEquals("focus.sgemm.nc=1000 must be a multiple of 32 (NR, two 512-bit vectors)",
+        badOverride(base, "focus.sgemm.nc", "1000"));
+    assertEquals("focus.sgemm.small=-1 must be in 0..1099511627776", badOverride(base, "focus.sgemm.small", "-1"));
+  }
+
+  private static String badOverride(SgemmBlocking base, String key, String value) {
+    String msg = assertThrows(IllegalArgumentException.class,
+        () -> base.withOverrides(SgemmBlocking.props(Map.of(key, value)), AVX512)).getMessage();
+    assertFalse(msg.contains("\n"), msg);
+    return msg;
+  }
+
+  @Test
+  void unknownCachesFallBackToTheBuiltInBlocking() {
+    SgemmBlocking b = SgemmBlocking.forMachine(Optional.empty(), AVX512, SgemmBlocking.props(Map.of()));
+    assertEquals(List.of(256, 120, 4096), List.of(b.kc(), b.mc(), b.nc()));
+    assertTrue(b.reason().get(0).startsWith("caches not reported"), b.reason().toString());
+  }
+
+  @Test
+  void readsTheSysfsLayout(@TempDir Path dir) throws IOException {
+    index(dir, 0, "1", "Data", "32K", "0");
+    index(dir, 1, "1", "Instruction", "32K", "0");
+    index(dir, 2, "2", "Unified", "1024K", "0");
+    index(dir, 3, "3", "Unified", "32768K", "0-1");
+    Path cpuinfo = dir.resolve("cpuinfo");
+    Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t: avx512f\n");
+    assertEquals(Optional.of(ZEN4), CpuCaches.read(dir, cpuinfo));
+    // an L1d and L2 shared by hyper-threads
+    index(dir, 0, "1", "Data", "48K", "0,8");
+    index(dir, 2, "2", "Unified", "1280K", "0,8");
+    CpuCaches c = CpuCaches.read(dir, cpuinfo).orElseThrow();
+    assertEquals(24 * K, c.l1dPerThread());
+    assertEquals(640 * K, c.l2PerThread());
+  }
+
+  @Test
+  void missingOrUnreadableCachesAreEmpty(@TempDir Path dir) throws IOException {
+    assertEquals(Optional.empty(), CpuCaches.read(dir.resolve("absent"), dir.resolve("cpuinfo")));
+    index(dir, 0, "1", "Data", "lots", "0");
+    assertEquals(Optional.empty(), CpuCaches.read(dir, dir.resolve("cpuinfo")));
+  }
+
+  @Test
+  void parsesSizesAndCpuLists() {
+    assertEquals(32 * K, CpuCaches.parseSize("32K"));
+    assertEquals(32 * M, CpuCaches.parseSize("32M"));
+    assertEquals(512, CpuCaches.parseSize("512"));
+    assertEquals(1, CpuCaches.countCpus("0"));
+    assertEquals(2, CpuCaches.countCpus("0-1"));
+    assertEquals(8, CpuCaches.countCpus("0-3,8-11"));
+    assertThrows(NumberFormatException.class, () -> CpuCaches.countCpus("3-1"));
+  }
+
+  private static void index(Path dir, int i, String level, String type, String size, String shared) throws IOException {
+    Path d = Files.createDirectories(dir.resolve("index" + i));
+    Files.writeString(d.resolve("level"), level + "\n");
+    Files.writeString(d.resolve("type"), type + "\n");
+    Files.writeString(d.resolve("size"), size + "\n");
+    Files.writeString(d.resolve("shared_cpu_list"), shared + "\n");
+  }
+
+  // ---------------------------------------------------------------- what the blocking may change
+
+  /** C = op(A)·op(B) through the packed path with blocking {@code b}, on {@code threads} threads. */
+  private static float[] product(SgemmBlocking b, boolean transA, boolean transB, int m, int k, int n, int threads) {
+    Random rnd = new Random(m * 31L + k * 7L + n);
+    float[] a = new float[m * k], bm = new float[k * n], c = new float[m * n];
+    for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() * 2 - 1;
+    for (int i = 0; i < bm.length; i++) bm[i] = rnd.nextFloat() * 2 - 1;
+    int before = Parallel.threads();
+    try {
+      Parallel.setThreads(threads);
+      Sgemm.gemm(b, transA, transB, c, 0, a, 0, bm, 0, m, k, n, false);
+    } finally {
+      Parallel.setThreads(before);
+    }
+    return c;
+  }
+
+  @Test
+  void mcAndNcReorderTilesButEveryElementSumsTheSameWay() {
+    SgemmBlocking base = new SgemmBlocking(256, 120, 4096, SgemmBlocking.SMALL, List.of());
+    int nr = SgemmBlocking.nr(Sgemm.L);
+    SgemmBlocking other = new SgemmBlocking(256, 18, 3 * nr, SgemmBlocking.SMALL, List.of());
+    for (boolean[] t : new boolean[][] {{false, false}, {false, true}, {true, false}}) {
+      float[] want = product(base, t[0], t[1], 131, 600, 4 * nr + 5, 1);
+      assertArrayEquals(want, product(other, t[0], t[1], 131, 600, 4 * nr + 5, 1), "1 thread " + t[0] + t[1]);
+      assertArrayEquals(want, product(other, t[0], t[1], 131, 600, 4 * nr + 5, 2), "2 threads " + t[0] + t[1]);
+    }
+  }
+
+  @Test
+  void kcSetsTheSummationOrder() {
+    SgemmBlocking deep = new SgemmBlocking(256, 120, 4096, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking shallow = new SgemmBlocking(192, 120, 4096, SgemmBlocking.SMALL, List.of());
+    // depth 192: one block either way, the same bits
+    assertArrayEquals(product(deep, false, false, 60, 192, 96, 1), product(shallow, false, false, 60, 192, 96, 1));
+    // depth 600: blocks of 256 or of 192 round differently somewhere
+    float[] a = product(deep, false, false, 60, 600, 96, 1), b = product(shallow, false, false, 60, 600, 96, 1);
+    int differ = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) differ++;
+      assertEquals(a[i], b[i], 1e-4f * (1 + Math.abs(a[i])));
+    }
+    assertTrue(differ > 0, "kc 192 and 256 gave identical bits at depth 600");
+  }
+}
