@@ -13,12 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  * §4–6; the BLIS loop nest of Van Zee &amp; van de Geijn 2015, Fig. 2):
  * <pre>
  *   for jc in N by NC                      B panel columns
- *     for pc in K by KC                    depth block
- *       pack op(B)[pc:pc+KC, jc:jc+NC] → micro-panels of KC×NR (row p holds NR consecutive columns)
+ *     for pc in K by KP                    packed depth block
+ *       pack op(B)[pc:pc+KP, jc:jc+NC] → micro-panels of KP×NR (row p holds NR consecutive columns)
  *       parallel over rows (or over NR panels when M is short):
- *         for ic in rows by MC             A block (MC×KC, stays in L2)
- *           for jr in NR panels            B micro-panel (KC×NR, streams from L2)
- *             for ir in MC by MR           micro-kernel: MR×NR tile of C in registers
+ *         for ic in rows by MC             A block (MC×KP, stays in L2)
+ *           for jr in NR panels            B micro-panel (KP×NR, streams from L2)
+ *             for ir in MC by MR           one MR×NR tile of C:
+ *               for q in KP by KC            micro-kernel: a chain of KC fused multiply-adds in
+ *                                            registers, then added to the tile in C (still in L1)
  * </pre>
  * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers; each step of
  * p loads two vectors of packed B and broadcasts MR values of A into fused multiply-adds. A is read
@@ -32,9 +34,12 @@ import jdk.incubator.vector.VectorSpecies;
  * product), use direct loops over {@link VectorKernels#axpyKernel} and
  * {@link VectorKernels#dotKernel} ({@link #smallCols}).
  *
- * <p>KC, MC and NC come from {@link SgemmBlocking}: derived from this machine's cache sizes, or set
- * with {@code -Dfocus.sgemm.*}. KC fixes the summation order of every element of C (one chain of
- * fused multiply-adds per depth block); MC and NC only reorder whole tiles.
+ * <p>KC, KP, MC and NC come from {@link SgemmBlocking}: derived from this machine's cache sizes, or
+ * set with {@code -Dfocus.sgemm.*}. KC fixes the summation order of every element of C,
+ * (…((C + chain₁) + chain₂) + …) over chains of KC terms; KP, MC and NC only reorder whole tiles and
+ * chains, so they leave every bit of C as it is. Running the KP/KC chains of a tile back to back
+ * (rather than packing blocks of KC) keeps its C tile in L1 between chains: with KP = KC every chain
+ * found its tile gone to L3 and waited for it, 10–15 % of the time at 1024³ on a Zen 4 core.
  */
 final class Sgemm {
   private Sgemm() {}
@@ -101,32 +106,32 @@ final class Sgemm {
       return;
     }
     Workspace ws = WORKSPACE.get();
-    float[] pb = ws.b(Math.min(bl.kc(), k) * roundUp(Math.min(bl.nc(), n), NR));
+    int kb = bl.kp();
+    float[] pb = ws.b(Math.min(kb, k) * roundUp(Math.min(bl.nc(), n), NR));
     int threads = Parallel.threads();
     for (int jc = 0; jc < n; jc += bl.nc()) {
       int nc = Math.min(bl.nc(), n - jc);
       int nPanels = (nc + NR - 1) / NR;
-      for (int pc = 0; pc < k; pc += bl.kc()) {
-        int kc = Math.min(bl.kc(), k - pc);
-        if ((long) kc * nc >= PAR_PACK) {
+      for (int pc = 0; pc < k; pc += kb) {
+        int depth = Math.min(kb, k - pc);
+        if ((long) depth * nc >= PAR_PACK) {
           final int pcP = pc, jcP = jc, ncP = nc;
-          Parallel.forRange(nPanels, 1, (lo, hi) -> packB(transB, b, bOff, k, n, pcP, kc, jcP + lo * NR,
-              Math.min(ncP, hi * NR) - lo * NR, pb, lo * NR * kc));
+          Parallel.forRange(nPanels, 1, (lo, hi) -> packB(transB, b, bOff, k, n, pcP, depth, jcP + lo * NR,
+              Math.min(ncP, hi * NR) - lo * NR, pb, lo * NR * depth));
         } else {
-          packB(transB, b, bOff, k, n, pc, kc, jc, nc, pb, 0);
+          packB(transB, b, bOff, k, n, pc, depth, jc, nc, pb, 0);
         }
-        boolean add = accumulate || pc > 0;
         int mPanels = (m + MR - 1) / MR;
-        long work = (long) m * nc * kc;
+        long work = (long) m * nc * depth;
         final int jcF = jc, pcF = pc, ncF = nc;
         if (mPanels >= 2 * threads || nPanels < 2) {
-          int minChunk = (int) Math.max(1, PAR_MNK / ((long) MR * nc * kc));
-          Parallel.forRange(mPanels, minChunk, (lo, hi) -> macro(bl.mc(), transA, c, cOff, a, aOff, pb, m, k, n,
-              lo * MR, Math.min(hi * MR, m), jcF, ncF, 0, nPanels, pcF, kc, add));
+          int minChunk = (int) Math.max(1, PAR_MNK / ((long) MR * nc * depth));
+          Parallel.forRange(mPanels, minChunk, (lo, hi) -> macro(bl, transA, c, cOff, a, aOff, pb, m, k, n,
+              lo * MR, Math.min(hi * MR, m), jcF, ncF, 0, nPanels, pcF, depth, accumulate));
         } else {
-          int minChunk = (int) Math.max(1, PAR_MNK / ((long) m * NR * kc));
-          Parallel.forRange(nPanels, work >= 2 * PAR_MNK ? minChunk : nPanels, (lo, hi) -> macro(bl.mc(), transA, c, cOff,
-              a, aOff, pb, m, k, n, 0, m, jcF, ncF, lo, hi, pcF, kc, add));
+          int minChunk = (int) Math.max(1, PAR_MNK / ((long) m * NR * depth));
+          Parallel.forRange(nPanels, work >= 2 * PAR_MNK ? minChunk : nPanels, (lo, hi) -> macro(bl, transA, c, cOff,
+              a, aOff, pb, m, k, n, 0, m, jcF, ncF, lo, hi, pcF, depth, accumulate));
         }
       }
     }
@@ -137,14 +142,17 @@ final class Sgemm {
   }
 
   /**
-   * Rows [rowLo, rowHi) of C times B panels [panelLo, panelHi) of the current (jc, pc) block.
-   * rowLo is a multiple of MR.
+   * Rows [rowLo, rowHi) of C times B panels [panelLo, panelHi) of the current (jc, pc) block, whose
+   * packed depth is {@code depth}. Each tile runs the block's depth chunks of kc one after another, so
+   * it sums exactly as with packed blocks of kc (C += Σ over chunk q, in order) while its C tile
+   * stays in L1 between chunks. rowLo is a multiple of MR.
    */
-  private static void macro(int mcMax, boolean transA, float[] c, int cOff, float[] a, int aOff, float[] pb,
+  private static void macro(SgemmBlocking bl, boolean transA, float[] c, int cOff, float[] a, int aOff, float[] pb,
                             int m, int k, int n, int rowLo, int rowHi, int jc, int nc,
-                            int panelLo, int panelHi, int pc, int kc, boolean add) {
+                            int panelLo, int panelHi, int pc, int depth, boolean accumulate) {
     Workspace ws = WORKSPACE.get();
-    float[] pa = ws.a(MR * kc);
+    int kc = bl.kc(), mcMax = bl.mc();
+    float[] pa = ws.a(MR * depth);
     float[] tile = ws.tile;
     // op(A)[i, p] = a[aBase + i·rs + p·ps]
     int rs = transA ? 1 : k, ps = transA ? m : 1;
@@ -155,11 +163,11 @@ final class Sgemm {
     for (int ic = rowLo; ic < rowHi; ic += step) {
       int mc = Math.min(step, rowHi - ic);
       // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
-      if (mc % MR != 0) packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, kc, pa);
+      if (mc % MR != 0) packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
       for (int jp = panelLo; jp < panelHi; jp++) {
         int j0 = jc + jp * NR;
         int nr = Math.min(NR, jc + nc - j0);
-        int pbOff = jp * NR * kc;
+        int pbOff = jp * NR * depth;
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = Math.min(MR, mc - ir);
           float[] src;
@@ -170,17 +178,22 @@ final class Sgemm {
             src = a; a0 = aOff + (ic + ir) * rs + pc * ps; srs = rs; sps = ps;
           }
           int c0 = cOff + (ic + ir) * n + j0;
-          if (mr == MR && nr == NR) {
-            if (add) {
-              kernelAdd(kc, src, a0, srs, sps, pb, pbOff, c, c0, n);
+          for (int q = 0; q < depth; q += kc) {
+            int len = Math.min(kc, depth - q);
+            boolean add = accumulate || pc + q > 0;
+            int aq = a0 + q * sps, bq = pbOff + q * NR;
+            if (mr == MR && nr == NR) {
+              if (add) {
+                kernelAdd(len, src, aq, srs, sps, pb, bq, c, c0, n);
+              } else {
+                kernelSet(len, src, aq, srs, sps, pb, bq, c, c0, n);
+              }
             } else {
-              kernelSet(kc, src, a0, srs, sps, pb, pbOff, c, c0, n);
-            }
-          } else {
-            kernelSet(kc, src, a0, srs, sps, pb, pbOff, tile, 0, NR);
-            for (int r = 0; r < mr; r++) {
-              int cr = c0 + r * n;
-              for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
+              kernelSet(len, src, aq, srs, sps, pb, bq, tile, 0, NR);
+              for (int r = 0; r < mr; r++) {
+                int cr = c0 + r * n;
+                for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
+              }
             }
           }
         }
@@ -196,7 +209,9 @@ final class Sgemm {
                     float[] pb, int pbOff) {
     for (int j0 = 0, dst = pbOff; j0 < nc; j0 += NR, dst += NR * kc) {
       int nr = Math.min(NR, nc - j0);
-      if (!transB) {
+      if (!transB && nr == NR) {
+        copyRows(b, bOff + pc * n + jc + j0, n, pb, dst, kc);
+      } else if (!transB) {
         // B[K,N]: row pc+p is contiguous.
         for (int p = 0; p < kc; p++) {
           int src = bOff + (pc + p) * n + jc + j0;
@@ -214,6 +229,18 @@ final class Sgemm {
           for (int p = 0; p < kc; p++) pb[dst + p * NR + j] = 0f;
         }
       }
+    }
+  }
+
+  /**
+   * pb[dst + p·NR + j] = b[src + p·ld + j] for p &lt; rows, j &lt; NR: one full micro-panel of an
+   * untransposed B, two vectors a row (a {@code System.arraycopy} per row of 32 floats cost as much
+   * as a third of a 128-row product).
+   */
+  static void copyRows(float[] b, int src, int ld, float[] pb, int dst, int rows) {
+    for (int p = 0; p < rows; p++, src += ld, dst += NR) {
+      FloatVector.fromArray(S, b, src).intoArray(pb, dst);
+      FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
     }
   }
 

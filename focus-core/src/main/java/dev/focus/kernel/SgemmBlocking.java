@@ -7,39 +7,49 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The cache blocking of the vector SGEMM ({@link Sgemm}): how deep a depth block is, how many rows of
- * A and columns of B one block holds, and when a product is small enough to skip packing. Chosen once
- * per JVM from the cache sizes the machine reports ({@link #derive}), with {@code -Dfocus.sgemm.*}
- * overrides ({@link #withOverrides}); {@code focus bench kernels} and {@code focus doctor} print it.
+ * The cache blocking of the vector SGEMM ({@link Sgemm}): how many terms one chain of fused
+ * multiply-adds sums, how deep a packed block is, how many rows of A and columns of B one block holds,
+ * and when a product is small enough to skip packing. Chosen once per JVM from the cache sizes the
+ * machine reports ({@link #derive}), with {@code -Dfocus.sgemm.*} overrides ({@link #withOverrides});
+ * {@code focus bench kernels} and {@code focus doctor} print it.
  *
- * <p>Legend: MR × NR is the register tile (6 rows × two vectors); a KC-deep sliver of B of NR columns
- * (the micro-panel) is reused by every MR-row tile of an MC-row block of A, and a KC × NC block of B
- * is packed once and shared by all threads (Goto &amp; van de Geijn 2008, §4–6).
+ * <p>Legend: MR × NR is the register tile (6 rows × two vectors). A KP × NC block of op(B) is packed
+ * once and shared by all threads; each thread takes MC rows of A at a time; the KP × NR micro-panel
+ * of B is reused by every MR-row tile of those rows (Goto &amp; van de Geijn 2008, §4–6). A tile sums
+ * its KP terms in chains of KC: KC fused multiply-adds from zero, then the chain is added to C.
  *
- * <p><b>kc sets the numbers.</b> Each element of C is summed in depth blocks of kc terms (one chain of
- * fused multiply-adds per block, then the block added to C), so a different kc rounds differently and
- * training moves by a few ulps. mc and nc only decide which tile is computed when and may change
- * freely. The small-product threshold also changes the order (small products use other loops), which
- * is why it is a fixed constant, not derived from the caches.
+ * <p><b>kc sets the numbers.</b> Each element of C is (…((C + chain₁) + chain₂) + …) over chains of kc
+ * terms, so a different kc rounds differently and training moves by a few ulps. kp, mc and nc only
+ * decide which tile is computed when and may change freely: a tile runs its kp/kc chains back to
+ * back, in the same order. The small-product threshold also changes the order (small products use
+ * other loops), which is why it is a fixed constant, not derived from the caches.
  *
- * @param kc     depth of one block: the terms summed in one chain of fused multiply-adds
+ * @param kc     terms summed in one chain of fused multiply-adds (sets the rounding)
+ * @param kp     depth of one packed block of B, a multiple of kc
  * @param mc     rows of one A block, a multiple of {@link #MR}
  * @param nc     columns of one packed B block, a multiple of NR = 2 vectors
  * @param small  products with at most this many multiply-adds (M·K·N) skip packing
  * @param reason how the values were chosen, one line per source, for diagnostics
  */
-public record SgemmBlocking(int kc, int mc, int nc, long small, List<String> reason) {
+public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<String> reason) {
   /** Rows of the register tile. */
   public static final int MR = 6;
   /** Default small-product threshold, 32³ multiply-adds (fixed: it changes the summation order). */
   public static final long SMALL = 32L * 32 * 32;
-  /** Blocking used when the caches are unknown: the values measured best on a 32 KiB L1d / 1 MiB L2 core. */
-  static final int KC_DEFAULT = 256, MC_DEFAULT = 120;
   /** kc never below this: every product of depth at most 128 (the lab's micro models) sums the same way on every CPU. */
   static final int KC_MIN = 128;
+  /** kc never above this, the depth the checked-in training tables were written with. */
   static final int KC_MAX = 256;
+  /** kp at most this many chains of kc. */
+  static final int KP_CHAINS_MAX = 8;
+  /** nc at most this many columns. */
+  static final int NC_MAX = 4096;
 
   public SgemmBlocking {
+    if (kc < 1 || kp < kc || kp % kc != 0 || mc < MR || mc % MR != 0 || nc < 1 || small < 0) {
+      throw new IllegalArgumentException("blocking kc=" + kc + " kp=" + kp + " mc=" + mc + " nc=" + nc + " small="
+          + small + ": need kc >= 1, kp a multiple of kc, mc a multiple of " + MR + ", nc >= 1, small >= 0");
+    }
     reason = List.copyOf(reason);
   }
 
@@ -49,19 +59,22 @@ public record SgemmBlocking(int kc, int mc, int nc, long small, List<String> rea
   }
 
   /**
-   * The blocking for a CPU with these caches and {@code lanes}-float vectors (each thread's share of
-   * a cache counts; hyper-threads that share a core get half each):
+   * The blocking for a CPU with these caches and {@code lanes}-float vectors. Each thread's share of a
+   * cache counts (hyper-threads that share a core get half each), so a smaller cache gives smaller
+   * blocks:
    * <ul>
-   *   <li>kc: the KC × NR micro-panel of B fits the L1d share, kc = L1d / (4 bytes · NR) rounded
-   *       down to a multiple of 16, at most 256 and at least 128. The MR-row slivers of A stream past
-   *       it from L2. Deeper blocks gain nothing: kc only amortises the load and store of the C tile
-   *       (12 vectors per kc·12 multiply-adds, under 0.5 % at 256), and beyond the L1d the micro-panel
-   *       is evicted by the slivers. (32 KiB and 16 lanes: 256; 24 KiB, a hyper-thread's half of
-   *       48 KiB: 192.)</li>
-   *   <li>mc: the MC × KC block of A takes an eighth of the L2 share (the rest holds the B panel being
-   *       streamed in and C), rounded down to a multiple of MR. (1 MiB, kc 256: 126.)</li>
-   *   <li>nc: the KC × NC packed block of B takes an eighth of the L3 (a quarter of the L2 share when
-   *       there is no L3), rounded down to a multiple of NR and at most 4096.</li>
+   *   <li>kc: a kc × NR micro-panel of B fits the L1d share, kc = L1d / (4 bytes · NR) rounded down
+   *       to a multiple of 16, in [128, 256]. Longer chains gain nothing here (the C tile is loaded
+   *       and stored once per kp, not per kc), and 256 is the depth the checked-in training tables
+   *       were written with. (32 KiB L1d, 16 lanes: 256; a hyper-thread's 24 KiB: 192.)</li>
+   *   <li>kp: the kp × NR micro-panel of B, which each tile streams from L2, takes an eighth of the
+   *       L2 share: kp = L2 / 8 / (4 · NR), rounded down to a multiple of kc, in [kc, 8·kc]. Every
+   *       packed block ends with the C tiles going out to L3 and coming back for the next block, so
+   *       deeper blocks save that trip. (1 MiB: 1024.)</li>
+   *   <li>mc: the mc × kp block of A takes half the L2 share, rounded down to a multiple of MR.
+   *       (1 MiB, kp 1024: 126.)</li>
+   *   <li>nc: the kp × nc packed block of B takes a quarter of the L3 (half the L2 share when no L3
+   *       is reported), rounded down to a multiple of NR, at most 4096. (32 MiB, kp 1024: 2048.)</li>
    * </ul>
    */
   public static SgemmBlocking derive(CpuCaches caches, int lanes) {
@@ -70,49 +83,65 @@ public record SgemmBlocking(int kc, int mc, int nc, long small, List<String> rea
     long l1 = caches.l1dPerThread(), l2 = caches.l2PerThread();
     long kcFit = l1 / (4L * nr) / 16 * 16;
     int kc = (int) clamp(kcFit, KC_MIN, KC_MAX);
-    int mc = (int) clamp(l2 / 8 / (4L * kc) / MR * MR, 4 * MR, 4096 / MR * MR);
-    long bBytes = caches.l3() > 0 ? caches.l3() / 8 : l2 / 4;
-    long ncFit = bBytes / (4L * kc) / nr * nr;
-    int nc = (int) clamp(ncFit, 8L * nr, 4096 / nr * nr);
+    long kpFit = l2 / 8 / (4L * nr) / kc * kc;
+    int kp = (int) clamp(kpFit, kc, (long) KP_CHAINS_MAX * kc);
+    int mc = (int) clamp(l2 / 2 / (4L * kp) / MR * MR, 4 * MR, 4096 / MR * MR);
+    long bBytes = caches.l3() > 0 ? caches.l3() / 4 : l2 / 2;
+    long ncFit = bBytes / (4L * kp) / nr * nr;
+    int nc = (int) clamp(ncFit, 8L * nr, NC_MAX / nr * nr);
     String thread = caches.l1dSharers() > 1 || caches.l2Sharers() > 1 ? "one thread's " : "the ";
     List<String> why = List.of(
         "caches of " + caches.model() + ": " + caches.describe(),
-        String.format("kc %d: the %d×%d micro-panel of B (%s) fits %sL1d (%s)%s", kc, kc, nr,
+        String.format("kc %d: a %d×%d micro-panel of B (%s) fits %sL1d (%s)%s", kc, kc, nr,
             CpuCaches.size(4L * kc * nr), thread, CpuCaches.size(l1),
             kcFit > KC_MAX ? ", at most " + KC_MAX : kcFit < KC_MIN ? ", at least " + KC_MIN : ""),
-        String.format("mc %d: the %d×%d block of A (%s) takes an eighth of %sL2 (%s)", mc, mc, kc,
-            CpuCaches.size(4L * mc * kc), thread, CpuCaches.size(l2)),
-        String.format("nc %d: the %d×%d packed block of B (%s) takes an eighth of the %s%s", nc, kc, nc,
-            CpuCaches.size(4L * kc * nc), caches.l3() > 0 ? "L3 (" + CpuCaches.size(caches.l3()) + ")"
-                : "L2 times two (no L3 reported)", ncFit > nc ? ", at most " + nc : ""));
-    return new SgemmBlocking(kc, mc, nc, SMALL, why);
+        String.format("kp %d: a %d×%d micro-panel of B (%s) fits an eighth of %sL2 (%s)%s", kp, kp, nr,
+            CpuCaches.size(4L * kp * nr), thread, CpuCaches.size(l2),
+            kpFit > kp ? ", at most " + KP_CHAINS_MAX + "·kc" : kpFit < kc ? ", at least kc" : ""),
+        String.format("mc %d: a %d×%d block of A (%s) fits half of %sL2", mc, mc, kp,
+            CpuCaches.size(4L * mc * kp), thread),
+        String.format("nc %d: a %d×%d packed block of B (%s) fits %s%s", nc, kp, nc, CpuCaches.size(4L * kp * nc),
+            caches.l3() > 0 ? "a quarter of the L3 (" + CpuCaches.size(caches.l3()) + ")"
+                : "half of " + thread + "L2 (no L3 reported)", ncFit > nc ? ", at most " + nc : ""));
+    return new SgemmBlocking(kc, kp, mc, nc, SMALL, why);
   }
 
-  /** The blocking when the caches are unknown (no {@code /sys}): the values of a 32 KiB L1d / 1 MiB L2 core. */
+  /** The caches of one core of the CPU the built-in fallback was measured on (2 vCPUs of an AMD EPYC, Zen 4). */
+  static final CpuCaches FALLBACK_CACHES = new CpuCaches("AMD EPYC (built in)", 32 << 10, 1, 1 << 20, 1, 32 << 20, 2);
+
+  /** The blocking when the caches are unknown (no {@code /sys}): what {@link #derive} gives for a Zen 4 core. */
   public static SgemmBlocking fallback(int lanes) {
-    int nr = nr(lanes);
-    return new SgemmBlocking(KC_DEFAULT, MC_DEFAULT, 4096 / nr * nr, SMALL,
-        List.of("caches not reported by the system: built-in kc " + KC_DEFAULT + ", mc " + MC_DEFAULT));
+    SgemmBlocking b = derive(FALLBACK_CACHES, lanes);
+    List<String> why = new ArrayList<>(b.reason());
+    why.set(0, "caches not reported by the system: assuming " + FALLBACK_CACHES.describe());
+    return new SgemmBlocking(b.kc(), b.kp(), b.mc(), b.nc(), b.small(), why);
   }
 
-  /** The override properties, in the order they are applied. */
+  /** The override properties. */
   public static final List<String> PROPERTIES =
-      List.of("focus.sgemm.kc", "focus.sgemm.mc", "focus.sgemm.nc", "focus.sgemm.small");
+      List.of("focus.sgemm.kc", "focus.sgemm.kp", "focus.sgemm.mc", "focus.sgemm.nc", "focus.sgemm.small");
 
   /**
    * This blocking with the {@code focus.sgemm.*} values present in {@code props} (a property name →
    * value lookup, normally {@link System#getProperty}). A bad value is an
-   * {@link IllegalArgumentException} whose message names the property, the value and the rule.
+   * {@link IllegalArgumentException} whose one-line message names the property, the value and the rule.
+   * When only kc is given, kp is rounded down to a multiple of it (at least kc).
    */
   public SgemmBlocking withOverrides(Function<String, String> props, int lanes) {
     int nr = nr(lanes);
-    int k = kc, m = mc, n = nc;
+    int k = kc, p = kp, m = mc, n = nc;
     long s = small;
     List<String> applied = new ArrayList<>();
     String v;
     if ((v = props.apply("focus.sgemm.kc")) != null) {
       k = (int) parse("focus.sgemm.kc", v, 16, 4096, 1, "");
       applied.add("kc=" + k);
+    }
+    if ((v = props.apply("focus.sgemm.kp")) != null) {
+      p = (int) parse("focus.sgemm.kp", v, k, 1 << 16, k, " (kc)");
+      applied.add("kp=" + p);
+    } else if (p % k != 0 || p < k) {
+      p = Math.max(k, p / k * k);
     }
     if ((v = props.apply("focus.sgemm.mc")) != null) {
       m = (int) parse("focus.sgemm.mc", v, MR, 1 << 16, MR, " (MR, the rows of the register tile)");
@@ -128,8 +157,9 @@ public record SgemmBlocking(int kc, int mc, int nc, long small, List<String> rea
     }
     if (applied.isEmpty()) return this;
     List<String> why = new ArrayList<>(reason);
-    why.add("overridden by -Dfocus.sgemm." + String.join(" -Dfocus.sgemm.", applied));
-    return new SgemmBlocking(k, m, n, s, why);
+    why.add("overridden by -Dfocus.sgemm." + String.join(" -Dfocus.sgemm.", applied)
+        + (p != kp && props.apply("focus.sgemm.kp") == null ? " (kp " + p + ": a multiple of kc)" : ""));
+    return new SgemmBlocking(k, p, m, n, s, why);
   }
 
   private static long parse(String name, String value, long lo, long hi, int multiple, String unit) {
@@ -159,9 +189,9 @@ public record SgemmBlocking(int kc, int mc, int nc, long small, List<String> rea
     return reason.size() > 1 && last.startsWith("overridden") ? first + "; " + last : first;
   }
 
-  /** "kc 256, mc 126, nc 4096, small 32768". */
+  /** "kc 256, kp 1024, mc 126, nc 2048, small 32768". */
   public String summary() {
-    return "kc " + kc + ", mc " + mc + ", nc " + nc + ", small " + small;
+    return "kc " + kc + ", kp " + kp + ", mc " + mc + ", nc " + nc + ", small " + small;
   }
 
   private static long clamp(long x, long lo, long hi) {

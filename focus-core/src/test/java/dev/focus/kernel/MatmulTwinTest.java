@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The three matrix-product layouts of the active kernel set against a double-precision reference and
  * against the scalar twin, with and without {@code accumulate}, at odd offsets. Shapes cover the small
  * path, ragged micro-tile edges (rows not a multiple of 6, columns not a multiple of the tile width),
- * depth blocks (k &gt; 256), column blocks (n &gt; 4096), and both parallel splits (over rows, and
+ * summation chains and packed depth blocks (k &gt; 256, k &gt; 1024), column blocks (n &gt; 4096), and both parallel splits (over rows, and
  * over column panels when M is short), and the skinny path for M &lt; 6 (one decoded token).
  */
 class MatmulTwinTest {
@@ -26,7 +26,7 @@ class MatmulTwinTest {
     int[][] mkn = {
         {1, 1, 1}, {1, 7, 15}, {7, 1, 17}, {7, 15, 16}, {16, 16, 16}, {17, 17, 17}, {6, 32, 32},
         {13, 33, 65}, {12, 300, 64}, {37, 513, 47}, {5, 300, 1023}, {130, 64, 96}, {64, 128, 7},
-        {2, 40, 4100}, {250, 9, 130}, {1, 1023, 33}, {1, 300, 5000}, {4, 257, 1100}, {5, 64, 70},
+        {2, 40, 4100}, {250, 9, 130}, {1, 1023, 33}, {1, 300, 5000}, {4, 257, 1100}, {5, 64, 70}, {13, 2100, 40}, {7, 40, 4100},
     };
     Stream.Builder<Arguments> b = Stream.builder();
     for (int[] s : mkn) {

@@ -33,38 +33,51 @@ class SgemmBlockingTest {
   /** The same Ice Lake core when each vCPU has a core of its own. */
   static final CpuCaches ICE_LAKE = new CpuCaches("Intel Xeon", 48 * K, 1, 1280 * K, 1, 54 * M, 2);
 
+  /** Bytes of the A block and of the B micro-panel: what has to fit one thread's L2. */
+  static long l2Bytes(SgemmBlocking b, int lanes) {
+    return 4L * b.mc() * b.kp() + 4L * b.kp() * SgemmBlocking.nr(lanes);
+  }
+
   @Test
-  void aZen4CoreGetsTheBlockingItWasTunedWith() {
+  void aZen4CoreKeepsKc256AndPacksFourChainsDeep() {
     SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX512);
     // kc 256 is the depth the checked-in training tables were written with on this CPU.
-    assertEquals(256, b.kc());
-    assertEquals(126, b.mc());   // 1 MiB / 8 / (4 B · 256), down to a multiple of 6
-    assertEquals(4096, b.nc());  // 32 MiB / 8 / (4 B · 256) = 8192, at most 4096
+    assertEquals(256, b.kc());   // 32 KiB / (4 B · 32 columns)
+    assertEquals(1024, b.kp());  // 1 MiB / 8 / (4 B · 32)
+    assertEquals(126, b.mc());   // 1 MiB / 2 / (4 B · 1024) = 128, down to a multiple of 6
+    assertEquals(2048, b.nc());  // 32 MiB / 4 / (4 B · 1024)
     assertEquals(SgemmBlocking.SMALL, b.small());
   }
 
   @Test
   void hyperThreadsOfAnIceLakeCoreGetSmallerBlocksThanAZen4Core() {
     SgemmBlocking ice = SgemmBlocking.derive(ICE_LAKE_SMT, AVX512), zen = SgemmBlocking.derive(ZEN4, AVX512);
-    assertEquals(192, ice.kc());  // 24 KiB per thread / (4 B · 32 columns)
-    assertEquals(102, ice.mc());  // 640 KiB / 8 / (4 B · 192) = 106.7, down to a multiple of 6
-    assertEquals(4096, ice.nc());
-    assertTrue(ice.kc() < zen.kc() && ice.mc() < zen.mc(), ice.summary() + " vs " + zen.summary());
+    assertEquals(192, ice.kc());  // 24 KiB per thread / (4 B · 32)
+    assertEquals(576, ice.kp());  // 640 KiB / 8 / 128 B = 640, down to a multiple of 192
+    assertEquals(138, ice.mc());  // 640 KiB / 2 / (4 B · 576) = 142.2, down to a multiple of 6
+    assertEquals(4096, ice.nc()); // 54 MiB / 4 / (4 B · 576) = 6144, at most 4096
+    assertTrue(ice.kc() < zen.kc() && ice.kp() < zen.kp(), ice.summary() + " vs " + zen.summary());
+    assertTrue(l2Bytes(ice, AVX512) < l2Bytes(zen, AVX512), ice.summary() + " vs " + zen.summary());
+    assertTrue(l2Bytes(ice, AVX512) <= ICE_LAKE_SMT.l2PerThread() * 5 / 8);
   }
 
   @Test
-  void aWholeIceLakeCoreKeepsKcAt256AndGrowsMc() {
+  void aWholeIceLakeCoreKeepsKcAt256AndPacksDeeper() {
     SgemmBlocking b = SgemmBlocking.derive(ICE_LAKE, AVX512);
-    assertEquals(256, b.kc());   // 48 KiB would hold kc 384: deeper blocks are capped
-    assertEquals(156, b.mc());   // 1.25 MiB / 8 / 1 KiB = 160, down to a multiple of 6
+    assertEquals(256, b.kc());   // 48 KiB would hold chains of 384: capped
+    assertEquals(1280, b.kp());  // 1.25 MiB / 8 / 128 B
+    assertEquals(126, b.mc());   // 640 KiB / (4 B · 1280) = 128
+    assertEquals(2752, b.nc());  // 13.5 MiB / (4 B · 1280) = 2764.8, down to a multiple of 32
   }
 
   @Test
-  void narrowerVectorsHalveTheMicroPanelButKcStaysCapped() {
+  void narrowerVectorsGiveDeeperPanelsButKcStaysCapped() {
     SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX2);
     assertEquals(256, b.kc());
+    assertEquals(2048, b.kp());  // 128 KiB / (4 B · 16) = 2048 = 8 chains, the most
+    assertEquals(60, b.mc());
+    assertEquals(1024, b.nc());
     assertEquals(0, b.nc() % SgemmBlocking.nr(AVX2));
-    assertEquals(4096, b.nc());
   }
 
   @Test
@@ -72,9 +85,11 @@ class SgemmBlockingTest {
     CpuCaches tiny = new CpuCaches("tiny", 8 * K, 1, 128 * K, 1, 0, 1);
     SgemmBlocking b = SgemmBlocking.derive(tiny, AVX512);
     assertEquals(128, b.kc());  // never below 128: products of depth <= 128 sum alike on every CPU
-    assertEquals(30, b.mc());   // 128 KiB / 8 / (4 B · 128) = 32, down to a multiple of 6
-    assertEquals(256, b.nc());  // 32 KiB / 512 B = 64 → 8·NR = 256 minimum
-    assertTrue(b.reason().get(3).contains("no L3"), b.reason().toString());
+    assertEquals(128, b.kp());  // 16 KiB / 128 B = 128
+    assertEquals(126, b.mc());  // 64 KiB / (4 B · 128) = 128
+    assertEquals(256, b.nc());  // 64 KiB / 512 B = 128 columns, raised to 8·NR = 256
+    assertTrue(b.reason().get(1).endsWith("at least 128"), b.reason().toString());
+    assertTrue(b.reason().get(4).contains("no L3"), b.reason().toString());
   }
 
   @Test
@@ -82,47 +97,62 @@ class SgemmBlockingTest {
     List<String> why = SgemmBlocking.derive(ICE_LAKE_SMT, AVX512).reason();
     assertEquals("caches of Intel Xeon: L1d 48 KiB (shared by 2), L2 1.25 MiB (shared by 2), L3 54 MiB (shared by 2)",
         why.get(0));
-    assertEquals("kc 192: the 192×32 micro-panel of B (24 KiB) fits one thread's L1d (24 KiB)", why.get(1));
-    assertTrue(why.get(2).startsWith("mc 102: "), why.get(2));
-    assertTrue(why.get(3).startsWith("nc 4096: ") && why.get(3).endsWith("at most 4096"), why.get(3));
+    assertEquals("kc 192: a 192×32 micro-panel of B (24 KiB) fits one thread's L1d (24 KiB)", why.get(1));
+    assertEquals("kp 576: a 576×32 micro-panel of B (72 KiB) fits an eighth of one thread's L2 (640 KiB)", why.get(2));
+    assertEquals("mc 138: a 138×576 block of A (310 KiB) fits half of one thread's L2", why.get(3));
+    assertTrue(why.get(4).startsWith("nc 4096: ") && why.get(4).endsWith("at most 4096"), why.get(4));
   }
 
   @Test
   void overridesReplaceTheDerivedValuesAndSaySo() {
     SgemmBlocking base = SgemmBlocking.derive(ZEN4, AVX512);
     assertSame(base, base.withOverrides(SgemmBlocking.props(Map.of()), AVX512));
-    SgemmBlocking b = base.withOverrides(SgemmBlocking.props(Map.of(
-        "focus.sgemm.kc", "192", "focus.sgemm.mc", " 240 ", "focus.sgemm.nc", "2048", "focus.sgemm.small", "0")), AVX512);
-    assertEquals(List.of(192, 240, 2048), List.of(b.kc(), b.mc(), b.nc()));
+    SgemmBlocking b = base.withOverrides(SgemmBlocking.props(Map.of("focus.sgemm.kc", "192", "focus.sgemm.kp", "384",
+        "focus.sgemm.mc", " 240 ", "focus.sgemm.nc", "4096", "focus.sgemm.small", "0")), AVX512);
+    assertEquals(List.of(192, 384, 240, 4096), List.of(b.kc(), b.kp(), b.mc(), b.nc()));
     assertEquals(0, b.small());
-    assertEquals("overridden by -Dfocus.sgemm.kc=192 -Dfocus.sgemm.mc=240 -Dfocus.sgemm.nc=2048 -Dfocus.sgemm.small=0",
-        b.reason().get(b.reason().size() - 1));
+    assertEquals("overridden by -Dfocus.sgemm.kc=192 -Dfocus.sgemm.kp=384 -Dfocus.sgemm.mc=240 -Dfocus.sgemm.nc=4096 "
+        + "-Dfocus.sgemm.small=0", b.reason().get(b.reason().size() - 1));
+    assertEquals(b.reason().get(0) + "; " + b.reason().get(b.reason().size() - 1), b.source());
+  }
+
+  @Test
+  void aKcOverrideAloneRoundsKpToAMultipleOfIt() {
+    SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX512).withOverrides(SgemmBlocking.props(Map.of("focus.sgemm.kc", "192")), AVX512);
+    assertEquals(192, b.kc());
+    assertEquals(960, b.kp());
+    assertTrue(b.source().endsWith("-Dfocus.sgemm.kc=192 (kp 960: a multiple of kc)"), b.source());
   }
 
   @Test
   void aBadOverrideIsOneLineNamingPropertyValueAndRule() {
     SgemmBlocking base = SgemmBlocking.derive(ZEN4, AVX512);
-    assertEquals("focus.sgemm.kc=big is not an integer", badOverride(base, "focus.sgemm.kc", "big"));
-    assertEquals("focus.sgemm.kc=8 must be in 16..4096", badOverride(base, "focus.sgemm.kc", "8"));
+    assertEquals("focus.sgemm.kc=big is not an integer", badOverride(base, Map.of("focus.sgemm.kc", "big")));
+    assertEquals("focus.sgemm.kc=8 must be in 16..4096", badOverride(base, Map.of("focus.sgemm.kc", "8")));
+    assertEquals("focus.sgemm.kp=1000 must be a multiple of 256 (kc)", badOverride(base, Map.of("focus.sgemm.kp", "1000")));
+    assertEquals("focus.sgemm.kp=128 must be in 256..65536", badOverride(base, Map.of("focus.sgemm.kp", "128")));
+    assertEquals("focus.sgemm.kp=450 must be a multiple of 100 (kc)",
+        badOverride(base, Map.of("focus.sgemm.kc", "100", "focus.sgemm.kp", "450")));
     assertEquals("focus.sgemm.mc=100 must be a multiple of 6 (MR, the rows of the register tile)",
-        badOverride(base, "focus.sgemm.mc", "100"));
+        badOverride(base, Map.of("focus.sgemm.mc", "100")));
     assertEquals("focus.sgemm.nc=1000 must be a multiple of 32 (NR, two 512-bit vectors)",
-        badOverride(base, "focus.sgemm.nc", "1000"));
-    assertEquals("focus.sgemm.small=-1 must be in 0..1099511627776", badOverride(base, "focus.sgemm.small", "-1"));
+        badOverride(base, Map.of("focus.sgemm.nc", "1000")));
+    assertEquals("focus.sgemm.small=-1 must be in 0..1099511627776", badOverride(base, Map.of("focus.sgemm.small", "-1")));
   }
 
-  private static String badOverride(SgemmBlocking base, String key, String value) {
+  private static String badOverride(SgemmBlocking base, Map<String, String> props) {
     String msg = assertThrows(IllegalArgumentException.class,
-        () -> base.withOverrides(SgemmBlocking.props(Map.of(key, value)), AVX512)).getMessage();
+        () -> base.withOverrides(SgemmBlocking.props(props), AVX512)).getMessage();
     assertFalse(msg.contains("\n"), msg);
     return msg;
   }
 
   @Test
-  void unknownCachesFallBackToTheBuiltInBlocking() {
+  void unknownCachesFallBackToTheBlockingOfAZen4Core() {
     SgemmBlocking b = SgemmBlocking.forMachine(Optional.empty(), AVX512, SgemmBlocking.props(Map.of()));
-    assertEquals(List.of(256, 120, 4096), List.of(b.kc(), b.mc(), b.nc()));
-    assertTrue(b.reason().get(0).startsWith("caches not reported"), b.reason().toString());
+    SgemmBlocking zen = SgemmBlocking.derive(ZEN4, AVX512);
+    assertEquals(zen.summary(), b.summary());
+    assertTrue(b.source().startsWith("caches not reported by the system: assuming L1d 32 KiB"), b.source());
   }
 
   @Test
@@ -187,21 +217,25 @@ class SgemmBlockingTest {
   }
 
   @Test
-  void mcAndNcReorderTilesButEveryElementSumsTheSameWay() {
-    SgemmBlocking base = new SgemmBlocking(256, 120, 4096, SgemmBlocking.SMALL, List.of());
+  void kpMcAndNcReorderTilesButEveryElementSumsTheSameWay() {
     int nr = SgemmBlocking.nr(Sgemm.L);
-    SgemmBlocking other = new SgemmBlocking(256, 18, 3 * nr, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking base = new SgemmBlocking(128, 128, 120, 4096, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking deep = new SgemmBlocking(128, 512, 120, 4096, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking odd = new SgemmBlocking(128, 384, 18, 3 * nr, SgemmBlocking.SMALL, List.of());
     for (boolean[] t : new boolean[][] {{false, false}, {false, true}, {true, false}}) {
-      float[] want = product(base, t[0], t[1], 131, 600, 4 * nr + 5, 1);
-      assertArrayEquals(want, product(other, t[0], t[1], 131, 600, 4 * nr + 5, 1), "1 thread " + t[0] + t[1]);
-      assertArrayEquals(want, product(other, t[0], t[1], 131, 600, 4 * nr + 5, 2), "2 threads " + t[0] + t[1]);
+      String what = (t[0] ? "TN" : t[1] ? "NT" : "NN") + " ";
+      // depth 1000: chains of 128 end inside packed blocks of 384 and 512, and a ragged last one
+      float[] want = product(base, t[0], t[1], 131, 1000, 4 * nr + 5, 1);
+      assertArrayEquals(want, product(deep, t[0], t[1], 131, 1000, 4 * nr + 5, 1), what + "kp 512");
+      assertArrayEquals(want, product(odd, t[0], t[1], 131, 1000, 4 * nr + 5, 1), what + "kp 384, mc 18, nc 3·NR");
+      assertArrayEquals(want, product(odd, t[0], t[1], 131, 1000, 4 * nr + 5, 2), what + "2 threads");
     }
   }
 
   @Test
   void kcSetsTheSummationOrder() {
-    SgemmBlocking deep = new SgemmBlocking(256, 120, 4096, SgemmBlocking.SMALL, List.of());
-    SgemmBlocking shallow = new SgemmBlocking(192, 120, 4096, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking deep = new SgemmBlocking(256, 1024, 120, 4096, SgemmBlocking.SMALL, List.of());
+    SgemmBlocking shallow = new SgemmBlocking(192, 960, 120, 4096, SgemmBlocking.SMALL, List.of());
     // depth 192: one block either way, the same bits
     assertArrayEquals(product(deep, false, false, 60, 192, 96, 1), product(shallow, false, false, 60, 192, 96, 1));
     // depth 600: blocks of 256 or of 192 round differently somewhere
