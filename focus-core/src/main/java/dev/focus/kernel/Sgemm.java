@@ -54,6 +54,15 @@ final class Sgemm {
 
   /** Column block of the skinny row-update path (a few rows of C of this width stay in L1). */
   static final int SKINNY_COLS = 1024;
+  /**
+   * A transposed A (stored [K,M]) is read in place by tiles as MR neighbours per row of storage, at a
+   * stride of M floats; when M is a multiple of a power of two (128, 1024, 2048: every width in
+   * training) those rows fall into a few cache sets and a block of them does not stay in L2. When at
+   * least this many B micro-panels reuse the block, it is copied first, rows of storage side by side
+   * at a stride of an odd number of lines: 7–10 % faster at M = 1024 and 2048 on a Zen 4 core, no
+   * change at M = 1000. Rows of an untransposed A are contiguous and gain nothing from a copy.
+   */
+  static final int PACK_AT_PANELS = 2;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
   static final long PAR_PACK = 1L << 16;
   /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
@@ -152,7 +161,6 @@ final class Sgemm {
                             int panelLo, int panelHi, int pc, int depth, boolean accumulate) {
     Workspace ws = WORKSPACE.get();
     int kc = bl.kc(), mcMax = bl.mc();
-    float[] pa = ws.a(MR * depth);
     float[] tile = ws.tile;
     // op(A)[i, p] = a[aBase + i·rs + p·ps]
     int rs = transA ? 1 : k, ps = transA ? m : 1;
@@ -160,10 +168,17 @@ final class Sgemm {
     // streams every B micro-panel for one or two tiles.
     int blocks = (rowHi - rowLo + mcMax - 1) / mcMax;
     int step = roundUp((rowHi - rowLo + blocks - 1) / blocks, MR);
+    boolean copyAt = transA && panelHi - panelLo >= PACK_AT_PANELS;
+    int atStride = oddLines(step);
+    float[] pa = ws.a(copyAt ? atStride * depth : MR * depth);
     for (int ic = rowLo; ic < rowHi; ic += step) {
       int mc = Math.min(step, rowHi - ic);
-      // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
-      if (mc % MR != 0) packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
+      if (copyAt) {
+        copyRows(a, aOff + pc * m + ic, m, mc, pa, atStride, depth);
+      } else if (mc % MR != 0) {
+        // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
+        packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
+      }
       for (int jp = panelLo; jp < panelHi; jp++) {
         int j0 = jc + jp * NR;
         int nr = Math.min(NR, jc + nc - j0);
@@ -172,7 +187,9 @@ final class Sgemm {
           int mr = Math.min(MR, mc - ir);
           float[] src;
           int a0, srs, sps;
-          if (mr < MR) {
+          if (copyAt) {
+            src = pa; a0 = ir; srs = 1; sps = atStride;
+          } else if (mr < MR) {
             src = pa; a0 = 0; srs = 1; sps = MR;
           } else {
             src = a; a0 = aOff + (ic + ir) * rs + pc * ps; srs = rs; sps = ps;
@@ -199,6 +216,28 @@ final class Sgemm {
         }
       }
     }
+  }
+
+  /**
+   * Copies {@code rows} rows of {@code width} floats, a[src + p·ld …], to pa[p·stride …], zeroing
+   * columns width … roundUp(width, MR) − 1: the block of a transposed A as stored (row pc+p holds
+   * the block's width values of op(A)[·, p] side by side).
+   */
+  static void copyRows(float[] a, int src, int ld, int width, float[] pa, int stride, int rows) {
+    int padded = roundUp(width, MR);
+    for (int p = 0; p < rows; p++, src += ld) {
+      System.arraycopy(a, src, pa, p * stride, width);
+      for (int j = width; j < padded; j++) pa[p * stride + j] = 0f;
+    }
+  }
+
+  /**
+   * A row length of at least {@code width} floats (rounded up to MR) that spans an odd number of
+   * 64-byte lines, so that consecutive rows fall in different cache sets however wide A is.
+   */
+  static int oddLines(int width) {
+    int lines = (roundUp(width, MR) + 15) / 16;
+    return 16 * (lines % 2 == 0 ? lines + 1 : lines);
   }
 
   /**

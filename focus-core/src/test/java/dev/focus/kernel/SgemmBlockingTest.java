@@ -233,6 +233,31 @@ class SgemmBlockingTest {
   }
 
   @Test
+  void aCopiedTransposedABlockSumsLikeTheInPlaceOne() {
+    // TN with one micro-panel of B reads A in place; with several it copies the A block first.
+    int nr = SgemmBlocking.nr(Sgemm.L), m = 128, k = 700, n = 3 * nr;
+    SgemmBlocking b = new SgemmBlocking(256, 512, 60, 4096, SgemmBlocking.SMALL, List.of());
+    Random rnd = new Random(5);
+    float[] a = new float[k * m], bm = new float[k * n], wide = new float[m * n], narrow = new float[m * nr];
+    for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() * 2 - 1;
+    for (int i = 0; i < bm.length; i++) bm[i] = rnd.nextFloat() * 2 - 1;
+    float[] firstPanel = new float[k * nr];
+    for (int p = 0; p < k; p++) System.arraycopy(bm, p * n, firstPanel, p * nr, nr);
+    Sgemm.gemm(b, true, false, wide, 0, a, 0, bm, 0, m, k, n, false);
+    Sgemm.gemm(b, true, false, narrow, 0, a, 0, firstPanel, 0, m, k, nr, false);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < nr; j++) assertEquals(narrow[i * nr + j], wide[i * n + j], 0f, "C[" + i + "," + j + "]");
+    }
+  }
+
+  @Test
+  void oddLineStridesKeepRowsInDifferentSets() {
+    assertEquals(144, Sgemm.oddLines(126));   // 9 lines of 64 bytes
+    assertEquals(1040, Sgemm.oddLines(1024)); // 65 lines, not 64
+    assertEquals(16, Sgemm.oddLines(5));
+  }
+
+  @Test
   void kcSetsTheSummationOrder() {
     SgemmBlocking deep = new SgemmBlocking(256, 1024, 120, 4096, SgemmBlocking.SMALL, List.of());
     SgemmBlocking shallow = new SgemmBlocking(192, 960, 120, 4096, SgemmBlocking.SMALL, List.of());
