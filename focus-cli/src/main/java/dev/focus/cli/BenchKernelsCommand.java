@@ -134,7 +134,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         Parallel.setThreads(t);
         KernelTiming.warmUp(ks);
         for (Product p : all) {
-          int warm = p.flops() > 4e9 ? 1 : 2;
+          int warm = warmUpReps(p);
           KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
               : KernelTiming.time(ks, p, warm, reps);
           focus.put(key(p, t), r.median());
@@ -204,6 +204,15 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       m.put(new Product(Layout.TN, c, TOKENS, 4 * c), h + "mlp down dW = dyᵀ·x");
     }
     return m;
+  }
+
+  /**
+   * Untimed calls before a product is timed: about 5 GFLOP of work (50 ms at 100 GFLOP/s), at least
+   * one. Two calls were too few for the small squares: on a loaded machine C2 was still compiling
+   * the shapes' own paths, and 256³ read half its speed.
+   */
+  static int warmUpReps(Product p) {
+    return (int) Math.max(1, Math.min(500, Math.ceil(5e9 / p.flops())));
   }
 
   private static String key(Product p, int threads) {
