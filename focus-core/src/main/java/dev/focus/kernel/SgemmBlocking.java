@@ -1,5 +1,6 @@
 package dev.focus.kernel;
 
+import dev.focus.io.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +125,8 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
   /**
    * This blocking with the {@code focus.sgemm.*} values present in {@code props} (a property name →
    * value lookup, normally {@link System#getProperty}). A bad value is an
-   * {@link IllegalArgumentException} whose one-line message names the property, the value and the rule.
+   * {@link IllegalArgumentException} whose one-line message names the property, the value and the rule
+   * (in the words of {@link KernelProperties}).
    * When only kc is given, kp is rounded down to a multiple of it (at least kc).
    */
   public SgemmBlocking withOverrides(Function<String, String> props, int lanes) {
@@ -162,16 +164,17 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
     return new SgemmBlocking(k, p, m, n, s, why);
   }
 
+  /** The value of property {@code name}, an integer in [lo, hi] and a multiple of {@code multiple}; else one line. */
   private static long parse(String name, String value, long lo, long hi, int multiple, String unit) {
     long x;
     try {
       x = Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + "=" + value + " is not an integer");
+      throw new IllegalArgumentException("-D" + name + "=" + Text.quote(value) + " is not an integer (give " + lo + ".." + hi + ")");
     }
-    if (x < lo || x > hi) throw new IllegalArgumentException(name + "=" + value + " must be in " + lo + ".." + hi);
+    if (x < lo || x > hi) throw new IllegalArgumentException("-D" + name + "=" + x + " must be in " + lo + ".." + hi);
     if (x % multiple != 0) {
-      throw new IllegalArgumentException(name + "=" + value + " must be a multiple of " + multiple + unit);
+      throw new IllegalArgumentException("-D" + name + "=" + x + " must be a multiple of " + multiple + unit);
     }
     return x;
   }

@@ -127,17 +127,18 @@ class SgemmBlockingTest {
   @Test
   void aBadOverrideIsOneLineNamingPropertyValueAndRule() {
     SgemmBlocking base = SgemmBlocking.derive(ZEN4, AVX512);
-    assertEquals("focus.sgemm.kc=big is not an integer", badOverride(base, Map.of("focus.sgemm.kc", "big")));
-    assertEquals("focus.sgemm.kc=8 must be in 16..4096", badOverride(base, Map.of("focus.sgemm.kc", "8")));
-    assertEquals("focus.sgemm.kp=1000 must be a multiple of 256 (kc)", badOverride(base, Map.of("focus.sgemm.kp", "1000")));
-    assertEquals("focus.sgemm.kp=128 must be in 256..65536", badOverride(base, Map.of("focus.sgemm.kp", "128")));
-    assertEquals("focus.sgemm.kp=450 must be a multiple of 100 (kc)",
+    assertEquals("-Dfocus.sgemm.kc=big is not an integer (give 16..4096)", badOverride(base, Map.of("focus.sgemm.kc", "big")));
+    assertEquals("-Dfocus.sgemm.kc=8 must be in 16..4096", badOverride(base, Map.of("focus.sgemm.kc", "8")));
+    assertEquals("-Dfocus.sgemm.kp=1000 must be a multiple of 256 (kc)", badOverride(base, Map.of("focus.sgemm.kp", "1000")));
+    assertEquals("-Dfocus.sgemm.kp=128 must be in 256..65536", badOverride(base, Map.of("focus.sgemm.kp", "128")));
+    assertEquals("-Dfocus.sgemm.kp=450 must be a multiple of 100 (kc)",
         badOverride(base, Map.of("focus.sgemm.kc", "100", "focus.sgemm.kp", "450")));
-    assertEquals("focus.sgemm.mc=100 must be a multiple of 6 (MR, the rows of the register tile)",
+    assertEquals("-Dfocus.sgemm.mc=100 must be a multiple of 6 (MR, the rows of the register tile)",
         badOverride(base, Map.of("focus.sgemm.mc", "100")));
-    assertEquals("focus.sgemm.nc=1000 must be a multiple of 32 (NR, two 512-bit vectors)",
+    assertEquals("-Dfocus.sgemm.nc=1000 must be a multiple of 32 (NR, two 512-bit vectors)",
         badOverride(base, Map.of("focus.sgemm.nc", "1000")));
-    assertEquals("focus.sgemm.small=-1 must be in 0..1099511627776", badOverride(base, Map.of("focus.sgemm.small", "-1")));
+    assertEquals("-Dfocus.sgemm.small=-1 must be in 0..1099511627776", badOverride(base, Map.of("focus.sgemm.small", "-1")));
+    assertEquals("-Dfocus.sgemm.kc=1\\u000a2 is not an integer (give 16..4096)", badOverride(base, Map.of("focus.sgemm.kc", "1\n2")));
   }
 
   private static String badOverride(SgemmBlocking base, Map<String, String> props) {
