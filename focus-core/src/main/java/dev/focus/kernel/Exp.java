@@ -45,4 +45,18 @@ public final class Exp {
     int half = n >> 1;
     return p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((n - half + 127) << 23);
   }
+
+  /**
+   * tanh(u) = sign(u)·(1 − e)/(1 + e) with e = e^(−2|u|), through {@link #exp}, so that the vector twin
+   * ({@code VectorKernels.tanh}) returns the same bits. The Vector API's {@code lanewise(TANH)} may
+   * differ between the interpreter and C2 (and from {@link Math#tanh}), which made a GELU model's
+   * training depend on when the JIT compiled the kernel. For |u| below about 10⁻³ the cancellation in
+   * 1 − e costs relative accuracy, but the absolute error stays below 2·10⁻⁷, which is what GELU's
+   * 1 + t and 1 − t² see.
+   */
+  public static float tanh(float u) {
+    float e = exp(-2f * Math.abs(u));
+    float t = (1f - e) / (1f + e);
+    return u < 0 ? -t : t;
+  }
 }

@@ -103,7 +103,7 @@ public final class ScalarKernels implements KernelSet {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
       float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-      out[outOff + i] = 0.5f * v * (1f + (float) Math.tanh(u));
+      out[outOff + i] = 0.5f * v * (1f + Exp.tanh(u));
     }
   }
 
@@ -112,7 +112,7 @@ public final class ScalarKernels implements KernelSet {
     for (int i = 0; i < n; i++) {
       float v = x[xOff + i];
       float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-      float t = (float) Math.tanh(u);
+      float t = Exp.tanh(u);
       float du = SQRT_2_OVER_PI * (1f + 3f * GELU_C * v * v);
       float grad = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du;
       dx[dxOff + i] = dOut[dOutOff + i] * grad;

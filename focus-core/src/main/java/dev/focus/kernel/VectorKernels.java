@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>exp is {@link #exp(FloatVector)}, the lane-by-lane twin of {@link Exp#exp}: the same operations,
  * so vector and scalar modes give the same bits and a run repeats exactly however warm the JIT is.
- * tanh (GELU only) uses the JDK's {@code lanewise(TANH)}. Matrix products go to {@link Sgemm}.
+ * tanh (GELU only) is {@link #tanh(FloatVector)}, the twin of {@link Exp#tanh}. Matrix products go to {@link Sgemm}.
  *
  * <p>Large element-wise and row-wise ops split over {@link Parallel}; small ones stay on the calling
  * thread (the split costs tens of microseconds).
@@ -217,13 +217,13 @@ final class VectorKernels implements KernelSet {
     for (; i < bound; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
       FloatVector u = v.mul(v).mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
-      FloatVector t = u.lanewise(VectorOperators.TANH);
+      FloatVector t = tanh(u);
       v.mul(0.5f).mul(t.add(1f)).intoArray(out, outOff + i);
     }
     for (; i < n; i++) {
       float v = x[xOff + i];
       float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-      out[outOff + i] = 0.5f * v * (1f + (float) Math.tanh(u));
+      out[outOff + i] = 0.5f * v * (1f + Exp.tanh(u));
     }
   }
 
@@ -245,7 +245,7 @@ final class VectorKernels implements KernelSet {
       FloatVector v = FloatVector.fromArray(S, x, xOff + i);
       FloatVector v2 = v.mul(v);
       FloatVector u = v2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
-      FloatVector t = u.lanewise(VectorOperators.TANH);
+      FloatVector t = tanh(u);
       FloatVector du = v2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
       FloatVector onePlusT = t.add(1f);
       FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
@@ -255,7 +255,7 @@ final class VectorKernels implements KernelSet {
     for (; i < n; i++) {
       float v = x[xOff + i];
       float u = SQRT_2_OVER_PI * (v + GELU_C * v * v * v);
-      float t = (float) Math.tanh(u);
+      float t = Exp.tanh(u);
       float du = SQRT_2_OVER_PI * (1f + 3f * GELU_C * v * v);
       float grad = 0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du;
       dx[dxOff + i] = dOut[dOutOff + i] * grad;
@@ -312,6 +312,13 @@ final class VectorKernels implements KernelSet {
       float s = 1f / (1f + Exp.exp(-v));
       dx[dxOff + i] = dOut[dOutOff + i] * s * (1f + v * (1f - s));
     }
+  }
+
+  /** tanh lane by lane: {@link Exp#tanh} step for step. */
+  static FloatVector tanh(FloatVector u) {
+    FloatVector e = exp(u.abs().mul(-2f));
+    FloatVector t = e.neg().add(1f).div(e.add(1f));
+    return t.blend(t.neg(), u.lt(0f));
   }
 
   /** e^x lane by lane: {@link Exp#exp} step for step (same constants, same fused multiply-adds). */

@@ -67,4 +67,46 @@ class ExpTest {
           "index " + i + ": exp(" + x[i] + ") vector " + out[i] + " vs scalar " + want);
     }
   }
+
+  @Test
+  void tanhIsWithinTwoTenMillionthsOfMathTanhAndOdd() {
+    double worst = 0;
+    float worstX = 0;
+    for (int i = 0; i <= 200_000; i++) {
+      float u = -20f + 40f * i / 200_000;
+      float got = Exp.tanh(u);
+      assertTrue(-got == Exp.tanh(-u), "tanh is odd at " + u);
+      double err = Math.abs(got - Math.tanh(u));
+      if (err > worst) {
+        worst = err;
+        worstX = u;
+      }
+    }
+    assertTrue(worst <= 2e-7, "tanh(" + worstX + ") is " + worst + " from Math.tanh");
+    assertEquals(1f, Exp.tanh(100f));
+    assertEquals(-1f, Exp.tanh(Float.NEGATIVE_INFINITY));
+    assertEquals(0f, Exp.tanh(0f));
+    assertTrue(Float.isNaN(Exp.tanh(Float.NaN)));
+  }
+
+  /** GELU's tanh in the vector kernels is the lane-by-lane twin of {@link Exp#tanh}, so JIT state cannot change a run. */
+  @Test
+  void vectorTanhReturnsTheSameBits() {
+    assumeTrue(!"scalar".equals(System.getProperty("focus.kernels")) && Kernels.vectorModulePresent(),
+        "vector twin not in use");
+    float[] x = inputs();
+    float[] out = new float[x.length];
+    var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    int bound = species.loopBound(x.length);
+    for (int i = 0; i < bound; i += species.length()) {
+      VectorKernels.tanh(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(out, i);
+    }
+    for (int i = 0; i < bound; i++) {
+      float want = Exp.tanh(x[i] / 16f);
+      float got = VectorKernels.tanh(jdk.incubator.vector.FloatVector.broadcast(species, x[i] / 16f)).lane(0);
+      assertTrue(Float.floatToIntBits(want) == Float.floatToIntBits(got), "tanh(" + x[i] / 16f + ") vector " + got + " vs scalar " + want);
+      assertTrue(Float.floatToIntBits(Exp.tanh(x[i])) == Float.floatToIntBits(out[i]),
+          "index " + i + ": tanh(" + x[i] + ") vector " + out[i] + " vs scalar " + Exp.tanh(x[i]));
+    }
+  }
 }
