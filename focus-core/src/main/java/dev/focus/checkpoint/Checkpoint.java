@@ -2,6 +2,7 @@ package dev.focus.checkpoint;
 
 import dev.focus.io.MemoryBudget;
 import dev.focus.io.OutputDir;
+import dev.focus.io.Text;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Parameter;
@@ -113,7 +114,7 @@ public final class Checkpoint {
     Map<String, Object> json = readJson(file);
     Object format = json.get(FORMAT_KEY);
     if (format != null && !FORMAT.equals(format)) {
-      throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + format + " is not a text model"
+      throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + Text.quote(String.valueOf(format)) + " is not a text model"
           + (NamedTensors.MULTIMODAL.equals(format) ? " (focus generate reads multimodal checkpoints)" : ""));
     }
     ModelConfig config;
@@ -153,7 +154,7 @@ public final class Checkpoint {
     }
     String version = contents.metadata().get(VERSION_KEY);
     if (version != null && !version.equals(VERSION)) {
-      throw new CheckpointException(file + ": " + VERSION_KEY + "=" + version + " is not supported (this build reads " + VERSION + ")");
+      throw new CheckpointException(file + ": " + VERSION_KEY + "=" + Text.quote(version) + " is not supported (this build reads " + VERSION + ")");
     }
     Map<String, float[]> arrays = new LinkedHashMap<>();
     Map<String, TensorData> tensors = contents.tensors();

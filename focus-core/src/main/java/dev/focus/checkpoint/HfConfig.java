@@ -118,7 +118,7 @@ public final class HfConfig {
     Map<String, Object> implied = toJson(c);
     for (String k : CHECKED_FIELDS) {
       if (m.containsKey(k) && !sameValue(m.get(k), implied.get(k))) {
-        throw new IllegalArgumentException(k + "=" + Json.write(m.get(k)) + " disagrees with focus_config, which implies "
+        throw new IllegalArgumentException(k + "=" + Text.quote(Json.write(m.get(k))) + " disagrees with focus_config, which implies "
             + Json.write(implied.get(k)) + " (Hugging Face tools would read another model)");
       }
     }

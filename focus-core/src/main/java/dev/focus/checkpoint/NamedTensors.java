@@ -1,5 +1,6 @@
 package dev.focus.checkpoint;
 
+import dev.focus.io.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -41,7 +42,7 @@ public final class NamedTensors {
     }
     String version = c.metadata().get(Checkpoint.VERSION_KEY);
     if (!Checkpoint.VERSION.equals(version)) {
-      throw new CheckpointException(file + ": " + Checkpoint.VERSION_KEY + "=" + version + " is not supported (this build reads "
+      throw new CheckpointException(file + ": " + Checkpoint.VERSION_KEY + "=" + Text.quote(String.valueOf(version)) + " is not supported (this build reads "
           + Checkpoint.VERSION + ")");
     }
     return c;

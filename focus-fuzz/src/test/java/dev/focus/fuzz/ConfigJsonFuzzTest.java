@@ -1,18 +1,29 @@
 package dev.focus.fuzz;
 
+import dev.focus.checkpoint.Checkpoint;
 import dev.focus.checkpoint.HfConfig;
 import dev.focus.checkpoint.Json;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
-/** The config.json reader: {@link Json#parseObject} then {@link HfConfig#fromJson}, on arbitrary text. */
+/**
+ * The text checkpoint's config.json reader ({@link Checkpoint#readConfig}: the file's size and UTF-8,
+ * {@link Json#parseObject}, the format tag, {@link HfConfig#fromJson} and the memory check) on
+ * arbitrary file bytes.
+ */
 class ConfigJsonFuzzTest extends FuzzTarget {
+  private Path dir;
+
   @Override
-  void accept(byte[] input) {
-    ModelConfig c = HfConfig.fromJson(Json.parseObject(new String(input, StandardCharsets.UTF_8)));
-    dev.focus.model.Model.requireMemory(c); // a config that parses must also pass (or fail) the size check in one line
+  void accept(byte[] input) throws Exception {
+    if (dir == null) dir = scratch("config");
+    Files.write(dir.resolve(Checkpoint.CONFIG), input);
+    ModelConfig c = Checkpoint.readConfig(dir);
+    dev.focus.model.Model.requireMemory(c); // a config that loads must also pass (or fail) the model's own size check in one line
   }
 
   @Override
