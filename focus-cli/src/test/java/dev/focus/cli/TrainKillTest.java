@@ -73,10 +73,14 @@ class TrainKillTest {
       assertEquals(0, p.exitValue(), "resume after " + kills + " kills failed: " + ChildJvm.stripJvmNoise(err));
       break;
     }
-    for (String f : List.of("model.safetensors", "optimizer.bin")) {
-      Path a = find(ref.resolve("checkpoint"), f), b = find(run.resolve("checkpoint"), f);
-      if (a == null) continue; // a format without this file
-      assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), f + " differs after " + kills + " kills");
+    // Every file of the final checkpoint but trainer.json (which records wall time) is the same, byte for byte.
+    List<String> files = checkpointFiles(ref);
+    assertTrue(files.containsAll(List.of("config.json", "model.safetensors", "optimizer.safetensors")), "checkpoint files " + files);
+    assertEquals(files, checkpointFiles(run), "checkpoint files after " + kills + " kills");
+    for (String f : files) {
+      if (f.equals("trainer.json")) continue;
+      assertArrayEquals(Files.readAllBytes(ref.resolve("checkpoint").resolve(f)), Files.readAllBytes(run.resolve("checkpoint").resolve(f)),
+          f + " differs after " + kills + " kills");
     }
     Map<Long, String> want = losses(ref), got = losses(run);
     assertEquals(want, got, "losses per step after " + kills + " kills");
@@ -107,10 +111,10 @@ class TrainKillTest {
     }
   }
 
-  private static Path find(Path dir, String name) throws IOException {
-    if (!Files.isDirectory(dir)) return null;
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);
+  /** The names of the files in {@code run}'s checkpoint directory, sorted. */
+  private static List<String> checkpointFiles(Path run) throws IOException {
+    try (Stream<Path> s = Files.list(run.resolve("checkpoint"))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 
