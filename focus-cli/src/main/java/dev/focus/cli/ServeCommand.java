@@ -1,6 +1,7 @@
 package dev.focus.cli;
 
 import dev.focus.web.report.ReportReader;
+import dev.focus.web.server.ServerLimits;
 import dev.focus.web.server.SiteServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,6 +36,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Directory of runs written by 'focus lab' (default: ${DEFAULT-VALUE}).")
   Path runs;
 
+  // The bounds on clients (docs/security.md): how many previews render at once, and how long a client may take.
+  @Option(names = "--max-renders", paramLabel = "N",
+      description = "Previews rendered at once; more wait 2 s, then get 503 (default: the cores, at least 2).")
+  Integer maxRenders;
+
+  @Option(names = "--body-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "Time a client has to send a whole request body, then 408 (default: ${DEFAULT-VALUE}).")
+  int bodySeconds;
+
+  @Option(names = "--idle-timeout", defaultValue = "5", paramLabel = "SECONDS",
+      description = "A connection silent this long is closed (default: ${DEFAULT-VALUE}).")
+  int idleSeconds;
+
+  /** Longest --body-timeout/--idle-timeout: a bound must stay a bound. */
+  static final int MAX_SECONDS = 3600;
+
   @Spec CommandSpec spec;
 
   /** Released to stop a running server (tests); otherwise the command runs until the JVM exits. */
@@ -45,6 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
     if (Files.exists(runs) && !Files.isDirectory(runs)) throw new Main.UserException("--runs " + runs + " is not a directory");
+    ServerLimits limits = limits();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!SiteServer.isLoopback(host)) {
@@ -53,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
       err.flush();
     }
     try {
-      server = SiteServer.start(host, port, runs);
+      server = SiteServer.start(host, port, runs, limits);
     } catch (RuntimeException e) {
       if (hasCause(e, BindException.class)) {
         throw new Main.UserException("cannot listen on " + host + ":" + port + " (in use or not allowed); try --port 0");
@@ -80,6 +98,21 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }
     return Main.EXIT_OK;
+  }
+
+  /** The defaults with the options given, each checked in one line naming it. */
+  ServerLimits limits() {
+    ServerLimits l = ServerLimits.defaults();
+    if (maxRenders != null) {
+      if (maxRenders < 1 || maxRenders > 1024) throw new IllegalArgumentException("--max-renders " + maxRenders + " is not in 1..1024");
+      l = l.withRenders(maxRenders);
+    }
+    return l.withReadMillis(millis("--body-timeout", bodySeconds)).withIdleMillis(millis("--idle-timeout", idleSeconds));
+  }
+
+  private static long millis(String option, int seconds) {
+    if (seconds < 1 || seconds > MAX_SECONDS) throw new IllegalArgumentException(option + " " + seconds + " is not in 1.." + MAX_SECONDS + " seconds");
+    return 1000L * seconds;
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

@@ -8,12 +8,17 @@ import dev.focus.web.report.ReportMeta;
 import dev.focus.web.report.ReportWriter;
 import dev.focus.web.report.Series;
 import dev.focus.web.report.Verdict;
+import dev.focus.web.server.ServerLimits;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,6 +88,64 @@ class SiteCommandsTest {
           HttpRequest.newBuilder(URI.create(m.group(1) + "reports/demo.html")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, page.statusCode());
       assertTrue(page.body().contains("<h1"), page.body());
+    } finally {
+      cmd.stop.countDown();
+      t.join(10_000);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--max-renders=0", "--max-renders=5000", "--body-timeout=0", "--body-timeout=3601", "--idle-timeout=-1"})
+  void serveRejectsUnboundedLimitsInOneLine(String option) {
+    Run r = run("serve", "--port", "0", "--runs", runs.toString(), option);
+    assertEquals(2, r.code());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(option.replace('=', ' ') + " is not in 1.."), r.err());
+  }
+
+  @Test
+  void serveLimitsComeFromItsOptions() {
+    ServeCommand cmd = new ServeCommand();
+    new CommandLine(cmd).parseArgs("--max-renders", "3", "--body-timeout", "7", "--idle-timeout", "2");
+    assertEquals(ServerLimits.defaults().withRenders(3).withReadMillis(7_000).withIdleMillis(2_000), cmd.limits());
+    ServeCommand plain = new ServeCommand();
+    new CommandLine(plain).parseArgs();
+    assertEquals(ServerLimits.defaults(), plain.limits());
+  }
+
+  @Test
+  void aBodySlowerThanBodyTimeoutGets408() throws Exception {
+    ServeCommand cmd = new ServeCommand();
+    StringWriter out = new StringWriter();
+    CommandLine cl = new CommandLine(cmd);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    Thread t = new Thread(() -> cl.execute("--port", "0", "--runs", runs.toString(), "--body-timeout", "2"));
+    t.start();
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!out.toString().contains("\n") && System.nanoTime() < deadline) Thread.sleep(20);
+      URI uri = cmd.server.uri();
+      try (Socket s = new Socket(uri.getHost(), uri.getPort())) {
+        s.setSoTimeout(20_000);
+        OutputStream o = s.getOutputStream();
+        o.write(("POST /api/render HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nContent-Length: 1000\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        long t0 = System.nanoTime();
+        InputStream in = s.getInputStream();
+        // a byte every 250 ms (never idle, but the whole body would take 250 s) until the server answers
+        for (int tick = 0; tick < 400 && in.available() == 0; tick++) {
+          if (tick % 5 == 0) {
+            o.write('x');
+            o.flush();
+          }
+          Thread.sleep(50);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // 408 closes the connection
+        assertTrue(answer.startsWith("HTTP/1.1 408") && answer.contains("not received within 2 s"), answer);
+        assertTrue(seconds < 9, "408 after " + seconds + " s"); // the default would be 10 s
+      }
     } finally {
       cmd.stop.countDown();
       t.join(10_000);

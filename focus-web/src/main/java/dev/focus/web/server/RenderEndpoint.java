@@ -20,39 +20,22 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Who:</b> same-origin browsers and local tools only. A request carrying an {@code Origin}
  *       that is not this server's own, or {@code Sec-Fetch-Site} other than {@code same-origin} or
  *       {@code none}, gets 403: any page a user visits could otherwise post to it.
- *   <li><b>How many:</b> at most {@link Limits#renders} at once. A request that finds every slot
- *       taken for {@link Limits#queueMillis} gets 503 with {@code Retry-After}, before its body is
+ *   <li><b>How many:</b> at most {@link ServerLimits#renders} at once. A request that finds every slot
+ *       taken for {@link ServerLimits#queueMillis} gets 503 with {@code Retry-After}, before its body is
  *       read, so slow clients hold no more than that many worker threads and static pages keep
  *       answering.
- *   <li><b>How long:</b> the body must arrive within {@link Limits#readMillis} in total (the
+ *   <li><b>How long:</b> the body must arrive within {@link ServerLimits#readMillis} in total (the
  *       connector's idle timeout bounds each wait for bytes); slower gets 408.
  *   <li><b>How much:</b> at most {@link SiteServer#MAX_RENDER_BYTES} of body (413), so the memory
  *       renders take is bounded by slots × what one such render needs.
  * </ul>
  */
 final class RenderEndpoint {
-  /** The bounds; {@link #defaults()} are what {@code focus serve} uses. */
-  record Limits(int renders, long queueMillis, long readMillis, long idleMillis, long headerMillis) {
-    Limits {
-      if (renders < 1 || queueMillis < 0 || readMillis < 1 || idleMillis < 1 || headerMillis < 1) {
-        throw new IllegalArgumentException("server limits must be positive: " + this);
-      }
-    }
-
-    /**
-     * Renders at once: the cores (at least 2); 2 s in the queue; 10 s to send a body; 5 s idle on a
-     * connection; 10 s to send the first request's headers.
-     */
-    static Limits defaults() {
-      return new Limits(Math.max(2, Runtime.getRuntime().availableProcessors()), 2_000, 10_000, 5_000, 10_000);
-    }
-  }
-
   private final MathMarkdown markdown = MathMarkdown.create();
   private final Semaphore slots;
-  private final Limits limits;
+  private final ServerLimits limits;
 
-  RenderEndpoint(Limits limits) {
+  RenderEndpoint(ServerLimits limits) {
     this.limits = limits;
     this.slots = new Semaphore(limits.renders(), true);
   }

@@ -55,7 +55,7 @@ public final class SiteServer implements AutoCloseable {
   private final SitePages pages = new SitePages(SitePages.Mode.SERVED);
   private final RenderEndpoint render;
 
-  private SiteServer(String host, int port, Path runsDir, RenderEndpoint.Limits limits) {
+  private SiteServer(String host, int port, Path runsDir, ServerLimits limits) {
     this.runsDir = runsDir;
     this.host = host;
     this.loopback = isLoopback(host);
@@ -120,11 +120,11 @@ public final class SiteServer implements AutoCloseable {
    * @throws IllegalArgumentException for a port outside 0..65535 or an unknown host
    */
   public static SiteServer start(String host, int port, Path runsDir) {
-    return start(host, port, runsDir, RenderEndpoint.Limits.defaults());
+    return start(host, port, runsDir, ServerLimits.defaults());
   }
 
-  /** As {@link #start(String, int, Path)} with other render limits (tests). */
-  static SiteServer start(String host, int port, Path runsDir, RenderEndpoint.Limits limits) {
+  /** As {@link #start(String, int, Path)} with other bounds on clients ({@code focus serve --max-renders …}). */
+  public static SiteServer start(String host, int port, Path runsDir, ServerLimits limits) {
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is not in 0..65535");
     Objects.requireNonNull(runsDir, "runsDir");
     Objects.requireNonNull(host, "host");

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerLoadTest {
   @TempDir static Path tmp;
   static SiteServer server;
-  static final RenderEndpoint.Limits LIMITS = new RenderEndpoint.Limits(2, 300, 2_000, 1_000, 2_000);
+  static final ServerLimits LIMITS = new ServerLimits(2, 300, 2_000, 1_000, 2_000);
   /** Longest a static page may take while the abusers run (generous for a loaded two-core machine). */
   static final long STATIC_BOUND_MS = 5_000;
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
