@@ -1,6 +1,7 @@
 package dev.focus.tokenizer;
 
 import dev.focus.checkpoint.Json;
+import dev.focus.io.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,9 +115,17 @@ public final class HfTokenizer implements Tokenizer {
     }
   }
 
-  /** Parses the text of a {@code tokenizer.json}. */
+  /**
+   * Parses the text of a {@code tokenizer.json}. A file that cannot be read is one line: what the
+   * file held (token strings, regexes, values) is quoted with control characters escaped and cut
+   * ({@link Text#quote}), so that a message never echoes raw bytes.
+   */
   public static HfTokenizer fromJson(String json) {
-    return new HfTokenizer(Json.parseObject(json));
+    try {
+      return new HfTokenizer(Json.parseObject(json));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(Text.quote(e.getMessage(), 400), e);
+    }
   }
 
   /** Collects {prefix, suffix} from a TemplateProcessing (possibly inside a Sequence); others add nothing. */
