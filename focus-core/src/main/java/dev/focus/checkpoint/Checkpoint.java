@@ -111,7 +111,10 @@ public final class Checkpoint {
   /** The configuration stored in {@code dir/config.json} ({@code dir} as {@link #resolve} reads it). */
   public static ModelConfig readConfig(Path dir) {
     Path file = resolve(dir).resolve(CONFIG);
-    Map<String, Object> json = readJson(file);
+    return config(file, readJson(file));
+  }
+
+  private static ModelConfig config(Path file, Map<String, Object> json) {
     Object format = json.get(FORMAT_KEY);
     if (format != null && !FORMAT.equals(format)) {
       throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + Text.quote(String.valueOf(format)) + " is not a text model"
@@ -140,30 +143,65 @@ public final class Checkpoint {
   }
 
   /**
+   * A loaded model and where it came from.
+   *
+   * @param model      the model
+   * @param pretrained true for a plain Hugging Face checkpoint (config.json without {@code focus_config})
+   * @param eosIds     config.json's end-of-sequence ids (empty when it names none)
+   * @param summary    one line: the weight files, the parameters, their stored dtype and bytes, and the
+   *                   bytes as float in memory ({@link WeightFiles#describe})
+   */
+  public record Loaded(Model model, boolean pretrained, int[] eosIds, String summary) {}
+
+  /**
    * Loads the model in {@code dir} (a checkpoint directory, or a run directory whose checkpoint/ holds
    * one), or throws one {@link CheckpointException} line without building anything.
    */
   public static Model load(Path dir) {
-    ModelConfig config = readConfig(dir);
+    return read(dir).model();
+  }
+
+  /**
+   * As {@link #load}, with what a command reports about the files. The weights are {@code model.safetensors}
+   * or the shards of {@code model.safetensors.index.json} ({@link WeightFiles}), in F32, F16, BF16 or F64,
+   * widened to float on load. A plain Hugging Face checkpoint must store every tensor in the dtype its
+   * config.json names ({@code torch_dtype}); its {@code rotary_emb.inv_freq} buffers (derived from
+   * rope_theta, written by some converters) are skipped, and with tied embeddings an {@code lm_head.weight}
+   * equal to the embeddings is accepted.
+   */
+  public static Loaded read(Path dir) {
     dir = resolve(dir);
-    Path file = dir.resolve(WEIGHTS);
-    SafeTensors.Contents contents = SafeTensors.read(file);
-    String format = contents.metadata().get(FORMAT_KEY);
-    if (format != null && !FORMAT.equals(format)) {
-      throw new CheckpointException(file + ": " + FORMAT_KEY + "=" + format + " is not a text model's weights (" + FORMAT + ")");
+    Path configFile = dir.resolve(CONFIG);
+    Map<String, Object> json = readJson(configFile);
+    ModelConfig config = config(configFile, json);
+    boolean pretrained = !(json.get("focus_config") instanceof Map);
+    WeightFiles.Layout layout = WeightFiles.locate(dir);
+    for (Map.Entry<Path, Map<String, String>> m : layout.metadata().entrySet()) {
+      String format = m.getValue().get(FORMAT_KEY);
+      if (format != null && !FORMAT.equals(format)) {
+        throw new CheckpointException(m.getKey() + ": " + FORMAT_KEY + "=" + Text.quote(format) + " is not a text model's weights (" + FORMAT + ")");
+      }
+      String version = m.getValue().get(VERSION_KEY);
+      if (version != null && !version.equals(VERSION)) {
+        throw new CheckpointException(m.getKey() + ": " + VERSION_KEY + "=" + Text.quote(version) + " is not supported (this build reads " + VERSION + ")");
+      }
     }
-    String version = contents.metadata().get(VERSION_KEY);
-    if (version != null && !version.equals(VERSION)) {
-      throw new CheckpointException(file + ": " + VERSION_KEY + "=" + Text.quote(version) + " is not supported (this build reads " + VERSION + ")");
+    int[] eos;
+    try {
+      if (pretrained) WeightFiles.requireDtype(layout, HfConfig.storedDtype(json), json.get("torch_dtype") != null ? "torch_dtype" : "dtype");
+      eos = pretrained ? HfConfig.eosIds(json, config.vocab()) : new int[0];
+    } catch (IllegalArgumentException e) {
+      throw e instanceof CheckpointException c ? c : new CheckpointException(configFile + ": " + e.getMessage(), e);
     }
+    Map<String, TensorData> tensors = layout.read();
     Map<String, float[]> arrays = new LinkedHashMap<>();
-    Map<String, TensorData> tensors = contents.tensors();
     for (Model.Spec s : Model.specs(config)) {
       TensorData t = tensors.get(s.name());
       if (t == null) {
-        throw new CheckpointException(file + ": missing tensor " + s.name() + " " + Arrays.toString(s.shape())
-            + " required by " + dir.resolve(CONFIG));
+        throw new CheckpointException(layout.listing() + ": missing tensor " + s.name() + " " + Arrays.toString(s.shape())
+            + " required by " + configFile);
       }
+      Path file = layout.tensors().get(s.name()).file();
       if (!Arrays.equals(t.shape(), s.shape())) {
         throw new CheckpointException(file + ": tensor " + s.name() + " has shape " + Arrays.toString(t.shape())
             + " but config.json implies " + Arrays.toString(s.shape()));
@@ -171,11 +209,23 @@ public final class Checkpoint {
       NamedTensors.requireFinite(file, s.name(), t.values());
       arrays.put(s.name(), t.values());
     }
-    for (String name : tensors.keySet()) {
-      if (!arrays.containsKey(name)) {
-        throw new CheckpointException(file + ": unexpected tensor " + name + " (not part of the model in " + dir.resolve(CONFIG) + ")");
-      }
+    for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
+      String name = e.getKey();
+      if (arrays.containsKey(name) || pretrained && derived(layout.tensors().get(name).file(), name, e.getValue(), arrays, config)) continue;
+      throw new CheckpointException(layout.tensors().get(name).file() + ": unexpected tensor " + name + " (not part of the model in "
+          + configFile + ")");
     }
-    return Model.fromTensors(config, arrays);
+    return new Loaded(Model.fromTensors(config, arrays), pretrained, eos, WeightFiles.describe(layout));
+  }
+
+  /** Tensors a Hugging Face checkpoint may hold beside the model's: buffers derived from the config. */
+  private static boolean derived(Path file, String name, TensorData t, Map<String, float[]> model, ModelConfig c) {
+    if (name.matches("model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq")) return true; // recomputed from rope_theta
+    // a tied head written out anyway: the same values as the embeddings, or it is another model
+    if (name.equals("lm_head.weight") && c.tieEmbeddings()) {
+      if (Arrays.equals(t.values(), model.get("model.embed_tokens.weight"))) return true;
+      throw new CheckpointException(file + ": lm_head.weight differs from model.embed_tokens.weight but config.json has tie_word_embeddings=true");
+    }
+    return false;
   }
 }

@@ -19,12 +19,13 @@ import java.util.Map;
  * {@code attention_bias}, {@code mlp_bias}, {@code initializer_range}, {@code torch_dtype "float32"};
  * then {@code focus_attention}, {@code focus_position} and {@code focus_config} (every
  * {@link Overrides#describe} key). Only a model with {@link ModelConfig#isLlama()} is a Llama to
- * Hugging Face; for other variants the HF fields describe the shared parts.
+ * Hugging Face; for other variants the HF fields describe the shared parts. A model with biases on
+ * q/k/v alone ({@code bias=qkv}) is written as Qwen2 ({@code model_type qwen2},
+ * {@code use_sliding_window false}, no {@code attention_bias}/{@code mlp_bias}).
  *
  * <p>Reading prefers {@code focus_config}, and refuses a file whose Hugging Face fields disagree with it
- * ({@link #CHECKED_FIELDS}); without it the file is taken as a plain Hugging Face Llama
- * config (other head dims, non-silu activations and length-dependent rope_scaling types are rejected;
- * linear, yarn and llama3 rope_scaling map to {@code ropeScaling}).
+ * ({@link #CHECKED_FIELDS}); without it the file is a plain Hugging Face config of one of the
+ * {@link HfFamily} families ({@link #fromPretrained}).
  */
 public final class HfConfig {
   private HfConfig() {}
@@ -32,8 +33,10 @@ public final class HfConfig {
   /** The config.json object for {@code c}. */
   public static Map<String, Object> toJson(ModelConfig c) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("architectures", List.of("LlamaForCausalLM"));
-    m.put("model_type", "llama");
+    // q/k/v biases alone are Qwen2's attention; every other Focus decoder is written as a Llama
+    HfFamily family = c.bias() == ModelConfig.Bias.QKV ? HfFamily.QWEN2 : HfFamily.LLAMA;
+    m.put("architectures", List.of(family.architecture));
+    m.put("model_type", family.modelType);
     m.put("hidden_act", c.mlp() == ModelConfig.MlpKind.SWIGLU ? "silu" : "gelu_pytorch_tanh");
     m.put("hidden_size", (long) c.hidden());
     m.put("intermediate_size", (long) c.intermediate());
@@ -47,8 +50,12 @@ public final class HfConfig {
     m.put("vocab_size", (long) c.vocab());
     m.put("max_position_embeddings", (long) c.context());
     m.put("tie_word_embeddings", c.tieEmbeddings());
-    m.put("attention_bias", c.bias());
-    m.put("mlp_bias", c.bias());
+    if (family == HfFamily.QWEN2) {
+      m.put("use_sliding_window", false);
+    } else {
+      m.put("attention_bias", c.bias().output());
+      m.put("mlp_bias", c.bias().mlp());
+    }
     m.put("initializer_range", c.initStd());
     m.put("torch_dtype", "float32");
     m.put("focus_attention", Overrides.describe(c).get("attention"));
@@ -75,15 +82,35 @@ public final class HfConfig {
       requireAgreement(m, c);
       return c;
     }
-    Object type = m.get("model_type");
-    if (type != null && !"llama".equals(type)) throw new IllegalArgumentException("model_type=" + Text.quote(String.valueOf(type)) + " is not llama");
+    return fromPretrained(m);
+  }
+
+  /**
+   * The configuration of a plain Hugging Face config.json (no {@code focus_config}): Llama, Mistral or
+   * Qwen2 ({@link HfFamily}), with the fields of their config classes and those classes' defaults for
+   * the fields left out. Refused in one line: another family or activation, a {@code head_dim} other
+   * than hidden_size/num_attention_heads, a sliding window that acts, a quantized checkpoint, and
+   * length-dependent rope_scaling types.
+   */
+  static ModelConfig fromPretrained(Map<String, Object> m) {
+    HfFamily family = HfFamily.of(m);
     Object act = m.getOrDefault("hidden_act", "silu");
-    if (!"silu".equals(act)) throw new IllegalArgumentException("hidden_act=" + Text.quote(String.valueOf(act)) + " is not supported (silu only)");
-    String scaling = ropeScaling(m.get("rope_scaling"));
+    if (!"silu".equals(act) && !"swish".equals(act)) {
+      throw new IllegalArgumentException("hidden_act=" + Text.quote(String.valueOf(act), 40) + " is not supported (silu only)");
+    }
+    if (m.get("quantization_config") != null) {
+      throw new IllegalArgumentException("quantization_config is set: quantized checkpoints are not read (F32, F16 and BF16 weights are)");
+    }
+    family.requireFullAttention(m);
+    // transformers 5 gathers rope_theta and rope_scaling into one rope_parameters object
+    Object params = m.get("rope_parameters");
+    Map<String, Object> rope = params instanceof Map<?, ?> ? cast(params) : m;
+    String scaling = ropeScaling(params instanceof Map<?, ?> ? params : m.get("rope_scaling"));
     int hidden = integer(m, "hidden_size", null), heads = integer(m, "num_attention_heads", null);
     if (heads < 1) throw new IllegalArgumentException("config.json num_attention_heads=" + heads + " must be >= 1");
     if (m.get("head_dim") != null && (long) integer(m, "head_dim", null) * heads != hidden) {
-      throw new IllegalArgumentException("head_dim=" + m.get("head_dim") + " differs from hidden_size/num_attention_heads=" + hidden / heads);
+      throw new IllegalArgumentException("head_dim=" + m.get("head_dim") + " differs from hidden_size/num_attention_heads=" + hidden / heads
+          + " (a head size of its own is not supported)");
     }
     Map<String, String> kv = new LinkedHashMap<>();
     kv.put("vocab", Integer.toString(integer(m, "vocab_size", null)));
@@ -92,17 +119,66 @@ public final class HfConfig {
     kv.put("layers", Integer.toString(integer(m, "num_hidden_layers", null)));
     kv.put("heads", Integer.toString(heads));
     kv.put("kvHeads", Integer.toString(integer(m, "num_key_value_heads", heads)));
-    kv.put("context", Integer.toString(integer(m, "max_position_embeddings", 2048)));
-    kv.put("ropeTheta", Double.toString(real(m, "rope_theta", 10000.0)));
+    kv.put("context", Integer.toString(integer(m, "max_position_embeddings", family.defaultContext)));
+    kv.put("ropeTheta", Double.toString(real(rope, "rope_theta", 10000.0)));
     kv.put("normEps", Double.toString(real(m, "rms_norm_eps", 1e-6)));
     kv.put("tieEmbeddings", Boolean.toString(Boolean.TRUE.equals(m.get("tie_word_embeddings"))));
-    boolean ab = Boolean.TRUE.equals(m.get("attention_bias")), mb = Boolean.TRUE.equals(m.get("mlp_bias"));
-    if (ab != mb) throw new IllegalArgumentException("attention_bias=" + ab + " with mlp_bias=" + mb + " is not supported (both or neither)");
-    kv.put("bias", Boolean.toString(ab));
+    kv.put("bias", family.bias(m).describe());
     kv.put("initStd", Double.toString(real(m, "initializer_range", 0.02)));
     kv.put("ropeScaling", scaling);
-    return Overrides.apply(ModelConfig.tiny(), kv);
+    ModelConfig c = Overrides.apply(ModelConfig.tiny(), kv);
+    specialIds(m, c.vocab()); // bos/eos ids inside the vocabulary
+    return c;
   }
+
+  /**
+   * The safetensors dtype (F32, F16, BF16, F64) that config.json's {@code torch_dtype} (or
+   * transformers 5's {@code dtype}) says the weights are stored in, or null when it says nothing.
+   */
+  public static String storedDtype(Map<String, Object> m) {
+    Object v = m.get("torch_dtype") != null ? m.get("torch_dtype") : m.get("dtype");
+    if (v == null) return null;
+    String key = m.get("torch_dtype") != null ? "torch_dtype" : "dtype";
+    switch (String.valueOf(v)) {
+      case "float32": case "float": return "F32";
+      case "float16": case "half": return "F16";
+      case "bfloat16": return "BF16";
+      case "float64": case "double": return "F64";
+      default:
+        throw new IllegalArgumentException(key + "=" + Text.quote(Json.write(v), 40) + " is not read (float32, float16 or bfloat16)");
+    }
+  }
+
+  /**
+   * The end-of-sequence ids of config.json's {@code eos_token_id} (absent or null: none; a number or a
+   * list of numbers), after checking that it and {@code bos_token_id} lie in [0, vocab).
+   */
+  public static int[] eosIds(Map<String, Object> m, int vocab) {
+    return specialIds(m, vocab);
+  }
+
+  private static int[] specialIds(Map<String, Object> m, int vocab) {
+    ids(m, "bos_token_id", vocab);
+    return ids(m, "eos_token_id", vocab);
+  }
+
+  private static int[] ids(Map<String, Object> m, String key, int vocab) {
+    Object v = m.get(key);
+    List<?> list = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
+    int[] out = new int[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      Object id = list.get(i);
+      if (!(id instanceof Long n) || n < 0 || n >= vocab) {
+        throw new IllegalArgumentException(key + "=" + Text.quote(Json.write(v), 80) + " must be ids in [0, vocab_size="
+            + vocab + ")");
+      }
+      out[i] = (int) (long) n;
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object o) { return (Map<String, Object>) o; }
 
   /**
    * The Hugging Face fields a reader of config.json builds its model from; beside focus_config they
@@ -110,7 +186,7 @@ public final class HfConfig {
    */
   static final List<String> CHECKED_FIELDS = List.of("model_type", "hidden_act", "hidden_size", "intermediate_size",
       "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "rms_norm_eps", "rope_theta", "rope_scaling",
-      "vocab_size", "max_position_embeddings", "tie_word_embeddings", "attention_bias", "mlp_bias", "focus_attention",
+      "vocab_size", "max_position_embeddings", "tie_word_embeddings", "attention_bias", "mlp_bias", "use_sliding_window", "focus_attention",
       "focus_position");
 
   /** Every {@link #CHECKED_FIELDS} entry present in {@code m} equals what {@link #toJson} writes for {@code c}. */

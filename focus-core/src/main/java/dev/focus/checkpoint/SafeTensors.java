@@ -24,9 +24,11 @@ import java.util.Map;
  * object of string → string, then the raw little-endian tensor bytes.
  *
  * <p>Writes F32 only; reads F32, F64, F16 and BF16 (widened or narrowed to float). Writing is atomic
- * ({@link AtomicFiles}). Reading validates everything before returning: header length, JSON, dtype,
- * shape against byte range, ranges inside the data and not overlapping; any failure is one
- * {@link CheckpointException} naming the file and tensor.
+ * ({@link AtomicFiles}). Reading validates the whole header before it reads any value: header length,
+ * JSON, dtype, shape against byte range, ranges inside the data that tile it exactly; any failure is
+ * one {@link CheckpointException} naming the file and tensor. Values are then read tensor by tensor in
+ * chunks ({@link #readTensors}), so reading needs the float arrays and one chunk, not a copy of the file,
+ * and a file may exceed 2 GiB (each tensor fits one Java array).
  */
 public final class SafeTensors {
   private SafeTensors() {}
@@ -84,26 +86,125 @@ public final class SafeTensors {
 
   // ---- reading ----------------------------------------------------------------------------------
 
+  /**
+   * One tensor of a header: its dtype, shape and byte range {@code [begin, end)} relative to the first
+   * data byte.
+   */
+  public record Entry(String name, String dtype, int[] shape, long begin, long end) {
+    /** Number of elements (the header check keeps it within one Java array). */
+    public int count() { return (int) ((end - begin) / width(dtype)); }
+  }
+
+  /**
+   * A validated header: the tensors in header order, the metadata, where the data start in the file
+   * and how many data bytes follow. Every check of the format has passed; only the values remain to read.
+   */
+  public record Header(Map<String, Entry> entries, Map<String, String> metadata, long dataStart, long dataLength) {
+    /** The bytes the tensors take as float arrays, the memory {@link #read} allocates. */
+    public long floatBytes() {
+      long n = 0;
+      for (Entry e : entries.values()) n += 4L * e.count();
+      return n;
+    }
+  }
+
   /** Reads and validates a whole file. */
   public static Contents read(Path file) {
-    ByteBuffer all;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size > Integer.MAX_VALUE) throw new CheckpointException(file + ": larger than 2 GiB is not supported");
-      MemoryBudget.require(file + ": reading " + size + " bytes", 2 * size, CheckpointException::new); // the bytes, then as many in floats
-      all = ByteBuffer.allocate((int) size);
-      while (all.hasRemaining() && ch.read(all) >= 0) { /* fill */ }
-      all.flip();
+      Header h = header(file.toString(), ch);
+      MemoryBudget.require(file + ": reading " + h.entries().size() + " tensors of " + MemoryBudget.format(h.dataLength())
+          + " as float", h.floatBytes(), CheckpointException::new);
+      return new Contents(Collections.unmodifiableMap(values(file.toString(), ch, h)), h.metadata());
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file + ": no such file");
     } catch (IOException e) {
       throw new CheckpointException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
-    return parse(file.toString(), all);
   }
 
-  /** Parses safetensors bytes; {@code what} names the source in messages. */
-  @SuppressWarnings("unchecked")
+  /** Reads and validates the header of a file, without reading any tensor data. */
+  public static Header readHeader(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return header(file.toString(), ch);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such file");
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * The values of every tensor of a file whose header is {@code h} ({@link #readHeader}),
+   * each widened to float. The file is read tensor by tensor in chunks, so memory is the float arrays
+   * plus one chunk, and files past 2 GiB are read like any other.
+   */
+  public static Map<String, TensorData> readTensors(Path file, Header h) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() != h.dataStart() + h.dataLength()) {
+        throw new CheckpointException(file + ": changed while it was read (" + ch.size() + " bytes, the header promised "
+            + (h.dataStart() + h.dataLength()) + ")");
+      }
+      return values(file.toString(), ch, h);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such file");
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static Header header(String what, FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < 8) throw new CheckpointException(what + ": truncated (" + size + " bytes, no header length)");
+    ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(what, ch, len, 0);
+    long n = len.getLong(0);
+    if (n <= 0 || n > MAX_HEADER || n > size - 8) {
+      throw new CheckpointException(what + ": header length " + n + " is invalid for a file of " + size + " bytes (truncated or not safetensors)");
+    }
+    ByteBuffer hb = ByteBuffer.allocate((int) n);
+    readFully(what, ch, hb, 8);
+    return parseHeader(what, hb.array(), 8 + n, size - 8 - n);
+  }
+
+  private static void readFully(String what, FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    long at = position;
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, at);
+      if (r < 0) throw new CheckpointException(what + ": ends at byte " + at + " while " + buf.remaining() + " more were expected (truncated?)");
+      at += r;
+    }
+    buf.flip();
+  }
+
+  /** Reads every tensor of {@code h} from {@code ch}, in data order, through one reused chunk. */
+  private static Map<String, TensorData> values(String what, FileChannel ch, Header h) throws IOException {
+    List<Entry> byOffset = new ArrayList<>(h.entries().values());
+    byOffset.sort((a, b) -> Long.compare(a.begin(), b.begin()));
+    long largest = 0;
+    for (Entry e : byOffset) largest = Math.max(largest, e.end() - e.begin());
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(largest, 8))).order(ByteOrder.LITTLE_ENDIAN);
+    Map<String, float[]> read = new java.util.HashMap<>();
+    for (Entry e : byOffset) {
+      float[] values = new float[e.count()];
+      int width = width(e.dtype()), perChunk = chunk.capacity() / width, done = 0;
+      while (done < values.length) {
+        int n = Math.min(perChunk, values.length - done);
+        chunk.clear().limit(n * width);
+        readFully(what + ": tensor " + Text.quote(e.name()), ch, chunk, h.dataStart() + e.begin() + (long) done * width);
+        decode(e.dtype(), chunk, 0, values, done, n);
+        done += n;
+      }
+      read.put(e.name(), values);
+    }
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    for (Entry e : h.entries().values()) tensors.put(e.name(), new TensorData(e.shape(), read.get(e.name())));
+    return tensors;
+  }
+
+  /** Bytes read at a time: small enough to cost nothing beside the floats, large enough for few system calls. */
+  static final int CHUNK = 1 << 20;
+
+  /** Parses safetensors bytes held in memory; {@code what} names the source in messages. */
   static Contents parse(String what, ByteBuffer all) {
     all.order(ByteOrder.LITTLE_ENDIAN);
     long size = all.remaining();
@@ -115,17 +216,51 @@ public final class SafeTensors {
     byte[] hb = new byte[(int) n];
     all.position(8);
     all.get(hb);
+    Header h = parseHeader(what, hb, 8 + n, size - 8 - n);
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    for (Entry e : h.entries().values()) {
+      float[] values = new float[e.count()];
+      decode(e.dtype(), all, (int) (h.dataStart() + e.begin()), values, 0, values.length);
+      tensors.put(e.name(), new TensorData(e.shape(), values));
+    }
+    return new Contents(Collections.unmodifiableMap(tensors), h.metadata());
+  }
+
+  /** Bytes per element of a dtype this reader takes (F32, F64, F16, BF16), or 0 for any other. */
+  static int width(String dtype) {
+    switch (dtype) {
+      case "F32": return 4;
+      case "F64": return 8;
+      case "F16": case "BF16": return 2;
+      default: return 0;
+    }
+  }
+
+  /** {@code n} little-endian values of {@code dtype} from {@code src} at byte {@code at}, as floats into {@code dst[off..]}. */
+  private static void decode(String dtype, ByteBuffer src, int at, float[] dst, int off, int n) {
+    switch (dtype) {
+      case "F32": for (int i = 0; i < n; i++) dst[off + i] = src.getFloat(at + 4 * i); break;
+      case "F64": for (int i = 0; i < n; i++) dst[off + i] = (float) src.getDouble(at + 8 * i); break;
+      case "F16": for (int i = 0; i < n; i++) dst[off + i] = Float.intBitsToFloat(halfToFloatBits(src.getShort(at + 2 * i))); break;
+      default: for (int i = 0; i < n; i++) dst[off + i] = Float.intBitsToFloat((src.getShort(at + 2 * i) & 0xffff) << 16); break;
+    }
+  }
+
+  /**
+   * Validates a header's JSON against the data that follow it ({@code dataLen} bytes from
+   * {@code dataStart}): strict JSON, string metadata, known dtypes, shapes matching byte ranges, ranges
+   * inside the data that tile it exactly, and a known {@code focus_format}.
+   */
+  @SuppressWarnings("unchecked")
+  static Header parseHeader(String what, byte[] json, long dataStart, long dataLen) {
     Map<String, Object> header;
     try {
-      header = Json.parseObject(new String(hb, StandardCharsets.UTF_8));
+      header = Json.parseObject(new String(json, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(what + ": corrupt header (" + e.getMessage() + ")", e);
     }
-    long dataStart = 8 + n, dataLen = size - dataStart;
     Map<String, String> metadata = new LinkedHashMap<>();
-    Map<String, TensorData> tensors = new LinkedHashMap<>();
-    List<long[]> ranges = new ArrayList<>();
-    List<String> rangeNames = new ArrayList<>();
+    Map<String, Entry> entries = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : header.entrySet()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) {
@@ -144,13 +279,8 @@ public final class SafeTensors {
       Object dtypeObj = t.get("dtype");
       if (!(dtypeObj instanceof String)) throw new CheckpointException(where + ": missing dtype");
       String dtype = (String) dtypeObj;
-      int width;
-      switch (dtype) {
-        case "F32": width = 4; break;
-        case "F64": width = 8; break;
-        case "F16": case "BF16": width = 2; break;
-        default: throw new CheckpointException(where + ": unsupported dtype " + Text.quote(dtype) + " (F32, F64, F16, BF16 are read)");
-      }
+      int width = width(dtype);
+      if (width == 0) throw new CheckpointException(where + ": unsupported dtype " + Text.quote(dtype) + " (F32, F64, F16, BF16 are read)");
       int[] shape = intList(t.get("shape"), where + ": shape");
       long count = 1;
       for (int d : shape) {
@@ -171,38 +301,23 @@ public final class SafeTensors {
         throw new CheckpointException(where + ": " + (end - begin) + " bytes but shape " + Arrays.toString(shape)
             + " of " + dtype + " needs " + count * width);
       }
-      ranges.add(new long[] {begin, end});
-      rangeNames.add(name);
-      float[] values = new float[(int) count];
-      int base = (int) (dataStart + begin);
-      for (int i = 0; i < values.length; i++) {
-        switch (dtype) {
-          case "F32": values[i] = all.getFloat(base + 4 * i); break;
-          case "F64": values[i] = (float) all.getDouble(base + 8 * i); break;
-          case "F16": values[i] = Float.intBitsToFloat(halfToFloatBits(all.getShort(base + 2 * i))); break;
-          default: values[i] = Float.intBitsToFloat((all.getShort(base + 2 * i) & 0xffff) << 16); break;
-        }
-      }
-      tensors.put(name, new TensorData(shape, values));
+      entries.put(name, new Entry(name, dtype, shape, begin, end));
     }
     // The tensors must tile the data exactly, as the format's own reader requires: a gap or bytes after
     // the last tensor are data no tensor owns (a truncated rewrite, an appended payload), an overlap two
     // tensors sharing bytes.
-    Integer[] order = new Integer[ranges.size()];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> ranges.get(a)[0] != ranges.get(b)[0] ? Long.compare(ranges.get(a)[0], ranges.get(b)[0])
-        : Long.compare(ranges.get(a)[1], ranges.get(b)[1]));
+    List<Entry> order = new ArrayList<>(entries.values());
+    order.sort((a, b) -> a.begin() != b.begin() ? Long.compare(a.begin(), b.begin()) : Long.compare(a.end(), b.end()));
     long at = 0;
     String before = null;
-    for (Integer i : order) {
-      long[] r = ranges.get(i);
-      if (r[0] < at) throw new CheckpointException(what + ": tensor " + Text.quote(rangeNames.get(i)) + " overlaps tensor " + Text.quote(before));
-      if (r[0] > at) {
-        throw new CheckpointException(what + ": " + (r[0] - at) + " bytes at data offset " + at + " belong to no tensor (a gap before tensor "
-            + Text.quote(rangeNames.get(i)) + ")");
+    for (Entry e : order) {
+      if (e.begin() < at) throw new CheckpointException(what + ": tensor " + Text.quote(e.name()) + " overlaps tensor " + Text.quote(before));
+      if (e.begin() > at) {
+        throw new CheckpointException(what + ": " + (e.begin() - at) + " bytes at data offset " + at + " belong to no tensor (a gap before tensor "
+            + Text.quote(e.name()) + ")");
       }
-      at = r[1];
-      before = rangeNames.get(i);
+      at = e.end();
+      before = e.name();
     }
     if (at != dataLen) {
       throw new CheckpointException(what + ": " + (dataLen - at) + " bytes after the last tensor belong to no tensor (trailing data)");
@@ -212,7 +327,7 @@ public final class SafeTensors {
       throw new CheckpointException(what + ": " + Checkpoint.FORMAT_KEY + "=" + Text.quote(format, 40) + " is not a format this build reads ("
           + String.join(", ", NamedTensors.FORMATS) + ")");
     }
-    return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    return new Header(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata), dataStart, dataLen);
   }
 
   /** IEEE half → float bits (subnormals, infinities and NaN included). */

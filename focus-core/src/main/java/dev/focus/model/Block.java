@@ -44,11 +44,11 @@ public final class Block {
    * @param kvHeads      KVH
    * @param norm         RMSNorm or LayerNorm, with ε = {@code normEps} (rounded to float)
    * @param mlp          SwiGLU or GELU
-   * @param bias         biases on every linear layer (and LayerNorm shifts)
+   * @param bias         which linear layers carry biases (and, for {@link ModelConfig.Bias#ALL}, the LayerNorm shifts)
    * @param headScale    a trainable λ_h per head
    */
   public record Shape(int hidden, int intermediate, int heads, int kvHeads, NormKind norm, double normEps, MlpKind mlp,
-                      boolean bias, boolean headScale) {
+                      ModelConfig.Bias bias, boolean headScale) {
     /** The block of a text model's configuration. */
     public static Shape of(ModelConfig c) {
       return new Shape(c.hidden(), c.intermediate(), c.heads(), c.kvHeads(), c.norm(), c.normEps(), c.mlp(), c.bias(), c.headScale());
@@ -81,17 +81,17 @@ public final class Block {
     boolean ln = s.norm() == NormKind.LAYERNORM;
     List<Model.Spec> out = new ArrayList<>();
     out.add(new Model.Spec(prefix + "input_layernorm.weight", new int[] {C}, Model.Kind.GAIN));
-    if (ln && s.bias()) out.add(new Model.Spec(prefix + "input_layernorm.bias", new int[] {C}, Model.Kind.BIAS));
-    linear(out, prefix + "self_attn.q_proj", qw, C, s.bias());
-    linear(out, prefix + "self_attn.k_proj", kw, C, s.bias());
-    linear(out, prefix + "self_attn.v_proj", kw, C, s.bias());
-    linear(out, prefix + "self_attn.o_proj", C, qw, s.bias());
+    if (ln && s.bias().mlp()) out.add(new Model.Spec(prefix + "input_layernorm.bias", new int[] {C}, Model.Kind.BIAS));
+    linear(out, prefix + "self_attn.q_proj", qw, C, s.bias().qkv());
+    linear(out, prefix + "self_attn.k_proj", kw, C, s.bias().qkv());
+    linear(out, prefix + "self_attn.v_proj", kw, C, s.bias().qkv());
+    linear(out, prefix + "self_attn.o_proj", C, qw, s.bias().output());
     if (s.headScale()) out.add(new Model.Spec(prefix + "self_attn.head_scale", new int[] {s.heads()}, Model.Kind.GAIN));
     out.add(new Model.Spec(prefix + "post_attention_layernorm.weight", new int[] {C}, Model.Kind.GAIN));
-    if (ln && s.bias()) out.add(new Model.Spec(prefix + "post_attention_layernorm.bias", new int[] {C}, Model.Kind.BIAS));
-    if (s.mlp() == MlpKind.SWIGLU) linear(out, prefix + "mlp.gate_proj", I, C, s.bias());
-    linear(out, prefix + "mlp.up_proj", I, C, s.bias());
-    linear(out, prefix + "mlp.down_proj", C, I, s.bias());
+    if (ln && s.bias().mlp()) out.add(new Model.Spec(prefix + "post_attention_layernorm.bias", new int[] {C}, Model.Kind.BIAS));
+    if (s.mlp() == MlpKind.SWIGLU) linear(out, prefix + "mlp.gate_proj", I, C, s.bias().mlp());
+    linear(out, prefix + "mlp.up_proj", I, C, s.bias().mlp());
+    linear(out, prefix + "mlp.down_proj", C, I, s.bias().mlp());
     return out;
   }
 

@@ -212,7 +212,7 @@ public final class Model {
     Block.Shape shape = Block.Shape.of(c);
     for (int l = 0; l < c.layers(); l++) s.addAll(Block.specs("model.layers." + l + ".", shape));
     s.add(new Spec("model.norm.weight", new int[] {C}, Kind.GAIN));
-    if (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias()) s.add(new Spec("model.norm.bias", new int[] {C}, Kind.BIAS));
+    if (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias().mlp()) s.add(new Spec("model.norm.bias", new int[] {C}, Kind.BIAS));
     if (!c.tieEmbeddings()) s.add(new Spec("lm_head.weight", new int[] {c.vocab(), C}, Kind.WEIGHT));
     return s;
   }
@@ -242,7 +242,7 @@ public final class Model {
     long embeddings = elements(what, c.vocab(), c.hidden());
     long rest = (c.tieEmbeddings() ? 1 : 2) * embeddings
         + (c.position().kind() == PositionKind.LEARNED ? elements(what, c.context(), c.hidden()) : 0)
-        + (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias() ? 2L : 1L) * c.hidden();
+        + (c.norm() == ModelConfig.NormKind.LAYERNORM && c.bias().mlp() ? 2L : 1L) * c.hidden();
     return MemoryBudget.plus(MemoryBudget.times(c.layers(), block), rest);
   }
 

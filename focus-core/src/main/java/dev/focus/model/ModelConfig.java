@@ -37,7 +37,8 @@ import java.util.Objects;
  *   <li>{@code position} [position, ropeTheta, ropeLayout, mropeSections, ropeScaling]: how positions enter
  *       the model, its RoPE base, pair layout, multi-axis sections and Hugging Face frequency scaling;
  *   <li>{@code norm} RMSNorm or LayerNorm (pre-norm) with {@code normEps}; {@code mlp} SwiGLU or GELU (tanh);
- *       {@code bias} on every linear layer (and LayerNorm shifts); {@code tieEmbeddings}; {@code initStd}.
+ *       {@code bias} on no linear layer, every one (and the LayerNorm shifts), or the attention's q/k/v
+ *       (Qwen2) or q/k/v/o projections ({@link Bias}); {@code tieEmbeddings}; {@code initStd}.
  * </ul>
  */
 public final class ModelConfig {
@@ -54,6 +55,49 @@ public final class ModelConfig {
 
   /** Normalisation layers. */
   public enum NormKind { RMSNORM, LAYERNORM }
+
+  /**
+   * Which linear layers carry an additive bias. Written {@code false}/{@code true} for none and every
+   * one (as config.json files always have), {@code qkv} and {@code attention} for the two partial sets
+   * pretrained checkpoints use.
+   */
+  public enum Bias {
+    /** No biases (Llama, Mistral). */
+    NONE,
+    /** The q, k and v projections only (Qwen2's attention). */
+    QKV,
+    /** q, k, v and o: every attention projection, none in the MLP (Llama's {@code attention_bias} alone). */
+    ATTENTION,
+    /** Every linear layer and the LayerNorm shifts (GPT-2 style). */
+    ALL;
+
+    /** Biases on the q, k and v projections. */
+    public boolean qkv() { return this != NONE; }
+
+    /** A bias on the attention's output projection o. */
+    public boolean output() { return this == ATTENTION || this == ALL; }
+
+    /** Biases on the MLP's projections and the LayerNorm shifts. */
+    public boolean mlp() { return this == ALL; }
+
+    /** The {@code --set bias=…} value: {@code false}, {@code qkv}, {@code attention} or {@code true}. */
+    public String describe() {
+      return this == NONE ? "false" : this == ALL ? "true" : Overrides.lower(this);
+    }
+
+    /** The value {@link #describe} writes (case-insensitive; {@code none} and {@code all} are accepted too). */
+    public static Bias parse(String text) {
+      String v = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+      switch (v) {
+        case "false": case "none": return NONE;
+        case "true": case "all": return ALL;
+        case "qkv": return QKV;
+        case "attention": return ATTENTION;
+        default:
+          throw new IllegalArgumentException("bias=" + text + " must be true, false, qkv (q/k/v projections) or attention (q/k/v/o)");
+      }
+    }
+  }
 
   /** MLP variants. */
   public enum MlpKind {
@@ -74,7 +118,8 @@ public final class ModelConfig {
   private final NormKind norm;
   private final double normEps;
   private final MlpKind mlp;
-  private final boolean bias, tieEmbeddings;
+  private final Bias bias;
+  private final boolean tieEmbeddings;
   private final double initStd;
 
   private ModelConfig(Builder b) {
@@ -95,7 +140,7 @@ public final class ModelConfig {
     norm = notNull("norm", b.norm);
     normEps = b.normEps;
     mlp = notNull("mlp", b.mlp);
-    bias = b.bias;
+    bias = notNull("bias", b.bias);
     tieEmbeddings = b.tieEmbeddings;
     initStd = b.initStd;
     PositionSpec p = notNull("position", b.position);
@@ -177,7 +222,8 @@ public final class ModelConfig {
   public NormKind norm() { return norm; }
   public double normEps() { return normEps; }
   public MlpKind mlp() { return mlp; }
-  public boolean bias() { return bias; }
+  /** Which linear layers carry biases. */
+  public Bias bias() { return bias; }
   public boolean tieEmbeddings() { return tieEmbeddings; }
   public double initStd() { return initStd; }
 
@@ -272,7 +318,8 @@ public final class ModelConfig {
     private NormKind norm = NormKind.RMSNORM;
     private double normEps = 1e-5;
     private MlpKind mlp = MlpKind.SWIGLU;
-    private boolean bias, tieEmbeddings;
+    private Bias bias = Bias.NONE;
+    private boolean tieEmbeddings;
     private double initStd = 0.02;
 
     private Builder() {}
@@ -303,7 +350,9 @@ public final class ModelConfig {
     public Builder norm(NormKind v) { norm = v; return this; }
     public Builder normEps(double v) { normEps = v; return this; }
     public Builder mlp(MlpKind v) { mlp = v; return this; }
-    public Builder bias(boolean v) { bias = v; return this; }
+    public Builder bias(Bias v) { bias = v; return this; }
+    /** Biases on every linear layer (true) or none (false). */
+    public Builder bias(boolean v) { bias = v ? Bias.ALL : Bias.NONE; return this; }
     public Builder tieEmbeddings(boolean v) { tieEmbeddings = v; return this; }
     public Builder initStd(double v) { initStd = v; return this; }
 

@@ -117,7 +117,7 @@ public final class Overrides {
     m.put("norm", lower(c.norm()));
     m.put("normEps", Double.toString(c.normEps()));
     m.put("mlp", lower(c.mlp()));
-    m.put("bias", Boolean.toString(c.bias()));
+    m.put("bias", c.bias().describe());
     m.put("tieEmbeddings", Boolean.toString(c.tieEmbeddings()));
     m.put("initStd", Double.toString(c.initStd()));
     return m;
@@ -142,7 +142,7 @@ public final class Overrides {
         .position(position)
         .norm(enumValue(m, "norm", ModelConfig.NormKind.class)).normEps(real(m, "normEps"))
         .mlp(enumValue(m, "mlp", ModelConfig.MlpKind.class))
-        .bias(bool(m, "bias")).tieEmbeddings(bool(m, "tieEmbeddings")).initStd(real(m, "initStd"))
+        .bias(ModelConfig.Bias.parse(m.get("bias"))).tieEmbeddings(bool(m, "tieEmbeddings")).initStd(real(m, "initStd"))
         .build();
   }
 

@@ -57,7 +57,7 @@ public final class MultimodalModel {
     int c = config.hidden(), i = config.intermediate(), hs = config.headSize();
     this.rope = (Rope) config.positionSpec().create(c, config.heads(), config.context());
     this.shape = new Block.Shape(c, i, config.heads(), config.heads(), ModelConfig.NormKind.RMSNORM, NORM_EPS,
-        ModelConfig.MlpKind.SWIGLU, false, false);
+        ModelConfig.MlpKind.SWIGLU, ModelConfig.Bias.NONE, false);
     SoftmaxAttention attention = SoftmaxAttention.of(HeadLayout.mha(config.heads(), hs));
     Random rng = new Random(seed);
     embed = param("embed_tokens.weight", config.vocab() * c, false, rng, true);

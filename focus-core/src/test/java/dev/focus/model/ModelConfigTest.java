@@ -21,7 +21,7 @@ class ModelConfigTest {
     assertEquals(List.of(256, 128, 384, 4, 4, 4, 256),
         List.of(t.vocab(), t.hidden(), t.intermediate(), t.layers(), t.heads(), t.kvHeads(), t.context()));
     assertTrue(t.isLlama());
-    assertFalse(t.bias());
+    assertEquals(ModelConfig.Bias.NONE, t.bias());
     assertEquals(32, t.headSize());
     assertEquals(256, ModelConfig.small().hidden());
     assertEquals(768, ModelConfig.small().intermediate());
@@ -129,7 +129,7 @@ class ModelConfigTest {
     String unknown = rejected("widht=3");
     assertTrue(unknown.startsWith("unknown config key 'widht'; valid keys: vocab, hidden,"), unknown);
     assertEquals("layers=two is not an integer", rejected("layers=two"));
-    assertEquals("bias=yes must be true or false", rejected("bias=yes"));
+    assertEquals("bias=yes must be true, false, qkv (q/k/v projections) or attention (q/k/v/o)", rejected("bias=yes"));
     assertTrue(rejected("position=sideways").startsWith("position=sideways is not one of nope, rope, mrope, alibi"));
     assertTrue(rejected("nokey").contains("must have the form key=value"));
   }
@@ -179,6 +179,22 @@ class ModelConfigTest {
     for (float g : a.parameter("model.layers.0.input_layernorm.weight").value()) assertEquals(1f, g);
     Model biased = new Model(Overrides.apply(ModelConfig.micro(), "bias=true"), 1);
     for (float x : biased.parameter("model.layers.0.self_attn.q_proj.bias").value()) assertEquals(0f, x);
+  }
+
+  @Test
+  void partialBiasesSitOnTheAttentionProjectionsOnly() {
+    java.util.function.Function<String, List<String>> biases = value -> Model.specs(Overrides.apply(ModelConfig.micro(),
+        List.of("layers=1", "bias=" + value))).stream().map(Model.Spec::name).filter(n -> n.endsWith(".bias")).toList();
+    String a = "model.layers.0.self_attn.";
+    assertEquals(List.of(a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"), biases.apply("qkv"), "Qwen2's q/k/v biases");
+    assertEquals(List.of(a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias", a + "o_proj.bias"), biases.apply("attention"));
+    assertEquals(List.of(), biases.apply("false"));
+    assertEquals(7, biases.apply("true").size(), "q, k, v, o, gate, up, down");
+    ModelConfig qkv = Overrides.apply(ModelConfig.micro(), "bias=QKV");
+    assertEquals(ModelConfig.Bias.QKV, qkv.bias());
+    assertEquals("qkv", Overrides.describe(qkv).get("bias"));
+    assertEquals("false", Overrides.describe(ModelConfig.micro()).get("bias"), "stored configurations keep their spelling");
+    assertEquals(Model.parameterCount(qkv), Model.specs(qkv).stream().mapToLong(Model.Spec::size).sum());
   }
 
   @Test

@@ -47,7 +47,7 @@ public final class OracleFixtures {
   private OracleFixtures() {}
 
   public static final String REGENERATE = "FOCUS_REGENERATE_FIXTURES=1 mvn -B -ntp -pl focus-core test "
-      + "-Dtest='TorchParityTest,HfLlamaCompatTest,TorchRopeOracleTest,AdamWTest'";
+      + "-Dtest='TorchParityTest,HfLlamaCompatTest,PretrainedCheckpointTest,TorchRopeOracleTest,AdamWTest'";
 
   /** Whether this run writes fresh oracle outputs over the checked-in fixtures. */
   public static boolean regenerating() {
