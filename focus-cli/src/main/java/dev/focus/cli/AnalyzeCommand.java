@@ -78,7 +78,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     if (minKeys < 1) throw new IllegalArgumentException("--min-keys=" + minKeys + " must be >= 1");
     if (tail < 1) throw new IllegalArgumentException("--tail=" + tail + " must be >= 1");
     AnalyzeReport.checkOut(out);
-    Model model = Checkpoint.load(checkpoint.dir);
+    Model model = checkpoint.load(spec).model();
     ModelConfig c = model.config();
     int[] prefix, body;
     String source;

@@ -54,9 +54,13 @@ final class CheckpointText {
     return hf != null || vocab <= ByteTokenizer.VOCAB_SIZE;
   }
 
-  /** The text of {@code ids}. */
+  /**
+   * The text of {@code ids}. Ids past the tokenizer's vocabulary (a model's embedding table is often
+   * padded beyond it, e.g. Qwen2's) have no text and are left out, as the reference decoder does.
+   */
   String decode(int[] ids) {
-    return hf != null ? hf.decode(ids) : ByteTokenizer.INSTANCE.decode(ids);
+    if (hf == null) return ByteTokenizer.INSTANCE.decode(ids);
+    return hf.decode(java.util.Arrays.stream(ids).filter(id -> id < hf.vocabSize()).toArray());
   }
 
   /** One phrase for reports and logs. */

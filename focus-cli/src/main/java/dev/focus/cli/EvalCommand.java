@@ -1,6 +1,5 @@
 package dev.focus.cli;
 
-import dev.focus.checkpoint.Checkpoint;
 import dev.focus.checkpoint.Json;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
@@ -58,7 +57,7 @@ public final class EvalCommand implements Callable<Integer> {
       default: throw new IllegalArgumentException("--split=" + split + " must be train or val");
     }
     if (batch < 1 || batches < 1) throw new IllegalArgumentException("--batch and --batches must be >= 1");
-    Model model = Checkpoint.load(checkpoint.dir);
+    Model model = checkpoint.load(spec).model();
     Dataset ds = data.open();
     if (ds.vocabSize() > model.config().vocab()) {
       throw new IllegalArgumentException("dataset " + ds.name() + " uses " + ds.vocabSize() + " token ids but the model's vocab is "

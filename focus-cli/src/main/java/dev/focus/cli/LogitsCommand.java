@@ -1,19 +1,20 @@
 package dev.focus.cli;
 
-import dev.focus.checkpoint.Checkpoint;
 import dev.focus.model.Model;
 import dev.focus.position.PositionKind;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code focus logits --checkpoint DIR --tokens "ID ID …"}: prints the logits of every position as a JSON
- * array [T][V] on stdout (floats in Java's shortest round-trip form).
+ * {@code focus logits --checkpoint DIR (--tokens "ID ID …" | --prompt TEXT)}: prints the logits of every
+ * position as a JSON array [T][V] on stdout (floats in Java's shortest round-trip form). A prompt is
+ * encoded as {@code focus sample} encodes it: the checkpoint's tokenizer.json (its template prefix, e.g.
+ * Llama's {@code <s>}, first), else bytes.
  */
 @Command(name = "logits", mixinStandardHelpOptions = true, description = "Print a checkpoint's logits for a token sequence as JSON [T][V].")
 public final class LogitsCommand implements Callable<Integer> {
@@ -21,17 +22,35 @@ public final class LogitsCommand implements Callable<Integer> {
 
   @Mixin Options.Checkpoint checkpoint;
 
-  @Option(names = "--tokens", required = true, description = "Token ids separated by spaces or commas, e.g. \"1 2 3\".")
-  String tokens;
+  /** The tokens: ids as given, or text. */
+  static final class Input {
+    @Option(names = "--tokens", required = true, description = "Token ids separated by spaces or commas, e.g. \"1 2 3\".")
+    String tokens;
+
+    @Option(names = "--prompt", required = true, description = "Text, encoded with the checkpoint's tokenizer.json (else bytes).")
+    String prompt;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
 
   @Override
-  public Integer call() {
-    Model model = Checkpoint.load(checkpoint.dir);
-    int[] ids = parseIds(tokens, model.config().vocab());
+  public Integer call() throws java.io.IOException {
+    Model model = checkpoint.load(spec).model();
+    int[] ids;
+    if (input.tokens != null) {
+      ids = parseIds(input.tokens, model.config().vocab());
+    } else {
+      CheckpointText text = CheckpointText.of(checkpoint.dir, model.config().vocab());
+      int[] prefix = text.prefix(), body = text.encode(input.prompt);
+      ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+      System.arraycopy(body, 0, ids, prefix.length, body.length);
+      if (ids.length == 0) throw new IllegalArgumentException("--prompt is empty and the tokenizer adds no prefix; give some text");
+    }
     int context = model.config().context();
     if (ids.length > context) {
       if (model.config().position().kind() == PositionKind.LEARNED) {
-        throw new IllegalArgumentException("--tokens has " + ids.length + " ids but the model's learned positions cover context="
+        throw new IllegalArgumentException((input.tokens != null ? "--tokens" : "--prompt") + " has " + ids.length + " ids but the model's learned positions cover context="
             + context + "; give at most " + context);
       }
       PrintWriter err = spec.commandLine().getErr();

@@ -59,8 +59,23 @@ final class Options {
   /** {@code --checkpoint DIR}: a model to read. */
   static final class Checkpoint {
     @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-        description = "Checkpoint directory (model.safetensors + config.json), or a run directory whose checkpoint/ holds one.")
+        description = "Checkpoint directory (config.json + model.safetensors, or Hugging Face shards with model.safetensors.index.json), "
+            + "or a run directory whose checkpoint/ holds one.")
     Path dir;
+
+    /**
+     * The model in {@link #dir}. For a Hugging Face checkpoint (no Focus keys) one line on stderr says
+     * what was read and what it takes in memory, since its 16-bit weights are widened to F32 on load.
+     */
+    dev.focus.checkpoint.Checkpoint.Loaded load(picocli.CommandLine.Model.CommandSpec spec) {
+      dev.focus.checkpoint.Checkpoint.Loaded loaded = dev.focus.checkpoint.Checkpoint.read(dir);
+      if (loaded.pretrained()) {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("focus " + spec.name() + ": read " + dir + ": " + loaded.summary());
+        err.flush();
+      }
+      return loaded;
+    }
   }
 
   /** {@code --data}, {@code --cache}: a data set by name. */

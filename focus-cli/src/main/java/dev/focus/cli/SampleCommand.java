@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * softmax attention, recurrent state for linear attention). The prompt is encoded with the
  * checkpoint's tokenizer.json when it has one (its template prefix, e.g. Llama's {@code <s>}, first),
  * else with the byte tokenizer (a [BOS] is prepended when the vocabulary has specials); the output is
- * decoded with the same tokenizer when it can render every id, else printed as ids.
+ * decoded with the same tokenizer when it can render every id, else printed as ids. Decoding stops
+ * after an end-of-sequence id that config.json names ({@code eos_token_id} of a Hugging Face checkpoint).
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate text from a checkpoint.")
 public final class SampleCommand implements Callable<Integer> {
@@ -52,7 +53,8 @@ public final class SampleCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--temperature=" + temperature + " must be a finite number >= 0");
     }
     if (topK < 0) throw new IllegalArgumentException("--top-k=" + topK + " must be >= 0");
-    Model model = Checkpoint.load(checkpoint.dir);
+    Checkpoint.Loaded loaded = checkpoint.load(spec);
+    Model model = loaded.model();
     int vocab = model.config().vocab();
     CheckpointText text = CheckpointText.of(checkpoint.dir, vocab);
     int[] promptIds = text.encode(prompt);
@@ -66,9 +68,14 @@ public final class SampleCommand implements Callable<Integer> {
     int[] context = java.util.Arrays.copyOf(prefix, prefix.length + promptIds.length);
     System.arraycopy(promptIds, 0, context, prefix.length, promptIds.length);
     if (context.length == 0) context = new int[] {0};
-    int[] generated = generate(model, context, tokens, temperature, topK, seed);
+    int[] generated = generate(model, context, tokens, temperature, topK, seed, loaded.eosIds());
     PrintWriter out = spec.commandLine().getOut();
-    if (generated.length < tokens) {
+    if (generated.length < tokens && generated.length > 0 && contains(loaded.eosIds(), generated[generated.length - 1])) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("focus sample: note: stopped after " + generated.length + " of " + tokens + " tokens at the end-of-sequence id "
+          + generated[generated.length - 1] + " (config.json's eos_token_id)");
+      err.flush();
+    } else if (generated.length < tokens) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("focus sample: note: stopped after " + generated.length + " of " + tokens + " tokens: the model's learned positions "
           + "end at context=" + c.context() + " (the prompt took " + context.length + ")");
@@ -90,6 +97,11 @@ public final class SampleCommand implements Callable<Integer> {
 
   /** Feeds {@code prompt}, then draws {@code n} tokens; returns the drawn ids. */
   public static int[] generate(Model model, int[] prompt, int n, double temperature, int topK, long seed) {
+    return generate(model, prompt, n, temperature, topK, seed, new int[0]);
+  }
+
+  /** As {@link #generate(Model, int[], int, double, int, long)}, stopping after any of {@code eos} is drawn (it is kept). */
+  public static int[] generate(Model model, int[] prompt, int n, double temperature, int topK, long seed, int[] eos) {
     Decoder d = model.decoder();
     SplittableRandom rng = new SplittableRandom(seed);
     int limit = model.config().position().kind() == dev.focus.position.PositionKind.LEARNED
@@ -101,10 +113,15 @@ public final class SampleCommand implements Callable<Integer> {
     for (int i = 0; i < n; i++) {
       int next = pick(logits, temperature, topK, rng);
       out[produced++] = next;
-      if (d.position() >= limit || i == n - 1) break;
+      if (d.position() >= limit || i == n - 1 || contains(eos, next)) break;
       logits = d.step(next);
     }
     return java.util.Arrays.copyOf(out, produced);
+  }
+
+  private static boolean contains(int[] ids, int id) {
+    for (int x : ids) if (x == id) return true;
+    return false;
   }
 
   /** Greedy at temperature 0; else a draw from softmax(logits/temperature) restricted to the top k. */

@@ -59,6 +59,53 @@ class DocsCommandsTest {
     }
   }
 
+  /**
+   * The worked example of docs/checkpoints.md: a Hugging Face-format BF16 sharded Llama directory (no
+   * Focus keys) through logits, sample, analyze and site. Each "./focus" block prints what it shows
+   * (stderr lines first, then stdout), a shown line ending in "…" matching any line that starts with
+   * what precedes it; the paths are the page's, moved into a temporary directory.
+   */
+  @Test
+  void huggingFaceCheckpointExampleOfTheCheckpointsPageRuns() throws IOException {
+    String page = page("checkpoints.md");
+    page = page.substring(page.indexOf("### Worked example"), page.indexOf("### How it is tested"));
+    Path work = tmp.resolve("work"), runs = tmp.resolve("runs");
+    Files.writeString(tmp.resolve("notes.txt"), "The quick brown fox jumps over the lazy dog. A second sentence follows the first one.\n");
+    int ran = 0;
+    for (List<String> block : codeBlocks(page)) {
+      String command = block.get(0);
+      if (command.startsWith("cp -r ")) {
+        String[] parts = command.split(" ");
+        Path from = Path.of("..").resolve(parts[2]);
+        assertTrue(Files.isDirectory(from), command + ": the page copies a directory of the repository");
+        assertEquals("work/tiny-llama", parts[3]);
+        PretrainedCommandsTest.copy(from.getFileName().toString(), work.resolve("tiny-llama"));
+        continue;
+      }
+      assertTrue(command.startsWith("./focus "), "a block of the example starts with a command: " + command);
+      List<String> a = new ArrayList<>();
+      for (String arg : args(command)) {
+        a.add(arg.replace("work/tiny-llama", work.resolve("tiny-llama").toString()).replace("runs/analyze-tiny-llama",
+            runs.resolve("analyze-tiny-llama").toString()).replace("notes.txt", tmp.resolve("notes.txt").toString()));
+      }
+      if (a.get(0).equals("site")) a.addAll(List.of("--runs", runs.toString(), "--out", tmp.resolve("site").toString()));
+      Cli.Run r = Cli.run(a.toArray(new String[0]));
+      assertEquals(0, r.code(), command + ": " + r.err());
+      List<String> printed = new ArrayList<>();
+      for (String l : (r.err() + r.out()).split("\\R")) if (!l.isBlank()) printed.add(l.replace(work.toString(), "work"));
+      List<String> shown = block.subList(1, block.size());
+      assertEquals(shown.size(), printed.size(), command + "\nshown:\n" + String.join("\n", shown) + "\nprinted:\n" + String.join("\n", printed));
+      for (int i = 0; i < shown.size(); i++) {
+        String want = shown.get(i), got = printed.get(i);
+        assertTrue(want.endsWith("…") ? got.startsWith(want.substring(0, want.length() - 1)) : got.equals(want),
+            command + ": line " + (i + 1) + " shown as\n" + want + "\nprinted as\n" + got);
+      }
+      ran++;
+    }
+    assertEquals(4, ran, "logits, sample, analyze and site");
+    assertTrue(Files.readString(tmp.resolve("site").resolve("index.html")).contains("analyze-tiny-llama"), "the site lists the report");
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
 
   static String page(String name) throws IOException {
