@@ -36,7 +36,15 @@ class ConfigJsonFuzzTest extends FuzzTarget {
         + "\"max_position_embeddings\":128,\"rope_theta\":500000.0,\"rms_norm_eps\":1e-5,\"tie_word_embeddings\":true,"
         + "\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
         + "\"original_max_position_embeddings\":64}}";
+    String qwen2 = "{\"architectures\":[\"Qwen2ForCausalLM\"],\"model_type\":\"qwen2\",\"hidden_size\":32,\"intermediate_size\":64,"
+        + "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"vocab_size\":64,\"rope_theta\":1000000.0,"
+        + "\"use_sliding_window\":false,\"sliding_window\":128,\"max_window_layers\":2,\"tie_word_embeddings\":true,"
+        + "\"torch_dtype\":\"float16\",\"bos_token_id\":60,\"eos_token_id\":[61,62]}";
+    String mistral = "{\"architectures\":[\"MistralForCausalLM\"],\"model_type\":\"mistral\",\"hidden_size\":32,"
+        + "\"intermediate_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,\"num_key_value_heads\":1,\"vocab_size\":64,"
+        + "\"sliding_window\":4096,\"rope_parameters\":{\"rope_type\":\"linear\",\"factor\":2.0,\"rope_theta\":10000.0}}";
     return List.of(Json.writePretty(HfConfig.toJson(rope)).getBytes(StandardCharsets.UTF_8),
+        qwen2.getBytes(StandardCharsets.UTF_8), mistral.getBytes(StandardCharsets.UTF_8),
         Json.write(HfConfig.toJson(mrope)).getBytes(StandardCharsets.UTF_8),
         Json.write(HfConfig.toJson(linear)).getBytes(StandardCharsets.UTF_8),
         plainLlama.getBytes(StandardCharsets.UTF_8),
