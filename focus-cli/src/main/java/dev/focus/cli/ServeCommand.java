@@ -1,6 +1,6 @@
 package dev.focus.cli;
 
-import dev.focus.web.report.ReportReader;
+import dev.focus.report.ReportReader;
 import dev.focus.web.server.ServerLimits;
 import dev.focus.web.server.SiteServer;
 import java.io.IOException;

@@ -3,11 +3,11 @@ package dev.focus.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.ReportWriter;
-import dev.focus.web.report.Series;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.ReportWriter;
+import dev.focus.report.Series;
+import dev.focus.report.Verdict;
 import dev.focus.web.server.ServerLimits;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,12 +1,12 @@
 package dev.focus.fuzz;
 
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.ReportReader;
-import dev.focus.web.report.ReportWriter;
-import dev.focus.web.report.Series;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.DataFile;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.ReportReader;
+import dev.focus.report.ReportWriter;
+import dev.focus.report.Series;
+import dev.focus.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.focus.web;
 
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.Heatmap;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.ReportWriter;
-import dev.focus.web.report.Series;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.DataFile;
+import dev.focus.report.Heatmap;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.ReportWriter;
+import dev.focus.report.Series;
+import dev.focus.report.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -20,11 +20,11 @@ import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import dev.focus.position.Alibi;
 import dev.focus.position.PositionKind;
+import dev.focus.report.Chart;
+import dev.focus.report.DataFile;
+import dev.focus.report.Series;
+import dev.focus.report.Verdict;
 import dev.focus.tokenizer.ByteTokenizer;
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.Series;
-import dev.focus.web.report.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1336,7 +1336,7 @@ public final class NopeExperiment implements Experiment {
     f.md(Findings.table(header, rows));
     f.chart(Chart.heatmap("e7-buckets", "Accuracy by data-position bucket (rows: a = 3 back, b = n mod 10; then the arm, BOS = NoPE with BOS)",
         "position bucket", "",
-        new dev.focus.web.report.Heatmap(heatRows, bucketNames, heat.toArray(double[][]::new))));
+        new dev.focus.report.Heatmap(heatRows, bucketNames, heat.toArray(double[][]::new))));
     List<String> cols = new ArrayList<>(List.of("task", "arm", "seed"));
     for (String b : bucketNames) cols.add("acc_" + b.replaceAll("[^0-9]+", "_").replaceAll("^_|_$", ""));
     cols.add("acc_all");

@@ -1,8 +1,8 @@
 package dev.focus.lab.run;
 
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.DataFile;
+import dev.focus.report.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

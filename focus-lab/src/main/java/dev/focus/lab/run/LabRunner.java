@@ -1,8 +1,8 @@
 package dev.focus.lab.run;
 
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.ReportWriter;
+import dev.focus.report.DataFile;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.ReportWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

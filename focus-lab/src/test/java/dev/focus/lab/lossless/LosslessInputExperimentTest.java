@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.lab.run.LabRunner;
 import dev.focus.lab.run.MiniRun;
-import dev.focus.web.report.ReportReader;
+import dev.focus.report.ReportReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,18 +1,13 @@
 package dev.focus.web.server;
 
-import dev.focus.web.report.Report;
-import dev.focus.web.report.ReportNames;
-import dev.focus.web.report.ReportReader;
+import dev.focus.report.Report;
+import dev.focus.report.ReportNames;
+import dev.focus.report.ReportReader;
 import dev.focus.web.site.Assets;
 import dev.focus.web.site.SitePages;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.io.Connection;
-import org.eclipse.jetty.server.HttpConnection;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -23,7 +18,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * Serves the research-notebook site of a runs directory over HTTP (Javalin on Jetty).

@@ -2,12 +2,12 @@ package dev.focus.web.site;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.focus.md.MathMarkdown;
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.Report;
-import dev.focus.web.report.ReportJson;
-import dev.focus.web.report.ReportReader;
-import dev.focus.web.report.ReportText;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.Report;
+import dev.focus.report.ReportJson;
+import dev.focus.report.ReportReader;
+import dev.focus.report.ReportText;
+import dev.focus.report.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

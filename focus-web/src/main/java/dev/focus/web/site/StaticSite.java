@@ -1,8 +1,8 @@
 package dev.focus.web.site;
 
 import dev.focus.io.OutputDir;
-import dev.focus.web.report.Report;
-import dev.focus.web.report.ReportReader;
+import dev.focus.report.Report;
+import dev.focus.report.ReportReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

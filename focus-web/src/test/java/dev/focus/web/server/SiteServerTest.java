@@ -210,8 +210,8 @@ class SiteServerTest {
   @Test
   void newRunsAppearWithoutARestart() throws Exception {
     assertFalse(get("/").body().contains("late-run"));
-    new dev.focus.web.report.ReportWriter(server.runsDir()).write("late-run",
-        dev.focus.web.report.ReportMeta.of("Late", "", dev.focus.web.report.Verdict.NOT_APPLICABLE, List.of()), "# Late\n", List.of());
+    new dev.focus.report.ReportWriter(server.runsDir()).write("late-run",
+        dev.focus.report.ReportMeta.of("Late", "", dev.focus.report.Verdict.NOT_APPLICABLE, List.of()), "# Late\n", List.of());
     assertTrue(get("/").body().contains("reports/late-run.html"));
     assertEquals(200, get("/reports/late-run.html").statusCode());
   }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.focus.report.ReportReader;
 import dev.focus.web.Browser;
 import dev.focus.web.SampleRuns;
 import dev.focus.web.server.SiteServer;
-import dev.focus.web.report.ReportReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

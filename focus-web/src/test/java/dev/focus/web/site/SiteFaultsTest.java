@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.io.IoErrors;
+import dev.focus.report.DataFile;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.ReportReader;
+import dev.focus.report.ReportWriter;
+import dev.focus.report.Verdict;
 import dev.focus.testing.FaultyFileSystem;
 import dev.focus.web.SampleRuns;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.ReportReader;
-import dev.focus.web.report.ReportWriter;
-import dev.focus.web.report.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@
  * <pre>
  * runs/&lt;slug&gt;/            slug: [a-z0-9][a-z0-9_-]{0,63}; anything else is refused
  *   report.md              Markdown with math (spec 03); the first "# " heading is the page title
- *   meta.json              {@link dev.focus.web.report.ReportMeta}: title, date, summary, verdict, tags, charts
- *   *.json, *.csv          raw data, offered for download ({@link dev.focus.web.report.ReportNames#DATA_FILE})
+ *   meta.json              {@link dev.focus.report.ReportMeta}: title, date, summary, verdict, tags, charts
+ *   *.json, *.csv          raw data, offered for download ({@link dev.focus.report.ReportNames#DATA_FILE})
  * </pre>
  *
  * <h2>meta.json</h2>
@@ -36,8 +36,8 @@
  * placeholder that names no chart; the site shows a visible note for one in a hand-written report.
  *
  * <h2>Writing</h2>
- * {@link dev.focus.web.report.ReportWriter} validates everything above and replaces the run
- * directory whole; {@link dev.focus.web.report.ReportReader} reads it back (skipping symbolic
+ * {@link dev.focus.report.ReportWriter} validates everything above and replaces the run
+ * directory whole; {@link dev.focus.report.ReportReader} reads it back (skipping symbolic
  * links and oversized files) for the site.
  */
-package dev.focus.web.report;
+package dev.focus.report;

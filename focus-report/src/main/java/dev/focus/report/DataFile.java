@@ -1,4 +1,4 @@
-package dev.focus.web.report;
+package dev.focus.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;

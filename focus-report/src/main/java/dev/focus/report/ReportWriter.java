@@ -1,4 +1,4 @@
-package dev.focus.web.report;
+package dev.focus.report;
 
 import dev.focus.io.OutputDir;
 import java.io.IOException;

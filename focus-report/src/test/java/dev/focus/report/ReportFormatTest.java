@@ -1,4 +1,4 @@
-package dev.focus.web.report;
+package dev.focus.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

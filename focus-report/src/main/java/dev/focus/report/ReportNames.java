@@ -1,4 +1,4 @@
-package dev.focus.web.report;
+package dev.focus.report;
 
 import java.util.regex.Pattern;
 
