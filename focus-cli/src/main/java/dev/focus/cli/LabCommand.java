@@ -73,7 +73,7 @@ public final class LabCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Profile p = Profile.parse(profile);
     if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
-    List<Experiment> experiments = Experiments.select(only);
+    List<Experiment<?, ?>> experiments = Experiments.select(only);
     // Refuse unusable output directories now, not after hours of experiments.
     OutputDir.check(runs, OutputDir.LAB_RUNS);
     OutputDir.check(site, OutputDir.SITE);
@@ -161,13 +161,13 @@ public final class LabCommand implements Callable<Integer> {
   private final class Bars implements LabRunner.Listener {
     private final int count;
     private final PrintWriter err;
-    private final List<Experiment> all;
+    private final List<Experiment<?, ?>> all;
     private final Profile profileValue;
     private ProgressBar bar;
     private int index;
     private double expectedDone, actualDone;
 
-    Bars(List<Experiment> all, Profile profile, PrintWriter err) {
+    Bars(List<Experiment<?, ?>> all, Profile profile, PrintWriter err) {
       this.count = all.size();
       this.all = all;
       this.profileValue = profile;
@@ -175,12 +175,12 @@ public final class LabCommand implements Callable<Integer> {
     }
 
     @Override
-    public void started(Experiment e, int i, int n) {
+    public void started(Experiment<?, ?> e, int i, int n) {
       index = i;
     }
 
     @Override
-    public Progress progress(Experiment e) {
+    public Progress progress(Experiment<?, ?> e) {
       bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "[%d/%d] %s", index + 1, count, e.slug()))
           .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).showSpeed().setUpdateIntervalMillis(500)
           .setMaxRenderedLength(140).build();
@@ -198,10 +198,10 @@ public final class LabCommand implements Callable<Integer> {
      * "overall ETA": the expected minutes of this and the remaining experiments, scaled by how the
      * finished ones compared with their own estimates.
      */
-    private String overall(Experiment current) {
+    private String overall(Experiment<?, ?> current) {
       double remaining = 0;
       boolean from = false;
-      for (Experiment x : all) {
+      for (Experiment<?, ?> x : all) {
         from |= x == current;
         if (from) remaining += x.expectedMinutes(profileValue);
       }

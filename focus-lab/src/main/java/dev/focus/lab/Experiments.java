@@ -15,7 +15,7 @@ public final class Experiments {
   private Experiments() {}
 
   /** All experiments, one per note. */
-  public static List<Experiment> all() {
+  public static List<Experiment<?, ?>> all() {
     return List.of(
         new AttentionFocusExperiment(),
         new LosslessInputExperiment(),
@@ -28,12 +28,12 @@ public final class Experiments {
    * The experiments selected by {@code only}: a slug, its leading number ("1" or "01") or a word of
    * it ("nope"); null or empty selects all. An unknown name throws, listing the valid ones.
    */
-  public static List<Experiment> select(String only) {
-    List<Experiment> all = all();
+  public static List<Experiment<?, ?>> select(String only) {
+    List<Experiment<?, ?>> all = all();
     if (only == null || only.isBlank()) return all;
     String key = only.trim().toLowerCase(Locale.ROOT);
-    List<Experiment> out = new ArrayList<>();
-    for (Experiment e : all) {
+    List<Experiment<?, ?>> out = new ArrayList<>();
+    for (Experiment<?, ?> e : all) {
       String slug = e.slug();
       String number = slug.substring(0, slug.indexOf('-'));
       if (slug.equals(key) || number.equals(key) || String.valueOf(Integer.parseInt(number)).equals(key)

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EveryExperimentMiniTest {
   @Test
   void everyExperimentRunsAndPublishesAReportWithAVerdict(@TempDir Path runs) throws Exception {
-    List<Experiment> all = Experiments.all();
+    List<Experiment<?, ?>> all = Experiments.all();
     assertEquals(5, all.size());
     assertEquals(5, new HashSet<>(all.stream().map(Experiment::slug).toList()).size(), "slugs are unique");
     List<LabRunner.Result> results = new LabRunner(runs, Profile.MINI, 1, runs.resolve("empty-cache"))

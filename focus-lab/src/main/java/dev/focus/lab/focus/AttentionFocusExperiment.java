@@ -36,7 +36,16 @@ import java.util.SplittableRandom;
  * N(β, γ²), t = β/γ. Keys are N(0, I_d) with d = 64 unless stated; a query of norm γ then gives
  * logits q·k ~ N(0, γ²) exactly.
  */
-public final class AttentionFocusExperiment implements Experiment {
+public final class AttentionFocusExperiment implements Experiment<AttentionFocusExperiment.Unsplit, AttentionFocusExperiment.Unsplit> {
+  /** Until this experiment is split into sections: the profile and seed in, the rendered findings out. */
+  record Unsplit(Profile profile, long seed, Findings findings) {}
+
+  @Override public Unsplit settings(Profile profile, long seed) { return new Unsplit(profile, seed, null); }
+
+  @Override public Unsplit run(Unsplit settings, LabContext ctx) throws Exception { return new Unsplit(settings.profile(), settings.seed(), run(ctx)); }
+
+  @Override public Findings render(Unsplit settings, Unsplit results) { return results.findings(); }
+
   static final int D = 64;
   static final double[] E1_BETAS = {-2, -1, 0, 1, 2};
   static final LogitMap[] E1_KINDS = {LogitMap.EXP, LogitMap.IDENTITY, LogitMap.RELU, LogitMap.RELU2};
@@ -59,8 +68,7 @@ public final class AttentionFocusExperiment implements Experiment {
                   double linearExactness, double categoricalMaxErr, double linearOverlap, double linearChance,
                   double softmaxOverlap, boolean causalNonSingular, double causalSoftmaxRowS, double causalLinearRowS) {}
 
-  @Override
-  public Findings run(LabContext ctx) throws Exception {
+  Findings run(LabContext ctx) throws Exception {
     Findings f = new Findings().tag("attention").tag("sparsity").tag("linear attention").tag("spec 01");
     Profile p = ctx.profile();
     AttentionFocusTraining.Plan plan = AttentionFocusTraining.plan(p);

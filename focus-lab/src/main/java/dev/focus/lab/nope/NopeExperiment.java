@@ -47,7 +47,16 @@ import java.util.SplittableRandom;
  *
  * <p>Independent training runs (arms × seeds) run two at a time on the shared pool ({@link #parallelRuns}).
  */
-public final class NopeExperiment implements Experiment {
+public final class NopeExperiment implements Experiment<NopeExperiment.Unsplit, NopeExperiment.Unsplit> {
+  /** Until this experiment is split into sections: the profile and seed in, the rendered findings out. */
+  record Unsplit(Profile profile, long seed, Findings findings) {}
+
+  @Override public Unsplit settings(Profile profile, long seed) { return new Unsplit(profile, seed, null); }
+
+  @Override public Unsplit run(Unsplit settings, LabContext ctx) throws Exception { return new Unsplit(settings.profile(), settings.seed(), run(ctx)); }
+
+  @Override public Findings render(Unsplit settings, Unsplit results) { return results.findings(); }
+
   static final int E1_LEN = 256, E2_LEN = 64, E2_VOCAB = 64;
 
   @Override public String slug() { return "05-why-decoders-need-positions"; }
@@ -84,8 +93,7 @@ public final class NopeExperiment implements Experiment {
 
   final Outcome outcome = new Outcome();
 
-  @Override
-  public Findings run(LabContext ctx) throws Exception {
+  Findings run(LabContext ctx) throws Exception {
     Findings f = new Findings().tag("positions").tag("nope").tag("spec 05");
     Profile p = ctx.profile();
     Plan plan = Plan.of(p);

@@ -149,7 +149,7 @@ final class SymbolGrids {
    * with weights drawn at s.d. {@code initStd}.
    */
   record Settings(int steps, int batch, double lr, int squareLo, int squareHi, int curriculum, int width, int layers,
-                  int atQuestions, double ropeBase, double initStd, long seed) {}
+                  int atQuestions, double ropeBase, double initStd, long seed) implements java.io.Serializable {}
 
   /**
    * Trains a fresh model under {@code scheme} on square grids with every relation the anchor allows

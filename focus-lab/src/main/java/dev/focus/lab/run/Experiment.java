@@ -1,14 +1,24 @@
 package dev.focus.lab.run;
 
 /**
- * One experiment of the lab: a fixed seed, parameters sized by {@link Profile}, and a report (a
- * Markdown write-up with math — the note's claim, what was run, the result, and a plain verdict with
- * the numbers that decide it — plus charts and raw data).
+ * One experiment of the lab, as three steps that a runner (this JVM, or a cluster) can take apart:
+ * <ol>
+ *   <li>{@link #settings}: every number that decides the run, from a {@link Profile} and a seed, as a
+ *       record {@code S} (each section's own settings record inside it);</li>
+ *   <li>{@link #run}: the sections (E1, E2, …) measure and return a record {@code R} of plain data —
+ *       numbers, labels, arrays; never a live model — so results can be stored, compared and
+ *       rendered again without rerunning;</li>
+ *   <li>{@link #render}: the report (Markdown with math from the experiment's resource templates,
+ *       charts, raw data files, and the verdict that the experiment's rules compute from {@code R}).</li>
+ * </ol>
+ * Equal settings give equal results, bit for bit. Implementations are small final classes
+ * registered in {@link dev.focus.lab.Experiments}; they write nothing themselves: the
+ * {@link LabRunner} publishes the rendered {@link Findings} atomically.
  *
- * <p>Implementations are small final classes registered in {@link dev.focus.lab.Experiments}; they write nothing
- * themselves: the {@link LabRunner} publishes the returned {@link Findings} atomically.
+ * @param <S> the settings record (serializable, value-based)
+ * @param <R> the results record (serializable plain data)
  */
-public interface Experiment {
+public interface Experiment<S extends Record, R extends Record> {
   /** The run directory name under runs/, e.g. {@code 01-attention-focus}. */
   String slug();
 
@@ -20,6 +30,22 @@ public interface Experiment {
     return profile == Profile.MINI ? 0.1 : profile == Profile.QUICK ? 4 : 60;
   }
 
-  /** Runs the experiment; long loops check {@code ctx.progress().cancelled()}. */
-  Findings run(LabContext ctx) throws Exception;
+  /** The settings of this profile and seed. */
+  S settings(Profile profile, long seed);
+
+  /**
+   * Runs every section. Long loops check {@code ctx.cancelled()} and may return early with partial
+   * results; the runner renders nothing then.
+   */
+  R run(S settings, LabContext ctx) throws Exception;
+
+  /** The report of {@code results}, which {@link #run} returned for {@code settings}. */
+  Findings render(S settings, R results);
+
+  /** Settings, run and render in one call; null when the run was cancelled. */
+  default Findings runAndRender(LabContext ctx) throws Exception {
+    S settings = settings(ctx.profile(), ctx.seed());
+    R results = run(settings, ctx);
+    return ctx.cancelled() ? null : render(settings, results);
+  }
 }

@@ -29,16 +29,16 @@ public final class LabRunner {
   public enum Outcome { RAN, SKIPPED, CANCELLED, FAILED }
 
   /** One experiment's outcome, with the error message when it failed. */
-  public record Result(Experiment experiment, Outcome outcome, double seconds, String error) {}
+  public record Result(Experiment<?, ?> experiment, Outcome outcome, double seconds, String error) {}
 
   /** Callbacks for progress display. */
   public interface Listener {
-    default void started(Experiment e, int index, int count) {}
+    default void started(Experiment<?, ?> e, int index, int count) {}
 
     default void finished(Result r) {}
 
     /** The progress sink handed to experiment {@code e}. */
-    default Progress progress(Experiment e) { return Progress.NONE; }
+    default Progress progress(Experiment<?, ?> e) { return Progress.NONE; }
   }
 
   private final Path runsDir;
@@ -54,7 +54,7 @@ public final class LabRunner {
   }
 
   /** True when runs/&lt;slug&gt; holds a finished report of this profile or a larger one. */
-  public boolean finished(Experiment e) {
+  public boolean finished(Experiment<?, ?> e) {
     Path marker = runsDir.resolve(e.slug()).resolve(MARKER);
     if (!Files.isRegularFile(marker) || !Files.isRegularFile(runsDir.resolve(e.slug()).resolve("meta.json"))) return false;
     try {
@@ -66,10 +66,10 @@ public final class LabRunner {
   }
 
   /** Runs each experiment in order (skipping finished ones unless {@code force}); stops early when cancelled. */
-  public List<Result> run(List<Experiment> experiments, boolean force, Listener listener) {
+  public List<Result> run(List<Experiment<?, ?>> experiments, boolean force, Listener listener) {
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < experiments.size(); i++) {
-      Experiment e = experiments.get(i);
+      Experiment<?, ?> e = experiments.get(i);
       if (!force && finished(e)) {
         Result r = new Result(e, Outcome.SKIPPED, 0, null);
         results.add(r);
@@ -83,9 +83,9 @@ public final class LabRunner {
       try {
         LabContext ctx = new LabContext(profile, seed, runsDir.resolve(".work").resolve(e.slug()), dataCache, progress);
         Files.createDirectories(ctx.workDir());
-        Findings f = e.run(ctx);
+        Findings f = e.runAndRender(ctx);
         double secs = (System.nanoTime() - t0) / 1e9;
-        if (progress.cancelled()) {
+        if (f == null || progress.cancelled()) {
           r = new Result(e, Outcome.CANCELLED, secs, null);
         } else {
           publish(e, f, secs);
@@ -104,7 +104,7 @@ public final class LabRunner {
   }
 
   /** Writes the report and its lab.json marker in one atomic step. */
-  void publish(Experiment e, Findings f, double seconds) throws IOException {
+  void publish(Experiment<?, ?> e, Findings f, double seconds) throws IOException {
     ReportMeta meta = new ReportMeta(e.title(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), f.summary(),
         f.verdict(), f.tags(), f.charts());
     List<DataFile> files = new ArrayList<>(f.dataFiles());

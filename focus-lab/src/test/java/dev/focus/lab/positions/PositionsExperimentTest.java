@@ -1,16 +1,17 @@
 package dev.focus.lab.positions;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.focus.lab.run.Findings;
-import dev.focus.lab.run.LabRunner;
-import dev.focus.lab.run.MiniRun;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
 import dev.focus.multimodal.CaptionVocab;
 import dev.focus.multimodal.PackedSequence;
 import dev.focus.multimodal.Packer;
-import java.nio.file.Files;
+import dev.focus.report.Verdict;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,65 +19,126 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PositionsExperimentTest {
+  @TempDir Path work;
+
+  private LabContext ctx() { return new LabContext(Profile.MINI, 1, work, work, Progress.NONE); }
+
   @Test
-  void miniProfilePublishesTablesChecksMapsAndTraining(@TempDir Path runs) throws Exception {
-    LabRunner runner = MiniRun.run(runs, new PositionsExperiment());
-    Path dir = runs.resolve("04-multimodal-positions");
-    String md = Files.readString(dir.resolve("report.md"));
-    // Sequence A (spec 04 §7) under RoPE-TV and RoPE-Tie-frac, as the library computes them.
-    assertTrue(md.contains("| 3 | patch r1c1 | 3 | (6, 5) | (4.333, 3.75) | (5, 4.5) |"), "Sequence A row 3");
-    assertTrue(md.contains("| 9 | text | 9 | (14, 14) | (9, 9) | (9, 9) | (9, 9, 9) | (6, 6, 6) |"), "Sequence A row 9");
-    // Budgets of a 24×32 image: hw = 768, rope-tie hw+h+w = 824, mrope max(h, w) = 32.
-    assertTrue(md.contains("| 24 × 32 | 768 | 768 | 824 | 768 | 768 | 768 | 32 |"), "budget row 24x32");
-    assertTrue(md.contains("{{chart:logits-wide-rope-tv-ones}}") && md.contains("{{chart:grid-accuracy}}"));
-    assertTrue(Files.exists(dir.resolve("grid-accuracy.csv")) && Files.exists(dir.resolve("checks.csv")));
-    // Training settings and the at reference levels: one axis found, the other guessed, 1/w + (1 − 1/w)/4.
-    assertTrue(md.contains("4 steps of batch 32 (the first half on 2×2 and 3×3 grids only"), "curriculum stated");
-    assertTrue(md.contains("50% on 3×3, 43.8% on 4×4 (46.9% on the two squares)"), "one-axis levels");
-    // Four steps teach nothing: no scheme grounds, and the verdict says it leaves at out.
-    assertTrue(md.contains("No scheme grounds both coordinates in this run"), "at table conclusion");
-    assertTrue(md.contains("At is left out of the verdict: flat, rope-tie, rope-tv, mrope do not beat the one-axis level"));
-    assertTrue(runner.finished(new PositionsExperiment()), "a rerun skips the finished report");
+  void tablesAndBudgetsComeFromTheLibrary() {
+    PositionsExperiment.Settings s = new PositionsExperiment().settings(Profile.MINI, 1);
+    PositionTables.Result t = new PositionTables().run(s.tables(), ctx());
+    // Sequence A (spec 04 §7, "T T T I2x3 T T", L = 2): patch r1c1 is token 3, the text after the block token 9.
+    PositionTables.Table a = t.tables().get(0);
+    assertEquals("T T T I2x3 T T", a.layout());
+    assertEquals("patch r1c1", a.kinds().get(3));
+    assertArrayEquals(new double[] {3}, column(a, "flat")[3], 0);
+    // RoPE-Tie: row and column steps w + 1 = 4 and h + 1 = 3 from L = 2; the fractional variant divides them.
+    assertArrayEquals(new double[] {6, 5}, column(a, "rope-tie")[3], 0);
+    assertArrayEquals(new double[] {2 + 7.0 / 3, 2 + 7.0 / 4}, column(a, "rope-tie-frac")[3], 1e-12);
+    // RoPE-TV: β₁ = L + (hw − h)/2 = 4, β₂ = L + (hw − w)/2 = 3.5, patch (1,1) at (β₁ + 1, β₂ + 1).
+    assertArrayEquals(new double[] {5, 4.5}, column(a, "rope-tv")[3], 0);
+    assertArrayEquals(new double[] {9, 9}, column(a, "rope-tv")[9], 0, "next text at L + hw + 1 = 9");
+    assertArrayEquals(new double[] {14, 14}, column(a, "rope-tie")[9], 0);
+    assertArrayEquals(new double[] {6, 6, 6}, column(a, "mrope")[9], 0);
+    // Budgets of a 24×32 image: hw = 768 except rope-tie hw + h + w = 824 and mrope max(h, w) = 32.
+    PositionTables.Budget big = t.budgets().get(t.budgets().size() - 1);
+    assertEquals(new BlockShape(24, 32), big.shape());
+    assertArrayEquals(new double[] {768, 824, 768, 768, 768, 32}, big.budgets(), 1e-9);
+  }
+
+  private static double[][] column(PositionTables.Table t, String scheme) {
+    for (PositionTables.Column c : t.columns()) if (c.scheme().equals(scheme)) return c.coords();
+    throw new AssertionError(scheme);
+  }
+
+  @Test
+  void aMiniGridRunScoresEveryShapeAndTask() {
+    PositionsExperiment.Settings s = new PositionsExperiment().settings(Profile.MINI, 1);
+    assertEquals(4, s.runs().size(), "one run per trained scheme");
+    GridRun.Settings tv = s.runs().get(2);
+    assertEquals("rope-tv", tv.scheme());
+    assertEquals(4, tv.train().steps());
+    assertEquals(2, tv.train().curriculum(), "the first half of the steps on small grids");
+    assertEquals(31, tv.train().seed(), "seed 1 · 31 + seed index 0");
+    GridRun.Result r = new GridRun().run(tv, ctx());
+    assertEquals(6, r.accuracy().length);
+    for (double[] shape : r.accuracy()) {
+      for (double acc : shape) assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+    }
+  }
+
+  @Test
+  void theVerdictNeedsRopeTieToFallBehindRopeTvOnShiftedShapes() {
+    SchemeChecks.Result checks = new SchemeChecks().run(new PositionsExperiment().settings(Profile.MINI, 1).checks(), ctx());
+    // at at chance everywhere (no scheme grounds); rel: RoPE-TV 0.9 → 0.9, RoPE-Tie 0.9 → 0.7 on the shifted shapes.
+    List<GridRun.Result> runs = List.of(run("flat", 0.25, 0.9, 0.9), run("rope-tie", 0.25, 0.9, 0.7),
+        run("rope-tv", 0.25, 0.9, 0.9), run("mrope", 0.25, 0.9, 0.9));
+    PositionsRules.Decision d = decide(checks, runs);
+    assertTrue(d.staticOk() && d.learned() && d.tieSuffers() && d.tvNotBehind() && !d.atBoth());
+    assertEquals(-0.2, d.tie().delta(), 1e-12);
+    assertEquals(Verdict.AGREES, d.verdict());
+    assertEquals(List.of("flat", "rope-tie", "rope-tv", "mrope"), d.notGrounding());
+    // The same drop on both: RoPE-Tie does not suffer relative to RoPE-TV.
+    assertEquals(Verdict.PARTLY, decide(checks, List.of(run("flat", 0.25, 0.9, 0.9), run("rope-tie", 0.25, 0.9, 0.7),
+        run("rope-tv", 0.25, 0.9, 0.7), run("mrope", 0.25, 0.9, 0.9))).verdict());
+    // RoPE-TV below 40 % on squares: it did not learn, whatever the others do.
+    assertFalse(decide(checks, List.of(run("flat", 0.25, 0.3, 0.3), run("rope-tie", 0.25, 0.3, 0.1),
+        run("rope-tv", 0.25, 0.3, 0.3), run("mrope", 0.25, 0.3, 0.3))).learned());
+  }
+
+  private static PositionsRules.Decision decide(SchemeChecks.Result checks, List<GridRun.Result> runs) {
+    PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, 1, 6, runs);
+    return PositionsRules.decide(checks, tr, PositionsExperiment.TRAINED);
+  }
+
+  /** One seed: at on every shape, rel on the two squares and on the four shifted shapes. */
+  private static GridRun.Result run(String scheme, double at, double relSquares, double relShifted) {
+    double[][] acc = new double[6][];
+    for (int sh = 0; sh < 6; sh++) acc[sh] = new double[] {at, sh < 2 ? relSquares : relShifted};
+    return new GridRun.Result(scheme, 0, acc);
   }
 
   @Test
   void checksPassRopeTvAndFailTheOthersWhereTheNoteSays() {
-    var c = PositionsExperiment.checks(new Findings()).byScheme();
-    assertTrue(c.get("rope-tv").allThree() && c.get("rope-tv").cropConsistent(), "rope-tv passes every check");
-    assertTrue(c.get("rope-tv").image2dUnit());
-    for (String s : PositionsExperiment.SCHEMES) assertEquals(0, c.get(s).textBitMismatches(), s + ": text equals RoPE-1D bit for bit");
-    assertTrue(c.get("rope-tie").compatible() && !c.get("rope-tie").equivalent() && c.get("rope-tie").symmetric());
-    assertFalse(c.get("mrope").equivalent() || c.get("mrope").symmetric(), "mrope fails equivalence and symmetry");
-    assertTrue(c.get("mrope").compatible() && c.get("mrope").cropConsistent());
-    assertFalse(c.get("flat").compatible(), "a flat index is no 2-D grid");
-    assertFalse(c.get("rope-tie-frac").cropConsistent(), "fractional steps depend on the shape");
+    var c = new SchemeChecks().run(new PositionsExperiment().settings(Profile.MINI, 1).checks(), ctx());
+    assertTrue(c.of("rope-tv").allThree() && c.of("rope-tv").cropConsistent(), "rope-tv passes every check");
+    assertTrue(c.of("rope-tv").image2dUnit());
+    for (String s : PositionsExperiment.SCHEMES) assertEquals(0, c.of(s).textBitMismatches(), s + ": text equals RoPE-1D bit for bit");
+    assertTrue(c.of("rope-tie").compatible() && !c.of("rope-tie").equivalent() && c.of("rope-tie").symmetric());
+    assertFalse(c.of("mrope").equivalent() || c.of("mrope").symmetric(), "mrope fails equivalence and symmetry");
+    assertTrue(c.of("mrope").compatible() && c.of("mrope").cropConsistent());
+    assertFalse(c.of("flat").compatible(), "a flat index is no 2-D grid");
+    assertFalse(c.of("rope-tie-frac").cropConsistent(), "fractional steps depend on the shape");
     // Largest misplacement of text: rope-tie adds h + w per block (I6x2 then I2x6: 8 + 8 = 16).
-    assertEquals(16, c.get("rope-tie").equivalenceGap(), 0);
+    assertEquals(16, c.of("rope-tie").equivalenceGap(), 0);
     // mrope on Sequence A: left gap (1,1,1), right gap (3,2,1); on I6x2 the h axis differs by 5, on T I3x7: 6.
-    assertEquals(6, c.get("mrope").symmetryGap(), 0);
+    assertEquals(6, c.of("mrope").symmetryGap(), 0);
+    // RoPE-Tie's steps on a lone 4×4 image: (w + 1, h + 1) = (5, 5); RoPE-TV's are unit.
+    assertArrayEquals(new double[] {5, 5}, c.of("rope-tie").imageSteps()[1], 1e-12);
+    assertArrayEquals(new double[] {1, 1}, c.of("rope-tv").imageSteps()[1], 0);
   }
 
   @Test
   void budgetsFollowTheClosedForms() {
-    for (int[] s : PositionsExperiment.BUDGET_SHAPES) {
-      int h = s[0], w = s[1];
+    for (BlockShape s : PositionsExperiment.BUDGET_SHAPES) {
+      int h = s.h(), w = s.w();
       for (String scheme : List.of("flat", "rope-tie-frac", "rope-tv", "rope-tv-3d")) {
-        assertEquals(h * w, PositionsExperiment.budget(scheme, h, w), 1e-9, scheme + " " + h + "x" + w);
+        assertEquals(h * w, PositionTables.budget(scheme, h, w), 1e-9, scheme + " " + h + "x" + w);
       }
-      assertEquals((w + 1) * (h + 1) - 1, PositionsExperiment.budget("rope-tie", h, w), 0, "rope-tie " + h + "x" + w);
-      assertEquals(Math.max(h, w), PositionsExperiment.budget("mrope", h, w), 0, "mrope " + h + "x" + w);
+      assertEquals((w + 1) * (h + 1) - 1, PositionTables.budget("rope-tie", h, w), 0, "rope-tie " + h + "x" + w);
+      assertEquals(Math.max(h, w), PositionTables.budget("mrope", h, w), 0, "mrope " + h + "x" + w);
     }
   }
 
   @Test
   void logitMapsAreSymmetricUnderRopeTvAndNotUnderMrope() {
     // q = k = 1: the logit depends on |Δ| per axis only, so equal gaps give equal logits.
-    double[][] tv = PositionsExperiment.logitMap("rope-tv", 4, 8, 0, 1);
+    double[][] tv = LogitMaps.logitMap("rope-tv", 4, 8, 0, 1, 128, 10000);
     assertEquals(tv[0][0], tv[3][15], 1e-9, "rope-tv: before→first = after→last");
-    double[][] mr = PositionsExperiment.logitMap("mrope", 4, 8, 0, 1);
+    double[][] mr = LogitMaps.logitMap("mrope", 4, 8, 0, 1, 128, 10000);
     assertTrue(Math.abs(mr[0][0] - mr[3][15]) > 0.1, "mrope: before→first ≠ after→last");
     // Flat text right before the first patch: Δ = 1 on every pair, Σ 2cos θ_i / d.
-    double[][] flat = PositionsExperiment.logitMap("flat", 4, 8, 0, 1);
+    double[][] flat = LogitMaps.logitMap("flat", 4, 8, 0, 1, 128, 10000);
     double expect = 0;
     for (int i = 0; i < 64; i++) expect += 2 * Math.cos(1.0 / Math.pow(10000, 2.0 * i / 128));
     assertEquals(expect, flat[0][0], 1e-12);
@@ -84,21 +146,21 @@ class PositionsExperimentTest {
 
   @Test
   void groundingNeedsBothCoordinatesBeyondTheOneAxisLevel() {
-    assertEquals(1.0, PositionsExperiment.oneAxis(1), 0, "a one-wide grid: the row is the cell");
-    assertEquals(0.4375, PositionsExperiment.oneAxis(4), 1e-15);
-    assertEquals((0.5 + 0.4375) / 2, PositionsExperiment.ONE_AXIS_SQUARES, 1e-15);
+    assertEquals(1.0, PositionsRules.oneAxis(1), 0, "a one-wide grid: the row is the cell");
+    assertEquals(0.4375, PositionsRules.oneAxis(4), 1e-15);
+    assertEquals((0.5 + 0.4375) / 2, PositionsRules.ONE_AXIS_SQUARES, 1e-15);
     // One seed: margin 3 points, so 0.50 (3.1 above the level) grounds and 0.49 does not.
     java.util.Map<String, double[][][]> acc = new java.util.LinkedHashMap<>();
     acc.put("rope-tv", accuracies(0.50, 0.9));
     acc.put("rope-tie", accuracies(0.49, 0.9));
-    PositionsExperiment.Training tr = new PositionsExperiment.Training(acc, 1);
+    PositionsRules.Training tr = new PositionsRules.Training(acc, 1);
     assertEquals(0.03, tr.atMargin(), 0);
     assertTrue(tr.grounds("rope-tv"));
     assertFalse(tr.grounds("rope-tie"));
     // Two seeds 0.6 and 0.8 on squares: s.d. of the per-seed means 0.1414 (n − 1), margin 0.283.
     acc.put("rope-tv", new double[][][] {{{0.6, 0.8}, {0.6, 0.8}, null, null, null, null}, new double[6][]});
     acc.put("rope-tie", new double[][][] {{{0.7, 0.7}, {0.7, 0.7}, null, null, null, null}, new double[6][]});
-    PositionsExperiment.Training two = new PositionsExperiment.Training(acc, 2);
+    PositionsRules.Training two = new PositionsRules.Training(acc, 2);
     assertEquals(2 * Math.sqrt(0.02), two.atMargin(), 1e-12);
     assertFalse(two.grounds("rope-tv"), "0.7 < 0.469 + 0.283");
   }

@@ -10,7 +10,7 @@ public final class MiniRun {
   private MiniRun() {}
 
   /** The runner the experiment ran under (its run directory is {@code runs/<slug>}). */
-  public static LabRunner run(Path runs, Experiment e) {
+  public static LabRunner run(Path runs, Experiment<?, ?> e) {
     LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("no-cache"));
     List<LabRunner.Result> r = runner.run(List.of(e), false, new LabRunner.Listener() {});
     assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));

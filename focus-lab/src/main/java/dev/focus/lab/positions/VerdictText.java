@@ -1,0 +1,72 @@
+package dev.focus.lab.positions;
+
+import static dev.focus.lab.positions.GridReport.pct;
+import static dev.focus.lab.positions.GridReport.signed;
+import static dev.focus.lab.positions.PositionsReport.TEXT;
+import static dev.focus.lab.positions.PositionsReport.failures;
+import static dev.focus.lab.positions.PositionsReport.gap;
+
+import dev.focus.lab.run.Findings;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The verdict paragraph and index summary of report 4, from a {@link PositionsRules.Decision}. */
+final class VerdictText {
+  private VerdictText() {}
+
+  static void render(Findings f, PositionsExperiment.Results r, PositionsRules.Decision d) {
+    SchemeChecks.SchemeCheck tv = r.checks().of("rope-tv");
+    String at = d.atBoth()
+        ? TEXT.fill("verdict.at.both", "tvD", signed(d.tvAt().delta()), "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
+            "tieD", signed(d.tieAt().delta()), "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()),
+            "noise", Findings.num(100 * d.atNoise(), 2), "outcome", TEXT.fill(d.atTieSuffers() ? "verdict.at.suffers" : "verdict.at.holds"))
+        : TEXT.fill("verdict.at.out", "schemes", String.join(", ", d.notGrounding()), "es", d.notGrounding().size() == 1 ? "es" : "",
+            "oneAxisSquares", pct(PositionsRules.ONE_AXIS_SQUARES), "tvSq", pct(d.tvAt().squares()), "tieSq", pct(d.tieAt().squares()));
+    String training = !d.learned()
+        ? TEXT.fill("verdict.training.unlearned", "tvSq", pct(d.tv().squares()), "learned", pct(PositionsRules.LEARNED))
+        : d.trainOk() ? TEXT.fill("verdict.training.agrees")
+        : d.tieSuffers() ? TEXT.fill("verdict.training.faster", "ratio", Findings.num(angle(r, "rope-tie") / angle(r, "rope-tv"), 2))
+        : TEXT.fill("verdict.training.nodrop");
+    f.md(TEXT.fill("verdict", "verdict", d.verdict().label(),
+        "tvStatus", TEXT.fill(d.tvAll() ? "verdict.tv.all" : "verdict.tv.not"), "mismatches", tv.textBitMismatches(),
+        "eqGap", gap(tv.equivalenceGap()), "symGap", gap(tv.symmetryGap()), "crop", tv.cropConsistent() ? "yes" : "no",
+        "others", others(r.checks(), false),
+        "scaledNote", d.passAllThree().isEmpty() ? "" : TEXT.fill("verdict.scaled", "schemes", String.join(", ", d.passAllThree())),
+        "tvD", signed(d.tv().delta()), "tvSq", pct(d.tv().squares()), "tvSh", pct(d.tv().shifted()),
+        "tieD", signed(d.tie().delta()), "tieSq", pct(d.tie().squares()), "tieSh", pct(d.tie().shifted()),
+        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "noise", Findings.num(100 * d.noise(), 2),
+        "training", training, "at", at));
+    f.verdict(d.verdict(), TEXT.fill("summary",
+        "tvStatus", d.tvAll() ? TEXT.fill("summary.tv.all") : "fails " + failures(tv), "others", others(r.checks(), true),
+        "tvSh", pct(d.tv().shifted()), "tvSq", pct(d.tv().squares()), "tieSh", pct(d.tie().shifted()), "tieSq", pct(d.tie().squares()),
+        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()),
+        "at", d.atBoth() ? TEXT.fill("summary.at.both", "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
+            "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()))
+            : TEXT.fill("summary.at.out", "schemes", String.join(", ", d.notGrounding()))));
+  }
+
+  /** The fastest row-step angle of a scheme's grid model on a 4×4 grid. */
+  private static double angle(PositionsExperiment.Results r, String scheme) {
+    for (PositionsExperiment.StepAngles a : r.angles()) if (a.scheme().equals(scheme)) return a.square()[0];
+    throw new IllegalArgumentException("no step angles for " + scheme);
+  }
+
+  /**
+   * What every scheme but RoPE-TV fails. The brief form (for the index summary) says "equivalence
+   * (up to …)" and leaves out RoPE-TV-3D when it passes everything.
+   */
+  static String others(SchemeChecks.Result checks, boolean brief) {
+    List<String> parts = new ArrayList<>();
+    for (SchemeChecks.SchemeCheck s : checks.checks()) {
+      if (s.scheme().equals("rope-tv")) continue;
+      List<String> fails = new ArrayList<>();
+      if (!s.compatible()) fails.add("compatibility");
+      if (!s.equivalent()) fails.add("equivalence (" + (brief ? "up to " : "off by up to ") + gap(s.equivalenceGap()) + ")");
+      if (!s.symmetric()) fails.add("symmetry (gaps differ by up to " + gap(s.symmetryGap()) + ")");
+      if (!s.cropConsistent()) fails.add("crop consistency");
+      if (brief && fails.isEmpty() && s.scheme().equals("rope-tv-3d") && !parts.isEmpty()) continue;
+      parts.add(s.scheme() + (fails.isEmpty() ? " passes all" : " fails " + String.join(", ", fails)));
+    }
+    return String.join("; ", parts);
+  }
+}
