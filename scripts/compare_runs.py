@@ -10,6 +10,7 @@ them may move. For each report present on both sides this prints:
     first place where the two sequences differ (numbers are compared as written, so 0.10 != 0.1);
   - the multiset difference of the numbers, which stays empty when text was only reorganised;
   - data files (csv, json, png) byte for byte.
+Wall-clock times ("took 22.7 s in all", a csv column "seconds") are left out.
 Exit status 0 when every number, verdict and data file matches, 1 otherwise.
 """
 import argparse
@@ -25,8 +26,27 @@ import sys
 NUMBER = re.compile(r"[-−]?(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)")
 
 
+# Wall-clock times are not a function of the seed: "Training took 22.7 s in all." and a csv
+# column named "seconds" are left out of the comparison.
+TIMING = re.compile(r"took [0-9.]+ s in all")
+
+
 def numbers(text):
+    text = TIMING.sub("took (time) s in all", text)
     return [m.group(0).replace("−", "-") for m in NUMBER.finditer(text)]
+
+
+def data_bytes(path):
+    """A data file's bytes; for a csv with a "seconds" column, the text without that column."""
+    raw = open(path, "rb").read()
+    if not path.endswith(".csv"):
+        return raw
+    lines = raw.decode("utf-8").splitlines()
+    header = lines[0].split(",")
+    if "seconds" not in header:
+        return raw
+    i = header.index("seconds")
+    return "\n".join(",".join(c for j, c in enumerate(l.split(",")) if j != i) for l in lines).encode("utf-8")
 
 
 def chart_numbers(meta):
@@ -75,6 +95,7 @@ def compare_slug(before, after, slug):
         print("   report.md: same text (up to blank lines)")
     parts = [("report.md", btext, atext), ("summary", bmeta.get("summary", ""), ameta.get("summary", ""))]
     for name, bt, at in parts:
+        bt, at = TIMING.sub("took (time) s in all", bt), TIMING.sub("took (time) s in all", at)
         bn, an = numbers(bt), numbers(at)
         diff = first_difference(bn, an)
         extra = collections.Counter(an) - collections.Counter(bn)
@@ -103,7 +124,7 @@ def compare_slug(before, after, slug):
         ok = False
         print(f"   data files differ: {bfiles} vs {afiles}")
     for f in sorted(set(bfiles) & set(afiles)):
-        same = open(os.path.join(bdir, f), "rb").read() == open(os.path.join(adir, f), "rb").read()
+        same = data_bytes(os.path.join(bdir, f)) == data_bytes(os.path.join(adir, f))
         if not same:
             ok = False
         print(f"   {f}: {'same bytes' if same else 'DIFFERS'}")

@@ -3,82 +3,107 @@ package dev.focus.lab.focus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.focus.lab.run.MiniRun;
-import java.nio.file.Files;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
+import dev.focus.metrics.LogitMap;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The analytic sections of report 1 in the mini profile, checked against values derived here by hand
+ * (not through the metrics code the sections call).
+ */
 class AttentionFocusExperimentTest {
+  static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+  @TempDir Path work;
+
+  private final AttentionFocusExperiment.Settings mini = new AttentionFocusExperiment().settings(Profile.MINI, 1);
+
+  private LabContext ctx() { return new LabContext(Profile.MINI, 1, work, null, Progress.NONE); }
+
   @Test
-  void miniProfilePublishesClosedFormResidualsFloorsAndTrainedTable(@TempDir Path runs) throws Exception {
-    MiniRun.run(runs, new AttentionFocusExperiment());
-    Path dir = runs.resolve("01-attention-focus");
-    String md = Files.readString(dir.resolve("report.md"));
-
-    // E1 table: kind, max abs(closed − quadrature), at, MC within 5 s.e., max abs(z); one row per kind
-    for (String kind : List.of("softmax \\(exp\\)", "identity", "relu", "relu²")) {
-      Matcher m = Pattern.compile("\\| " + kind + " \\| ([0-9.e+-]+) \\| β=[^|]+\\| (\\d+) / (\\d+) \\|").matcher(md);
-      assertTrue(m.find(), "E1 row for " + kind);
-      double resid = Double.parseDouble(m.group(1));
-      assertTrue(resid < 1e-8, kind + ": closed form vs quadrature " + resid);
-      assertEquals(m.group(3), m.group(2), kind + ": every Monte Carlo point within 5 standard errors");
+  void e1ClosedFormsMatchQuadratureMonteCarloAndTheTextbookCases() {
+    ClosedForms.Result r = new ClosedForms().run(mini.e1(), ctx());
+    assertEquals(4 * 5 * 7, r.points().size(), "4 kinds × 5 β × 7 γ");
+    for (ClosedForms.KindSummary k : r.kinds()) {
+      assertTrue(k.maxResidual() < 1e-8, k.kind() + ": closed form vs quadrature " + k.maxResidual());
+      assertEquals(k.compared(), k.within(), k.kind() + ": every Monte Carlo point within 5 standard errors");
     }
-    // the identity floor √(2/π) = 0.7978845608 is the smallest closed-form identity value on the grid
-    Matcher floor = Pattern.compile("smallest closed-form value on the grid is ([0-9.]+)").matcher(md);
-    assertTrue(floor.find());
-    double idMin = Double.parseDouble(floor.group(1));
-    assertTrue(idMin >= 0.7978845608 - 1e-10 && idMin < 0.80, "identity minimum " + idMin);
-
-    // E3: identity and relu² are exactly invariant to the query scale; softmax falls towards n^{-1/2}
-    Matcher drift = Pattern.compile("across \\$c\\$ is ([0-9.e+-]+)").matcher(md);
-    assertTrue(drift.find());
-    assertTrue(Double.parseDouble(drift.group(1)) < 1e-9, "homogeneous drift " + drift.group(1));
-
-    // E5: the general linear formula equals the direct S* at finite n
-    Matcher exact = Pattern.compile("\\| 16 \\| elu\\+1 \\| [0-9.]+ \\| ([0-9.e+-]+) \\|").matcher(md);
-    assertTrue(exact.find(), "E5 exactness row");
-    assertTrue(Double.parseDouble(exact.group(1)) < 1e-10, "general formula " + exact.group(1));
-
-    // E7: a trained row per (task, kind, length), with an accuracy in [0, 100] %
-    Matcher run = Pattern.compile("\\| needle \\| (softmax|linear) \\| 16 \\| 0 \\| 6 \\| ([0-9.]+)% \\|").matcher(md);
-    int found = 0;
-    while (run.find()) {
-      double acc = Double.parseDouble(run.group(2));
-      assertTrue(acc >= 0 && acc <= 100);
-      found++;
-    }
-    assertEquals(2, found, "needle T=16 rows for softmax and linear");
-    // MQAR: trained at T = 4·kv = 32 on the 1..8-pair mixture, one row per kind with 8 per-head S* (2 layers × 4 heads)
-    Matcher mq = Pattern.compile("\\| mqar \\| (softmax|linear) \\| 32 \\| 0 \\| 6 \\| ([0-9.]+)% \\| [0-9.]+ \\| "
-        + "((?:[0-9.]+ ){3}[0-9.]+ / (?:[0-9.]+ ){3}[0-9.]+) \\|").matcher(md);
-    java.util.Map<String, Double> mqarAcc = new java.util.HashMap<>();
-    while (mq.find()) {
-      for (String v : mq.group(3).split(" / | ")) {
-        double s = Double.parseDouble(v);
-        assertTrue(s >= 1 / Math.sqrt(32) - 1e-9 && s <= 1, "S* in [n^-1/2, 1] at the last answer: " + s);
+    for (ClosedForms.Point p : r.points()) {
+      double g = p.gamma(), t = p.beta() / g;
+      if (p.kind() == LogitMap.EXP) {
+        // softmax of N(β, γ²) logits: E e^x / √(E e^{2x}) = e^{−γ²/2}, whatever β
+        assertEquals(Math.exp(-g * g / 2), p.closed(), 1e-12 * Math.max(1, p.closed()), "exp at γ=" + g);
       }
-      mqarAcc.put(mq.group(1), Double.parseDouble(mq.group(2)));
+      if (p.kind() == LogitMap.IDENTITY && p.beta() == 0) {
+        assertEquals(SQRT_2_OVER_PI, p.closed(), 1e-12, "E|x| / √(E x²) of a centred normal");
+      }
+      if (p.kind() == LogitMap.IDENTITY) {
+        assertTrue(p.closed() >= SQRT_2_OVER_PI - 1e-12 && p.closed() <= 1, "identity stays above its floor at t=" + t);
+      }
     }
-    assertEquals(java.util.Set.of("softmax", "linear"), mqarAcc.keySet(), "MQAR rows for both kinds");
-    assertTrue(md.contains("| MQAR | `mqar:vocab=32,kv=8`") && md.contains("from 1..8, measured at 8 pairs and separately at kv = 2, 4, 8 | 32 | 4 | 4 | 0.1 | 32 | 6 |"),
-        "MQAR settings row");
-    // accuracy against kv: the kv = 8 column is the table's MQAR accuracy, the others are measured on their own data
-    for (String kind : List.of("softmax", "linear")) {
-      Matcher kv = Pattern.compile("\\| " + kind + " \\| 32 \\| ([0-9.]+)% \\| ([0-9.]+)% \\| ([0-9.]+)% \\|").matcher(md);
-      assertTrue(kv.find(), "kv row for " + kind);
-      for (int g = 1; g <= 3; g++) assertTrue(Double.parseDouble(kv.group(g)) <= 100);
-      assertEquals(mqarAcc.get(kind), Double.parseDouble(kv.group(3)), 1e-9, kind + " at kv = 8");
+    assertEquals(SQRT_2_OVER_PI, r.identityMin(), 1e-10, "the floor is reached at β = 0");
+    assertTrue(r.relu2Negative() < 1e-6, "relu² at t = −40 is sparse: " + r.relu2Negative());
+  }
+
+  @Test
+  void e2DecayRowsMatchTheGeometricSums() {
+    LengthSweep.Result r = new LengthSweep().run(mini.e2(), ctx());
+    assertEquals(10 - 6 + 1, r.ns().length, "n = 2^6 … 2^10");
+    for (int l = 0; l < r.lambdas().length; l++) {
+      double lam = r.lambdas()[l];
+      for (int li = 0; li < r.ns().length; li++) {
+        double n = r.ns()[li];
+        // x = (λ^{n−1}, …, 1): ‖x‖₁ = (1 − λⁿ)/(1 − λ), ‖x‖₂² = (1 − λ^{2n})/(1 − λ²)
+        double l1 = (1 - Math.pow(lam, n)) / (1 - lam), l2 = Math.sqrt((1 - Math.pow(lam, 2 * n)) / (1 - lam * lam));
+        assertEquals(l1 / (Math.sqrt(n) * l2), r.sMean()[r.simulated() + l][li], 1e-9, "decay λ=" + lam + " at n=" + n);
+      }
     }
-    List<String> kvCsv = Files.readAllLines(dir.resolve("e7-mqar-kv.csv"));
-    assertEquals(1 + 2 * 3, kvCsv.size(), "header + 2 kinds × kv ∈ {2, 4, 8}");
-    List<String> heads = Files.readAllLines(dir.resolve("e7-heads.csv"));
-    assertEquals(1 + 2 * 2 * 4 + 2 * 8, heads.size(), "one line per head: needle 2 kinds × 2 lengths × 4, MQAR 2 kinds × 8");
-    assertTrue(md.contains("{{chart:e1-residual}}") && md.contains("{{chart:e7-acc-vs-s}}"));
-    assertTrue(Files.exists(dir.resolve("e1-closed-vs-simulation.csv")) && Files.exists(dir.resolve("e7-trained.csv")));
-    assertTrue(md.contains("## Verdict"));
+    for (int kI = 0; kI < r.simulated(); kI++) {
+      for (int li = 0; li < r.ns().length; li++) {
+        double s = r.sMean()[kI][li];
+        assertTrue(s >= 1 / Math.sqrt(r.ns()[li]) - 1e-12 && s <= 1, r.kinds().get(kI) + ": S* in [n^-1/2, 1]");
+      }
+    }
+    int last = r.ns().length - 1;
+    assertEquals(SQRT_2_OVER_PI, r.sMean()[3][last], 4 * r.sCi()[3][last] + 0.02, "identity near its floor at n = 1024");
+  }
+
+  @Test
+  void e3HomogeneousMapsIgnoreTheQueryScaleAndSoftmaxSharpens() {
+    Temperature.Result r = new Temperature().run(mini.e3(), ctx());
+    assertTrue(r.drift() < 1e-9, "identity and relu² are positively homogeneous: drift " + r.drift());
+    assertEquals(1 / Math.sqrt(512), r.floor(), 0);
+    int last = r.cs().length - 1;
+    assertTrue(r.s()[0][last] < r.s()[0][0] / 5, "softmax sharpens from c = 0.1 to c = 10");
+    assertTrue(r.s()[0][last] >= r.floor() - 1e-12, "never below one key");
+  }
+
+  @Test
+  void e5GeneralFormulaIsExactAndCategoricalKeysGiveOneOverRootD() {
+    GeneralLinear.Result r = new GeneralLinear().run(mini.e5(), ctx());
+    assertTrue(r.exactness() < 1e-10, "general formula " + r.exactness());
+    for (GeneralLinear.Categorical c : r.categorical()) {
+      // one key in d holds the category: ‖a‖₁ = n/d, ‖a‖₂ = √(n/d), so S* = (n/d)/(√n·√(n/d)) = 1/√d
+      assertEquals(1 / Math.sqrt(c.d()), c.s(), 1e-12, "d=" + c.d());
+    }
+    GeneralLinear.Overlap dense = r.overlap("linear dense");
+    assertTrue(dense.jaccard() > 3 * dense.chance(), "low-SNR linear rows share their top keys");
+  }
+
+  @Test
+  void e6CausalMatricesAreLowerTriangularWithAPositiveDiagonal() {
+    DecoderFraming.Result r = new DecoderFraming().run(mini.e6(), ctx());
+    assertEquals(4, r.matrices().size(), "n = 64, 128 × softmax, elu+1");
+    for (DecoderFraming.Matrix m : r.matrices()) {
+      assertTrue(m.lowerTriangular(), m.attention() + " n=" + m.n());
+      assertTrue(m.minDiagonal() > 0 && m.minDiagonal() <= 1);
+      assertTrue(m.logAbsDet() <= 0 && Double.isFinite(m.logAbsDet()), "Σ log aᵢᵢ with aᵢᵢ ∈ (0, 1]");
+    }
+    assertEquals(1.0, r.softmaxRows()[0], 0, "row 0 attends to key 0 only");
+    assertTrue(r.meanLinear() > r.meanSoftmax(), "elu+1 rows stay denser than softmax at γ = 2.5");
   }
 }

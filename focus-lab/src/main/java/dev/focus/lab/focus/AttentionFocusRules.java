@@ -1,0 +1,164 @@
+package dev.focus.lab.focus;
+
+import dev.focus.lab.run.Stats;
+import dev.focus.metrics.Predictors;
+import dev.focus.report.Verdict;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The rules of report 1. The analytic claims (E1–E6) are checks with fixed tolerances; the trained
+ * comparison (E7) supports "weaker focus ↔ weaker recall" when, on a task softmax learned, softmax is
+ * more accurate than linear attention by more than 5 points at the longest length with a sharper
+ * sharpest head, no task says the opposite, and the sharpest head's S* correlates negatively with
+ * accuracy.
+ */
+final class AttentionFocusRules {
+  private AttentionFocusRules() {}
+
+  static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+  /** The analytic checks with the numbers that decide them. */
+  record Analytic(double maxResidual, boolean closedOk, boolean mcOk, double prLargeC, boolean softmaxAny, boolean floorOk,
+                  boolean relu2Ok, double decayPrRatio, boolean decayOk, boolean queryDependent, boolean causalNonSingular,
+                  boolean core, boolean rest) {}
+
+  /** Decay's PR at the largest n over its limit (1+λ)/(1−λ), λ = 0.9 (the first decay row of E2). */
+  static double decayPrRatio(LengthSweep.Result e2) {
+    int last = e2.ns().length - 1, row = e2.simulated();
+    return e2.ns()[last] * e2.sMean()[row][last] * e2.sMean()[row][last] / Predictors.decayPrLimit(0.9);
+  }
+
+  static Analytic analytic(AttentionFocusExperiment.Results r) {
+    double maxResid = 0;
+    for (ClosedForms.KindSummary k : r.e1().kinds()) maxResid = Math.max(maxResid, k.maxResidual());
+    boolean closedOk = maxResid < 1e-8;
+    boolean mcOk = r.e1().within() == r.e1().compared();
+    double softmaxLargeC = softmaxLargeC(r.e3());
+    double prLargeC = Math.pow(softmaxLargeC / r.e3().floor(), 2); // PR = n·S*² with n^{-1/2} the floor
+    boolean softmaxAny = prLargeC < 5;
+    boolean floorOk = r.e1().identityMin() >= SQRT_2_OVER_PI - 1e-12 && r.e4().identityMin() > SQRT_2_OVER_PI - 0.02;
+    boolean relu2Ok = r.e1().relu2Negative() < 1e-6 && r.e4().relu2AtMin() < 0.2 && r.e3().drift() < 1e-9;
+    double decay = decayPrRatio(r.e2());
+    boolean decayOk = Math.abs(decay - 1) < 0.01;
+    GeneralLinear.Overlap dense = r.e5().overlap("linear dense"), soft = r.e5().overlap("softmax");
+    boolean queryDep = dense.jaccard() > 3 * dense.chance() && soft.jaccard() < dense.jaccard();
+    boolean nonSingular = r.e6().minDiagonal() > 0;
+    boolean core = closedOk && softmaxAny && floorOk && relu2Ok;             // the note's central analytic claims
+    boolean rest = mcOk && decayOk && queryDep && nonSingular;               // simulation, decay, query dependence, framing
+    return new Analytic(maxResid, closedOk, mcOk, prLargeC, softmaxAny, floorOk, relu2Ok, decay, decayOk, queryDep, nonSingular,
+        core, rest);
+  }
+
+  /** Softmax's mean S* at the largest query scale of E3. */
+  static double softmaxLargeC(Temperature.Result e3) { return e3.s()[0][e3.cs().length - 1]; }
+
+  /** Mean accuracy and sharpest-head S* over seeds, per length, of one task and kind (lengths ascending). */
+  record Curve(String task, String kind, double[] lengths, double[] accuracy, double[] sharpestS) {}
+
+  /** Softmax against linear attention at the longest length of one task. */
+  record Comparison(String task, int length, double softmaxAccuracy, double linearAccuracy, double softmaxS, double linearS) {}
+
+  /**
+   * What E7's runs say. {@code comparisons} holds the tasks where both kinds ran the same lengths and
+   * softmax learned the task (≥ 50 % on some run); {@code counted} the runs of learned tasks, over
+   * which {@code rho} is the Spearman correlation of sharpest-head S* and accuracy.
+   */
+  record Recall(List<Curve> curves, List<Comparison> comparisons, List<String> learned, List<String> unlearned, int counted,
+                double rho, double seconds, boolean supports, boolean contradicts) {}
+
+  static List<Curve> curves(RecallTasks.Plan plan, List<RecallRun.Run> runs) {
+    List<Curve> out = new ArrayList<>();
+    for (RecallTasks.Task task : plan.tasks()) {
+      for (String kind : RecallTasks.KINDS) {
+        List<RecallRun.Run> rs = runs.stream().filter(r -> r.task().equals(task.name()) && r.kind().equals(kind)).toList();
+        double[] ls = rs.stream().mapToInt(RecallRun.Run::length).distinct().sorted().asDoubleStream().toArray();
+        if (ls.length == 0) continue;
+        double[] a = new double[ls.length], s = new double[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+          int l = (int) ls[i];
+          a[i] = rs.stream().filter(r -> r.length() == l).mapToDouble(RecallRun.Run::accuracy).average().orElse(Double.NaN);
+          s[i] = rs.stream().filter(r -> r.length() == l).mapToDouble(r -> r.headS()[r.sharpest()]).average().orElse(Double.NaN);
+        }
+        out.add(new Curve(task.name(), kind, ls, a, s));
+      }
+    }
+    return out;
+  }
+
+  static Recall recall(RecallTasks.Plan plan, List<RecallRun.Run> runs) {
+    List<Curve> curves = curves(plan, runs);
+    // a task counts only if softmax learned it somewhere (at least 50% accuracy); otherwise its runs say nothing about focus
+    List<String> learned = new ArrayList<>(), unlearned = new ArrayList<>();
+    for (RecallTasks.Task task : plan.tasks()) {
+      double best = runs.stream().filter(r -> r.task().equals(task.name()) && r.kind().equals("softmax"))
+          .mapToDouble(RecallRun.Run::accuracy).max().orElse(0);
+      (best >= 0.5 ? learned : unlearned).add(task.name());
+    }
+    List<Comparison> comparisons = new ArrayList<>();
+    int supportVotes = 0, contraVotes = 0;
+    for (RecallTasks.Task task : plan.tasks()) {
+      Curve soft = curve(curves, task.name(), "softmax"), lin = curve(curves, task.name(), "linear");
+      if (soft == null || lin == null || soft.accuracy().length != lin.accuracy().length) continue;
+      int last = soft.accuracy().length - 1;
+      double gap = soft.accuracy()[last] - lin.accuracy()[last];
+      boolean sharper = soft.sharpestS()[last] < lin.sharpestS()[last];
+      if (!unlearned.contains(task.name())) {
+        comparisons.add(new Comparison(task.name(), (int) soft.lengths()[last], soft.accuracy()[last], lin.accuracy()[last],
+            soft.sharpestS()[last], lin.sharpestS()[last]));
+      }
+      boolean learnedHere = Arrays.stream(soft.accuracy()).max().orElse(0) >= 0.5;
+      if (learnedHere && gap > 0.05 && sharper) supportVotes++;
+      if (learnedHere && (gap < -0.05 || (gap > 0.05 && !sharper))) contraVotes++;
+    }
+    List<RecallRun.Run> counted = runs.stream().filter(r -> learned.contains(r.task())).toList();
+    double rho = spearman(counted.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray(),
+        counted.stream().mapToDouble(RecallRun.Run::accuracy).toArray());
+    double seconds = runs.stream().mapToDouble(RecallRun.Run::seconds).sum();
+    boolean supports = supportVotes > 0 && contraVotes == 0 && rho < 0;
+    boolean contradicts = contraVotes > 0 && supportVotes == 0;
+    return new Recall(curves, comparisons, learned, unlearned, counted.size(), rho, seconds, supports, contradicts);
+  }
+
+  static Curve curve(List<Curve> curves, String task, String kind) {
+    for (Curve c : curves) if (c.task().equals(task) && c.kind().equals(kind)) return c;
+    return null;
+  }
+
+  /**
+   * Contradicts when a core analytic claim fails; agrees when every other check holds and the
+   * trained comparison supports the link; partly otherwise.
+   */
+  static Verdict verdict(Analytic a, Recall trained) {
+    return !a.core() ? Verdict.CONTRADICTS : a.rest() && trained != null && trained.supports() ? Verdict.AGREES : Verdict.PARTLY;
+  }
+
+  /** Spearman rank correlation (average ranks for ties); NaN for fewer than 3 points or a constant input. */
+  static double spearman(double[] x, double[] y) {
+    if (x.length < 3) return Double.NaN;
+    double[] rx = ranks(x), ry = ranks(y);
+    double mx = Stats.mean(rx), my = Stats.mean(ry), sxy = 0, sxx = 0, syy = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxy += (rx[i] - mx) * (ry[i] - my);
+      sxx += (rx[i] - mx) * (rx[i] - mx);
+      syy += (ry[i] - my) * (ry[i] - my);
+    }
+    return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+  }
+
+  static double[] ranks(double[] v) {
+    Integer[] idx = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) idx[i] = i;
+    Arrays.sort(idx, Comparator.comparingDouble(i -> v[i]));
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; ) {
+      int j = i;
+      while (j + 1 < v.length && v[idx[j + 1]] == v[idx[i]]) j++;
+      for (int k = i; k <= j; k++) r[idx[k]] = 0.5 * (i + j);
+      i = j + 1;
+    }
+    return r;
+  }
+}

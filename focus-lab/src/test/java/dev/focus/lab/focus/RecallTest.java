@@ -1,0 +1,146 @@
+package dev.focus.lab.focus;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.focus.data.Batch;
+import dev.focus.data.Split;
+import dev.focus.data.SyntheticTask;
+import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Profile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** E7's MQAR mixture and the rule that only learned tasks enter the correlation and the verdict. */
+class RecallTest {
+  static final SyntheticTask.Mqar MAX = new SyntheticTask.Mqar(32, 8, 0.01, true);
+
+  @Test
+  void mixtureRowsHoldBetweenOneAndEightPairsEachAnsweredOnceAfterItsPair() {
+    RecallTasks.MqarMixture mix = new RecallTasks.MqarMixture(MAX, 1);
+    int T = 32, rows = 64;
+    Set<Integer> kvSeen = new HashSet<>();
+    for (long step = 0; step < 4; step++) {
+      Batch b = mix.batch(Split.TRAIN, 7, step, rows, T);
+      for (int r = 0; r < rows; r++) {
+        int answers = 0;
+        for (int t = 0; t < T; t++) {
+          int target = b.targets()[r * T + t];
+          if (target == Batch.IGNORE) continue;
+          answers++;
+          int key = b.tokens()[r * T + t];
+          assertTrue(key >= 1 && key < 16, "query is a key id: " + key);
+          assertTrue(target >= 16 && target < 32, "answer is a value id: " + target);
+          // the answer is the token right after the key's first occurrence, in the pair region before it
+          int first = -1;
+          for (int j = 0; j < t; j++) if (b.tokens()[r * T + j] == key) { first = j; break; }
+          assertTrue(first >= 0 && first % 2 == 0 && first < 16, "key " + key + " stored in a pair at " + first);
+          assertEquals(target, b.tokens()[r * T + first + 1], "value after the stored key");
+        }
+        assertTrue(answers >= 1 && answers <= 8, "pairs in row " + r + ": " + answers);
+        kvSeen.add(answers);
+      }
+    }
+    assertEquals(8, kvSeen.size(), "every number of pairs 1..8 occurs in 256 rows: " + kvSeen);
+    // rows are a pure function of (seed, split, step, row)
+    Batch a = mix.batch(Split.TRAIN, 7, 3, rows, T), again = mix.batch(Split.TRAIN, 7, 3, rows, T);
+    assertArrayEquals(a.tokens(), again.tokens());
+    assertArrayEquals(a.targets(), again.targets());
+    assertFalse(java.util.Arrays.equals(a.tokens(), mix.batch(Split.VALIDATION, 7, 3, rows, T).tokens()));
+    assertEquals(16, mix.batch(Split.TRAIN, 7, 0, 16, T).batch());
+  }
+
+  @Test
+  void mixtureRejectsABadMinimumAndTooShortSequences() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RecallTasks.MqarMixture(MAX, 9));
+    assertTrue(e.getMessage().contains("kvMin=9"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new RecallTasks.MqarMixture(MAX, 1).batch(Split.TRAIN, 1, 0, 2, 30));
+  }
+
+  @Test
+  void bothLearnedTasksEnterTheCorrelationAndAnUnlearnedOneIsLeftOut() {
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
+
+    // softmax learns both tasks with sharp heads, linear fails with dense ones: support from both tasks
+    List<RecallRun.Run> runs = new ArrayList<>();
+    for (int len : plan.lengths().get(0)) {
+      runs.add(run("needle", "softmax", len, 1.0, 0.05, null));
+      runs.add(run("needle", "linear", len, 0.2, 0.9, null));
+    }
+    runs.add(run("mqar", "softmax", 32, 0.99, 0.2, new double[] {1, 1, 0.99}));
+    runs.add(run("mqar", "linear", 32, 0.16, 0.55, new double[] {0.4, 0.25, 0.16}));
+    AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs);
+    assertEquals(10, o.counted());
+    assertEquals(List.of("needle", "mqar"), o.learned());
+    assertTrue(o.unlearned().isEmpty());
+    assertTrue(o.supports() && !o.contradicts());
+    assertEquals(2, o.comparisons().size());
+    AttentionFocusRules.Comparison needle = o.comparisons().get(0), mqar = o.comparisons().get(1);
+    assertEquals(512, needle.length(), "the longest needle length");
+    assertEquals(0.99, mqar.softmaxAccuracy(), 0);
+    assertEquals(0.16, mqar.linearAccuracy(), 0);
+    assertEquals(0.2, mqar.softmaxS(), 0);
+    // sharper heads (smaller S*) go with higher accuracy: the ranks are perfectly opposed up to ties
+    assertTrue(o.rho() < -0.8, "rho " + o.rho());
+    assertTrue(RecallReport.summary(o).startsWith("needle at T=512: softmax 100% vs linear 20%"), RecallReport.summary(o));
+
+    // softmax stuck on the MQAR plateau: MQAR is named, left out of the count and the comparisons
+    runs.set(8, run("mqar", "softmax", 32, 0.13, 0.5, new double[] {0.5, 0.26, 0.13}));
+    AttentionFocusRules.Recall p = AttentionFocusRules.recall(plan, runs);
+    assertEquals(List.of("mqar"), p.unlearned());
+    assertEquals(8, p.counted());
+    assertEquals(List.of("needle"), p.comparisons().stream().map(AttentionFocusRules.Comparison::task).toList());
+    assertTrue(RecallReport.summary(p).endsWith("not learned at this budget: mqar"), RecallReport.summary(p));
+    assertTrue(p.supports(), "needle alone still supports");
+  }
+
+  @Test
+  void spearmanRanksWithTies() {
+    assertEquals(-1, AttentionFocusRules.spearman(new double[] {1, 2, 3, 4}, new double[] {8, 6, 4, 2}), 1e-12);
+    assertEquals(1, AttentionFocusRules.spearman(new double[] {1, 2, 3}, new double[] {1, 5, 9}), 1e-12);
+    // ranks (0, 1.5, 1.5, 3) against (0, 1, 2, 3): r = 4.5 / √(4.5 · 5)
+    assertEquals(4.5 / Math.sqrt(4.5 * 5), AttentionFocusRules.spearman(new double[] {1, 2, 2, 3}, new double[] {1, 2, 3, 4}), 1e-12);
+    assertTrue(Double.isNaN(AttentionFocusRules.spearman(new double[] {1, 2}, new double[] {2, 1})), "fewer than 3 points");
+  }
+
+  @Test
+  void aMiniMqarRunMeasuresEveryHeadAndEveryNumberOfPairs(@TempDir Path dir) throws Exception {
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.MINI, 1);
+    RecallRun.Settings mqar = plan.runs().stream().filter(r -> r.task().name().equals("mqar") && r.kind().equals("softmax"))
+        .findFirst().orElseThrow();
+    assertEquals(1000, mqar.seed(), "seed · 1000 + seed index");
+    RecallRun.Run r = new RecallRun().run(mqar, new LabContext(Profile.MINI, 1, dir, null, null));
+    assertEquals(6, r.steps());
+    assertEquals(2 * 4, r.headS().length, "2 layers × 4 heads");
+    for (int i = 0; i < r.headS().length; i++) {
+      assertTrue(r.headS()[i] >= 1 / Math.sqrt(32) - 1e-9 && r.headS()[i] <= 1 + 1e-12, "S* in [n^-1/2, 1]: " + r.headS()[i]);
+      assertTrue(r.headPr()[i] >= 1 - 1e-9, "PR ≥ 1 key");
+      assertTrue(r.headGamma()[i] >= 0, "softmax γ̂");
+    }
+    assertEquals(3, r.kvAccuracy().length);
+    assertEquals(r.accuracy(), r.kvAccuracy()[2], 0, "kv = 8 is the spec's own validation data");
+    double hits = r.accuracy() * r.answers();
+    assertEquals(Math.rint(hits), hits, 1e-9, "accuracy counts exact answers");
+  }
+
+  /** A run with every head at S* = s except head 0 of layer 1 (the sharpest) at s; PR from T·S*². */
+  private static RecallRun.Run run(String task, String kind, int len, double acc, double s, double[] kvAcc) {
+    int heads = task.equals("mqar") ? 4 : 2, n = 2 * heads;
+    double[] hs = new double[n], pr = new double[n], g = new double[n];
+    for (int i = 0; i < n; i++) {
+      hs[i] = i == heads ? s : Math.min(1, 2 * s);
+      pr[i] = len * hs[i] * hs[i];
+      g[i] = kind.equals("softmax") ? 1 : Double.NaN;
+    }
+    double[] depth = task.equals("needle") ? new double[] {acc, acc, acc, acc} : null;
+    return new RecallRun.Run(task, kind, len, 0, 100, acc, 128, 1.0, hs, pr, g, depth, kvAcc, 1.0);
+  }
+}
