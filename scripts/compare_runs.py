@@ -26,14 +26,29 @@ import sys
 NUMBER = re.compile(r"[-−]?(?:\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+)")
 
 
-# Wall-clock times are not a function of the seed: "Training took 22.7 s in all." and a csv
-# column named "seconds" are left out of the comparison.
+# Wall-clock times are not a function of the seed: "Training took 22.7 s in all.", a Markdown
+# table column headed "s per run" and a csv column named "seconds" are left out of the comparison.
 TIMING = re.compile(r"took [0-9.]+ s in all")
+TIMING_COLUMNS = ("s per run", "seconds")
+
+
+def mask_timing(text):
+    text = TIMING.sub("took (time) s in all", text)
+    out, masked = [], None
+    for line in text.split("\n"):
+        cells = line.split("|")
+        if line.startswith("|") and masked is None:
+            masked = [i for i, c in enumerate(cells) if c.strip() in TIMING_COLUMNS]
+        elif line.startswith("|") and masked:
+            cells = [("(time)" if i in masked and not set(c.strip()) <= set("-:") else c) for i, c in enumerate(cells)]
+        elif not line.startswith("|"):
+            masked = None
+        out.append("|".join(cells) if line.startswith("|") else line)
+    return "\n".join(out)
 
 
 def numbers(text):
-    text = TIMING.sub("took (time) s in all", text)
-    return [m.group(0).replace("−", "-") for m in NUMBER.finditer(text)]
+    return [m.group(0).replace("−", "-") for m in NUMBER.finditer(mask_timing(text))]
 
 
 def data_bytes(path):
@@ -95,7 +110,7 @@ def compare_slug(before, after, slug):
         print("   report.md: same text (up to blank lines)")
     parts = [("report.md", btext, atext), ("summary", bmeta.get("summary", ""), ameta.get("summary", ""))]
     for name, bt, at in parts:
-        bt, at = TIMING.sub("took (time) s in all", bt), TIMING.sub("took (time) s in all", at)
+        bt, at = mask_timing(bt), mask_timing(at)
         bn, an = numbers(bt), numbers(at)
         diff = first_difference(bn, an)
         extra = collections.Counter(an) - collections.Counter(bn)

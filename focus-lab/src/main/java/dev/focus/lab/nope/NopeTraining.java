@@ -68,7 +68,8 @@ final class NopeTraining {
    * on each window's last {@code tail} targets, and per layer the mean over heads, windows and the last {@code tail} query
    * rows of the attention entropy H = −Σ a ln a (nats), of H/ln n and of n_eff = 1/Σa² (D4).
    */
-  record LongEval(int seqLen, double tailLoss, double[] entropy, double[] normalisedEntropy, double[] nEff) {}
+  record LongEval(int seqLen, double tailLoss, double[] entropy, double[] normalisedEntropy, double[] nEff)
+      implements java.io.Serializable {}
 
   static LongEval longEval(Model model, Dataset data, int seqLen, int maxLen, int tail, int batches, int batch, long seed) {
     int layers = model.config().layers();

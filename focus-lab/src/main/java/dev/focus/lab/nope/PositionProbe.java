@@ -30,7 +30,7 @@ final class PositionProbe {
    * @param p10       10th percentile of the prediction per true position (T)
    * @param p90       90th percentile (T)
    */
-  record Result(double mad, double[] bucketMad, double[] meanPred, double[] p10, double[] p90) {}
+  record Result(double mad, double[] bucketMad, double[] meanPred, double[] p10, double[] p90) implements java.io.Serializable {}
 
   /** Bucket edges of the per-bucket MAD: [0,8), [8,16), [16,32), [32,T). */
   static final int[] BUCKETS = {0, 8, 16, 32};

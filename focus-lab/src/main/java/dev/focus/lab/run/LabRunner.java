@@ -103,8 +103,11 @@ public final class LabRunner {
     return results;
   }
 
-  /** Writes the report and its lab.json marker in one atomic step. */
-  void publish(Experiment<?, ?> e, Findings f, double seconds) throws IOException {
+  /**
+   * Writes the report and its lab.json marker in one atomic step. Public so that a runner which
+   * computed (or stored) an experiment's results elsewhere can publish their rendering the same way.
+   */
+  public void publish(Experiment<?, ?> e, Findings f, double seconds) throws IOException {
     ReportMeta meta = new ReportMeta(e.title(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), f.summary(),
         f.verdict(), f.tags(), f.charts());
     List<DataFile> files = new ArrayList<>(f.dataFiles());

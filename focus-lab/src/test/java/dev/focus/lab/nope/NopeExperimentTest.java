@@ -1,19 +1,18 @@
 package dev.focus.lab.nope;
 
 import static dev.focus.testing.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
-import dev.focus.lab.run.MiniRun;
 import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Progress;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.position.PositionKind;
 import dev.focus.model.ModelObserver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,123 +21,129 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NopeExperimentTest {
   @Test
-  void miniProfilePublishesVarianceLawProbesAndTables(@TempDir Path runs) throws Exception {
+  void miniProfileRecordsHoldTheVarianceLawProbesAndTrainedArms(@TempDir Path work) throws Exception {
     NopeExperiment e = new NopeExperiment();
-    MiniRun.run(runs, e);
-    Path dir = runs.resolve("05-why-decoders-need-positions");
-    String md = Files.readString(dir.resolve("report.md"));
-    NopeExperiment.Outcome o = e.outcome;
+    NopeExperiment.Settings s = e.settings(Profile.MINI, 1);
+    // an empty data cache: the language models train on the synthetic text
+    NopeExperiment.Results o = e.run(s, new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE));
+    VarianceLaw.Result e1 = o.e1();
     // D3: exact uniform averaging of N(0,1) values falls like 1/n (slope −1; 200 sequences in MINI)
-    assertClose("uniform-average slope", new double[] {-1}, new double[] {o.uniformSlope}, 0.03, 0);
+    assertClose("uniform-average slope", new double[] {-1}, new double[] {e1.uniformSlope()}, 0.03, 0);
     // P13: σ² = 256·0.02² = 0.1024 for one random head, and slope −1 with the 1/√d_h scale
-    assertClose("random head MS_1", new double[] {0.1024}, new double[] {o.headMs1}, 0.012, 0);
-    assertClose("random head slope", new double[] {-1}, new double[] {o.headSlope}, 0.06, 0);
+    assertClose("random head MS_1", new double[] {0.1024}, new double[] {e1.scaled().meanMs()[0]}, 0.012, 0);
+    assertClose("random head slope", new double[] {-1}, new double[] {e1.scaled().slope()}, 0.06, 0);
     // without the scale the logits have s.d. ≈ 1.6 and attention is no longer uniform (D4)
-    assertClose("no-scale logit sd", new double[] {1.64}, new double[] {o.noScaleLogitSd}, 0.1, 0);
-    assertTrue(o.noScaleSlope > -0.85, "no-scale slope " + o.noScaleSlope + " should be flatter than -1");
+    assertClose("no-scale logit sd", new double[] {1.64}, new double[] {e1.raw().logitSd()}, 0.1, 0);
+    assertTrue(e1.raw().slope() > -0.85, "no-scale slope " + e1.raw().slope() + " should be flatter than -1");
     // the decoder's first layer: the mask gives −1 for NoPE and RoPE alike
-    assertClose("NoPE layer-1 slope", new double[] {-1}, new double[] {o.stackSlopes.get("nope")[0]}, 0.1, 0);
-    assertClose("RoPE layer-1 slope", new double[] {-1}, new double[] {o.stackSlopes.get("rope")[0]}, 0.1, 0);
+    assertClose("NoPE layer-1 slope", new double[] {-1}, new double[] {e1.stack(PositionKind.NOPE).slopes()[0]}, 0.1, 0);
+    assertClose("RoPE layer-1 slope", new double[] {-1}, new double[] {e1.stack(PositionKind.ROPE).slopes()[0]}, 0.1, 0);
     // D5: the λ = 1/4 ALiBi head plateaus at Σa² ≈ tanh(1/8)
-    assertClose("ALiBi plateau", new double[] {o.alibiPlateauPredicted}, new double[] {o.alibiPlateauRatio}, 0, 0.25);
-    assertClose("ALiBi plateau closed form", new double[] {Math.tanh(0.125)}, new double[] {o.alibiPlateauPredicted}, 1e-6, 0);
+    assertClose("ALiBi plateau", new double[] {e1.alibiPlateauPredicted()}, new double[] {e1.alibiPlateauRatio()}, 0, 0.25);
+    assertClose("ALiBi plateau closed form", new double[] {Math.tanh(0.125)}, new double[] {e1.alibiPlateauPredicted()}, 1e-6, 0);
     // D7: probe chance (L²−1)/(3L) at L = 64 and the median guess L/4
-    assertClose("chance", new double[] {(64.0 * 64 - 1) / (3 * 64)}, new double[] {o.chance}, 1e-12, 0);
-    assertEquals(16.0, o.medianGuess);
-    assertTrue(md.contains("21.33"), "the chance value appears in the report");
-    assertTrue(md.contains("{{chart:e1-variance}}") && md.contains("{{chart:e2-probe}}"));
-    assertTrue(md.contains("| causal | residual after block 1 |") && md.contains("| bidirectional | residual after block 1 |"));
-    assertTrue(Files.exists(dir.resolve("e1-variance.csv")) && Files.exists(dir.resolve("e2-probes.csv")));
-    // E3: without a cache the language models train on the synthetic text, one row per position scheme
-    assertTrue(md.contains("Brown is not in the data cache"), "the stand-in text is named");
-    for (String pos : List.of("nope", "rope", "alibi", "learned")) {
-      assertTrue(md.contains("| " + pos + " | 2 |"), "LM table row " + pos);
-      double loss = o.lmLoss.get(pos)[0];
-      assertTrue(loss > 0 && loss < Math.log(261) + 0.5, pos + " validation loss " + loss);
-      assertTrue(md.contains("| " + pos + " | 64 (1×) |"), "E9 row " + pos + " at 1x");
+    assertClose("chance", new double[] {(64.0 * 64 - 1) / (3 * 64)}, new double[] {o.e2().chance()}, 1e-12, 0);
+    assertEquals(16.0, o.e2().medianGuess());
+    assertEquals(12, o.e2().probes().size(), "6 hook points × causal, bidirectional");
+    assertEquals(4, o.e2().probe("causal", "log-norm per head, layer-1 head outputs").dim(), "one log norm per head");
+    // E3: the synthetic text, one arm per position scheme, losses below a uniform byte guess
+    assertEquals("synthetic-text", o.e3().text());
+    assertEquals(List.of("nope", "rope", "alibi", "learned"), o.e3().lms().stream().map(LanguageModels.Lm::name).toList());
+    for (LanguageModels.Lm lm : o.e3().lms()) {
+      double loss = lm.valLoss()[0];
+      assertTrue(loss > 0 && loss < Math.log(261) + 0.5, lm.name() + " validation loss " + loss);
     }
-    assertTrue(md.contains("| unigram | – |"));
-    assertTrue(o.unigram > 0 && o.unigram < Math.log(261), "unigram loss " + o.unigram);
+    assertTrue(o.e3().unigram() > 0 && o.e3().unigram() < Math.log(261), "unigram loss " + o.e3().unigram());
     // E9: NoPE, RoPE and ALiBi are read at 4× the training length; learned positions are not
-    assertTrue(md.contains("| nope | 256 (4×) |") && md.contains("| alibi | 256 (4×) |") && !md.contains("| learned | 256"));
+    assertTrue(o.e9().get("nope", 256) != null && o.e9().get("alibi", 256) != null && o.e9().get("learned", 256) == null);
+    assertTrue(o.e9().get("learned", 64) != null);
     // at 4× the visible keys number 241..256, so n_eff ≤ 256 and H ≤ ln 256
-    NopeTraining.LongEval nope4 = o.longEval.get("nope@256");
+    NopeTraining.LongEval nope4 = o.e9().get("nope", 256);
     assertTrue(nope4.nEff()[0] <= 256 + 1e-6 && nope4.entropy()[0] <= Math.log(256) + 1e-6);
-    // E5 and E8 tables
-    assertTrue(md.contains("| copy | nope |") && md.contains("| copy | alibi |"));
-    assertTrue(o.shuffled.containsKey("nope") && md.contains("shuffled, last kept"));
-    assertTrue(Files.exists(dir.resolve("e3-lm.csv")) && Files.exists(dir.resolve("e8-length.csv"))
-        && Files.exists(dir.resolve("e9-long.csv")));
+    // E5 and E8
+    assertTrue(o.e5().loss("nope") != null && o.e5().loss("nope").length == 3);
+    assertEquals(3, o.e8().runs().size(), "copy × nope, rope, alibi");
+    for (LengthGeneralisation.Run run : o.e8().runs()) {
+      assertEquals(16, run.exactMatch().length, "lengths 1..16");
+      for (double em : run.exactMatch()) assertTrue(em >= 0 && em <= 1);
+    }
     // E4: the probe on the trained models, three hook points per 2-block arm
     for (String pos : List.of("nope", "rope", "alibi", "learned")) {
-      for (String hook : List.of("embeddings", "after block 1", "after block 2")) {
-        assertTrue(md.contains("| " + pos + " | " + hook + " |"), "E4 row " + pos + " / " + hook);
-        double mad = o.trainedProbes.get(pos + "/" + hook).mad();
-        assertTrue(mad >= 0 && mad <= 63, pos + " " + hook + " MAD " + mad);
+      for (int tap = 0; tap < 3; tap++) {
+        double mad = o.e4().probe(pos, tap).result().mad();
+        assertTrue(mad >= 0 && mad <= 63, pos + " " + TrainedProbes.tapName(tap) + " MAD " + mad);
       }
     }
-    assertTrue(Files.exists(dir.resolve("e4-trained-probes.csv")) && md.contains("{{chart:e4-mad}}"));
     // E9 repair: a copy with λ = 1 (same weights) reproduces the unscaled model's loss exactly, and so does λ_h = 1
-    double base = o.longEval.get("nope@256").tailLoss();
-    assertEquals(base, o.repair.get("λ=1.0@256").tailLoss(), "λ = 1 reproduces the E9 loss at 4x");
-    assertEquals(o.longEval.get("nope@64").tailLoss(), o.repair.get("λ=1.0@64").tailLoss(), "and at 1x");
-    assertEquals(base, o.repair.get("λh before@256").tailLoss(), 1e-6, "λ_h = 1 before training");
+    TemperatureRepair.Result rep = o.repair();
+    double base = o.e9().get("nope", 256).tailLoss();
+    assertEquals(base, rep.global().get(0).atLong().tailLoss(), "λ = 1 reproduces the E9 loss at 4x");
+    assertEquals(o.e9().get("nope", 64).tailLoss(), rep.global().get(0).atTrain().tailLoss(), "and at 1x");
+    assertEquals(base, rep.before().atLong().tailLoss(), 1e-6, "λ_h = 1 before training");
     // softmax entropy falls as λ grows (dH/dλ = −λ·Var(z) ≤ 0); layer 1 sees the same inputs at every λ
-    for (int i = 1; i < NopeExperiment.LAMBDAS.length; i++) {
-      double prev = o.repair.get("λ=" + NopeExperiment.LAMBDAS[i - 1] + "@256").entropy()[0];
-      double next = o.repair.get("λ=" + NopeExperiment.LAMBDAS[i] + "@256").entropy()[0];
-      assertTrue(next < prev, "layer-1 entropy falls from λ=" + NopeExperiment.LAMBDAS[i - 1] + ": " + prev + " → " + next);
+    for (int i = 1; i < rep.global().size(); i++) {
+      double prev = rep.global().get(i - 1).atLong().entropy()[0], next = rep.global().get(i).atLong().entropy()[0];
+      assertTrue(next < prev, "layer-1 entropy falls from " + rep.global().get(i - 1).setting() + ": " + prev + " → " + next);
     }
     // only the λ_h trained: the filter picked the two head_scale tensors, every other weight is unchanged, the λ_h moved
-    assertEquals(List.of("model.layers.0.self_attn.head_scale", "model.layers.1.self_attn.head_scale"), o.repairTrained);
-    assertEquals(0.0, o.repairFrozenDiff, "weights outside the λ_h are bit-identical to E3's");
+    assertEquals(List.of("model.layers.0.self_attn.head_scale", "model.layers.1.self_attn.head_scale"), rep.trained());
+    assertEquals(0.0, rep.frozenDiff(), "weights outside the λ_h are bit-identical to E3's");
     double moved = 0;
-    for (double[] layer : o.headScales) for (double v : layer) moved = Math.max(moved, Math.abs(v - 1));
+    for (double[] layer : rep.headScales()) for (double v : layer) moved = Math.max(moved, Math.abs(v - 1));
     assertTrue(moved > 1e-4 && moved < 0.5, "λ_h moved from 1 by " + moved);
-    assertTrue(md.contains("| global λ = 1.25 |") && md.contains("| per-head λₕ after 4 steps |") && md.contains("{{chart:e9-repair}}"));
-    assertTrue(Files.exists(dir.resolve("e9-repair.csv")));
-    // E7: one row per task and arm, accuracies in [0, 1], the heat map and the CSV
-    for (String task : List.of("3 back", "n mod 10")) {
-      for (String arm : List.of("nope", "nope+BOS", "rope", "alibi", "learned")) {
-        assertTrue(md.contains("| " + task + " | " + arm + " |"), "E7 row " + task + " / " + arm);
-        double[] acc = o.resolution.get(task + "/" + arm);
-        assertEquals(5, acc.length);
-        for (double a : acc) assertTrue(a >= 0 && a <= 1, task + " " + arm + " accuracy " + a);
-      }
+    assertEquals(4, rep.curve().length);
+    // E7: one run per task and arm, accuracies in [0, 1]
+    assertEquals(2 * 5, o.e7().runs().size());
+    for (Resolution.Run run : o.e7().runs()) {
+      assertEquals(5, run.accuracy().length, "four buckets and overall");
+      for (double a : run.accuracy()) assertTrue(a >= 0 && a <= 1, run.task() + " " + run.arm() + " accuracy " + a);
     }
-    assertTrue(md.contains("{{chart:e7-buckets}}") && Files.exists(dir.resolve("e7-resolution.csv")));
-    assertTrue(md.contains("## Verdict") && md.contains("**Point 3,") && md.contains("Temperature repair (Wang et al.")
-        && md.contains("Not run: E6"));
+    // the report renders from the records alone
+    assertTrue(e.render(s, o).markdown().contains("## Verdict"));
+  }
+
+  @Test
+  void rulesOnHandMadeRecords() {
+    assertTrue(NopeRules.clearlyWorse(new double[] {2.0, 2.1, 2.2}, new double[] {1.0, 1.1, 1.2}), "every seed worse by 1");
+    assertTrue(!NopeRules.clearlyWorse(new double[] {2.0, 1.0}, new double[] {1.5, 1.5}), "not worse on every seed");
+    assertTrue(NopeRules.flat(new double[] {0.50, 0.52, 0.54, 0.53, 0.9}), "the overall column is not a bucket");
+    assertTrue(!NopeRules.flat(new double[] {0.50, 0.52, 0.54, 0.56, 0.5}));
+    var res = new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, 2, 1, 1, 1);
+    var runs = new Resolution.Result(List.of(
+        new Resolution.Run("mod10:symbols=16", "nope", 0, new double[] {0.9, 0.8, 0.7, 0.6, 0.75}),
+        new Resolution.Run("mod10:symbols=16", "nope", 1, new double[] {0.7, 0.6, 0.5, 0.4, 0.55})));
+    var means = NopeRules.resolution(res, runs);
+    assertArrayEquals(new double[] {0.8, 0.7, 0.6, 0.5, 0.65}, means.get("n mod 10/nope"), 1e-12, "mean over the two seeds");
+    assertTrue(NopeRules.nopeModDegrades(means), "30 points from [0,8) to [32,64)");
   }
 
   @Test
   void fullProfileArmsRunOnATinyBudget(@TempDir Path work) throws Exception {
     // the FULL plan's extra paths (3 seeds, sinusoidal, 4-block arms, reverse) with a few steps each
-    NopeExperiment e = new NopeExperiment();
-    NopeExperiment.Plan full = NopeExperiment.Plan.of(Profile.FULL);
-    assertEquals(3, full.seeds());
-    assertTrue(full.lmArms().contains(PositionKind.SINUSOIDAL) && full.copyTasks().contains("reverse"));
-    NopeExperiment.Plan tiny = new NopeExperiment.Plan(2, 3, full.lmArms(), true, 1, 3, full.copyArms(), full.copyTasks(), 4, 2, 1, 8,
-        10, 2, 3, 8);
-    LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
-    Findings f = new Findings();
-    var lms = e.languageModels(f, ctx, tiny);
+    NopeExperiment.Settings full = new NopeExperiment().settings(Profile.FULL, 1);
+    assertEquals(3, full.e3().seeds());
     assertEquals(List.of("nope", "rope", "alibi", "learned", "sinusoidal", "nope (4 blocks)", "learned (4 blocks)"),
-        List.copyOf(lms.keySet()));
-    e.shuffledPrefixes(f, ctx, tiny, lms);
-    e.longContext(f, ctx, tiny, lms);
-    e.trainedProbes(f, ctx, tiny, lms);
-    e.temperatureRepair(f, ctx, tiny, lms);
-    e.resolution(f, ctx, tiny);
-    e.lengthGeneralisation(f, ctx, tiny);
-    e.verdict(f, tiny);
-    String md = f.markdown();
-    assertTrue(md.contains("| reverse | sinusoidal |") && md.contains("| sinusoidal | 256 (4×) |")
-        && md.contains("| nope (4 blocks) | 4 |") && md.contains("| sinusoidal | after block 2 |")
-        && md.contains("| n mod 10 | learned |"), md);
-    // two seeds: the E7 CSV has a row per run, the table the mean
-    assertEquals(2 * 5 * 2, e.outcome.resolution.size() * 2);
-    assertTrue(md.contains(" ± "), "3-seed tables show a standard deviation");
+        full.e3().arms().stream().map(LanguageModels.Arm::name).toList());
+    assertTrue(full.e8().tasks().contains("reverse") && full.e8().arms().contains(PositionKind.SINUSOIDAL));
+    LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
+    LmStore store = new LmStore();
+    LanguageModels.Settings lmSettings = new LanguageModels.Settings(full.e3().arms(), 2, 3, 1, 64, 16, 1);
+    LanguageModels.Result lms = new LanguageModels(store).run(lmSettings, ctx);
+    assertEquals(7, lms.lms().size());
+    for (LanguageModels.Lm lm : lms.lms()) assertEquals(2, lm.valLoss().length, lm.name() + ": one loss per seed");
+    assertEquals(4, lms.lm("nope (4 blocks)").layers());
+    TrainedProbes.Result probes = new TrainedProbes(store).run(new TrainedProbes.Settings(full.e4().arms(), 64, 8, 2, 10, 128, 128, 1), ctx);
+    assertTrue(probes.probe("sinusoidal", 2) != null, "sinusoidal probed after block 2");
+    LongContext.Result longer = new LongContext(store).run(new LongContext.Settings(full.e9().arms(), List.of(64, 128, 256), 64, 16,
+        1, 8, 1), ctx);
+    assertTrue(longer.get("sinusoidal", 256) != null, "sinusoidal positions extrapolate to 4×");
+    LengthGeneralisation.Result copy = new LengthGeneralisation().run(new LengthGeneralisation.Settings(full.e8().tasks(),
+        full.e8().arms(), 16, 4, 32, 2, 3, 2, 1), ctx);
+    assertEquals(2 * 4 * 2, copy.runs().size(), "copy and reverse × 4 arms × 2 seeds");
+    assertTrue(copy.runs().stream().anyMatch(r -> r.task().equals("reverse") && r.arm() == PositionKind.SINUSOIDAL));
+    Findings f = new Findings();
+    NopeReport.languageModels(f, lmSettings, lms);
+    assertTrue(f.markdown().contains(" ± "), "several seeds: the table shows a standard deviation");
   }
 
   @Test
