@@ -10,7 +10,6 @@ import dev.focus.report.DataFile;
 import dev.focus.report.Series;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -44,7 +43,7 @@ final class NopeReport {
   /** A signed number: +0.012 or −0.034. */
   static String signed(double x) { return (x > 0 ? "+" : "") + Findings.num(x, 3); }
 
-  static String posName(PositionKind p) { return p.name().toLowerCase(Locale.ROOT); }
+  static String posName(PositionKind p) { return LanguageModels.posName(p); }
 
   // ------------------------------------------------------------------------------------------- E1
 

@@ -5,7 +5,6 @@ import dev.focus.report.DataFile;
 import dev.focus.report.Verdict;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What an experiment found, built up as it runs: the Markdown text (with {@code {{chart:ID}}}
@@ -24,11 +23,6 @@ public final class Findings {
     if (text.length() > 0 && !text.toString().endsWith("\n\n")) text.append(text.toString().endsWith("\n") ? "\n" : "\n\n");
     text.append(markdown);
     return this;
-  }
-
-  /** Appends formatted Markdown (Locale.ROOT). */
-  public Findings mdf(String format, Object... args) {
-    return md(String.format(Locale.ROOT, format, args));
   }
 
   /** Adds a chart and places it here in the text. */
