@@ -3,9 +3,9 @@ package dev.focus.lab.lossless;
 import static dev.focus.lab.run.Stats.mean;
 import static dev.focus.lab.run.Stats.sd;
 
+import dev.focus.data.PixelImage;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.Template;
-import dev.focus.data.PixelImage;
 import dev.focus.multimodal.Png;
 import dev.focus.report.Chart;
 import dev.focus.report.DataFile;

@@ -1,5 +1,6 @@
 package dev.focus.lab.lossless;
 
+import dev.focus.data.PixelImage;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Section;
 import dev.focus.multimodal.InfoAudit;
@@ -9,7 +10,6 @@ import dev.focus.multimodal.MultimodalRun;
 import dev.focus.multimodal.MultimodalTrainer;
 import dev.focus.multimodal.Patchify;
 import dev.focus.multimodal.PixelCodec;
-import dev.focus.data.PixelImage;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
