@@ -36,6 +36,7 @@ public final class Main implements Runnable {
   /** Every subcommand, in the order `focus --help` lists them. */
   static final Class<?>[] SUBCOMMANDS = {
       LabCommand.class,
+      SweepCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
       PositionsCommand.class,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,12 +85,48 @@ final class Options {
         description = "Dataset: brown[:bpe=N], mqar, needle, copy, reverse, addition, kback, mod10 [:key=value,...]; with mm-* presets: digits, glyphs-shapes, glyphs-read, glyphs-count.")
     String spec;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Dataset cache (default: $FOCUS_CACHE or ~/.cache/focus).")
-    Path cache;
+    @Mixin Cache cache = new Cache();
 
-    Path cacheDir() { return cache != null ? cache : DataCache.dir(); }
+    Path cacheDir() { return cache.dir(); }
 
     Dataset open() throws java.io.IOException { return Datasets.open(spec, cacheDir()); }
+  }
+
+  /** {@code --cache} (or {@code --data-dir}): where data sets are; on a cluster, what every node reads. */
+  static final class Cache {
+    @Option(names = {"--cache", "--data-dir"}, paramLabel = "DIR",
+        description = "Data cache (default: $FOCUS_CACHE or ~/.cache/focus). On a cluster: shared storage every node reads; without it each node uses its own cache (run 'focus setup' there once).")
+    Path dir;
+
+    Path dir() { return dir != null ? dir : DataCache.dir(); }
+  }
+
+  /**
+   * Where the planned tasks of the lab and of sweeps run: Apache Spark, embedded in this JVM by
+   * default, or a cluster; and where their results and checkpoints are kept.
+   */
+  static final class Cluster {
+    @Option(names = "--master", paramLabel = "URL",
+        description = "Spark master: local[*] (default: this JVM, every core), local[N], spark://HOST:7077 (standalone), yarn, k8s://URL.")
+    String master;
+
+    @Option(names = "--work-dir", paramLabel = "DIR|URI",
+        description = "Where finished task results and task checkpoints are kept, so nothing finished runs twice: a path (default: RUNS/.work), file:, or any Hadoop URI (hdfs://...). On a cluster, storage every node and the driver see.")
+    String workDir;
+
+    @Option(names = "--task-cpus", paramLabel = "N", defaultValue = "1",
+        description = "Cores Spark reserves per task (spark.task.cpus); each task on an executor uses that many of Focus's threads (default: ${DEFAULT-VALUE}).")
+    int taskCpus;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Any Spark setting (repeatable), e.g. --conf spark.executor.memory=4g.")
+    List<String> conf = new ArrayList<>();
+
+    @Option(names = "--spark-ui", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Start the Spark UI and print its address (default: on; --no-spark-ui to skip it).")
+    boolean ui;
+
+    /** The work directory: --work-dir, else {@code fallback}. */
+    String workDir(Path fallback) { return workDir != null ? workDir : fallback.toString(); }
   }
 
   /** The training settings; defaults from {@link TrainConfig#defaults()}. */

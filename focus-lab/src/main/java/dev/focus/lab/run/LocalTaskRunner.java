@@ -3,8 +3,6 @@ package dev.focus.lab.run;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -37,24 +35,13 @@ public final class LocalTaskRunner implements TaskRunner {
   @Override
   public List<TaskResult<?>> run(List<? extends Task<?, ?>> tasks, Listener listener) throws Exception {
     List<Task<?, ?>> order = TaskPlan.order(tasks);
-    Map<String, TaskResult<?>> done = new LinkedHashMap<>();
+    Map<String, TaskResult<?>> done = TaskRunner.lookUp(order, store, listener);
     for (Task<?, ?> t : order) {
-      TaskResult<?> r = store.get(t);
-      if (r != null) done.put(t.key(), r);
-    }
-    listener.planned(order.size(), done.size());
-    for (Task<?, ?> t : order) {
-      TaskResult<?> stored = done.get(t.key());
-      if (stored != null) {
-        listener.finished(t, stored, true);
-        continue;
-      }
+      if (done.containsKey(t.key())) continue;
       if (listener.cancelled()) throw new CancellationException("stopped before task " + t.label());
       done.put(t.key(), runOne(t, listener));
     }
-    List<TaskResult<?>> out = new ArrayList<>(tasks.size());
-    for (Task<?, ?> t : tasks) out.add(done.get(t.key()));
-    return out;
+    return TaskRunner.inOrder(tasks, done);
   }
 
   private <R extends Record> TaskResult<R> runOne(Task<?, R> t, Listener listener) throws Exception {
@@ -67,7 +54,7 @@ public final class LocalTaskRunner implements TaskRunner {
     if (progress.cancelled() || listener.cancelled()) throw new CancellationException("stopped during task " + t.label());
     TaskResult<R> r = new TaskResult<>(t.key(), t.kind(), value, seconds, worker(), now());
     store.put(t, r);
-    listener.finished(t, r, false);
+    listener.finished(t, seconds, false);
     return r;
   }
 

@@ -1,7 +1,10 @@
 package dev.focus.lab.run;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs planned {@link Task}s: those whose results the {@link #store()} already holds are not run
@@ -31,8 +34,11 @@ public interface TaskRunner extends AutoCloseable {
     /** Once per call: how many distinct tasks, and how many of them were already stored. */
     default void planned(int total, int stored) {}
 
-    /** A task finished now ({@code fromStore} false) or was found in the store (true). */
-    default void finished(Task<?, ?> task, TaskResult<?> result, boolean fromStore) {}
+    /**
+     * A task finished now ({@code fromStore} false) or was found in the store (true), after
+     * {@code seconds} of work (as measured when it ran).
+     */
+    default void finished(Task<?, ?> task, double seconds, boolean fromStore) {}
 
     /** Progress inside {@code task} (steps, messages); only runners that run tasks in this JVM call it. */
     default Progress progress(Task<?, ?> task) { return Progress.NONE; }
@@ -41,6 +47,28 @@ public interface TaskRunner extends AutoCloseable {
     default boolean cancelled() { return false; }
 
     Listener NONE = new Listener() {};
+  }
+
+  /**
+   * The stored results of {@code order} by key, after telling the listener the plan's size and
+   * reporting each stored task as finished: how every runner starts.
+   */
+  static Map<String, TaskResult<?>> lookUp(List<Task<?, ?>> order, ResultStore store, Listener listener) throws IOException {
+    Map<String, TaskResult<?>> done = new LinkedHashMap<>();
+    for (Task<?, ?> t : order) {
+      TaskResult<?> r = store.get(t);
+      if (r != null) done.put(t.key(), r);
+    }
+    listener.planned(order.size(), done.size());
+    for (Task<?, ?> t : order) if (done.containsKey(t.key())) listener.finished(t, done.get(t.key()).seconds(), true);
+    return done;
+  }
+
+  /** The results of {@code tasks} from {@code done}, in the order of {@code tasks}: how every runner ends. */
+  static List<TaskResult<?>> inOrder(List<? extends Task<?, ?>> tasks, Map<String, TaskResult<?>> done) {
+    List<TaskResult<?>> out = new ArrayList<>(tasks.size());
+    for (Task<?, ?> t : tasks) out.add(done.get(t.key()));
+    return out;
   }
 
   /** The result values of {@code tasks}, in order: what an experiment's report is computed from. */
