@@ -90,6 +90,7 @@ final class Distributed implements AutoCloseable {
     public synchronized void planned(int tasks, int stored) {
       total = tasks;
       done = stored;
+      err.printf(Locale.ROOT, "focus %s: %d task(s), %d already done%n", name, tasks, stored);
       bar = new ProgressBarBuilder().setTaskName(name).setStyle(ProgressBarStyle.ASCII).setInitialMax(tasks * SHARE)
           .startsFrom(stored * SHARE, Duration.ZERO).setUpdateIntervalMillis(500).hideEta().setConsumer(new ProgressBarConsumer() {
             @Override public int getMaxRenderedLength() { return 120; }

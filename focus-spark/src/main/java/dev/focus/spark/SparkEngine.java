@@ -18,27 +18,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  * or as the driver of a cluster ({@code spark://host:7077}, {@code yarn}, {@code k8s://…}).
  *
  * <p>On a cluster the executors are JVMs of their own, so they get the options Focus's kernels and
- * Spark need on Java 17 ({@link #EXECUTOR_JAVA_OPTIONS}) and the jars of Focus (every jar on this
+ * Spark need on Java 17 ({@link JavaOptions}) and the jars of Focus (every jar on this
  * JVM's class path that is not Spark's; Spark's own come from the cluster). Under
  * {@code spark-submit} the master and jars come from spark-submit and nothing here overrides them.
  */
 public final class SparkEngine implements AutoCloseable {
-  /**
-   * What every Spark JVM of Focus needs on Java 17: the vector module for Focus's kernels, a larger
-   * thread stack (as the launcher), and the packages Spark opens by reflection.
-   */
-  public static final List<String> JAVA_OPTIONS = List.of("--add-modules=jdk.incubator.vector", "-Xss4m",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED");
-
-  /** {@link #JAVA_OPTIONS} as one string for {@code spark.executor.extraJavaOptions}. */
-  public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ", JAVA_OPTIONS);
-
   private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?|spark://.+|yarn|k8s://.+|mesos://.+");
 
   private final JavaSparkContext sc;
@@ -76,7 +60,7 @@ public final class SparkEngine implements AutoCloseable {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     } else {
-      conf.setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS);
+      conf.setIfMissing("spark.executor.extraJavaOptions", JavaOptions.line());
       if (!submitted && !conf.contains("spark.jars")) {
         List<String> jars = focusJars();
         if (!jars.isEmpty()) conf.set("spark.jars", String.join(",", jars));
