@@ -1,6 +1,7 @@
 package dev.focus.cli;
 
 import dev.focus.data.Dataset;
+import dev.focus.io.OutputDir;
 import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Task;
 import dev.focus.lab.run.TaskPlan;
@@ -15,7 +16,6 @@ import dev.focus.model.Overrides;
 import dev.focus.train.TrainConfig;
 import dev.focus.web.report.ReportWriter;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +81,8 @@ public final class SweepCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
     if (model.preset.startsWith("mm-")) throw new IllegalArgumentException("focus sweep trains the decoder presets, not " + model.preset);
     Path outDir = out.toAbsolutePath().normalize();
-    checkOut(outDir);
+    if (outDir.getParent() == null) throw new IllegalArgumentException("--out " + outDir + " must name a folder inside another");
+    OutputDir.check(outDir, OutputDir.REPORT); // a new or empty folder, or an earlier report; never anything else
     Grid g = Grid.parse(grid, validKeys());
     Dataset dataset = data.open();
     List<Map<String, String>> points = g.combinations();
@@ -206,19 +207,5 @@ public final class SweepCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, String> e : point.entrySet()) b.append(b.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue());
     return b.toString();
-  }
-
-  /** --out must be a report directory of its own: a new or empty folder, or an earlier report (meta.json). */
-  private static void checkOut(Path outDir) throws java.io.IOException {
-    if (outDir.getParent() == null) throw new IllegalArgumentException("--out " + outDir + " must name a folder inside another");
-    if (!Files.exists(outDir)) return;
-    if (!Files.isDirectory(outDir)) throw new IllegalArgumentException("--out " + outDir + " is a file");
-    boolean empty;
-    try (var s = Files.list(outDir)) {
-      empty = s.findAny().isEmpty();
-    }
-    if (!empty && !Files.isRegularFile(outDir.resolve("meta.json"))) {
-      throw new IllegalArgumentException("--out " + outDir + " holds files that are not a Focus report; choose another folder");
-    }
   }
 }

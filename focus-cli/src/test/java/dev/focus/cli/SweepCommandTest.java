@@ -81,7 +81,9 @@ class SweepCommandTest {
 
     Files.createDirectories(tmp.resolve("mine"));
     Files.writeString(tmp.resolve("mine/notes.txt"), "keep me");
-    assertRefused(Cli.run(args(tmp.resolve("mine"), "--grid", "seed=1")), "focus sweep: --out ");
+    Cli.Run mine = Cli.run(args(tmp.resolve("mine"), "--grid", "seed=1"));
+    assertRefused(mine, "focus sweep: ");
+    assertTrue(mine.err().contains("mine is not empty and does not hold a Focus report"), mine.err());
     assertEquals("keep me", Files.readString(tmp.resolve("mine/notes.txt")));
   }
 

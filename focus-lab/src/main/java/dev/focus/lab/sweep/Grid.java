@@ -1,5 +1,6 @@
 package dev.focus.lab.sweep;
 
+import dev.focus.io.Text;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -48,10 +49,10 @@ public record Grid(List<Axis> axes) {
     long combinations = 1;
     for (String spec : specs) {
       int eq = spec == null ? -1 : spec.indexOf('=');
-      if (eq <= 0) throw new IllegalArgumentException("--grid '" + printable(spec) + "' must have the form KEY=V1,V2,... or KEY=A..B");
+      if (eq <= 0) throw new IllegalArgumentException("--grid '" + Text.quote(spec) + "' must have the form KEY=V1,V2,... or KEY=A..B");
       String key = spec.substring(0, eq).trim();
       if (!KEY.matcher(key).matches() || !valid.contains(key)) {
-        throw new IllegalArgumentException("--grid key '" + printable(key) + "' is not a model or training key; valid keys: "
+        throw new IllegalArgumentException("--grid key '" + Text.quote(key) + "' is not a model or training key; valid keys: "
             + String.join(", ", valid));
       }
       if (!keys.add(key)) throw new IllegalArgumentException("--grid key '" + key + "' is given twice");
@@ -79,8 +80,8 @@ public record Grid(List<Axis> axes) {
     Set<String> seen = new LinkedHashSet<>();
     for (String v : text.split(",", -1)) {
       String t = v.trim();
-      if (t.isEmpty()) throw new IllegalArgumentException("--grid " + key + "='" + printable(text) + "' has an empty value");
-      if (!seen.add(t)) throw new IllegalArgumentException("--grid " + key + " lists '" + printable(t) + "' twice");
+      if (t.isEmpty()) throw new IllegalArgumentException("--grid " + key + "='" + Text.quote(text) + "' has an empty value");
+      if (!seen.add(t)) throw new IllegalArgumentException("--grid " + key + " lists '" + Text.quote(t) + "' twice");
       out.add(t);
     }
     if (out.size() > MAX_COMBINATIONS) throw new IllegalArgumentException("--grid " + key + " has too many values");
@@ -108,16 +109,5 @@ public record Grid(List<Axis> axes) {
       out = next;
     }
     return out;
-  }
-
-  /** Control characters and overlong input shown safely in a one-line message. */
-  private static String printable(String s) {
-    if (s == null) return "null";
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-    }
-    return s.length() > 80 ? b + "..." : b.toString();
   }
 }
