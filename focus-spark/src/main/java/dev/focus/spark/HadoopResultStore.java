@@ -17,9 +17,7 @@ import org.apache.hadoop.fs.FileSystem;
 /**
  * A {@link ResultStore} on any Hadoop file system ({@code hdfs://namenode:8020/focus/work}), with the
  * layout of {@link FileResultStore}. A result is written to a temporary name and renamed into place
- * (atomic on HDFS). A task's state directory is a local copy under the JVM's temporary directory,
- * filled from {@code state/} of the store when the task starts; the task's own checkpoints are kept
- * there, and {@link #saveState} copies them back.
+ * (atomic on HDFS). A task's state (its checkpoints) stays on the executor's local disk.
  */
 public final class HadoopResultStore implements ResultStore {
   private final String root;
@@ -68,29 +66,13 @@ public final class HadoopResultStore implements ResultStore {
     }
   }
 
+  /**
+   * A local directory of this executor for the task's state: checkpoints are not copied to the Hadoop
+   * file system, so a task retried on another node starts over (one retried on the same node resumes).
+   */
   @Override
   public Path state(Task<?, ?> task) throws IOException {
-    Path local = Path.of(System.getProperty("java.io.tmpdir"), "focus-state", task.kind(), task.key());
-    Files.createDirectories(local);
-    FileSystem fs = fs();
-    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(dir(task), "state");
-    if (fs.exists(remote)) {
-      for (var st : fs.listStatus(remote)) {
-        fs.copyToLocalFile(false, st.getPath(), new org.apache.hadoop.fs.Path(local.toUri()), true);
-      }
-    }
-    return local;
-  }
-
-  /** Copies the local state of {@code task} back to the store (replacing what is there). */
-  public void saveState(Task<?, ?> task, Path local) throws IOException {
-    FileSystem fs = fs();
-    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(dir(task), "state");
-    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dir(task), ".state.tmp");
-    fs.delete(tmp, true);
-    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), tmp);
-    fs.delete(remote, true);
-    if (!fs.rename(tmp, remote)) throw new IOException("cannot rename " + tmp + " to " + remote);
+    return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "focus-state", task.kind(), task.key()));
   }
 
   @Override
