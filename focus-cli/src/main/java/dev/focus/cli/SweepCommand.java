@@ -14,7 +14,7 @@ import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
 import dev.focus.train.TrainConfig;
-import dev.focus.web.report.ReportWriter;
+import dev.focus.report.ReportWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

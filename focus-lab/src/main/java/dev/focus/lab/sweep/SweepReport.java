@@ -2,11 +2,11 @@ package dev.focus.lab.sweep;
 
 import dev.focus.checkpoint.Json;
 import dev.focus.lab.run.Stats;
-import dev.focus.web.report.Chart;
-import dev.focus.web.report.DataFile;
-import dev.focus.web.report.ReportMeta;
-import dev.focus.web.report.Series;
-import dev.focus.web.report.Verdict;
+import dev.focus.report.Chart;
+import dev.focus.report.DataFile;
+import dev.focus.report.ReportMeta;
+import dev.focus.report.Series;
+import dev.focus.report.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
