@@ -1,6 +1,5 @@
 package dev.focus.cli;
 
-import dev.focus.data.DataCache;
 import dev.focus.data.DataSetup;
 import dev.focus.io.OutputDir;
 import dev.focus.lab.Experiments;
@@ -8,6 +7,9 @@ import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.LabRunner;
 import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Progress;
+import dev.focus.lab.run.Task;
+import dev.focus.lab.run.TaskPlan;
+import dev.focus.lab.run.TaskRunner;
 import dev.focus.web.server.SiteServer;
 import dev.focus.web.site.StaticSite;
 import java.io.PrintWriter;
@@ -21,6 +23,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,6 +68,10 @@ public final class LabCommand implements Callable<Integer> {
   @Option(names = "--no-setup", description = "Do not fetch missing data sets (experiments that need them say so).")
   boolean noSetup;
 
+  @Mixin Options.Cache data;
+
+  @Mixin Options.Cluster cluster;
+
   @Spec CommandSpec spec;
 
   private volatile boolean cancelled;
@@ -79,7 +86,7 @@ public final class LabCommand implements Callable<Integer> {
     OutputDir.check(site, OutputDir.SITE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path cache = DataCache.dir();
+    Path cache = data.dir();
     if (!noSetup && p != Profile.MINI) fetchData(cache, err);
 
     CountDownLatch done = new CountDownLatch(1);
@@ -93,12 +100,19 @@ public final class LabCommand implements Callable<Integer> {
     }, "focus-lab-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     List<LabRunner.Result> results;
+    TaskPlan.Estimate estimate = null;
     long t0 = System.nanoTime();
     try {
       out.printf(Locale.ROOT, "focus lab: %d experiment(s), profile %s, reports in %s%n", experiments.size(),
           p.name().toLowerCase(Locale.ROOT), runs);
       out.flush();
-      results = new LabRunner(runs, p, seed, cache).run(experiments, force, new Bars(experiments, p, err));
+      try (Distributed d = Distributed.start(cluster, "lab", cluster.workDir(runs.resolve(".work")), data.dir, cache, p, seed, err);
+           Distributed.TaskBar bar = new Distributed.TaskBar("lab", err, () -> cancelled)) {
+        LabRunner runner = new LabRunner(runs, p, seed, cache, d.runner());
+        results = runner.run(experiments, force, new Bars(experiments, p, err, bar));
+        List<Task<?, ?>> plan = runner.plan(experiments);
+        if (!plan.isEmpty()) estimate = TaskPlan.estimate(plan, d.runner().store());
+      }
     } finally {
       done.countDown();
     }
@@ -121,6 +135,7 @@ public final class LabCommand implements Callable<Integer> {
       failed |= r.outcome() == LabRunner.Outcome.FAILED;
     }
     out.printf(Locale.ROOT, "  total %s%n", format((System.nanoTime() - t0) / 1e9));
+    if (estimate != null) out.println("Planned tasks: " + estimate.describe(1, 2, 4, 8));
     StaticSite.Result s = StaticSite.write(runs, site);
     out.printf("Site: %d report(s) written to %s%n", s.reports(), s.index());
     for (String problem : s.problems()) err.println("focus lab: warning: " + problem);
@@ -167,7 +182,13 @@ public final class LabCommand implements Callable<Integer> {
     private int index;
     private double expectedDone, actualDone;
 
-    Bars(List<Experiment<?, ?>> all, Profile profile, PrintWriter err) {
+    private final Distributed.TaskBar tasks;
+
+    @Override
+    public TaskRunner.Listener tasks() { return tasks; }
+
+    Bars(List<Experiment<?, ?>> all, Profile profile, PrintWriter err, Distributed.TaskBar tasks) {
+      this.tasks = tasks;
       this.count = all.size();
       this.all = all;
       this.profileValue = profile;

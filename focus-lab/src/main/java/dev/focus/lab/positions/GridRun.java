@@ -2,6 +2,7 @@ package dev.focus.lab.positions;
 
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Section;
+import dev.focus.lab.run.Task;
 import dev.focus.multimodal.MultimodalModel;
 import dev.focus.position.FrequencyPlan;
 import dev.focus.position.Layout;
@@ -16,7 +17,17 @@ import java.util.List;
  * Spec 04 §9 E3/E4, one unit of the training comparison: a fresh model under one scheme trained on
  * square symbol grids ({@link SymbolGrids}), then scored on fresh grids of every test shape.
  */
-public final class GridRun implements Section<GridRun.Settings, GridRun.Result> {
+public final class GridRun implements Section<GridRun.Settings, GridRun.Result>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The task kind; bump the version when a change here changes what a run computes. */
+  static final String KIND = "positions.grid-run.v1";
+
+  /** The task of one run (its cost: training steps). */
+  static Task<Settings, Result> task(Settings s) {
+    return Task.of(KIND, new GridRun(), s).labelled("grids " + s.scheme() + " seed " + s.seedIndex()).withCost(s.train().steps());
+  }
+
   /**
    * @param seedIndex  which of the comparison's seeds this is (the training seed is in {@code train})
    * @param shapes     test shapes; shape i is scored on {@code evalN} grids drawn from seed

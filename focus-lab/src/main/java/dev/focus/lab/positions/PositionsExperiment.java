@@ -4,6 +4,7 @@ import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Task;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
   }
 
   @Override
-  public Results run(Settings s, LabContext ctx) {
+  public Results run(Settings s, LabContext ctx) throws Exception {
     ctx.progress().total(s.runs().size() * (s.grid().steps() + s.grid().evalUnits()));
     PositionTables.Result tables = new PositionTables().run(s.tables(), ctx);
     SchemeChecks.Result checks = new SchemeChecks().run(s.checks(), ctx);
@@ -107,13 +108,20 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
     for (String scheme : TRAINED) {
       angles.add(new StepAngles(scheme, GridRun.stepAngles(scheme, 4, 4, GRID_BASE), GridRun.stepAngles(scheme, 4, 2, GRID_BASE)));
     }
-    List<GridRun.Result> runs = new ArrayList<>();
-    for (GridRun.Settings r : s.runs()) {
-      if (ctx.cancelled()) break;
-      runs.add(new GridRun().run(r, ctx));
-      ctx.progress().step(s.grid().evalUnits());
-    }
+    List<GridRun.Result> runs = ctx.results(gridRuns(s));
     return new Results(tables, checks, maps, angles, runs);
+  }
+
+  /** The grid trainings, one task per scheme and seed: the units a cluster runs side by side. */
+  @Override
+  public List<Task<?, ?>> plan(Settings s) {
+    return List.copyOf(gridRuns(s));
+  }
+
+  static List<Task<GridRun.Settings, GridRun.Result>> gridRuns(Settings s) {
+    List<Task<GridRun.Settings, GridRun.Result>> out = new ArrayList<>();
+    for (GridRun.Settings r : s.runs()) out.add(GridRun.task(r));
+    return out;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.focus.lab.run;
 
+import java.util.List;
+
 /**
  * One experiment of the lab, as three steps that a runner (this JVM, or a cluster) can take apart:
  * <ol>
@@ -32,6 +34,17 @@ public interface Experiment<S extends Record, R extends Record> {
 
   /** The settings of this profile and seed. */
   S settings(Profile profile, long seed);
+
+  /**
+   * The independent units of work of {@code settings} (training runs with their seeds, probes after
+   * them) as {@link Task}s. The runner runs the plans of every selected experiment first, on Spark
+   * (in this JVM or on a cluster), storing each result by key; {@link #run} then reads them through
+   * {@link LabContext#results} (and runs any that are missing). Default: none, every section runs
+   * inside {@link #run}.
+   */
+  default List<Task<?, ?>> plan(S settings) {
+    return List.of();
+  }
 
   /**
    * Runs every section. Long loops check {@code ctx.cancelled()} and may return early with partial

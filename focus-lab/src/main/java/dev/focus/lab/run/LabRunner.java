@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,11 @@ import java.util.regex.Pattern;
  * finishes, atomically, so Ctrl-C leaves finished runs intact; a rerun skips every experiment whose
  * lab.json shows the same or a larger profile, unless forced. Scratch work (training checkpoints)
  * lives in runs/.work/&lt;slug&gt;/ so an interrupted training resumes.
+ *
+ * <p>Before the experiments run, the {@link Experiment#plan planned tasks} of all of them run on the
+ * {@link TaskRunner} (Spark, from the command line), each result stored by key under runs/.work/tasks/
+ * (or the command's work directory); the experiments then read their tasks' results and render. A
+ * rerun finds every finished task stored.
  */
 public final class LabRunner {
   public static final String MARKER = "lab.json";
@@ -39,6 +45,9 @@ public final class LabRunner {
 
     /** The progress sink handed to experiment {@code e}. */
     default Progress progress(Experiment<?, ?> e) { return Progress.NONE; }
+
+    /** Progress of the planned tasks of every experiment, run before the experiments themselves. */
+    default TaskRunner.Listener tasks() { return TaskRunner.Listener.NONE; }
   }
 
   private final Path runsDir;
@@ -46,11 +55,34 @@ public final class LabRunner {
   private final long seed;
   private final Path dataCache;
 
+  private final TaskRunner tasks;
+
+  /** A runner whose tasks run in this JVM, stored under runs/.work. */
   public LabRunner(Path runsDir, Profile profile, long seed, Path dataCache) {
+    this(runsDir, profile, seed, dataCache, null);
+  }
+
+  /** A runner whose planned tasks run on {@code tasks} (null: in this JVM, stored under runs/.work). */
+  public LabRunner(Path runsDir, Profile profile, long seed, Path dataCache, TaskRunner tasks) {
     this.runsDir = runsDir;
     this.profile = profile;
     this.seed = seed;
     this.dataCache = dataCache;
+    this.tasks = tasks != null ? tasks : new LocalTaskRunner(new FileResultStore(runsDir.resolve(".work")), profile, seed, dataCache);
+  }
+
+  /** Where the planned tasks run. */
+  public TaskRunner tasks() { return tasks; }
+
+  /** The tasks the experiments plan under this runner's profile and seed, in experiment order. */
+  public List<Task<?, ?>> plan(List<Experiment<?, ?>> experiments) {
+    List<Task<?, ?>> out = new ArrayList<>();
+    for (Experiment<?, ?> e : experiments) out.addAll(planOf(e));
+    return out;
+  }
+
+  private <S extends Record> List<Task<?, ?>> planOf(Experiment<S, ?> e) {
+    return e.plan(e.settings(profile, seed));
   }
 
   /** True when runs/&lt;slug&gt; holds a finished report of this profile or a larger one. */
@@ -68,6 +100,26 @@ public final class LabRunner {
   /** Runs each experiment in order (skipping finished ones unless {@code force}); stops early when cancelled. */
   public List<Result> run(List<Experiment<?, ?>> experiments, boolean force, Listener listener) {
     List<Result> results = new ArrayList<>();
+    List<Experiment<?, ?>> todo = new ArrayList<>();
+    for (Experiment<?, ?> e : experiments) if (force || !finished(e)) todo.add(e);
+    List<Task<?, ?>> plan = plan(todo);
+    if (!plan.isEmpty()) {
+      // Every planned task first, on the task runner (all experiments' at once, so a cluster runs them
+      // side by side). A task that fails here is run again by its experiment, which then fails alone.
+      try {
+        tasks.run(plan, listener.tasks());
+      } catch (CancellationException stopped) {
+        for (Experiment<?, ?> e : experiments) {
+          Result r = new Result(e, todo.contains(e) ? Outcome.CANCELLED : Outcome.SKIPPED, 0, null);
+          results.add(r);
+          listener.finished(r);
+          if (r.outcome() == Outcome.CANCELLED) break;
+        }
+        return results;
+      } catch (Exception failed) {
+        // reported by the experiment that planned the task
+      }
+    }
     for (int i = 0; i < experiments.size(); i++) {
       Experiment<?, ?> e = experiments.get(i);
       if (!force && finished(e)) {
@@ -81,7 +133,7 @@ public final class LabRunner {
       long t0 = System.nanoTime();
       Result r;
       try {
-        LabContext ctx = new LabContext(profile, seed, runsDir.resolve(".work").resolve(e.slug()), dataCache, progress);
+        LabContext ctx = new LabContext(profile, seed, runsDir.resolve(".work").resolve(e.slug()), dataCache, progress, tasks);
         Files.createDirectories(ctx.workDir());
         Findings f = e.runAndRender(ctx);
         double secs = (System.nanoTime() - t0) / 1e9;
