@@ -88,9 +88,12 @@ final class Distributed implements AutoCloseable {
 
     @Override
     public synchronized void planned(int tasks, int stored) {
+      close(); // a second plan (an experiment running tasks it did not plan) gets a bar of its own
       total = tasks;
       done = stored;
       err.printf(Locale.ROOT, "focus %s: %d task(s), %d already done%n", name, tasks, stored);
+      err.flush();
+      if (stored == tasks) return;
       bar = new ProgressBarBuilder().setTaskName(name).setStyle(ProgressBarStyle.ASCII).setInitialMax(tasks * SHARE)
           .startsFrom(stored * SHARE, Duration.ZERO).setUpdateIntervalMillis(500).hideEta().setConsumer(new ProgressBarConsumer() {
             @Override public int getMaxRenderedLength() { return 120; }
@@ -112,6 +115,7 @@ final class Distributed implements AutoCloseable {
       done++;
       bar.stepBy(SHARE - already);
       bar.setExtraMessage(message() + eta());
+      if (done == total) close(); // the plan is done; what follows (the reports) draws its own bars
     }
 
     private String eta() {
