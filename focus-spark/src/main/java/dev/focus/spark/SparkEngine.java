@@ -23,6 +23,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code spark-submit} the master and jars come from spark-submit and nothing here overrides them.
  */
 public final class SparkEngine implements AutoCloseable {
+  private static final String LOG_CONFIG = "log4j2.configurationFile";
+
   private static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?|spark://.+|yarn|k8s://.+|mesos://.+");
 
   private final JavaSparkContext sc;
@@ -48,8 +50,13 @@ public final class SparkEngine implements AutoCloseable {
 
   /** Starts Spark; a bad master or setting fails in one line. */
   public static SparkEngine start(Settings s) {
+    boolean submitted = System.getProperty("spark.master") != null; // under spark-submit
+    if (!submitted && System.getProperty(LOG_CONFIG) == null) {
+      // Spark logs only warnings, on stderr (Focus draws its own progress). Named so that it is not
+      // every JVM's default: a cluster's daemons with Focus's jars on their class path keep theirs.
+      System.setProperty(LOG_CONFIG, "dev/focus/spark/log4j2.properties");
+    }
     SparkConf conf = new SparkConf(true);
-    boolean submitted = conf.contains("spark.master"); // under spark-submit
     String master = s.master() != null ? s.master() : submitted ? conf.get("spark.master") : "local[*]";
     conf.setMaster(master).setAppName(s.appName());
     conf.setIfMissing("spark.ui.enabled", Boolean.toString(s.ui()));
