@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults on a real Spark standalone cluster (a master and two one-core workers in child JVMs on
+ * The lab's mini plan (report 4's grid trainings), and faults, on a real Spark standalone cluster (a master and two one-core workers in child JVMs on
  * 127.0.0.1): a worker killed with SIGKILL while tasks run, and the driver killed mid-run. The plan
  * is a sweep of 8 short training runs that checkpoint every 15 steps; its results must equal those
  * of the same sweep run locally (every number but the timings), so a retried task that resumed from
@@ -109,6 +109,33 @@ class ClusterFaultTest {
     }
     assertEquals(TASKS, after.size());
     assertEquals(local, numbers(out), "the results of a local run");
+  }
+
+  @Test
+  void theLabsMiniPlanOnTheClusterGivesTheReportOfALocalRun() throws Exception {
+    List<String> files = List.of("grid-accuracy.csv", "checks.csv");
+    Map<String, String> local = lab("lab-local", "--master", "local[2]"), onCluster = lab("lab-cluster", "--master", cluster.url());
+    for (String f : files) assertEquals(local.get(f), onCluster.get(f), f);
+    assertEquals(local.get("report.md"), onCluster.get("report.md"));
+  }
+
+  /** Report 4 of the mini profile (its grid trainings are tasks); its data files and text, by name. */
+  static Map<String, String> lab(String name, String... more) throws Exception {
+    Path runs = tmp.resolve(name + "/runs");
+    List<String> a = new ArrayList<>(List.of("lab", "--profile", "mini", "--only", "4", "--no-serve", "--no-setup", "--no-spark-ui",
+        "--runs", runs.toString(), "--site", tmp.resolve(name + "/site").toString(), "--work-dir", tmp.resolve(name + "/work").toString()));
+    a.addAll(List.of(more));
+    Path log = tmp.resolve(name + ".log");
+    Process p = StandaloneCluster.focus(log, a.toArray(new String[0]));
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), read(log));
+    assertEquals(0, p.exitValue(), read(log));
+    assertTrue(read(log).contains("4 task(s), 0 already done"), read(log));
+    Map<String, String> out = new TreeMap<>();
+    Path report = runs.resolve("04-multimodal-positions");
+    for (String f : List.of("grid-accuracy.csv", "checks.csv")) out.put(f, Files.readString(report.resolve(f)));
+    // The text without its wall time ("took 3.1 s").
+    out.put("report.md", Files.readString(report.resolve("report.md")).replaceAll("\\d+(\\.\\d+)? ?s\\b", "T"));
+    return out;
   }
 
   /** The sweep run by a child JVM; its results.csv without the timing columns. */
