@@ -127,6 +127,8 @@ final class Distributed implements AutoCloseable {
     @Override
     public Progress progress(Task<?, ?> task) {
       String key = task.key();
+      // Until the task says how many units it has, its cost (training steps, say) is the guess.
+      shares.put(key, new long[] {Math.max(1, Math.round(task.cost())), 0});
       return new Progress() {
         @Override public void total(long units) { shares.put(key, new long[] {Math.max(1, units), 0}); }
 
