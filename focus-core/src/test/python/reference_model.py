@@ -3,7 +3,8 @@
 
 The architecture follows Hugging Face's modeling_llama.py definitions (LlamaRMSNorm, rotate_half RoPE,
 LlamaMLP with SwiGLU, repeat_kv for grouped-query attention), extended with the variants Focus supports:
-ALiBi (Press et al. 2022), NoPE, learned and sinusoidal absolute positions, a global logit scale and
+an encoder mode (mask=bidirectional: every query sees every key, ALiBi's bias -slope*|n-m|, linear
+attention's decay lambda^|n-m|), ALiBi (Press et al. 2022), NoPE, learned and sinusoidal absolute positions, a global logit scale and
 trainable per-head logit scales (head_scale), linear attention (Katharopoulos et al. 2020, eq. 6) with
 phi = elu + 1, relu, identity or the squared-relu kernel, an optional decay lambda^(n-m) and RoPE on the
 numerator features as in RoFormer 3.4.4, LayerNorm, the GELU (tanh) MLP, biases and tied embeddings.
@@ -84,6 +85,7 @@ class Config:
         self.kv_heads = int(d["kvHeads"])
         self.context = int(d["context"])
         self.attention = d["attention"]                        # softmax, flash or linear
+        self.causal = d.get("mask", "causal") == "causal"      # a decoder's config has no mask key
         self.feature = d.get("linearFeature", "elu_plus_1")
         self.decay = float(d.get("linearDecay", 1.0))
         self.logit_scale = float(d.get("logitScale", 1.0))
@@ -189,7 +191,9 @@ class Attention(torch.nn.Module):
         rep = nh // kvh                                          # repeat_kv
         k = k.repeat_interleave(rep, dim=1)
         v = v.repeat_interleave(rep, dim=1)
-        mask = torch.ones(t, t, dtype=torch.bool).tril()
+        mask = torch.ones(t, t, dtype=torch.bool)
+        if cfg.causal:
+            mask = mask.tril()
         rotary = cfg.position in ("rope", "mrope")
         if cfg.attention in ("softmax", "flash"):
             if rotary:
@@ -199,7 +203,7 @@ class Attention(torch.nn.Module):
             if cfg.head_scale:
                 s = s * self.head_scale[None, :, None, None]
             if cfg.position == "alibi":
-                dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).float()
+                dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).abs().float()  # n - m on the causal side
                 s = s - tables["slopes"][None, :, None, None] * dist
             s = s.masked_fill(~mask, float("-inf"))
             a = torch.softmax(s, dim=-1)
@@ -210,20 +214,21 @@ class Attention(torch.nn.Module):
 
 
 def linear_weights(cfg, q, k, mask, rope):
-    """Normalised causal linear-attention weights (B, NH, T, T), no temperature (scale 1).
+    """Normalised linear-attention weights (B, NH, T, T), no temperature (scale 1).
 
-    a[n, m] = num[n, m] / den[n] with, for a feature map phi (elu+1, relu, identity):
-      num[n, m] = (R_n phi(q_n)) . (R_m phi(k_m)) * decay^(n - m)   (rotations only under RoPE)
-      den[n]    = sum_m phi(q_n) . phi(k_m) * decay^(n - m) + 1e-6   (elu+1, relu: Focus's SUM normaliser)
-                = n + 1                                              (identity, relu2: the number of keys)
+    a[n, m] = num[n, m] / den[n] over the keys m the mask shows n, with, for a feature map phi (elu+1, relu, identity):
+      num[n, m] = (R_n phi(q_n)) . (R_m phi(k_m)) * decay^|n - m|   (rotations only under RoPE)
+      den[n]    = sum_m phi(q_n) . phi(k_m) * decay^|n - m| + 1e-6   (elu+1, relu: Focus's SUM normaliser)
+                = the number of visible keys: n + 1 causal, T bidirectional   (identity, relu2)
     and for relu2 num[n, m] = relu(q_n . k_m)^2 (no feature map, so no rotation).
     """
     t = q.shape[2]
-    dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).clamp(min=0).double()
-    decay = (cfg.decay ** dist).float().masked_fill(~mask, 0.0)    # (T, T), zero above the diagonal
+    dist = (torch.arange(t)[:, None] - torch.arange(t)[None, :]).abs().double()
+    decay = (cfg.decay ** dist).float().masked_fill(~mask, 0.0)    # (T, T), zero on the hidden keys
+    keys = mask.sum(-1, keepdim=True).float()                      # (T, 1) visible keys per query
     if cfg.feature == "relu2":
         num = F.relu(q @ k.transpose(-1, -2)) ** 2 * decay
-        return num / torch.arange(1, t + 1, dtype=torch.float32)[:, None]
+        return num / keys
     phi = {"elu_plus_1": lambda x: F.elu(x) + 1, "relu": F.relu, "identity": lambda x: x}[cfg.feature]
     fq, fk = phi(q), phi(k)
     rq, rk = fq, fk
@@ -232,7 +237,7 @@ def linear_weights(cfg, q, k, mask, rope):
         rk = apply_rope(fk, *rope, cfg.rope_layout)
     num = (rq @ rk.transpose(-1, -2)) * decay
     if cfg.feature == "identity":
-        return num / torch.arange(1, t + 1, dtype=torch.float32)[:, None]
+        return num / keys
     den = ((fq @ fk.transpose(-1, -2)) * decay).sum(-1, keepdim=True) + 1e-6
     return num / den
 

@@ -35,7 +35,8 @@ import java.util.Random;
  * multi-axis kinds, which on text are RoPE-1D), or gives the ALiBi slopes the attention core was built
  * with. The attention core is the library's ({@code dev.focus.attention}): {@link SoftmaxAttention},
  * {@link FlashAttention} or {@link LinearAttention} (any feature map, form and decay), built once, under
- * {@link Mask#causal()} (or any mask, {@link #logits(int[], int, int, Mask)}). The backward pass calls
+ * the configuration's mask ({@link ModelConfig#attentionMask()}: causal for a decoder, bidirectional for
+ * an encoder; any mask for diagnostics, {@link #logits(int[], int, int, Mask)}). The backward pass calls
  * the same ops in exact reverse order (llm.c's {@code gpt2_backward}). Observers
  * ({@link #setObserver}) see each block's tensors after the block has run, outside its arithmetic.
  *
@@ -322,43 +323,55 @@ public final class Model {
   /** The installed observer, or null. */
   public ModelObserver observer() { return observer; }
 
-  /** A new incremental decoder over this model's weights (batch 1). */
-  public Decoder decoder() { return new Decoder(this); }
+  /**
+   * A new incremental decoder over this model's weights (batch 1).
+   *
+   * @throws IllegalArgumentException for an encoder: under a bidirectional mask every output depends on
+   *     the tokens after it, so there is no next-token distribution to decode from
+   */
+  public Decoder decoder() {
+    if (!config.causal()) {
+      throw new IllegalArgumentException("incremental decoding needs a causal model, but this one has mask=" + Overrides.lower(config.mask())
+          + " (an encoder: every position sees the whole sequence, so it has no next-token distribution)");
+    }
+    return new Decoder(this);
+  }
 
   // ---- public passes ----------------------------------------------------------------------------
 
   /**
-   * Logits for every position, under the causal mask.
+   * Logits for every position, under the configuration's mask (causal: position t predicts token t+1;
+   * bidirectional: position t's output reads the whole sequence, as a masked LM's does).
    *
    * @param tokens (B, T) ids
    * @return a new (B·T, V) array
    */
-  public float[] logits(int[] tokens, int batch, int seqLen) { return logits(tokens, batch, seqLen, Mask.causal()); }
+  public float[] logits(int[] tokens, int batch, int seqLen) { return logits(tokens, batch, seqLen, config.attentionMask()); }
 
   /**
-   * Logits for every position under {@code mask}: {@link Mask#bidirectional()} gives the same weights
-   * with every key visible (spec 05 §3.1's mask option; the recurrent and chunked linear forms are
-   * causal only).
+   * Logits for every position under {@code mask}, whatever the configuration's: a causal model run with
+   * {@link Mask#bidirectional()} gives the same weights with every key visible (spec 05 §3.1's mask
+   * option, for diagnostics; the recurrent and chunked linear forms are causal only).
    */
   public float[] logits(int[] tokens, int batch, int seqLen, Mask mask) {
     forward(tokens, batch, seqLen, mask, false);
     return Arrays.copyOf(act.logits, batch * seqLen * config.vocab());
   }
 
-  /** Mean cross-entropy over targets ≠ −1 (forward only; gradients untouched). */
+  /** Mean cross-entropy over targets ≠ −1 under the configuration's mask (forward only; gradients untouched). */
   public float loss(int[] tokens, int[] targets, int batch, int seqLen) {
     checkTargets(targets, batch, seqLen);
-    forward(tokens, batch, seqLen, Mask.causal(), false);
+    forward(tokens, batch, seqLen, config.attentionMask(), false);
     return CrossEntropy.forward(act.losses, act.probs, act.logits, targets, batch * seqLen, config.vocab());
   }
 
   /**
-   * One forward and backward pass: returns the mean cross-entropy over targets ≠ −1 and
-   * <b>accumulates</b> its gradient into every {@link Parameter#grad()}.
+   * One forward and backward pass under the configuration's mask: returns the mean cross-entropy over
+   * targets ≠ −1 and <b>accumulates</b> its gradient into every {@link Parameter#grad()}.
    */
   public float forwardBackward(int[] tokens, int[] targets, int batch, int seqLen) {
     checkTargets(targets, batch, seqLen);
-    forward(tokens, batch, seqLen, Mask.causal(), true);
+    forward(tokens, batch, seqLen, config.attentionMask(), true);
     int n = batch * seqLen, v = config.vocab();
     float loss = CrossEntropy.forward(act.losses, act.probs, act.logits, targets, n, v);
     int count = CrossEntropy.count(targets, n);

@@ -2,6 +2,7 @@ package dev.focus.model;
 
 import dev.focus.attention.FeatureMap;
 import dev.focus.attention.LinearAttention;
+import dev.focus.attention.Mask;
 import dev.focus.position.PairLayout;
 import dev.focus.position.PositionEncoding;
 import dev.focus.position.PositionKind;
@@ -29,6 +30,9 @@ import java.util.Objects;
  *   <li>{@code vocab} V, {@code hidden} C, {@code intermediate} I, {@code layers} L, {@code heads} NH (divides
  *       C), {@code kvHeads} KVH (divides NH), {@code context} Tmax (sizes learned position tables; RoPE tables
  *       grow past it);
+ *   <li>{@code mask}: causal (a decoder, the default) or bidirectional (an encoder: every query sees every key,
+ *       spec 05 D1; trained with a masked-LM objective, never decoded token by token); the recurrent and
+ *       chunked linear forms are causal by construction and refuse it;
  *   <li>{@code attention}: softmax (exact), flash (tiled, the same function) or linear attention;
  *       {@code linearFeature} φ, {@code linearForm} parallel (T×T), chunked or recurrent (the same function),
  *       {@code linearChunk} tokens per chunk, {@code linearDecay} λ in (0, 1] (weights φ(q_n)·φ(k_m)·λ^(n−m));
@@ -108,6 +112,7 @@ public final class ModelConfig {
   }
 
   private final int vocab, hidden, intermediate, layers, heads, kvHeads, context;
+  private final Mask.Kind mask;
   private final AttentionKind attention;
   private final FeatureMap linearFeature;
   private final LinearAttention.Form linearForm;
@@ -130,6 +135,7 @@ public final class ModelConfig {
     heads = positive("heads", b.heads);
     kvHeads = positive("kvHeads", b.kvHeads);
     context = positive("context", b.context);
+    mask = notNull("mask", b.mask);
     attention = notNull("attention", b.attention);
     linearFeature = notNull("linearFeature", b.linearFeature);
     linearForm = notNull("linearForm", b.linearForm);
@@ -164,6 +170,13 @@ public final class ModelConfig {
     Model.parameterCount(this); // every tensor fits one Java array, before the position tables below are sized by the head
     position.check(hidden, heads, context); // sections, sinusoidal width, …: the position package's rules
     boolean linear = attention == AttentionKind.LINEAR;
+    if (mask == Mask.Kind.BLOCK_CAUSAL) {
+      throw new IllegalArgumentException("mask=block_causal needs image spans (the multimodal model's); a text model takes causal or bidirectional");
+    }
+    if (linear && mask != Mask.Kind.CAUSAL && linearForm != LinearAttention.Form.PARALLEL) {
+      throw new IllegalArgumentException("mask=" + Overrides.lower(mask) + " needs linearForm=parallel: the " + Overrides.lower(linearForm)
+          + " form is causal by construction");
+    }
     if (position.kind() == PositionKind.ALIBI && linear) {
       throw new IllegalArgumentException("position=alibi is not defined for attention=linear (the distance bias needs softmax logits)");
     }
@@ -210,6 +223,8 @@ public final class ModelConfig {
   public int heads() { return heads; }
   public int kvHeads() { return kvHeads; }
   public int context() { return context; }
+  /** Causal (a decoder) or bidirectional (an encoder). */
+  public Mask.Kind mask() { return mask; }
   public AttentionKind attention() { return attention; }
   public FeatureMap linearFeature() { return linearFeature; }
   public LinearAttention.Form linearForm() { return linearForm; }
@@ -235,6 +250,12 @@ public final class ModelConfig {
   /** True when q and k are rotated (any rotary position kind). */
   public boolean rotary() { return position.kind().rotary(); }
 
+  /** True for a decoder (each position sees itself and the positions before it). */
+  public boolean causal() { return mask == Mask.Kind.CAUSAL; }
+
+  /** The attention mask of every block: {@link Mask#causal()} or {@link Mask#bidirectional()}. */
+  public Mask attentionMask() { return causal() ? Mask.causal() : Mask.bidirectional(); }
+
   /** True for softmax logits (exact or tiled). */
   public boolean softmax() { return attention != AttentionKind.LINEAR; }
 
@@ -248,7 +269,7 @@ public final class ModelConfig {
 
   /** True for the Llama architecture (loadable by Hugging Face {@code LlamaForCausalLM} unchanged). */
   public boolean isLlama() {
-    return softmax() && !headScale && logitScale == 1.0 && position.kind() == PositionKind.ROPE
+    return causal() && softmax() && !headScale && logitScale == 1.0 && position.kind() == PositionKind.ROPE
         && position.layout() == PairLayout.HALF && position.rotaryDim() == 0 && position.axes() == null
         && !(position.scaling() instanceof RopeScaling.Ntk) && norm == NormKind.RMSNORM && mlp == MlpKind.SWIGLU;
   }
@@ -296,6 +317,7 @@ public final class ModelConfig {
   public ModelConfig withLayers(int l) { return toBuilder().layers(l).build(); }
   public ModelConfig withContext(int t) { return toBuilder().context(t).build(); }
   public ModelConfig withAttention(AttentionKind a) { return toBuilder().attention(a).build(); }
+  public ModelConfig withMask(Mask.Kind m) { return toBuilder().mask(m).build(); }
 
   /** Another position kind with this configuration's base, pair layout and scaling. */
   public ModelConfig withPosition(PositionKind k) { return toBuilder().position(position.withKind(k)).build(); }
@@ -308,6 +330,7 @@ public final class ModelConfig {
    */
   public static final class Builder {
     private int vocab = 256, hidden = 32, intermediate = 64, layers = 2, heads = 4, kvHeads = 4, context = 64;
+    private Mask.Kind mask = Mask.Kind.CAUSAL;
     private AttentionKind attention = AttentionKind.SOFTMAX;
     private FeatureMap linearFeature = FeatureMap.ELU_PLUS_1;
     private LinearAttention.Form linearForm = LinearAttention.Form.PARALLEL;
@@ -326,7 +349,7 @@ public final class ModelConfig {
 
     private Builder(ModelConfig c) {
       vocab = c.vocab; hidden = c.hidden; intermediate = c.intermediate; layers = c.layers; heads = c.heads;
-      kvHeads = c.kvHeads; context = c.context; attention = c.attention; linearFeature = c.linearFeature;
+      kvHeads = c.kvHeads; context = c.context; mask = c.mask; attention = c.attention; linearFeature = c.linearFeature;
       linearForm = c.linearForm; linearChunk = c.linearChunk; linearDecay = c.linearDecay; logitScale = c.logitScale;
       headScale = c.headScale; position = c.position; norm = c.norm; normEps = c.normEps; mlp = c.mlp; bias = c.bias;
       tieEmbeddings = c.tieEmbeddings; initStd = c.initStd;
@@ -339,6 +362,7 @@ public final class ModelConfig {
     public Builder heads(int v) { heads = v; return this; }
     public Builder kvHeads(int v) { kvHeads = v; return this; }
     public Builder context(int v) { context = v; return this; }
+    public Builder mask(Mask.Kind v) { mask = v; return this; }
     public Builder attention(AttentionKind v) { attention = v; return this; }
     public Builder linearFeature(FeatureMap v) { linearFeature = v; return this; }
     public Builder linearForm(LinearAttention.Form v) { linearForm = v; return this; }
@@ -363,7 +387,7 @@ public final class ModelConfig {
   // ---- value semantics --------------------------------------------------------------------------
 
   private List<Object> values() {
-    return List.of(vocab, hidden, intermediate, layers, heads, kvHeads, context, attention, linearFeature, linearForm,
+    return List.of(vocab, hidden, intermediate, layers, heads, kvHeads, context, mask, attention, linearFeature, linearForm,
         linearChunk, linearDecay, logitScale, headScale, position, norm, normEps, mlp, bias, tieEmbeddings, initStd);
   }
 

@@ -29,7 +29,7 @@ public final class Overrides {
 
   /** Every key accepted by {@link #apply}, in record order. */
   public static final List<String> KEYS = List.of(
-      "vocab", "hidden", "intermediate", "layers", "heads", "kvHeads", "context", "attention", "linearFeature",
+      "vocab", "hidden", "intermediate", "layers", "heads", "kvHeads", "context", "mask", "attention", "linearFeature",
       "linearForm", "linearChunk", "linearDecay", "logitScale", "headScale",
       "position", "ropeTheta", "ropeLayout", "mropeSections", "ropeScaling", "norm", "normEps", "mlp", "bias", "tieEmbeddings",
       "initStd");
@@ -40,7 +40,7 @@ public final class Overrides {
    */
   public static final java.util.Map<String, String> LATER_KEYS = java.util.Map.of(
       "linearForm", "parallel", "linearChunk", "64", "linearDecay", "1.0", "logitScale", "1.0", "headScale", "false",
-      "ropeScaling", "none");
+      "ropeScaling", "none", "mask", "causal");
 
   /** Longest value accepted (the longest real one, a ropeScaling spec, is under 100 characters). */
   static final int MAX_VALUE = 200;
@@ -75,7 +75,7 @@ public final class Overrides {
   public static ModelConfig apply(ModelConfig c, Map<String, String> changes) {
     Map<String, String> m = describe(c);
     for (Map.Entry<String, String> e : changes.entrySet()) {
-      if (!m.containsKey(e.getKey())) {
+      if (!KEYS.contains(e.getKey())) {
         throw new IllegalArgumentException("unknown config key '" + Text.quote(e.getKey()) + "'; valid keys: " + String.join(", ", KEYS));
       }
       // Every later message may echo the value: it must be one short printable line.
@@ -89,7 +89,11 @@ public final class Overrides {
     return build(m);
   }
 
-  /** The configuration as key → value strings (the inverse of {@link #apply}; used in config.json). */
+  /**
+   * The configuration as key → value strings (the inverse of {@link #apply}; used in config.json and
+   * run.json). {@code mask} appears only for an encoder: a decoder's description is the one it had
+   * before the key existed.
+   */
   public static Map<String, String> describe(ModelConfig c) {
     PositionSpec p = c.position();
     Map<String, String> m = new LinkedHashMap<>();
@@ -100,6 +104,9 @@ public final class Overrides {
     m.put("heads", Integer.toString(c.heads()));
     m.put("kvHeads", Integer.toString(c.kvHeads()));
     m.put("context", Integer.toString(c.context()));
+    // A decoder's description is the one it had before the key existed (config.json and run.json of
+    // causal models unchanged); an encoder says so.
+    if (!c.causal()) m.put("mask", lower(c.mask()));
     m.put("attention", lower(c.attention()));
     m.put("linearFeature", lower(c.linearFeature()));
     m.put("linearForm", lower(c.linearForm()));
@@ -134,6 +141,7 @@ public final class Overrides {
     return ModelConfig.builder()
         .vocab(integer(m, "vocab")).hidden(integer(m, "hidden")).intermediate(integer(m, "intermediate"))
         .layers(integer(m, "layers")).heads(integer(m, "heads")).kvHeads(integer(m, "kvHeads")).context(integer(m, "context"))
+        .mask(m.containsKey("mask") ? enumValue(m, "mask", dev.focus.attention.Mask.Kind.class) : dev.focus.attention.Mask.Kind.CAUSAL)
         .attention(enumValue(m, "attention", ModelConfig.AttentionKind.class))
         .linearFeature(enumValue(m, "linearFeature", FeatureMap.class))
         .linearForm(enumValue(m, "linearForm", LinearAttention.Form.class))

@@ -53,6 +53,34 @@ class ModelConfigTest {
   }
 
   @Test
+  void theMaskKeyMakesAnEncoderWhereTheAttentionFormAllowsIt() {
+    ModelConfig enc = Overrides.apply(ModelConfig.tiny(), "mask=bidirectional");
+    assertEquals(dev.focus.attention.Mask.Kind.BIDIRECTIONAL, enc.mask());
+    assertFalse(enc.causal());
+    assertEquals(dev.focus.attention.Mask.bidirectional(), enc.attentionMask());
+    assertFalse(enc.isLlama(), "a Llama is causal");
+    assertEquals("bidirectional", Overrides.describe(enc).get("mask"));
+    assertEquals(enc, Overrides.apply(ModelConfig.tiny(), Overrides.describe(enc)));
+    assertFalse(Overrides.describe(ModelConfig.tiny()).containsKey("mask"), "a decoder's description has no mask key");
+    assertEquals(ModelConfig.tiny(), Overrides.apply(enc, "mask=causal"));
+    assertTrue(ModelConfig.tiny().causal());
+    assertEquals(dev.focus.attention.Mask.causal(), ModelConfig.tiny().attentionMask());
+    assertEquals(enc.withMask(dev.focus.attention.Mask.Kind.CAUSAL), ModelConfig.tiny());
+    for (String p : List.of("nope", "rope", "alibi", "learned", "sinusoidal")) {
+      for (String a : List.of("softmax", "flash", "linear")) {
+        if (p.equals("alibi") && a.equals("linear")) continue;
+        assertFalse(Overrides.apply(ModelConfig.tiny(), List.of("mask=bidirectional", "position=" + p, "attention=" + a)).causal());
+      }
+    }
+    assertEquals("mask=bidirectional needs linearForm=parallel: the recurrent form is causal by construction",
+        rejected("mask=bidirectional", "attention=linear", "linearForm=recurrent"));
+    assertEquals("mask=bidirectional needs linearForm=parallel: the chunked form is causal by construction",
+        rejected("mask=bidirectional", "attention=linear", "linearForm=chunked"));
+    assertTrue(rejected("mask=block_causal").startsWith("mask=block_causal needs image spans"));
+    assertEquals("mask=sideways is not one of causal, bidirectional, block_causal", rejected("mask=sideways"));
+  }
+
+  @Test
   void ropeScalingIsParsedToACanonicalFormAndChecked() {
     ModelConfig c = Overrides.apply(ModelConfig.tiny(), "ropeScaling=LINEAR:factor=2");
     assertEquals("linear:factor=2.0", Overrides.describe(c).get("ropeScaling"));
@@ -141,7 +169,10 @@ class ModelConfigTest {
     assertEquals(260, c.vocab());
     assertTrue(c.tieEmbeddings());
     assertEquals(c, Overrides.apply(ModelConfig.micro(), Overrides.describe(c)));
-    assertEquals(Overrides.KEYS, List.copyOf(Overrides.describe(c).keySet()));
+    assertEquals(Overrides.KEYS.stream().filter(k -> !k.equals("mask")).toList(), List.copyOf(Overrides.describe(c).keySet()));
+    ModelConfig e = Overrides.apply(c, "mask=bidirectional");
+    assertEquals(Overrides.KEYS, List.copyOf(Overrides.describe(e).keySet()), "an encoder describes every key");
+    assertEquals(e, Overrides.apply(ModelConfig.micro(), Overrides.describe(e)));
   }
 
   @Test

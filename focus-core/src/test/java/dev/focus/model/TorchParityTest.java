@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden end-to-end parity with PyTorch (llm.c's test_gpt2 pattern, STYLE.md §2.6): a seeded two-layer
+ * Golden end-to-end parity with PyTorch (llm.c's test_gpt2 pattern, STYLE.md §2.6), for decoders and
+ * encoders (mask=bidirectional): a seeded two-layer
  * model is saved as a Focus checkpoint, src/test/python/reference_model.py loads it into a plain-torch
  * implementation of the same architecture, and logits, loss, every parameter gradient and the losses of
  * ten AdamW steps ({@link AdamW} of dev.focus.train against the script's step-by-step AdamW, which the
@@ -172,6 +173,17 @@ class TorchParityTest {
     VARIANTS.put("linear(identity)+nope, recurrent",
         List.of("attention=linear", "linearFeature=identity", "position=nope", "linearForm=recurrent"));
     VARIANTS.put("linear(relu2)+nope", List.of("attention=linear", "linearFeature=relu2", "position=nope"));
+    // encoders: every attention form that allows a bidirectional mask, every position scheme
+    VARIANTS.put("encoder softmax+nope", List.of("mask=bidirectional", "position=nope"));
+    VARIANTS.put("encoder softmax+rope", List.of("mask=bidirectional"));
+    VARIANTS.put("encoder flash+alibi+headScale", List.of("mask=bidirectional", "attention=flash", "position=alibi", "headScale=true"));
+    VARIANTS.put("encoder layernorm+gelu+bias+tied+learned", List.of("mask=bidirectional", "norm=layernorm", "mlp=gelu", "bias=true",
+        "tieEmbeddings=true", "position=learned", "kvHeads=2"));
+    VARIANTS.put("encoder softmax+sinusoidal", List.of("mask=bidirectional", "position=sinusoidal"));
+    VARIANTS.put("encoder linear(elu+1)+rope, decay 0.9", List.of("mask=bidirectional", "attention=linear", "linearDecay=0.9"));
+    VARIANTS.put("encoder linear(identity)+nope", List.of("mask=bidirectional", "attention=linear", "linearFeature=identity",
+        "position=nope"));
+    VARIANTS.put("encoder linear(relu2)+nope", List.of("mask=bidirectional", "attention=linear", "linearFeature=relu2", "position=nope"));
   }
 
   static Stream<Arguments> variants() {
