@@ -99,6 +99,11 @@ public final class Trainer<B> {
     return new Trainer<>(new TextTask(model, data, cfg), cfg, runDir);
   }
 
+  /** Training of {@code model} on {@code data} under {@code objective} (e.g. {@link MaskedLm} for an encoder). */
+  public static Trainer<Batch> of(Trainable model, Dataset data, TrainConfig cfg, Path runDir, Objective objective) {
+    return new Trainer<>(new TextTask(model, data, cfg, objective), cfg, runDir);
+  }
+
   /** Directory of the latest checkpoint of a run. */
   public static Path checkpointDir(Path runDir) { return RunDirectory.checkpointDir(runDir); }
 
