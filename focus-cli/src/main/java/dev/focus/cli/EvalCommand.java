@@ -5,6 +5,8 @@ import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Split;
 import dev.focus.model.Model;
+import dev.focus.model.Overrides;
+import dev.focus.train.Objective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code focus eval --checkpoint DIR --data DATASET --context 64,128,256 [--split val]}: mean
  * cross-entropy (nats per target token) and perplexity at each context length, over the same
- * deterministic batches for every length, weighted by the number of targets.
+ * deterministic batches for every length, weighted by the number of targets. A decoder is scored on
+ * next-token prediction, an encoder (mask=bidirectional) on the masked-LM objective (the masked
+ * positions of each batch, drawn from the seed as in training).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Loss and perplexity of a checkpoint per context length.")
 public final class EvalCommand implements Callable<Integer> {
@@ -45,6 +49,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Data seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--objective", paramLabel = "next-token|mlm",
+      description = "What to score (default: next-token for a decoder, mlm for an encoder).")
+  String objective;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
@@ -63,6 +71,8 @@ public final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("dataset " + ds.name() + " uses " + ds.vocabSize() + " token ids but the model's vocab is "
           + model.config().vocab());
     }
+    Objective goal = Objective.parse(objective != null ? objective : model.config().causal() ? "next-token" : "mlm", ds);
+    goal.check(Overrides.describe(model.config()), ds.vocabSize());
     List<Object> rows = new ArrayList<>();
     for (int t : contexts) {
       if (t < 1) throw new IllegalArgumentException("--context " + t + " must be >= 1");
@@ -70,7 +80,7 @@ public final class EvalCommand implements Callable<Integer> {
       double total = 0;
       long count = 0;
       for (int i = 0; i < batches; i++) {
-        Batch b = ds.batch(s, seed, i, batch, t);
+        Batch b = goal.apply(ds.batch(s, seed, i, batch, t), s, seed, i);
         int n = b.countTargets();
         if (n == 0) continue;
         total += (double) model.loss(b.tokens(), b.targets(), b.batch(), b.seqLen()) * n;
@@ -90,10 +100,12 @@ public final class EvalCommand implements Callable<Integer> {
       o.put("checkpoint", checkpoint.dir.toString());
       o.put("data", ds.name());
       o.put("split", s.name().toLowerCase());
+      o.put("objective", goal.describe());
       o.put("results", rows);
       out.println(Json.write(o));
     } else {
-      out.printf("%s on %s (%s split, %d×%d sequences per length)%n", checkpoint.dir, ds.name(), s.name().toLowerCase(), batches, batch);
+      out.printf("%s on %s (%s split, %d×%d sequences per length, %s)%n", checkpoint.dir, ds.name(), s.name().toLowerCase(), batches,
+          batch, goal.describe());
       out.printf("%8s %10s %12s %10s%n", "context", "loss", "perplexity", "targets");
       for (Object r : rows) {
         @SuppressWarnings("unchecked")

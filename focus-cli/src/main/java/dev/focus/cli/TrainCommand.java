@@ -6,7 +6,9 @@ import dev.focus.io.OutputDir;
 import dev.focus.data.Dataset;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
+import dev.focus.train.MaskedLm;
 import dev.focus.train.ModelTrainable;
+import dev.focus.train.Objective;
 import dev.focus.train.RunDirectory;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainer;
@@ -55,6 +57,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--position", description = "Position scheme: nope, rope, mrope, alibi, sinusoidal, learned (default: the preset's).")
   String position;
 
+  @Option(names = "--objective", paramLabel = "next-token|mlm", defaultValue = "next-token",
+      description = "next-token (a decoder) or mlm: BERT's masked LM for an encoder (15% of the positions, 80% [MASK] = the id after the data's last, 10% random, 10% unchanged; sets mask=bidirectional and vocab = data ids + 1 unless --set) (default: ${DEFAULT-VALUE}).")
+  String objective;
+
   @Mixin Options.Data data;
 
   @Mixin Options.Training training;
@@ -76,14 +82,21 @@ public final class TrainCommand implements Callable<Integer> {
     if (training.seq < 2) throw new IllegalArgumentException("--seq=" + training.seq + " must be >= 2");
     TrainConfig tc = training.config(model.seed);
 
-    // Model: preset, then --attention/--position, then --set; vocab from the dataset unless set.
+    // Model: preset, then --attention/--position, then --set; vocab from the dataset (and objective) unless set;
+    // the masked-LM objective trains an encoder unless --set mask says otherwise.
     Map<String, String> first = new LinkedHashMap<>();
     if (attention != null) first.put("attention", attention.toLowerCase(Locale.ROOT));
     if (position != null) first.put("position", position.toLowerCase(Locale.ROOT));
     Dataset dataset = data.open();
     dataset.checkSeqLen(tc.seqLen());
-    if (!model.changes().containsKey("vocab")) first.put("vocab", Integer.toString(dataset.vocabSize()));
+    Objective goal = Objective.parse(objective, dataset);
+    if (!model.changes().containsKey("vocab")) first.put("vocab", Integer.toString(goal.vocabNeeded(dataset.vocabSize())));
+    if (goal instanceof MaskedLm) first.put("mask", "bidirectional");
     ModelConfig config = model.config(first);
+    if (goal instanceof Objective.NextToken && !config.causal()) {
+      throw new IllegalArgumentException("mask=bidirectional with --objective next-token: every position would see the token it "
+          + "predicts; train an encoder with --objective mlm");
+    }
     if (config.vocab() < dataset.vocabSize()) {
       throw new IllegalArgumentException("vocab=" + config.vocab() + " is smaller than dataset " + dataset.name() + "'s " + dataset.vocabSize() + " ids");
     }
@@ -99,7 +112,10 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--train-only: " + e.getMessage());
     }
 
-    Trainer<Batch> trainer = Trainer.of(new ModelTrainable(new Model(config, model.seed)), dataset, tc, run.out)
+    if (config.position().kind() == dev.focus.position.PositionKind.NOPE && !config.causal()) {
+      stderr.println("focus train: note: a NoPE encoder is permutation-equivariant (it sees its context as a bag of tokens)");
+    }
+    Trainer<Batch> trainer = Trainer.of(new ModelTrainable(new Model(config, model.seed)), dataset, tc, run.out, goal)
         .withIdentity(Map.of("data", data.spec));
     if (!start(trainer, stderr)) {
       stdout.printf(Locale.ROOT, "%s is already complete at step %d; raise --steps to train further%n", run.out, tc.steps());

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,42 @@ class TrainCommandTest {
     Run forced = run(train(out, "--force", "--seed", "1"));
     assertEquals(0, forced.code(), forced.err());
     assertEquals(10, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void theMaskedLmObjectiveTrainsAnEncoderThatEvalScoresAndSampleRefuses() throws Exception {
+    Path out = tmp.resolve("mlm");
+    Run r = run(train(out, "--objective", "mlm", "--set", "position=nope"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("note: a NoPE encoder is permutation-equivariant"), r.err());
+    String runJson = Files.readString(out.resolve("run.json"));
+    assertTrue(runJson.contains("\"objective\": \"mlm(rate=0.15,mask=0.8,random=0.1,maskId=8)\""), runJson);
+    dev.focus.model.ModelConfig c = dev.focus.checkpoint.Checkpoint.readConfig(out);
+    assertEquals(9, c.vocab(), "the 8 symbols of kback and [MASK] = 8");
+    assertTrue(!c.causal());
+    // resuming as a next-token run is refused, naming the first setting that differs (the vocabulary without [MASK])
+    Run other = run(train(out, "--resume", "--set", "position=nope"));
+    assertEquals(2, other.code());
+    assertTrue(other.err().contains("cannot resume " + out + ": vocab was 9, now 8"), other.err());
+    String[] more = train(out, "--resume", "--objective", "mlm", "--set", "position=nope");
+    more[Arrays.asList(more).indexOf("--steps") + 1] = "12";
+    Run resumed = run(more);
+    assertEquals(0, resumed.code(), resumed.err());
+    assertEquals(12, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    Run ev = run("eval", "--checkpoint", out.toString(), "--data", "kback:k=1,symbols=8", "--context", "16", "--batches", "2",
+        "--batch", "2", "--json");
+    assertEquals(0, ev.code(), ev.err());
+    assertTrue(ev.out().contains("\"objective\":\"mlm(rate=0.15,mask=0.8,random=0.1,maskId=8)\""), ev.out());
+    assertTrue(ev.out().contains("\"targets\":8"), "2 batches × 2 rows × round(0.15·16) = 2 targets each: " + ev.out());
+    Run sample = run("sample", "--checkpoint", out.toString(), "--tokens", "3");
+    assertEquals(2, sample.code());
+    assertTrue(sample.err().contains("incremental decoding needs a causal model, but this one has mask=bidirectional"), sample.err());
+    Run leak = run(train(tmp.resolve("leak"), "--set", "mask=bidirectional"));
+    assertEquals(2, leak.code());
+    assertTrue(leak.err().startsWith("focus train: mask=bidirectional with --objective next-token"), leak.err());
+    Run bad = run(train(tmp.resolve("bad"), "--objective", "bert"));
+    assertEquals(2, bad.code());
+    assertEquals("focus train: objective 'bert' is not one of next-token, mlm\n", bad.err());
   }
 
   @Test
