@@ -106,6 +106,42 @@ class DocsCommandsTest {
     assertTrue(Files.readString(tmp.resolve("site").resolve("index.html")).contains("analyze-tiny-llama"), "the site lists the report");
   }
 
+  /**
+   * The masked-LM worked example of docs/training.md: its train and eval lines run (2 steps, on a small
+   * Brown fixture) and print lines of the shape the page shows (numbers stand for any number).
+   */
+  @Test
+  void maskedLmExampleOfTheTrainingPageRuns() throws IOException {
+    String page = page("training.md");
+    page = page.substring(page.indexOf("## Masked-LM objective"), page.indexOf("## Determinism"));
+    Path cache = TrainCommandTest.brownFixture(tmp.resolve("cache"));
+    int ran = 0;
+    for (List<String> block : codeBlocks(page)) {
+      String command = block.get(0);
+      if (!command.startsWith("./focus train ") && !command.startsWith("./focus eval ")) continue;
+      List<String> a = new ArrayList<>();
+      for (String arg : args(command)) a.add(arg.replace("runs/", tmp.resolve("runs").toString() + "/"));
+      if (a.contains("--steps")) a.set(a.indexOf("--steps") + 1, "2");
+      if (a.get(0).equals("train")) a.addAll(List.of("--no-progress", "--eval-batches", "1"));
+      a.addAll(List.of("--cache", cache.toString()));
+      Cli.Run r = Cli.run(a.toArray(new String[0]));
+      assertEquals(0, r.code(), command + ": " + r.err());
+      List<String> printed = new ArrayList<>();
+      for (String l : (r.err() + r.out()).split("\\R")) {
+        if (!l.isBlank() && !l.startsWith("WARNING")) printed.add(shape(l.replace(tmp.resolve("runs").toString() + "/", "runs/")));
+      }
+      List<String> shown = block.subList(1, block.size()).stream().map(DocsCommandsTest::shape).toList();
+      assertEquals(shown, printed, command);
+      ran++;
+    }
+    assertEquals(4, ran, "two trainings (RoPE, NoPE) and their evaluations");
+  }
+
+  /** A line with every number (and run of spaces) replaced, so a 2-step run matches the page's 1000-step one. */
+  static String shape(String line) {
+    return line.replaceAll("-?[0-9]+(\\.[0-9]+)?(e-?[0-9]+)?", "#").replaceAll(" +", " ").strip();
+  }
+
   // ------------------------------------------------------------------------------------------ helpers
 
   static String page(String name) throws IOException {

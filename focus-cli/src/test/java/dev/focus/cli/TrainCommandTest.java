@@ -176,14 +176,20 @@ class TrainCommandTest {
     assertEquals("brown: already in " + pkg + " (skipped)\n", ok.out());
   }
 
-  /** Every {@code ./focus train} line of the README and docs/ runs (2 steps, on a small Brown fixture). */
-  @Test
-  void readmeTrainLinesRun() throws IOException {
-    Path cache = tmp.resolve("cache"), pkg = cache.resolve("brown/package");
+  /** A data cache holding a small Brown corpus (ten documents of one repeated tagged sentence); returns {@code cache}. */
+  static Path brownFixture(Path cache) throws IOException {
+    Path pkg = cache.resolve("brown/package");
     Files.createDirectories(pkg);
     Files.writeString(pkg.resolve("cats.txt"), "ca01 news\ncr09 humor\n");
     String para = "\tThe/at jury/nn said/vbd it/pps was/bedz fine/jj ./.\n\n".repeat(30);
     for (String f : List.of("ca01", "ca02", "ca03", "ca04", "ca05", "ca06", "ca07", "ca08", "ca09", "cr09")) Files.writeString(pkg.resolve(f), para);
+    return cache;
+  }
+
+  /** Every {@code ./focus train} line of the README and docs/ runs (2 steps, on a small Brown fixture). */
+  @Test
+  void readmeTrainLinesRun() throws IOException {
+    Path cache = brownFixture(tmp.resolve("cache"));
     List<Path> pages = new ArrayList<>(List.of(Path.of("..", "README.md")));
     try (var docs = Files.walk(Path.of("..", "docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
