@@ -28,11 +28,27 @@ final class LmStore {
 
   /** The Brown corpus (byte level) when it is in the cache, else a small synthetic text from {@code seed}; loaded once. */
   synchronized TextDataset text(LabContext ctx, long seed) throws IOException {
-    if (text == null) {
-      text = ctx.dataCache() != null && DataCache.hasBrown(ctx.dataCache())
-          ? TextDataset.brown(ctx.dataCache(), ByteTokenizer.INSTANCE) : syntheticText(seed);
-    }
+    if (text == null) text = shared(ctx, seed);
     return text;
+  }
+
+  private static final Map<String, TextDataset> TEXTS = new HashMap<>();
+
+  /**
+   * The text of {@link #text}, loaded once per JVM and cache: a planned task (E6) may run in an
+   * executor that has no store of its own.
+   */
+  static TextDataset shared(LabContext ctx, long seed) throws IOException {
+    boolean brown = ctx.dataCache() != null && DataCache.hasBrown(ctx.dataCache());
+    String key = brown ? ctx.dataCache().toAbsolutePath().toString() : "synthetic:" + seed;
+    synchronized (TEXTS) {
+      TextDataset d = TEXTS.get(key);
+      if (d == null) {
+        d = brown ? TextDataset.brown(ctx.dataCache(), ByteTokenizer.INSTANCE) : syntheticText(seed);
+        TEXTS.put(key, d);
+      }
+      return d;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Task;
 import dev.focus.position.PositionKind;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.List;
  * {@link LanguageModels} (NoPE, RoPE, ALiBi, learned and sinusoidal positions), E4
  * {@link TrainedProbes}, E5 {@link ShuffledPrefixes}, E9 {@link LongContext} and
  * {@link TemperatureRepair} (Wang et al.), E7 {@link Resolution}, E8 {@link LengthGeneralisation}
- * (the counterweight of Kazemnejad et al. 2023). E6, the bidirectional masked LM, is not run: the
- * decoder trains causally only. E4, E5 and E9 read the models E3 trained through an {@link LmStore}.
+ * (the counterweight of Kazemnejad et al. 2023), and E6 {@link MaskedLms}, the bidirectional control:
+ * masked-LM encoders with and without positions against a bag of bytes, planned as one task per
+ * scheme and seed. E4, E5 and E9 read the models E3 trained through an {@link LmStore}.
  */
 public final class NopeExperiment implements Experiment<NopeExperiment.Settings, NopeExperiment.Results> {
   /** Global logit scales λ of E9's repair (spec 05 §5). */
@@ -28,12 +30,12 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
   /** Every section's settings. Spec 05 §5 asks 1500–3000 steps and 3 seeds per comparison; quick runs 1 seed and a quarter of the steps. */
   public record Settings(VarianceLaw.Settings e1, FrozenProbes.Settings e2, LanguageModels.Settings e3, TrainedProbes.Settings e4,
                          ShuffledPrefixes.Settings e5, LongContext.Settings e9, TemperatureRepair.Settings repair,
-                         Resolution.Settings e7, LengthGeneralisation.Settings e8) implements Serializable {}
+                         Resolution.Settings e7, LengthGeneralisation.Settings e8, MaskedLms.Settings e6) implements Serializable {}
 
   /** Every section's record (null for a section a cancelled run did not reach). */
   public record Results(VarianceLaw.Result e1, FrozenProbes.Result e2, LanguageModels.Result e3, TrainedProbes.Result e4,
                         ShuffledPrefixes.Result e5, LongContext.Result e9, TemperatureRepair.Result repair, Resolution.Result e7,
-                        LengthGeneralisation.Result e8) implements Serializable {}
+                        LengthGeneralisation.Result e8, MaskedLms.Result e6) implements Serializable {}
 
   @Override public String slug() { return "05-why-decoders-need-positions"; }
 
@@ -42,9 +44,10 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
   /**
    * Quick (E1–E9 with E4, E7 and the E9 repair): 3 min 33 s wall at a load of ≈ 3.8 on 2 cores (other jobs
    * held about 2.7 of them), 245 CPU-seconds, measured 2026-11-28; about 2.5 min on an idle 2-core machine
-   * (≈ 60 s of serial work plus the rest on two cores). Full: an estimate, not measured.
+   * (≈ 60 s of serial work plus the rest on two cores). E6 adds nine masked-LM runs of 250 steps, about
+   * 66 CPU-seconds in all (measured 2026-12-07), two at a time. Full: an estimate, not measured.
    */
-  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 3 : 60; }
+  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 3.5 : 60; }
 
   @Override
   public Settings settings(Profile p, long seed) {
@@ -71,7 +74,16 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
         new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, seeds, p.pick(8, 400, 1500),
             p.pick(32, 256, 1024), seed),
         new LengthGeneralisation.Settings(p == Profile.FULL ? List.of("copy", "reverse") : List.of("copy"), copy, 16, 8, 32, seeds,
-            p.pick(8, 1000, 3000), p.pick(4, 100, 500), seed));
+            p.pick(8, 1000, 3000), p.pick(4, 100, 500), seed),
+        new MaskedLms.Settings(p == Profile.FULL ? List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.LEARNED,
+            PositionKind.SINUSOIDAL, PositionKind.ALIBI) : List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.LEARNED),
+            p.pick(2, 3, 3), p.pick(8, 250, 1500), 16, 64, p.pick(2, 16, 64), 8, p.pick(4, 100, 400), seed));
+  }
+
+  /** E6's encoder trainings, one task per scheme and seed: the units a cluster runs side by side. */
+  @Override
+  public List<Task<?, ?>> plan(Settings s) {
+    return List.copyOf(MaskedLms.tasks(s.e6()));
   }
 
   @Override
@@ -79,7 +91,8 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
     long lmSteps = (long) s.e3().arms().size() * s.e3().seeds() * s.e3().steps();
     long resolutionSteps = (long) s.e7().seeds() * s.e7().arms().size() * s.e7().tasks().size() * s.e7().steps();
     long copySteps = (long) s.e8().seeds() * s.e8().arms().size() * s.e8().tasks().size() * s.e8().steps();
-    ctx.progress().total(20 + lmSteps + s.e4().arms().size() + s.repair().steps() + resolutionSteps + copySteps + 5);
+    long mlmSteps = (long) s.e6().arms().size() * s.e6().seeds() * s.e6().steps();
+    ctx.progress().total(20 + lmSteps + s.e4().arms().size() + s.repair().steps() + resolutionSteps + copySteps + mlmSteps + 5);
     LmStore store = new LmStore();
     ctx.progress().message("E1: variance law at initialisation");
     VarianceLaw.Result e1 = new VarianceLaw().run(s.e1(), ctx);
@@ -104,12 +117,15 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
     if (ctx.cancelled()) return partial(e1, e2, e3, e4, e5, e9, repair, null);
     Resolution.Result e7 = new Resolution().run(s.e7(), ctx);
     if (ctx.cancelled()) return partial(e1, e2, e3, e4, e5, e9, repair, e7);
-    return new Results(e1, e2, e3, e4, e5, e9, repair, e7, new LengthGeneralisation().run(s.e8(), ctx));
+    LengthGeneralisation.Result e8 = new LengthGeneralisation().run(s.e8(), ctx);
+    if (ctx.cancelled()) return new Results(e1, e2, e3, e4, e5, e9, repair, e7, e8, null);
+    ctx.progress().message("E6: masked-LM encoders and the bag of bytes");
+    return new Results(e1, e2, e3, e4, e5, e9, repair, e7, e8, new MaskedLms().run(s.e6(), ctx));
   }
 
   private static Results partial(VarianceLaw.Result e1, FrozenProbes.Result e2, LanguageModels.Result e3, TrainedProbes.Result e4,
       ShuffledPrefixes.Result e5, LongContext.Result e9, TemperatureRepair.Result repair, Resolution.Result e7) {
-    return new Results(e1, e2, e3, e4, e5, e9, repair, e7, null);
+    return new Results(e1, e2, e3, e4, e5, e9, repair, e7, null, null);
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /**
  * Renders {@link NopeExperiment.Results} as report 5 with the prose of {@code nope.md}: E1–E3 here,
  * the sections on the trained models in {@link TrainedModelsReport}, E7 and E8 in
- * {@link TasksReport}, the verdict in {@link NopeVerdictText}.
+ * {@link TasksReport}, E6 in {@link MaskedLmReport}, the verdict in {@link NopeVerdictText}.
  */
 final class NopeReport {
   static final Template TEXT = Template.of(NopeReport.class, "nope.md");
@@ -34,7 +34,9 @@ final class NopeReport {
     TrainedModelsReport.repair(f, s.repair(), r.repair());
     TasksReport.resolution(f, s.e7(), r.e7());
     TasksReport.lengthGeneralisation(f, s.e8(), r.e8());
-    NopeVerdictText.render(f, s, r, NopeRules.decide(s, r));
+    NopeRules.Decision d = NopeRules.decide(s, r);
+    MaskedLmReport.render(f, s.e6(), r.e6(), d.mlm());
+    NopeVerdictText.render(f, s, r, d);
     return f;
   }
 

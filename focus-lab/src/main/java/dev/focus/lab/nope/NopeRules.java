@@ -3,6 +3,8 @@ package dev.focus.lab.nope;
 import static dev.focus.lab.run.Stats.mean;
 import static dev.focus.lab.run.Stats.sd;
 
+import dev.focus.lab.run.Stats;
+import dev.focus.position.PositionKind;
 import dev.focus.report.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,8 +107,68 @@ final class NopeRules {
         base64 - g.get(best).atTrain().tailLoss(), base256 - r.after().atLong().tailLoss(), base64 - r.after().atTrain().tailLoss());
   }
 
+  /** E6's permutation check passes for NoPE when the deviation is at most this share of the largest logit (float32 rounding). */
+  static final double EQUIVARIANT = 1e-5;
+
+  /** ... and shows the check can fail: every encoder with positions deviates by at least this share. */
+  static final double NOT_EQUIVARIANT = 1e-2;
+
+  /** NoPE counts as "about a bag" when it recovers at most this share of the gain of the best positions over the bag. */
+  static final double BAG_SHARE = 0.25;
+
+  /**
+   * E6 from its record. {@code gaps}: per encoder with positions, the 95% interval of NoPE's loss minus
+   * its loss over paired seeds; {@code positionsHelp}: the best of them (least mean loss) has that
+   * interval above 0 (an arm that has not yet learned to use its positions, as learned tables at few
+   * steps, does not decide whether order matters); {@code share} = (bag − NoPE)/(bag − best positions) on the means;
+   * {@code nopePermutation} the largest relative deviation |F(PX) − PF(X)|/max|F| of a NoPE run,
+   * {@code positionedPermutation} the smallest of an encoder with positions; {@code maskSpread} the
+   * largest difference between two [MASK] rows of a NoPE run ({@code maskPairs} compared).
+   */
+  record MaskedLmDecision(Stats.Interval nope, Map<PositionKind, Stats.Interval> arms, Map<PositionKind, Stats.Interval> gaps,
+                          PositionKind best, double share, double nopePermutation, double positionedPermutation, double maskSpread,
+                          long maskPairs, boolean positionsHelp, boolean likeBag, boolean equivariant) {
+    /** The bidirectional control holds: exact symmetry, NoPE about a bag, the best position scheme clearly better. */
+    boolean holds() { return positionsHelp && likeBag && equivariant; }
+  }
+
+  static MaskedLmDecision maskedLm(MaskedLms.Settings s, MaskedLms.Result r) {
+    if (r == null || r.losses(PositionKind.NOPE).length == 0) return null;
+    double[] nope = r.losses(PositionKind.NOPE);
+    Map<PositionKind, Stats.Interval> arms = new LinkedHashMap<>(), gaps = new LinkedHashMap<>();
+    PositionKind best = null;
+    for (PositionKind p : s.arms()) {
+      double[] l = r.losses(p);
+      if (l.length == 0) continue;
+      arms.put(p, Stats.interval95(l));
+      if (p == PositionKind.NOPE) continue;
+      gaps.put(p, Stats.pairedDifference95(nope, l));
+      if (best == null || mean(l) < arms.get(best).mean()) best = p;
+    }
+    boolean help = best != null && gaps.get(best).above(0);
+    double bag = r.bag().loss();
+    double share = best == null ? Double.NaN : (bag - mean(nope)) / (bag - arms.get(best).mean());
+    boolean likeBag = best != null && arms.get(best).mean() < bag && share <= BAG_SHARE;
+    double nopeDev = 0, posDev = Double.POSITIVE_INFINITY, spread = 0;
+    long pairs = 0;
+    for (MaskedLmRun.Result run : r.runs()) {
+      double rel = run.permutation() / run.logitScale();
+      if (run.position() == PositionKind.NOPE) {
+        nopeDev = Math.max(nopeDev, rel);
+        spread = Math.max(spread, run.maskRowSpread());
+        pairs += run.maskPairs();
+      } else {
+        posDev = Math.min(posDev, rel);
+      }
+    }
+    boolean equivariant = nopeDev <= EQUIVARIANT && spread == 0 && pairs > 0 && posDev >= NOT_EQUIVARIANT;
+    return new MaskedLmDecision(arms.get(PositionKind.NOPE), arms, gaps, best, share, nopeDev, posDev, spread, pairs, help, likeBag,
+        equivariant);
+  }
+
   /** The four points, the counterweight, and the verdict. */
-  record Decision(boolean lawHolds, boolean causalKnows, boolean biBlind, boolean lmLearns, boolean usesOrder, boolean point1,
+  record Decision(boolean lawHolds, boolean causalKnows, boolean biBlind, boolean lmLearns, boolean usesOrder, MaskedLmDecision mlm,
+                  boolean point1,
                   double[] bestRelative, boolean point2, boolean degrades, boolean probeRises, boolean against3, boolean point3,
                   double entropyRise, double alibiEntropyRise, double lossRatio, double ropeRatio, boolean point4,
                   boolean point4Against, boolean counter, Repair repair, Verdict verdict) {}
@@ -122,7 +184,8 @@ final class NopeRules {
     boolean lmLearns = nope != null && nope.mean() < r.e3().unigram() - 0.1;
     double[] shuf = r.e5() == null ? null : r.e5().loss("nope");
     boolean usesOrder = shuf != null && shuf[1] > 1.1 * shuf[0];
-    boolean point1 = lawHolds && causalKnows && biBlind && lmLearns && usesOrder;
+    MaskedLmDecision mlm = maskedLm(s.e6(), r.e6());
+    boolean point1 = lawHolds && causalKnows && biBlind && lmLearns && usesOrder && mlm != null && mlm.holds();
 
     double[] bestRel = rope == null || alibi == null ? null : rope.mean() <= alibi.mean() ? rope.valLoss() : alibi.valLoss();
     boolean point2 = nope != null && bestRel != null
@@ -152,7 +215,7 @@ final class NopeRules {
     boolean point3 = degrades && probeRises;
     int held = (point1 ? 1 : 0) + (point2 ? 1 : 0) + (point3 ? 1 : 0) + (point4 ? 1 : 0);
     Verdict v = held == 4 ? Verdict.AGREES : held == 0 ? Verdict.CONTRADICTS : Verdict.PARTLY;
-    return new Decision(lawHolds, causalKnows, biBlind, lmLearns, usesOrder, point1, bestRel, point2, degrades, probeRises,
+    return new Decision(lawHolds, causalKnows, biBlind, lmLearns, usesOrder, mlm, point1, bestRel, point2, degrades, probeRises,
         against3, point3, dH, dHAlibi, lossRatio, ropeRatio, point4, point4Against, counter, repair(s.repair(), r.repair()), v);
   }
 }

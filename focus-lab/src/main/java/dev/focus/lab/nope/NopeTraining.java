@@ -9,6 +9,7 @@ import dev.focus.model.ModelObserver;
 import dev.focus.model.Overrides;
 import dev.focus.model.Parameter;
 import dev.focus.train.ModelTrainable;
+import dev.focus.train.Objective;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainer;
 import java.util.function.IntConsumer;
@@ -34,12 +35,17 @@ final class NopeTraining {
    * run when {@code cancelled} turns true). {@code onStep} is called after each step.
    */
   static double[] train(Model model, Dataset data, Settings s, IntConsumer onStep, BooleanSupplier cancelled) {
+    return train(model, data, s, Objective.NEXT_TOKEN, onStep, cancelled);
+  }
+
+  /** {@link #train} under {@code objective} (the masked-LM objective of an encoder, E6). */
+  static double[] train(Model model, Dataset data, Settings s, Objective objective, IntConsumer onStep, BooleanSupplier cancelled) {
     TrainConfig tc = TrainConfig.defaults(s.steps()).toBuilder().batchSize(s.batch()).seqLen(s.seqLen()).lr(s.lr())
         .warmup(s.warmup()).seed(s.seed()).evalEvery(0).checkpointEvery(0).build(); // spec 05 §5's optimiser: the defaults
     double[] losses = new double[s.steps()];
     java.util.Arrays.fill(losses, Double.NaN);
     try {
-      Trainer.of(new ModelTrainable(model), data, tc, null).stopWhen(cancelled).run(p -> {
+      Trainer.of(new ModelTrainable(model), data, tc, null, objective).stopWhen(cancelled).run(p -> {
         losses[(int) p.step() - 1] = p.loss();
         onStep.accept((int) p.step() - 1);
       });

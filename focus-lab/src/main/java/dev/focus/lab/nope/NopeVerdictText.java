@@ -2,6 +2,7 @@ package dev.focus.lab.nope;
 
 import static dev.focus.lab.nope.NopeReport.TEXT;
 import static dev.focus.lab.nope.NopeReport.pct;
+import static dev.focus.lab.nope.NopeReport.posName;
 import static dev.focus.lab.nope.NopeReport.signed;
 import static dev.focus.lab.run.Stats.mean;
 
@@ -12,6 +13,14 @@ import java.util.Map;
 /** The verdict of report 5 and its index summary, from a {@link NopeRules.Decision}. */
 final class NopeVerdictText {
   private NopeVerdictText() {}
+
+  /** Point 1's E6 sentence. */
+  static String mlm(NopeExperiment.Results r, NopeRules.MaskedLmDecision m) {
+    if (m == null || m.best() == null) return TEXT.fill("verdict.mlm.none");
+    return TEXT.fill("verdict.mlm", "nope", m.nope().format(4), "bag", r.e6().bag().loss(), "best", m.arms().get(m.best()).format(4),
+        "bestName", posName(m.best()), "seeds", m.nope().n(), "gaps", MaskedLmReport.gaps(m.gaps()), "shareMax", 100 * NopeRules.BAG_SHARE,
+        "exact", m.equivariant() ? "exact checks hold" : "exact checks fail", "holds", m.holds() ? "as D1 predicts" : "not shown by the rule");
+  }
 
   static void render(Findings f, NopeExperiment.Settings s, NopeExperiment.Results r, NopeRules.Decision d) {
     VarianceLaw.Stack nopeStack = r.e1().stack(PositionKind.NOPE);
@@ -40,7 +49,7 @@ final class NopeVerdictText {
         "knows", d.causalKnows() ? "below 0.8× chance" : "not below 0.8× chance", "bi", biMad,
         "blind", d.biBlind() ? "at chance" : "below chance", "beats", d.lmLearns() ? "clearly beats" : "does not clearly beat",
         "nopeLoss", nopeLoss, "unigram", r.e3().unigram(), "hurt", d.usesOrder() ? "is hurt by" : "is not clearly hurt by",
-        "shuffle", shuf == null ? "n/a" : Findings.num(shuf[1] / shuf[0], 3),
+        "shuffle", shuf == null ? "n/a" : Findings.num(shuf[1] / shuf[0], 3), "mlm", mlm(r, d.mlm()),
         "p2", d.point2() ? "agrees" : "not shown", "bestRel", d.bestRelative() == null ? "n/a" : Findings.num(mean(d.bestRelative()), 4),
         "seeds", seeds > 1 ? TEXT.fill("verdict.seeds", "seeds", seeds) : TEXT.fill("verdict.oneseed"),
         "p3", d.point3() ? "agrees" : d.against3() ? "contradicted" : d.degrades() || d.probeRises() ? "partly shown" : "not shown",
@@ -64,6 +73,13 @@ final class NopeVerdictText {
         "rope", rope == null ? "n/a" : Findings.num(rope.mean(), 4), "alibi", alibi == null ? "n/a" : Findings.num(alibi.mean(), 4),
         "dH", d.entropyRise(), "best256", rep == null ? "n/a" : signed(-rep.bestGain256()),
         "head256", rep == null ? "n/a" : signed(-rep.headGain256()), "modFirst", modFirst, "modLast", modLast,
-        "bosFirst", bosFirst, "bosLast", bosLast, "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod));
+        "bosFirst", bosFirst, "bosLast", bosLast, "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod,
+        "mlmNope", mlmMean(r, PositionKind.NOPE), "mlmRope", mlmMean(r, PositionKind.ROPE),
+        "mlmBag", r.e6() == null ? "n/a" : Findings.num(r.e6().bag().loss(), 4)));
+  }
+
+  private static String mlmMean(NopeExperiment.Results r, PositionKind p) {
+    double[] l = r.e6() == null ? new double[0] : r.e6().losses(p);
+    return l.length == 0 ? "n/a" : Findings.num(mean(l), 4);
   }
 }

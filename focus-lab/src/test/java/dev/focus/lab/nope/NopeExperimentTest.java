@@ -98,8 +98,94 @@ class NopeExperimentTest {
       assertEquals(5, run.accuracy().length, "four buckets and overall");
       for (double a : run.accuracy()) assertTrue(a >= 0 && a <= 1, run.task() + " " + run.arm() + " accuracy " + a);
     }
+    // E6: three encoders × two seeds, one task each, against the bag of bytes, on the same validation targets
+    MaskedLms.Result e6 = o.e6();
+    assertEquals(6, e6.runs().size());
+    assertEquals(List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.LEARNED), s.e6().arms());
+    int k = dev.focus.train.MaskedLm.bert(261).targetsPerSequence(64);
+    assertEquals(s.e6().valBatches() * 16L * k, e6.bag().targets(), "B·k targets per validation batch");
+    for (MaskedLmRun.Result run : e6.runs()) {
+      assertTrue(run.valLoss() > 0 && run.valLoss() < Math.log(262) + 0.5, run.position() + " masked-LM loss " + run.valLoss());
+      assertEquals(s.e6().steps(), run.curve().length);
+      assertTrue(run.maskPairs() > 0, "windows of 64 with 80% of 10 targets masked hold several [MASK] rows");
+      if (run.position() == PositionKind.NOPE) {
+        // D1, exactly: two [MASK] rows of one window are the same query against the same keys in the same order
+        assertEquals(0.0, run.maskRowSpread(), "NoPE [MASK] rows are bit-identical");
+        assertTrue(run.permutation() <= 1e-5 * run.logitScale(), "NoPE: F(PX) = PF(X) up to float32 rounding, " + run.permutation());
+      } else {
+        assertTrue(run.maskRowSpread() > 0, run.position() + ": positions tell [MASK] rows apart");
+        assertTrue(run.permutation() > 1e-4 * run.logitScale(), run.position() + " moves under a permutation: " + run.permutation());
+      }
+    }
+    // the two seeds differ (own init, data and masks), and a seed's run is the same task however it is reached
+    assertTrue(e6.losses(PositionKind.NOPE)[0] != e6.losses(PositionKind.NOPE)[1]);
+    NopeExperiment.Results again = e.run(s, new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE));
+    assertEquals(e6.runs().get(0).valLoss(), again.e6().runs().get(0).valLoss(), "stored task results are read back");
+    MaskedLms.Bag bag = e6.bag();
+    assertTrue(bag.lambda() >= 0 && bag.lambda() <= 0.99 && bag.alpha() >= 0 && bag.alpha() <= 0.99);
+    assertTrue(bag.visible() < bag.mask(), "a visible input is the target 10/(10+10·1/V) of the time: the bag copies it");
+    NopeRules.MaskedLmDecision d = NopeRules.maskedLm(s.e6(), e6);
+    assertEquals(3, d.arms().size());
+    assertEquals(2, d.gaps().size(), "NoPE minus RoPE and minus learned");
     // the report renders from the records alone
-    assertTrue(e.render(s, o).markdown().contains("## Verdict"));
+    String md = e.render(s, o).markdown();
+    assertTrue(md.contains("## Verdict"));
+    assertTrue(md.contains("## 10. Bidirectional masked LMs (E6, the control)") && !md.contains("E6 is not run") && !md.contains("Not run: E6"));
+  }
+
+  @Test
+  void theBagOfBytesScoresHandMadeWindowsExactly() {
+    // V = 4 data ids, [MASK] = 4, u uniform. Window [MASK, 0, 0, 1]: target 0 at the [MASK], target 1 at
+    // position 3 (kept as itself); visible inputs 0, 0, 1, so c(0) = 2/3, c(1) = 1/3.
+    MaskedLms.Targets t = new MaskedLms.Targets();
+    double[] u = {0.25, 0.25, 0.25, 0.25};
+    int I = dev.focus.data.Batch.IGNORE;
+    t.add(new dev.focus.data.Batch(new int[] {4, 0, 0, 1}, new int[] {0, I, I, 1}, 1, 4), 4, u, 4);
+    // a second window whose [MASK] target (2) is absent from its visible inputs, and a random replacement (3 for 0)
+    t.add(new dev.focus.data.Batch(new int[] {0, 4, 1, 3}, new int[] {I, 2, I, 0}, 1, 4), 4, u, 4);
+    assertEquals(4, t.size());
+    assertEquals(2, t.maskCount());
+    double q1 = 0.5 * 0.25 + 0.5 * 2 / 3.0, q2 = 0.5 * 0.25 + 0.5 * 0;
+    assertEquals(-(Math.log(q1) + Math.log(q2)) / 2, t.maskLoss(0.5), 1e-15);
+    // visible: (a) y = x = 1 with c(1) = 1/3: α + (1−α)q; (b) y = 0, x = 3, c(0) = 1/3 (of 0, 1, 3): (1−α)q
+    double qa = 0.5 * 0.25 + 0.5 / 3, qb = qa;
+    assertEquals(-(Math.log(0.3 + 0.7 * qa) + Math.log(0.7 * qb)) / 2, t.visibleLoss(0.5, 0.3), 1e-15);
+    assertEquals(Math.log(4), t.unigramLoss(), 1e-15);
+  }
+
+  static MaskedLmRun.Result mlmRun(PositionKind p, int seed, double loss, double permutation) {
+    return new MaskedLmRun.Result(p, seed, loss, new double[1], permutation, 10, p == PositionKind.NOPE ? 0 : 1, 20, 1);
+  }
+
+  @Test
+  void theMaskedLmRuleOnHandMadeRecords() {
+    MaskedLms.Settings s = new MaskedLms.Settings(List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.LEARNED), 3, 1, 16, 64, 1,
+        8, 1, 1);
+    MaskedLms.Bag bag = new MaskedLms.Bag(0.03, 0.48, 3.0, 3.1, 3.2, 2.2, 100);
+    List<MaskedLmRun.Result> runs = new java.util.ArrayList<>(List.of(
+        mlmRun(PositionKind.NOPE, 0, 2.95, 1e-6), mlmRun(PositionKind.NOPE, 1, 2.90, 2e-6), mlmRun(PositionKind.NOPE, 2, 2.85, 1e-6),
+        mlmRun(PositionKind.ROPE, 0, 2.50, 5), mlmRun(PositionKind.ROPE, 1, 2.40, 6), mlmRun(PositionKind.ROPE, 2, 2.30, 7),
+        mlmRun(PositionKind.LEARNED, 0, 3.00, 2), mlmRun(PositionKind.LEARNED, 1, 2.95, 2), mlmRun(PositionKind.LEARNED, 2, 2.80, 2)));
+    NopeRules.MaskedLmDecision d = NopeRules.maskedLm(s, new MaskedLms.Result("brown", 261, runs, bag));
+    assertEquals(PositionKind.ROPE, d.best());
+    // share = (bag − NoPE)/(bag − RoPE) = (3.0 − 2.9)/(3.0 − 2.4) = 1/6
+    assertEquals(1 / 6.0, d.share(), 1e-12);
+    // NoPE − RoPE per seed: 0.45, 0.50, 0.55 → mean 0.5 ± 4.303·0.05/√3
+    assertEquals(0.5, d.gaps().get(PositionKind.ROPE).mean(), 1e-12);
+    assertEquals(4.303 * 0.05 / Math.sqrt(3), d.gaps().get(PositionKind.ROPE).halfWidth(), 1e-12);
+    assertEquals(2e-7, d.nopePermutation(), 1e-20, "2e-6 of a largest logit of 10 (relative)");
+    assertEquals(0.2, d.positionedPermutation(), 1e-12, "learned's 2 of 10 is the smallest");
+    assertTrue(d.positionsHelp() && d.likeBag() && d.equivariant() && d.holds(), d.toString());
+    assertTrue(!d.gaps().get(PositionKind.LEARNED).above(0), "learned, not ahead of NoPE, does not decide");
+    // NoPE recovering a third of the gain is more than a bag
+    runs.set(1, mlmRun(PositionKind.NOPE, 1, 2.55, 2e-6));
+    d = NopeRules.maskedLm(s, new MaskedLms.Result("brown", 261, runs, bag));
+    assertEquals((3.0 - (2.95 + 2.55 + 2.85) / 3) / 0.6, d.share(), 1e-12);
+    assertTrue(!d.likeBag() && !d.holds());
+    // a NoPE [MASK] row that differs at all fails the exact check
+    runs.set(1, new MaskedLmRun.Result(PositionKind.NOPE, 1, 2.90, new double[1], 2e-6, 10, 1e-7, 20, 1));
+    d = NopeRules.maskedLm(s, new MaskedLms.Result("brown", 261, runs, bag));
+    assertTrue(d.likeBag() && !d.equivariant() && !d.holds());
   }
 
   @Test
