@@ -81,6 +81,40 @@ class ServerLoadTest {
     assertEquals(403, render("$x$", Map.of("Origin", "null")).statusCode(), "a sandboxed frame or file:// page");
   }
 
+  /**
+   * The render cap is what bounds a render's memory (slots × one 1 MiB render): with every slot held by
+   * a slow body, another render waits {@code queueMillis} and gets 503 with Retry-After, its body
+   * unread; once the holders leave, renders are served again.
+   */
+  @Test
+  void rendersBeyondTheSlotsGet503AndTheSlotsComeBack() throws Exception {
+    List<Socket> holders = new ArrayList<>();
+    try {
+      for (int i = 0; i < LIMITS.renders(); i++) {
+        Socket s = new Socket("127.0.0.1", server.port());
+        s.getOutputStream().write(("POST /api/render HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 1048576\r\n\r\n$x$").getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        holders.add(s);
+      }
+      Thread.sleep(200); // the holders' headers are parsed and their slots taken; each waits for its body
+      long t0 = System.nanoTime();
+      HttpResponse<String> busy = render("$y$", Map.of());
+      long waited = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(503, busy.statusCode(), busy.body());
+      assertEquals("1", busy.headers().firstValue("Retry-After").orElse(null));
+      assertTrue(busy.body().startsWith("busy: " + LIMITS.renders() + " renders are running"), busy.body());
+      assertTrue(waited >= LIMITS.queueMillis() - 50, "answered 503 after " + waited + " ms, before the queue wait");
+    } finally {
+      for (Socket s : holders) s.close();
+    }
+    int status = 0;
+    for (long end = System.currentTimeMillis() + 5_000; status != 200 && System.currentTimeMillis() < end; Thread.sleep(100)) {
+      status = render("$z$", Map.of()).statusCode();
+    }
+    assertEquals(200, status, "the slots were not given back after their clients left");
+  }
+
   @Test
   void staticPagesKeepAnsweringWhileAbusiveClientsArePresent() throws Exception {
     int slowBodies = 60, slowHeaders = 60, renderers = 4;
