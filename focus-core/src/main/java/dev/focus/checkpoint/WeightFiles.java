@@ -105,8 +105,9 @@ public final class WeightFiles {
     TreeSet<Integer> numbers = new TreeSet<>();
     Integer count = null;
     for (String shard : new TreeSet<>(map.values())) {
-      if (shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals(".") || shard.equals("..")
-          || !shard.endsWith(".safetensors")) {
+      // printable and at most a file name's 255 characters, so that later messages may name it as it is
+      if (shard.length() > 255 || !Text.isOneLine(shard) || shard.contains("/") || shard.contains("\\") || shard.equals(".")
+          || shard.equals("..") || !shard.endsWith(".safetensors")) {
         throw new CheckpointException(index + ": shard " + Text.quote(shard, 80) + " is not a .safetensors file name in the checkpoint directory");
       }
       Matcher m = SHARD.matcher(shard);
@@ -130,7 +131,7 @@ public final class WeightFiles {
     for (Map.Entry<String, Path> s : shards.entrySet()) {
       if (!Files.isRegularFile(s.getValue())) {
         String tensor = map.entrySet().stream().filter(e -> e.getValue().equals(s.getKey())).findFirst().map(Map.Entry::getKey).orElse("");
-        throw new CheckpointException(s.getValue() + ": no such file (" + INDEX + " lists " + tensor + " in it); the checkpoint is missing a shard");
+        throw new CheckpointException(s.getValue() + ": no such file (" + INDEX + " lists " + Text.quote(tensor) + " in it); the checkpoint is missing a shard");
       }
     }
     // every tensor of every shard: listed there and nowhere else

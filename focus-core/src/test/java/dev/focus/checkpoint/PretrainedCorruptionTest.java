@@ -60,6 +60,21 @@ class PretrainedCorruptionTest {
     assertTrue(m.endsWith("the checkpoint is missing a shard"), m);
   }
 
+  /** Fuzz finding: a control character in a shard name came back raw in the missing-shard message. */
+  @Test
+  void aShardNameThatIsNotAPrintableFileNameIsRefusedQuoted() throws IOException {
+    Path dir = sharded();
+    Path index = dir.resolve(WeightFiles.INDEX);
+    String listed = Files.readString(index);
+    Files.writeString(index, listed.replace(SHARD2, "model-00002-\u007fof-00003.safetensors"));
+    String m = refused(dir);
+    assertEquals(index + ": shard model-00002-\\u007fof-00003.safetensors is not a .safetensors file name in the checkpoint directory", m);
+    String longName = "m".repeat(300) + ".safetensors";
+    Files.writeString(index, listed.replace(SHARD2, longName));
+    m = refused(dir);
+    assertTrue(m.startsWith(index + ": shard mmm") && m.contains("… is not a .safetensors file name") && m.length() < 400, m);
+  }
+
   @Test
   void anIndexThatNamesATensorTwiceIsRefused() throws IOException {
     Path dir = sharded();
