@@ -87,6 +87,12 @@ public interface KernelSet {
    */
   void swiGluBackward(float[] dGate, float[] dUp, float[] dH, float[] gate, float[] up, int off, int n);
 
+  /**
+   * out = exp(in − shift) over n elements, each with the bits of {@link Exp#exp} (so a sum taken
+   * afterwards in a fixed order is the same in both twins). out may alias in.
+   */
+  void expShift(float[] out, int outOff, float[] in, int inOff, int n, float shift);
+
   /** Row-wise softmax of a [rows, cols] matrix with max subtraction; out may alias in. */
   void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols);
 

@@ -165,6 +165,11 @@ public final class ScalarKernels implements KernelSet {
   }
 
   @Override
+  public void expShift(float[] out, int outOff, float[] in, int inOff, int n, float shift) {
+    for (int i = 0; i < n; i++) out[outOff + i] = Exp.exp(in[inOff + i] - shift);
+  }
+
+  @Override
   public void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       int io = inOff + r * cols, oo = outOff + r * cols;

@@ -31,8 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * their tiles go through a scratch tile, so the kernel itself has no edge cases.
  *
  * <p>Small products, and skinny ones with M &lt; MR (where packing B would cost as much as the
- * product), use direct loops over {@link VectorKernels#axpyKernel} and
- * {@link VectorKernels#dotKernel} ({@link #smallCols}).
+ * product), go to {@link SmallGemm}.
  *
  * <p>KC, KP, MC and NC come from {@link SgemmBlocking}: derived from this machine's cache sizes, or
  * set with {@code -Dfocus.sgemm.*}. KC fixes the summation order of every element of C,
@@ -52,8 +51,6 @@ final class Sgemm {
   /** Columns of the register tile: two vectors. */
   static final int NR = SgemmBlocking.nr(L);
 
-  /** Column block of the skinny row-update path (a few rows of C of this width stay in L1). */
-  static final int SKINNY_COLS = 1024;
   /**
    * A transposed A (stored [K,M]) is read in place by tiles as MR neighbours per row of storage, at a
    * stride of M floats; when M is a multiple of a power of two (128, 1024, 2048: every width in
@@ -105,13 +102,13 @@ final class Sgemm {
       return;
     }
     if ((long) m * n * k <= bl.small() || n < L / 2) {
-      smallCols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, 0, n, accumulate);
+      SmallGemm.cols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, 0, n, accumulate);
       return;
     }
     if (m < MR) {
       int minCols = (int) Math.max(L, PAR_MNK / ((long) m * k));
       Parallel.forRange(n, minCols, (lo, hi) ->
-          smallCols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, lo, hi, accumulate));
+          SmallGemm.cols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, lo, hi, accumulate));
       return;
     }
     Workspace ws = WORKSPACE.get();
@@ -422,52 +419,5 @@ final class Sgemm {
     c41.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L)).intoArray(c, c0 + 4 * ldc + L);
     c50.add(FloatVector.fromArray(S, c, c0 + 5 * ldc)).intoArray(c, c0 + 5 * ldc);
     c51.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L)).intoArray(c, c0 + 5 * ldc + L);
-  }
-
-  // ---------------------------------------------------------------- small and skinny products, no packing
-
-  /**
-   * C[:, j0:j1] (+)= op(A)·op(B)[:, j0:j1] by dot products (B transposed: each row of B is read once
-   * and dotted with every row of A while it sits in L1) or by row updates (C_i += a(i,p)·B_p over a
-   * block of at most {@link #SKINNY_COLS} columns, each row of B read once for all rows of C). Used for
-   * tiny products and for M &lt; MR (decoding one token: y = x·Wᵀ with one row of x), where packing B
-   * would cost as much as the product.
-   */
-  static void smallCols(boolean transA, boolean transB, float[] c, int cOff, float[] a, int aOff,
-                        float[] b, int bOff, int m, int k, int n, int j0, int j1, boolean accumulate) {
-    if (transB) {
-      float[] ar = a;
-      int ao = aOff, lda = k;
-      if (transA) {
-        // Rows of op(A) are columns of A: copy them out once.
-        ar = new float[m * k];
-        for (int p = 0; p < k; p++) {
-          for (int i = 0; i < m; i++) ar[i * k + p] = a[aOff + p * m + i];
-        }
-        ao = 0;
-      }
-      for (int j = j0; j < j1; j++) {
-        int bj = bOff + j * k;
-        for (int i = 0; i < m; i++) {
-          float d = VectorKernels.dotKernel(ar, ao + i * lda, b, bj, k);
-          int ci = cOff + i * n + j;
-          c[ci] = accumulate ? c[ci] + d : d;
-        }
-      }
-    } else {
-      for (int jb = j0; jb < j1; jb += SKINNY_COLS) {
-        int w = Math.min(SKINNY_COLS, j1 - jb);
-        if (!accumulate) {
-          for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * n + jb, cOff + i * n + jb + w, 0f);
-        }
-        for (int p = 0; p < k; p++) {
-          int bp = bOff + p * n + jb;
-          for (int i = 0; i < m; i++) {
-            float aip = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-            VectorKernels.axpyKernel(aip, b, bp, c, cOff + i * n + jb, w);
-          }
-        }
-      }
-    }
   }
 }

@@ -435,6 +435,11 @@ final class VectorKernels implements KernelSet {
     scaleKernel(out, oo, cols, 1f / s);
   }
 
+  @Override
+  public void expShift(float[] out, int outOff, float[] in, int inOff, int n, float shift) {
+    expShiftKernel(out, outOff, in, inOff, n, shift);
+  }
+
   /** out = exp(in − shift); returns Σ out. */
   static float expShiftKernel(float[] out, int oo, float[] in, int io, int n, float shift) {
     FloatVector acc = FloatVector.zero(S);

@@ -1,6 +1,5 @@
 package dev.focus.op;
 
-import dev.focus.kernel.Exp;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
@@ -39,13 +38,10 @@ public final class CrossEntropy {
         int o = r * v;
         int y = targets[r];
         float mx = k.max(logits, o, v);
-        // Exp.exp: the same bits in both kernel twins and however warm the JIT is
+        // Exp.exp's bits in both kernel twins (and however warm the JIT is), summed in index order
+        k.expShift(probs, o, logits, o, v, mx);
         float sum = 0f;
-        for (int j = 0; j < v; j++) {
-          float e = Exp.exp(logits[o + j] - mx);
-          probs[o + j] = e;
-          sum += e;
-        }
+        for (int j = 0; j < v; j++) sum += probs[o + j];
         k.scale(probs, o, v, 1f / sum);
         losses[r] = y == IGNORE ? 0f : (float) (Math.log(sum) + mx - logits[o + y]);
       }

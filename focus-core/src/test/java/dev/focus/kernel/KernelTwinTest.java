@@ -213,6 +213,27 @@ class KernelTwinTest {
     assertClose("softmax in place " + rows + "x" + cols, exp, slice(inPlace, 2, rows * cols), 1e-7, 1e-5);
   }
 
+  @ParameterizedTest(name = "n={0}")
+  @MethodSource("sizes")
+  void expShiftGivesTheBitsOfExpInBothTwins(int n) {
+    Random rnd = new Random(n * 13L);
+    float[] in = random(rnd, n + 3, 40f);
+    float shift = 2.5f;
+    float[] out = new float[n + 1], scalar = new float[n + 1];
+    K.expShift(out, 1, in, 3, n, shift);
+    SCALAR.expShift(scalar, 1, in, 3, n, shift);
+    for (int i = 0; i < n; i++) {
+      int want = Float.floatToRawIntBits(Exp.exp(in[3 + i] - shift));
+      assertEquals(want, Float.floatToRawIntBits(out[1 + i]), "active twin, index " + i);
+      assertEquals(want, Float.floatToRawIntBits(scalar[1 + i]), "scalar twin, index " + i);
+    }
+    assertEquals(0f, out[0]);
+    // in place
+    float[] same = in.clone();
+    K.expShift(same, 3, same, 3, n, shift);
+    for (int i = 0; i < n; i++) assertEquals(Float.floatToRawIntBits(out[1 + i]), Float.floatToRawIntBits(same[3 + i]));
+  }
+
   @ParameterizedTest(name = "rows={0} cols={1}")
   @MethodSource("rowShapes")
   void rmsNormAndLayerNormMatchReference(int rows, int cols) {
