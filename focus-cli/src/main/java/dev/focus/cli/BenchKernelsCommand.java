@@ -319,6 +319,15 @@ public final class BenchKernelsCommand implements Callable<Integer> {
   }
 
   private NumpyServer startNumpy(int threads) {
+    return startNumpy(python, reps, clock, blas, threads);
+  }
+
+  /**
+   * A {@code bench_kernels.py --serve} child timing products with {@code threads} BLAS threads, median
+   * of {@code reps} by {@code clock} (wall or cpu); {@code blas} auto points numpy at OpenBLAS when it
+   * is installed. A failed start is a server whose {@link NumpyServer#error} says why.
+   */
+  static NumpyServer startNumpy(String python, int reps, String clock, String blas, int threads) {
     Path script = findScript();
     if (script == null) return NumpyServer.failed("scripts/bench_kernels.py not found");
     if (!Files.isExecutable(Paths.get(python))) return NumpyServer.failed(python + " not found");

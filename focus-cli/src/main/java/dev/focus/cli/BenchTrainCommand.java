@@ -1,15 +1,18 @@
 package dev.focus.cli;
 
 import dev.focus.checkpoint.HfConfig;
+import dev.focus.checkpoint.Json;
 import dev.focus.data.Batch;
 import dev.focus.data.Dataset;
 import dev.focus.data.Split;
-import dev.focus.checkpoint.Json;
+import dev.focus.kernel.KernelProperties;
+import dev.focus.kernel.KernelTiming.Product;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import dev.focus.model.Overrides;
+import dev.focus.multimodal.CaptionVocab;
 import dev.focus.train.ModelTrainable;
 import dev.focus.train.TrainConfig;
 import dev.focus.train.Trainer;
@@ -32,35 +35,74 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code focus bench train}: training throughput of the reference configurations, Focus against PyTorch
- * CPU eager running the same model (focus-core/src/test/python/reference_model.py, bench mode) in the
- * same run. A step is forward, backward and an AdamW update on a (B, T) batch of random tokens (on the
- * Focus side, one step of the training loop); the
- * figure is tokens per second at the median step time after warm-up, for each side at its best
- * thread count. Each side also reports tokens per CPU-second of its whole process (median step): on a
- * loaded machine wall-clock figures mean little, while CPU time per step stays roughly comparable.
+ * {@code focus bench train}: training throughput of Focus against PyTorch CPU eager running the same
+ * model (focus-core/src/test/python/reference_model.py, bench mode) in the same command, on five rows:
+ * the micro preset, the shapes the lab trains most (the attention-focus experiment's MQAR, the
+ * positions experiment's symbol grids as a text decoder), and the tiny and small presets. A step is
+ * forward, backward and an AdamW update on a (B, T) batch of random tokens (on the Focus side, one step
+ * of the training loop). A run of a row times Focus at every thread count, then PyTorch at every
+ * thread count: each figure is tokens per second at the median step time after warm-up, and the run's
+ * ratio compares each side at its best thread count. The row repeats {@code --runs} times and reports
+ * per-side medians over the runs and the median of the per-run ratios: on a shared machine single
+ * runs swing, ratios of neighbouring runs much less. Each side also reports tokens per CPU-second of
+ * its whole process over the timed steps.
+ *
+ * <p>Model arithmetic: {@link #flopsPerToken} (three times the forward pass: every weight product,
+ * the LM head, and attention's two T-long products at full T, as if nothing were masked), times
+ * Focus's median tokens per second, as a fraction of what OpenBLAS reaches on a 1024³ product at the
+ * same thread count, timed by numpy (scripts/bench_kernels.py, as {@code focus bench kernels} runs it)
+ * at the end of the same command.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Training throughput, Focus vs PyTorch.")
 public final class BenchTrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--presets", split = ",", defaultValue = "tiny,small", description = "Presets to run (default: ${DEFAULT-VALUE}).")
+  /** One bench row: a model and the batch shape it trains on. */
+  record Row(String name, ModelConfig config, int batch, int seq, String what) {}
+
+  /**
+   * The rows, by name. mqar and grid copy the lab's settings: MQAR trains width 32, SwiGLU 64, two
+   * layers, four heads, batch 32 at T = 4·kv = 32 over 32 symbols; the symbol grids train width 64,
+   * SwiGLU 128, two layers, four heads, batch 32 in a context of 96 over the caption vocabulary
+   * (here as text tokens: the patch input is a small share of the grid model's work).
+   */
+  static Map<String, Row> rows() {
+    Map<String, Row> m = new LinkedHashMap<>();
+    m.put("micro", new Row("micro", ModelConfig.micro(), 32, 64, "the micro preset"));
+    m.put("mqar", new Row("mqar", ModelConfig.llama(32, 32, 64, 2, 4, 32), 32, 32, "the lab's MQAR"));
+    m.put("grid", new Row("grid", ModelConfig.llama(CaptionVocab.size(), 64, 128, 2, 4, 96), 32, 96, "the lab's symbol grids"));
+    m.put("tiny", new Row("tiny", ModelConfig.tiny(), 8, 256, "the tiny preset"));
+    m.put("small", new Row("small", ModelConfig.small(), 8, 256, "the small preset"));
+    return m;
+  }
+
+  @Option(names = "--presets", split = ",", defaultValue = "micro,mqar,grid,tiny,small",
+      description = "Rows to run: micro, mqar, grid, tiny, small (default: ${DEFAULT-VALUE}).")
   List<String> presets;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config change applied to every preset (repeatable).")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config change applied to every row (repeatable).")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--batch", defaultValue = "8", description = "Batch size B (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", description = "Batch size B for every row (default: each row's own: 32 for micro, mqar and grid, 8 for tiny and small).")
+  Integer batch;
 
-  @Option(names = "--seq", defaultValue = "256", description = "Sequence length T (default: ${DEFAULT-VALUE}).")
-  int seq;
+  @Option(names = "--seq", description = "Sequence length T for every row (default: each row's own: 64, 32, 96, 256, 256).")
+  Integer seq;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per run and side (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps per run and side, at least (default: ${DEFAULT-VALUE}).")
   int warmup;
+
+  @Option(names = "--warmup-seconds", defaultValue = "3",
+      description = "Focus also warms up for at least this many CPU-seconds (of the stepping thread) in a row's first run at each thread count, "
+          + "so C2 has compiled the step (default: ${DEFAULT-VALUE}).")
+  double warmupSeconds;
+
+  @Option(names = "--runs", defaultValue = "3",
+      description = "Runs per row, each Focus then PyTorch; figures are medians over the runs (default: ${DEFAULT-VALUE}).")
+  int runs;
 
   @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts tried on both sides (default: ${DEFAULT-VALUE}).")
   List<Integer> threads;
@@ -68,7 +110,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--no-torch", description = "Skip the PyTorch side.")
   boolean noTorch;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--no-sgemm", description = "Skip timing OpenBLAS SGEMM (the reference for the model's GFLOP/s).")
+  boolean noSgemm;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch and numpy (default: ${DEFAULT-VALUE}).")
   String python;
 
   @Option(names = "--system-blas",
@@ -84,178 +129,338 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   private String lastBlas = "?";
 
+  /** The chosen rows with --set, --batch and --seq applied; one line naming the bad option otherwise. */
+  List<Row> chosenRows() {
+    if (batch != null && batch < 1) throw new IllegalArgumentException("--batch " + batch + " must be at least 1");
+    if (seq != null && seq < 2) throw new IllegalArgumentException("--seq " + seq + " must be at least 2");
+    if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
+    if (warmup < 0) throw new IllegalArgumentException("--warmup " + warmup + " must be at least 0");
+    if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
+      throw new IllegalArgumentException("--warmup-seconds " + warmupSeconds + " must be in 0..600");
+    }
+    if (runs < 1 || runs > 100) throw new IllegalArgumentException("--runs " + runs + " must be in 1..100");
+    if (threads.isEmpty()) throw new IllegalArgumentException("--threads names no thread count");
+    for (int t : threads) KernelProperties.checkThreads(t, "--threads");
+    Map<String, Row> all = rows();
+    List<Row> chosen = new ArrayList<>();
+    for (String p : presets) {
+      Row r = all.get(p);
+      if (r == null) throw new IllegalArgumentException("--presets: unknown row '" + p + "'; valid rows: " + String.join(", ", all.keySet()));
+      ModelConfig config = Overrides.apply(r.config(), sets);
+      int b = batch != null ? batch : r.batch(), t = seq != null ? seq : r.seq();
+      if (t > config.context()) config = Overrides.apply(config, "context=" + t);
+      chosen.add(new Row(r.name(), config, b, t, r.what()));
+    }
+    return chosen;
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (batch < 1 || seq < 2 || steps < 1 || warmup < 0) {
-      throw new IllegalArgumentException("--batch >= 1, --seq >= 2, --steps >= 1 and --warmup >= 0 are required");
-    }
-    for (int t : threads) if (t < 1) throw new IllegalArgumentException("--threads " + t + " must be >= 1");
+    List<Row> chosen = chosenRows();
     PrintWriter out = spec.commandLine().getOut();
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    List<Object> rows = new ArrayList<>();
+    List<Object> results = new ArrayList<>();
     int savedThreads = Parallel.threads();
     try {
-      for (String preset : presets) {
-        ModelConfig config = Overrides.apply(ModelConfig.preset(preset), sets);
-        if (seq > config.context()) config = Overrides.apply(config, "context=" + seq);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("preset", preset);
-        row.put("hidden", (long) config.hidden());
-        row.put("intermediate", (long) config.intermediate());
-        Map<String, Object> focus = new LinkedHashMap<>(), focusCpu = new LinkedHashMap<>();
-        for (int t : threads) {
-          Parallel.setThreads(t);
-          double[] r = focusTokensPerSecond(config);
-          focus.put(Integer.toString(t), r[0]);
-          if (!Double.isNaN(r[1])) focusCpu.put(Integer.toString(t), r[1]); // no CPU clock reading: left out
-        }
-        row.put("focus", focus);
-        row.put("focus_per_cpu_s", focusCpu);
-        Map<String, Object> torch = new LinkedHashMap<>(), torchCpu = new LinkedHashMap<>();
-        String torchNote = null;
-        if (!noTorch) {
-          File s = script != null ? script : findScript();
-          if (s == null) {
-            torchNote = "reference_model.py not found; pass --script";
-          } else {
-            for (int t : threads) {
-              try {
-                double[] r = torchTokensPerSecond(config, s, t);
-                torch.put(Integer.toString(t), r[0]);
-                torchCpu.put(Integer.toString(t), r[1]);
-              } catch (RuntimeException e) {
-                torchNote = e.getMessage();
-                break;
-              }
-            }
-          }
-        }
-        row.put("torch", torch);
-        row.put("torch_per_cpu_s", torchCpu);
-        if (torchNote != null) row.put("torch_note", torchNote);
-        if (!torch.isEmpty()) row.put("torch_blas", lastBlas);
-        double bestFocus = best(focus), bestTorch = best(torch);
-        row.put("focus_best", bestFocus);
-        row.put("torch_best", torch.isEmpty() ? null : bestTorch);
-        row.put("ratio", torch.isEmpty() ? null : bestFocus / bestTorch);
-        row.put("cpu_ratio_1_thread", focusCpu.containsKey("1") && torchCpu.containsKey("1")
-            ? (Double) focusCpu.get("1") / (Double) torchCpu.get("1") : null);
-        rows.add(row);
-      }
+      for (Row row : chosen) results.add(runRow(row));
     } finally {
       Parallel.setThreads(savedThreads);
     }
+    Map<String, Object> sgemm = noSgemm ? Map.of() : openBlasSgemm();
+    for (Object o : results) addFraction(cast(o), sgemm);
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("batch", (long) batch);
-      o.put("seq", (long) seq);
       o.put("steps", (long) steps);
       o.put("warmup", (long) warmup);
+      o.put("runs", (long) runs);
       o.put("kernels", Kernels.get().name());
       o.put("processors", (long) Runtime.getRuntime().availableProcessors());
       o.put("load_before", loadBefore);
       o.put("load_after", loadAfter);
-      o.put("results", rows);
+      o.put("sgemm_1024_gflops", sgemm);
+      o.put("results", results);
       out.println(Json.write(o));
     } else {
-      out.printf("Training throughput, B=%d T=%d, median of %d steps after %d warm-up (forward+backward+AdamW)%n",
-          batch, seq, steps, warmup);
-      out.printf("kernels %s, %d processors, load average %.2f before, %.2f after%n",
-          Kernels.get().name(), Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
-      out.printf("%-7s %6s %6s  %-28s %-28s %7s%n", "preset", "C", "I", "Focus tok/s (threads)", "PyTorch tok/s (threads)", "ratio");
-      for (Object r : rows) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) r;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> f = (Map<String, Object>) m.get("focus");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> t = (Map<String, Object>) m.get("torch");
-        out.printf("%-7s %6d %6d  %-28s %-28s %7s%n", m.get("preset"), m.get("hidden"), m.get("intermediate"),
-            cell(f), t.isEmpty() ? "-" : cell(t), m.get("ratio") == null ? "-" : String.format("%.2f", (Double) m.get("ratio")));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fc = (Map<String, Object>) m.get("focus_per_cpu_s");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> tc = (Map<String, Object>) m.get("torch_per_cpu_s");
-        out.printf("%-7s %6s %6s  %-28s %-28s %7s   (tokens per CPU-second)%n", "", "", "", fc.isEmpty() ? "-" : cell(fc), tc.isEmpty() ? "-" : cell(tc),
-            m.get("cpu_ratio_1_thread") == null ? "-" : String.format("%.2f", (Double) m.get("cpu_ratio_1_thread")));
-        if (m.containsKey("torch_note")) out.println("  PyTorch: " + m.get("torch_note"));
-        if (m.containsKey("torch_blas")) out.println("  PyTorch BLAS: " + m.get("torch_blas"));
-      }
+      printTable(out, results, sgemm, loadBefore, loadAfter);
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * {@code --runs} runs of one row, each Focus then PyTorch at every thread count. Per side and thread
+   * count the median over runs; the ratio is the median over runs of (Focus at its best thread count) /
+   * (PyTorch at its best), each run's pair measured minutes apart at most.
+   */
+  private Map<String, Object> runRow(Row row) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("preset", row.name());
+    r.put("what", row.what());
+    r.put("hidden", (long) row.config().hidden());
+    r.put("intermediate", (long) row.config().intermediate());
+    r.put("layers", (long) row.config().layers());
+    r.put("heads", (long) row.config().heads());
+    r.put("batch", (long) row.batch());
+    r.put("seq", (long) row.seq());
+    r.put("mflop_per_token", flopsPerToken(row.config(), row.seq()) / 1e6);
+    File s = noTorch ? null : script != null ? script : findScript();
+    String torchNote = noTorch || s != null ? null : "reference_model.py not found; pass --script";
+    Map<String, double[]> focus = new LinkedHashMap<>(), focusCpu = new LinkedHashMap<>(), torch = new LinkedHashMap<>(),
+        torchCpu = new LinkedHashMap<>();
+    for (int t : threads) {
+      focus.put(Integer.toString(t), new double[runs]);
+      focusCpu.put(Integer.toString(t), new double[runs]);
+      torch.put(Integer.toString(t), new double[runs]);
+      torchCpu.put(Integer.toString(t), new double[runs]);
+    }
+    double[] ratios = new double[runs];
+    for (int run = 0; run < runs; run++) {
+      double bestFocus = 0, bestTorch = 0;
+      for (int t : threads) {
+        Parallel.setThreads(t);
+        double[] x = focusTokensPerSecond(row, run == 0 ? warmupSeconds : 0);
+        focus.get(Integer.toString(t))[run] = x[0];
+        focusCpu.get(Integer.toString(t))[run] = x[1];
+        bestFocus = Math.max(bestFocus, x[0]);
+      }
+      for (int t : threads) {
+        if (s == null || torchNote != null) break;
+        try {
+          double[] x = torchTokensPerSecond(row, s, t);
+          torch.get(Integer.toString(t))[run] = x[0];
+          torchCpu.get(Integer.toString(t))[run] = x[1];
+          bestTorch = Math.max(bestTorch, x[0]);
+        } catch (RuntimeException e) {
+          torchNote = e.getMessage();
+        }
+      }
+      ratios[run] = bestTorch > 0 ? bestFocus / bestTorch : Double.NaN;
+    }
+    boolean haveTorch = s != null && torchNote == null;
+    Map<String, Object> fm = medians(focus), fc = medians(focusCpu);
+    r.put("focus", fm);
+    r.put("focus_runs", runsOf(focus));
+    r.put("focus_per_cpu_s", fc);
+    Map<String, Object> tm = haveTorch ? medians(torch) : new LinkedHashMap<>(), tc = haveTorch ? medians(torchCpu) : new LinkedHashMap<>();
+    r.put("torch", tm);
+    r.put("torch_runs", haveTorch ? runsOf(torch) : new LinkedHashMap<>());
+    r.put("torch_per_cpu_s", tc);
+    if (torchNote != null) r.put("torch_note", torchNote);
+    if (haveTorch) r.put("torch_blas", lastBlas);
+    double bestFocus = best(fm);
+    r.put("focus_best", bestFocus);
+    r.put("focus_best_threads", bestThreads(fm));
+    r.put("torch_best", haveTorch ? best(tm) : null);
+    r.put("ratio", haveTorch ? median(ratios) : null);
+    r.put("ratios", haveTorch ? list(ratios) : List.of());
+    Object f1 = fc.get("1"), t1 = tc.get("1");
+    r.put("cpu_ratio_1_thread", f1 instanceof Double f && t1 instanceof Double t && t > 0 ? f / t : null);
+    r.put("focus_gflops", bestFocus * flopsPerToken(row.config(), row.seq()) / 1e9);
+    return r;
+  }
+
+  /** The median of each thread count's runs; null where a run had no reading (NaN). */
+  private static Map<String, Object> medians(Map<String, double[]> byThreads) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> e : byThreads.entrySet()) {
+      double x = median(e.getValue());
+      m.put(e.getKey(), Double.isNaN(x) ? null : x);
+    }
+    return m;
+  }
+
+  private static Map<String, Object> runsOf(Map<String, double[]> byThreads) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> e : byThreads.entrySet()) m.put(e.getKey(), list(e.getValue()));
+    return m;
+  }
+
+  private static List<Object> list(double[] xs) {
+    List<Object> l = new ArrayList<>();
+    for (double x : xs) l.add(Double.isNaN(x) ? null : x);
+    return l;
+  }
+
+  /** The median (the mean of the middle two for an even count), NaN if any value is NaN. */
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    for (double x : s) if (Double.isNaN(x)) return Double.NaN;
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /** The row's model GFLOP/s over OpenBLAS's 1024³ at the thread count Focus was fastest with. */
+  private static void addFraction(Map<String, Object> r, Map<String, Object> sgemm) {
+    Object g = sgemm.get(String.valueOf(r.get("focus_best_threads")));
+    r.put("sgemm_gflops", g);
+    r.put("fraction_of_sgemm", g instanceof Double d && d > 0 ? (Double) r.get("focus_gflops") / d : null);
+  }
+
+  /**
+   * Floating-point operations per token of one training step: 3 × (forward), the forward being
+   * 2 · (q, k, v and output projections + the MLP's matrices + the LM head) + 2 · 2 · T · (H·HS) for
+   * the scores and the weighted values at full length T. The convention of issue figures ("6.9 MFLOP
+   * a token" at tiny, T 256); element-wise ops, norms and the optimizer are not counted.
+   */
+  static double flopsPerToken(ModelConfig c, int seq) {
+    long q = (long) c.heads() * c.headSize(), kv = (long) c.kvHeads() * c.headSize(), h = c.hidden();
+    long mlp = (c.mlp() == ModelConfig.MlpKind.SWIGLU ? 3L : 2L) * h * c.intermediate();
+    long perLayer = h * q + 2 * h * kv + q * h + mlp;
+    double forward = 2.0 * (c.layers() * perLayer + h * c.vocab()) + 4.0 * c.layers() * seq * q;
+    return 3 * forward;
+  }
+
+  /** OpenBLAS GFLOP/s on 1024³ per thread count (numpy child, median of 7 wall-clock runs); empty without numpy. */
+  private Map<String, Object> openBlasSgemm() {
+    Map<String, Object> g = new LinkedHashMap<>();
+    for (int t : threads) {
+      BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(python, 7, "wall", "auto", t);
+      try {
+        if (server.error != null) break;
+        Double x = server.time(Product.square(1024));
+        if (x == null) break;
+        g.put(Integer.toString(t), x);
+      } finally {
+        server.close();
+      }
+    }
+    return g;
+  }
+
+  private void printTable(PrintWriter out, List<Object> results, Map<String, Object> sgemm, double loadBefore, double loadAfter) {
+    out.printf("Training throughput: forward + backward + AdamW on random tokens; tokens/s at the median of %d steps after warm-up,%n"
+        + "medians over %d run%s (each run Focus, then PyTorch); ratio: median over runs of best Focus / best PyTorch%n",
+        steps, runs, runs == 1 ? "" : "s");
+    out.printf("kernels %s, %d processors, load average %.2f before, %.2f after%n",
+        Kernels.get().name(), Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+    out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s%n", "row", "model", "B×T", "MFLOP", "Focus tok/s (threads)",
+        "PyTorch tok/s (threads)", "ratio", "GFLOP/s", "/SGEMM");
+    for (Object o : results) {
+      Map<String, Object> m = cast(o);
+      String model = String.format("C %d, I %d, %d×%d heads", m.get("hidden"), m.get("intermediate"), m.get("layers"), m.get("heads"));
+      Map<String, Object> f = cast(m.get("focus")), t = cast(m.get("torch"));
+      out.printf("%-6s %-26s %-7s %6.2f  %-22s %-22s %6s %8.1f %6s%n", m.get("preset"), model, m.get("batch") + "×" + m.get("seq"),
+          (Double) m.get("mflop_per_token"), cell(f), t.isEmpty() ? "-" : cell(t), fmt(m.get("ratio")), (Double) m.get("focus_gflops"),
+          fmt(m.get("fraction_of_sgemm")));
+      out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s   (tokens per CPU-second)%n", "", m.get("what"), "", "",
+          cell(cast(m.get("focus_per_cpu_s"))), t.isEmpty() ? "-" : cell(cast(m.get("torch_per_cpu_s"))), fmt(m.get("cpu_ratio_1_thread")));
+      List<?> rs = (List<?>) m.get("ratios");
+      if (rs.size() > 1) {
+        StringBuilder sb = new StringBuilder();
+        for (Object x : rs) sb.append(sb.length() == 0 ? "" : " · ").append(fmt(x));
+        out.printf("%-6s ratio per run: %s%n", "", sb);
+      }
+      if (m.containsKey("torch_note")) out.println("  PyTorch: " + m.get("torch_note"));
+    }
+    for (Object o : results) {
+      Map<String, Object> m = cast(o);
+      if (m.containsKey("torch_blas")) {
+        out.println("PyTorch BLAS: " + m.get("torch_blas"));
+        break;
+      }
+    }
+    out.println(sgemm.isEmpty() ? "OpenBLAS SGEMM 1024³: not measured" : "OpenBLAS SGEMM 1024³ (numpy, GFLOP/s): " + cell(sgemm));
+  }
+
+  private static String fmt(Object ratio) {
+    return ratio instanceof Double d ? String.format("%.2f", d) : "-";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object o) {
+    return (Map<String, Object>) o;
   }
 
   private static String cell(Map<String, Object> byThreads) {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Object> e : byThreads.entrySet()) {
       if (sb.length() > 0) sb.append(", ");
-      sb.append(String.format("%.0f (%s)", (Double) e.getValue(), e.getKey()));
+      sb.append(e.getValue() instanceof Double d ? String.format("%.0f", d) : "-").append(" (").append(e.getKey()).append(')');
     }
     return sb.toString();
   }
 
   private static double best(Map<String, Object> byThreads) {
     double b = 0;
-    for (Object v : byThreads.values()) b = Math.max(b, (Double) v);
+    for (Object v : byThreads.values()) if (v instanceof Double d) b = Math.max(b, d);
     return b;
   }
 
+  private static long bestThreads(Map<String, Object> byThreads) {
+    String arg = null;
+    double b = -1;
+    for (Map.Entry<String, Object> e : byThreads.entrySet()) {
+      if (e.getValue() instanceof Double d && d > b) {
+        b = d;
+        arg = e.getKey();
+      }
+    }
+    return arg == null ? 0 : Long.parseLong(arg);
+  }
+
   /**
-   * Median tokens per second, and tokens per process CPU-second over all timed steps, of full training steps on the current thread
-   * count: the training loop's own step ({@link Trainer}) on one fixed batch of random tokens, with the
-   * reference's optimizer (AdamW at a constant lr 1e-3, β = (0.9, 0.95), weight decay 0.1) and no
-   * clipping; the loop still computes the gradient norm (one pass over the gradients, well under 1%
-   * of a step at these sizes).
+   * Median tokens per second, and tokens per process CPU-second over all timed steps, of full training
+   * steps on the current thread count: the training loop's own step ({@link Trainer}) on one fixed batch
+   * of random tokens, with the reference's optimizer (AdamW at a constant lr 1e-3, β = (0.9, 0.95),
+   * weight decay 0.1) and no clipping; the loop still computes the gradient norm (one pass over the
+   * gradients, well under 1% of a step at these sizes). Warms up for at least {@code --warmup} steps
+   * and {@code warmSeconds} of this thread's CPU time.
    */
-  double[] focusTokensPerSecond(ModelConfig config) throws java.io.IOException {
+  double[] focusTokensPerSecond(Row row, double warmSeconds) throws java.io.IOException {
+    ModelConfig config = row.config();
     Model model = new Model(config, 0);
     Random rng = new Random(0);
-    int n = batch * seq;
+    int b = row.batch(), t = row.seq(), n = b * t;
     int[] tokens = new int[n], targets = new int[n];
     for (int i = 0; i < n; i++) {
       tokens[i] = rng.nextInt(config.vocab());
       targets[i] = rng.nextInt(config.vocab());
     }
-    Batch fixed = new Batch(tokens, targets, batch, seq);
+    Batch fixed = new Batch(tokens, targets, b, t);
     Dataset data = new Dataset() {
       @Override public String name() { return "random"; }
       @Override public int vocabSize() { return config.vocab(); }
       @Override public Batch batch(Split split, long seed, long step, int batchSize, int seqLen) { return fixed; }
     };
-    TrainConfig tc = TrainConfig.defaults(warmup + steps).toBuilder().batchSize(batch).seqLen(seq).lr(1e-3).minLr(1e-3).warmup(0)
-        .clipNorm(0).evalEvery(0).checkpointEvery(0).build();
-    double[] times = new double[steps], cpus = new double[steps];
+    TrainConfig.Builder base = TrainConfig.defaults(1).toBuilder().batchSize(b).seqLen(t).lr(1e-3).minLr(1e-3).warmup(0)
+        .clipNorm(0).evalEvery(0).checkpointEvery(0);
+    // Warm-up is counted in CPU time of this (the stepping) thread: on a loaded machine a wall-clock
+    // budget can pass before C2 has compiled the step (a micro step ran at 55k tokens per CPU-second
+    // after 4 s of wall clock at load 15, 136k once warm). Wall clock stands in where the JVM has no
+    // thread CPU clock.
+    var bean = ManagementFactory.getThreadMXBean();
+    boolean threadCpu = bean.isCurrentThreadCpuTimeSupported();
+    long budget = (long) (warmSeconds * 1e9), start = threadCpu ? bean.getCurrentThreadCpuTime() : System.nanoTime();
+    int[] warmed = {0};
+    Trainer.of(new ModelTrainable(model), data, base.steps(Integer.MAX_VALUE).build(), null)
+        .stopWhen(() -> warmed[0] >= Math.max(1, warmup)
+            && (threadCpu ? bean.getCurrentThreadCpuTime() : System.nanoTime()) - start >= budget)
+        .run(p -> warmed[0]++);
+    double[] times = new double[steps];
     var os = ManagementFactory.getOperatingSystemMXBean();
     com.sun.management.OperatingSystemMXBean sun = os instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
-    long[] last = {System.nanoTime(), sun == null ? 0 : sun.getProcessCpuTime()};
-    Trainer.of(new ModelTrainable(model), data, tc, null).run(p -> {
-      long now = System.nanoTime(), cpu = sun == null ? 0 : sun.getProcessCpuTime();
-      int s = (int) p.step() - 1;
-      if (s >= warmup) {
-        times[s - warmup] = (now - last[0]) / 1e9;
-        cpus[s - warmup] = (cpu - last[1]) / 1e9;
-      }
+    long cpu0 = sun == null ? -1 : sun.getProcessCpuTime();
+    long[] last = {System.nanoTime()};
+    Trainer.of(new ModelTrainable(model), data, base.steps(steps).build(), null).run(p -> {
+      long now = System.nanoTime();
+      times[(int) p.step() - 1] = (now - last[0]) / 1e9;
       last[0] = now;
-      last[1] = cpu;
     });
+    double cpu = sun == null || cpu0 < 0 ? 0 : (sun.getProcessCpuTime() - cpu0) / 1e9;
     Arrays.sort(times);
-    // CPU time over all timed steps, not a per-step median: the process CPU clock ticks coarsely, so a
-    // short step can read 0 CPU seconds.
-    double cpu = 0;
-    for (double c : cpus) cpu += c;
     return new double[] {n / times[times.length / 2], cpu > 0 ? (double) n * steps / cpu : Double.NaN};
   }
 
   /** Runs the reference script's bench mode at {@code threads} threads: its tokens per second and per CPU-second. */
-  double[] torchTokensPerSecond(ModelConfig config, File script, int threads) throws Exception {
+  double[] torchTokensPerSecond(Row row, File script, int threads) throws Exception {
     Path dir = Files.createTempDirectory("focus-bench-train");
     try {
       Path cfg = dir.resolve("config.json");
-      Files.writeString(cfg, Json.writePretty(HfConfig.toJson(config)), StandardCharsets.UTF_8);
-      List<String> cmd = List.of(python, script.getPath(), "bench", "--config", cfg.toString(), "--batch", Integer.toString(batch),
-          "--seq", Integer.toString(seq), "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
+      Files.writeString(cfg, Json.writePretty(HfConfig.toJson(row.config())), StandardCharsets.UTF_8);
+      List<String> cmd = List.of(python, script.getPath(), "bench", "--config", cfg.toString(), "--batch", Integer.toString(row.batch()),
+          "--seq", Integer.toString(row.seq()), "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
           "--warmup", Integer.toString(warmup));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       Path openblas = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");

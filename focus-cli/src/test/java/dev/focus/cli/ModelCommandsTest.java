@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** focus init, logits, sample, eval and bench train, run through picocli as a user would. */
+/** focus init, logits, sample and eval, run through picocli as a user would (bench train: BenchTrainCommandTest). */
 class ModelCommandsTest {
   @TempDir Path dir;
 
@@ -108,16 +108,5 @@ class ModelCommandsTest {
       assertEquals(Math.log(256), loss, 0.1);
       assertEquals(Math.exp(loss), ((Number) r.get("perplexity")).doubleValue(), 1e-9 * Math.exp(loss));
     }
-  }
-
-  @Test
-  void benchTrainRunsFocusSide() {
-    Run r = run("bench", "train", "--presets", "micro", "--batch", "2", "--seq", "16", "--steps", "2", "--warmup", "1",
-        "--threads", "1", "--no-torch", "--json");
-    assertEquals(0, r.code(), r.err());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> row = ((List<Map<String, Object>>) Json.parseObject(r.out()).get("results")).get(0);
-    assertEquals("micro", row.get("preset"));
-    assertTrue(((Number) row.get("focus_best")).doubleValue() > 0);
   }
 }
