@@ -10,6 +10,7 @@ import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
 import dev.focus.position.RopeTable;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -28,10 +29,12 @@ import java.util.Arrays;
  * <pre>
  *   dV_j += Pᵀ dY_i;  dP = dY_i V_jᵀ;  dS = P ⊙ (dP − D);  dQ_i += c dS K_j;  dK_j += c dSᵀ Q_i
  * </pre>
- * Causal masks skip the tiles above the diagonal. Memory: saved (B, H, T) log-sum-exps. Forward
- * packs k and v once per kv head into dense (T, HS) blocks and runs every (batch, head, query tile)
- * as its own task with (Br, HS) and (Br, Bc) tiles; backward gives each worker one head's q, k, v, o,
- * dy and dq as dense (T, HS) blocks. Everything grows linearly in T.
+ * Causal masks skip the tiles above the diagonal. Memory: saved (B, H, T) log-sum-exps and k and v
+ * packed once per kv head into dense (T, HS) blocks, which forward reads per tile and backward reads
+ * again. Forward runs every (batch, head, query tile) as its own task with (Br, HS) and (Br, Bc) tiles;
+ * backward gives each worker one head's q, o, dy and dq as dense (T, HS) blocks. Everything grows
+ * linearly in T. All of it is a {@link Workspace} that the next forward of the same shape takes over
+ * from the state it recycles, so a training step allocates none of it after the first.
  */
 public final class FlashAttention implements Attention {
   private final HeadLayout layout;
@@ -107,43 +110,138 @@ public final class FlashAttention implements Attention {
   /** The exact twin with the same scale and slopes (used for {@link #weights}). */
   public SoftmaxAttention exact() { return SoftmaxAttention.of(layout).withScale(scale).withAlibi(alibi); }
 
-  /** Saved activations: the inputs (q and k turned, under a rotary table), the output, and one log-sum-exp per row. */
-  static final class FlashSaved extends AttentionSupport.SoftmaxSaved {
-    final float[] lse; // (B, H, T) log Σ_j exp(s_ij) over visible keys
+  /**
+   * The arrays of one (B, T) shape that forward and backward need besides their inputs and outputs.
+   * Every element is written before it is read in each call, so reuse cannot change a result. The
+   * per-worker tiles sit in pools: a parallel loop runs at most {@link Parallel#threads()} chunks, each
+   * takes a set of tiles and gives it back, so a pool holds at most one set per thread.
+   */
+  static final class Workspace {
+    final HeadLayout layout;
+    final int batch, t, queryTile, keyTile;
+    final float[] lse;           // (B, H, T) log Σ_j exp(s_ij) over visible keys (saved for backward)
+    final float[] kp, vp;        // (B, KVH, T, HS) packed keys and values (forward's tiles, backward's blocks)
+    float[] dkPart, dvPart;      // (B, H, T, HS) per-query-head key and value gradients, from the first backward on
+    float[] gPart;               // (B, H, S, T, HS) partial dQ/c per key-tile group, when S > 1
+    final ArrayDeque<ForwardTiles> forwardTiles = new ArrayDeque<>();
+    final ArrayDeque<BackwardBlocks> backwardBlocks = new ArrayDeque<>();
 
-    FlashSaved(float[][] qk, float[] v, float[] out, float[] headScale, float[] lse, Mask mask, RopeTable rotary, int batch, int t) {
-      super(qk, v, out, headScale, mask, rotary, batch, t);
-      this.lse = lse;
+    Workspace(HeadLayout layout, int batch, int t, int queryTile, int keyTile) {
+      this.layout = layout;
+      this.batch = batch;
+      this.t = t;
+      this.queryTile = queryTile;
+      this.keyTile = keyTile;
+      this.lse = new float[batch * layout.heads() * t];
+      this.kp = new float[batch * layout.kvHeads() * t * layout.headSize()];
+      this.vp = new float[kp.length];
+    }
+
+    /** True when this workspace was made for the same shape, layout and tiles. */
+    boolean fits(HeadLayout layout, int batch, int t, int queryTile, int keyTile) {
+      return this.layout.equals(layout) && this.batch == batch && this.t == t && this.queryTile == queryTile && this.keyTile == keyTile;
+    }
+
+    /** A set of tiles from {@code pool}, or a new one from {@code make}; give it back with {@link #give}. */
+    static <X> X take(ArrayDeque<X> pool, java.util.function.Supplier<X> make) {
+      synchronized (pool) {
+        X x = pool.poll();
+        if (x != null) return x;
+      }
+      return make.get();
+    }
+
+    static <X> void give(ArrayDeque<X> pool, X x) {
+      synchronized (pool) {
+        pool.push(x);
+      }
     }
   }
 
-  /** As {@link Attention#forward}; reuses the rotated copies of {@code recycle} when they fit. */
+  /** One forward worker's tiles for Br queries by Bc keys of head size HS. */
+  static final class ForwardTiles {
+    final float[] qt, o;  // (Br, HS) the tile's queries times scale·λ_h; unnormalised output
+    final float[] s;      // (Br, Bc) scores, then probabilities (row stride = tile width)
+    final float[] m, l;   // (Br) running max and sum per row
+    final float[] stats = new float[2]; // one softmax's max and sum
+    final int[] rs, re;   // (Br) each query's visible window [rs, re)
+
+    ForwardTiles(int br, int bc, int hs) {
+      qt = new float[br * hs];
+      o = new float[br * hs];
+      s = new float[br * bc];
+      m = new float[br];
+      l = new float[br];
+      rs = new int[br];
+      re = new int[br];
+    }
+  }
+
+  /** One backward worker's blocks for a head of T rows: dense (T, HS) copies and (Br, Bc) tiles. */
+  static final class BackwardBlocks {
+    final float[] qh, qs, oh, doh, gq; // (T, HS) q, c·q, o, dy and G = dQ/c of one head
+    final float[] dkt, dvt;            // (Bc, HS) dK_j and dV_j of one key tile
+    final float[] p, dp;               // (Br, Bc) P, then dP and dS
+    final float[] dRow;                // (T) D_i = dy_i·y_i
+    final float[] stats = new float[2];
+    final int[] rs, re;                // (T) each row's visible window
+
+    BackwardBlocks(int t, int br, int bc, int hs) {
+      qh = new float[t * hs];
+      qs = new float[t * hs];
+      oh = new float[t * hs];
+      doh = new float[t * hs];
+      gq = new float[t * hs];
+      dkt = new float[bc * hs];
+      dvt = new float[bc * hs];
+      p = new float[br * bc];
+      dp = new float[br * bc];
+      dRow = new float[t];
+      rs = new int[t];
+      re = new int[t];
+    }
+  }
+
+  /** Saved activations: the inputs (q and k turned, under a rotary table), the output, and the workspace with its log-sum-exps. */
+  static final class FlashSaved extends AttentionSupport.SoftmaxSaved {
+    final Workspace ws;
+    final float[] lse; // ws.lse
+
+    FlashSaved(float[][] qk, float[] v, float[] out, float[] headScale, Workspace ws, Mask mask, RopeTable rotary, int batch, int t) {
+      super(qk, v, out, headScale, mask, rotary, batch, t);
+      this.ws = ws;
+      this.lse = ws.lse;
+    }
+  }
+
+  /** As {@link Attention#forward}; reuses the rotated copies and the workspace of {@code recycle} when they fit. */
   @Override
   public Saved forward(float[] out, float[] q, float[] k, float[] v, float[] headScale, Mask mask, RopeTable rotary, int batch,
                        int t, Saved recycle) {
     AttentionSupport.checkForward(layout, out, q, k, v, mask, batch, t);
     AttentionSupport.checkHeadScale(layout, headScale);
-    float[][] qk = AttentionSupport.SoftmaxSaved.turn(layout, q, k, rotary, batch, t, recycle instanceof FlashSaved f ? f : null);
-    float[] lse = new float[batch * layout.heads() * t];
-    core(out, lse, qk[0], qk[1], v, headScale, mask, batch, t, t, t, 0);
-    return new FlashSaved(qk, v, out, headScale, lse, mask, rotary, batch, t);
+    FlashSaved old = recycle instanceof FlashSaved f ? f : null;
+    float[][] qk = AttentionSupport.SoftmaxSaved.turn(layout, q, k, rotary, batch, t, old);
+    Workspace ws = old != null && old.ws.fits(layout, batch, t, queryTile, keyTile) ? old.ws
+        : new Workspace(layout, batch, t, queryTile, keyTile);
+    core(out, ws.lse, ws.kp, ws.vp, ws.forwardTiles, qk[0], qk[1], v, headScale, mask, batch, t, t, t, 0);
+    return new FlashSaved(qk, v, out, headScale, ws, mask, rotary, batch, t);
   }
 
   /**
    * Forward over {@code tq} queries at positions offset.. and the first {@code tk} keys of k, v stored
-   * as (B, cap, KVH, HS). Writes out (B, tq, H, HS) and lse (B, H, tq).
+   * as (B, cap, KVH, HS). Writes out (B, tq, H, HS), lse (B, H, tq) and the packed keys and values
+   * kp, vp (B, KVH, tk, HS); tile sets come from {@code tiles}.
    *
    * <p>Keys and values are first packed per kv head into dense (tk, HS) blocks; then every
    * (batch, head, query tile) is an independent task, so even B·H = 1 keeps all workers busy. Tasks
    * are ordered so that each worker's contiguous share mixes early (light, under a causal mask) and
    * late (heavy) query tiles.
    */
-  private void core(float[] out, float[] lse, float[] q, float[] k, float[] v, float[] headScale, Mask mask,
-                    int batch, int tq, int tk, int cap, int offset) {
+  private void core(float[] out, float[] lse, float[] kp, float[] vp, ArrayDeque<ForwardTiles> tiles, float[] q, float[] k, float[] v,
+                    float[] headScale, Mask mask, int batch, int tq, int tk, int cap, int offset) {
     final int nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
     final int br = Math.min(queryTile, tq), bc = Math.min(keyTile, tk), nqt = (tq + br - 1) / br;
-    final float[] kp = new float[batch * nkv * tk * hs]; // (B, KVH, tk, HS) packed keys
-    final float[] vp = new float[batch * nkv * tk * hs]; // (B, KVH, tk, HS) packed values
     Parallel.forRange(batch * nkv, 1, (lo, hi) -> {
       for (int task = lo; task < hi; task++) {
         int b = task / nkv, g = task % nkv;
@@ -154,11 +252,9 @@ public final class FlashAttention implements Attention {
     final int bh = batch * nh;
     Parallel.forRange(bh * nqt, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
-      float[] qt = new float[br * hs];   // (Br, HS) the tile's queries, times scale·λ_h
-      float[] o = new float[br * hs];    // (Br, HS) unnormalised output tile
-      float[] s = new float[br * bc];    // (Br, Bc) scores, then probabilities (row stride = tile width)
-      float[] m = new float[br], l = new float[br], stats = new float[2];
-      int[] rs = new int[br], re = new int[br]; // each query's visible window [rs, re)
+      ForwardTiles w = Workspace.take(tiles, () -> new ForwardTiles(br, bc, hs));
+      float[] qt = w.qt, o = w.o, s = w.s, m = w.m, l = w.l, stats = w.stats;
+      int[] rs = w.rs, re = w.re;
       for (int task = lo; task < hi; task++) {
         int pair = task / bh, head = task % bh;
         int qi = (pair & 1) == 0 ? pair / 2 : nqt - 1 - pair / 2; // 0, n−1, 1, n−2, …
@@ -213,6 +309,7 @@ public final class FlashAttention implements Attention {
         }
         unpack(out, o, b, i0, r, tq, nh, h, hs);
       }
+      Workspace.give(tiles, w);
     });
   }
 
@@ -222,26 +319,28 @@ public final class FlashAttention implements Attention {
     final int batch = sv.batch, t = sv.t, nh = layout.heads(), hs = layout.headSize(), nkv = layout.kvHeads();
     AttentionSupport.checkBackward(layout, dq, dk, dv, dHeadScale, dOut, batch, t);
     final int br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
-    float[] dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
-    float[] dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
+    final Workspace ws = sv.ws;
+    if (ws.dkPart == null) {
+      ws.dkPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head key gradients
+      ws.dvPart = new float[batch * nh * t * hs]; // (B, H, T, HS) per-query-head value gradients
+    }
+    final float[] dkPart = ws.dkPart, dvPart = ws.dvPart, kp = ws.kp, vp = ws.vp;
     double[] dLam = new double[batch * nh];
     final int nsp = splits(batch, t), nkt = (t + bc - 1) / bc;
-    final float[] gPart = nsp > 1 ? new float[batch * nh * nsp * t * hs] : null; // (B, H, S, T, HS) partial dQ/c
+    if (nsp > 1 && (ws.gPart == null || ws.gPart.length != batch * nh * nsp * t * hs)) {
+      ws.gPart = new float[batch * nh * nsp * t * hs]; // (B, H, S, T, HS) partial dQ/c
+    }
+    final float[] gPart = nsp > 1 ? ws.gPart : null;
     Parallel.forRange(batch * nh * nsp, 1, (lo, hi) -> {
       KernelSet ks = Kernels.get();
-      float[] qh = new float[t * hs], qs = new float[t * hs], kh = new float[t * hs], vh = new float[t * hs];
-      float[] oh = new float[t * hs], doh = new float[t * hs], gq = new float[t * hs];
-      float[] dkt = new float[bc * hs], dvt = new float[bc * hs];
-      float[] p = new float[br * bc], dp = new float[br * bc];
-      float[] dRow = new float[t];               // D_i = dy_i·y_i
-      int[] rs = new int[t], re = new int[t];    // each row's visible window
-      float[] stats = new float[2];
+      BackwardBlocks w = Workspace.take(ws.backwardBlocks, () -> new BackwardBlocks(t, br, bc, hs));
+      float[] qh = w.qh, qs = w.qs, oh = w.oh, doh = w.doh, gq = w.gq, dkt = w.dkt, dvt = w.dvt, p = w.p, dp = w.dp, dRow = w.dRow;
+      float[] stats = w.stats;
+      int[] rs = w.rs, re = w.re;
       for (int work = lo; work < hi; work++) {
         int task = work / nsp, sp = work % nsp;
-        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h);
+        int b = task / nh, h = task % nh, g = layout.kvHeadOf(h), kvOff = (b * nkv + g) * t * hs; // this head's kp, vp block
         pack(qh, sv.q, b, 0, t, t, nh, h, hs);
-        pack(kh, sv.k, b, 0, t, t, nkv, g, hs);
-        pack(vh, sv.v, b, 0, t, t, nkv, g, hs);
         pack(oh, sv.out, b, 0, t, t, nh, h, hs);
         pack(doh, dOut, b, 0, t, t, nh, h, hs);
         Arrays.fill(gq, 0f);
@@ -265,7 +364,7 @@ public final class FlashAttention implements Attention {
             for (int ii = 0; ii < r && !any; ii++) any = Math.max(rs[i0 + ii], j0) < Math.min(re[i0 + ii], j0 + c);
             if (!any) continue;
             // recompute P = exp(S − L) for this tile
-            ks.matmulNT(p, 0, qs, i0 * hs, kh, j0 * hs, r, hs, c, false);
+            ks.matmulNT(p, 0, qs, i0 * hs, kp, kvOff + j0 * hs, r, hs, c, false);
             for (int ii = 0; ii < r; ii++) {
               int i = i0 + ii, row = ii * c;
               int s0 = Math.max(rs[i], j0) - j0, e = Math.min(re[i], j0 + c) - j0;
@@ -280,13 +379,13 @@ public final class FlashAttention implements Attention {
               Arrays.fill(p, row + e, row + c, 0f);
             }
             ks.matmulTN(dvt, 0, p, 0, doh, i0 * hs, c, r, hs, true);      // dV_j += Pᵀ dY_i
-            ks.matmulNT(dp, 0, doh, i0 * hs, vh, j0 * hs, r, hs, c, false); // dP = dY_i V_jᵀ
+            ks.matmulNT(dp, 0, doh, i0 * hs, vp, kvOff + j0 * hs, r, hs, c, false); // dP = dY_i V_jᵀ
             for (int ii = 0; ii < r; ii++) {
               int row = ii * c;
               float d = dRow[i0 + ii];
               for (int jj = 0; jj < c; jj++) dp[row + jj] = p[row + jj] * (dp[row + jj] - d); // dS (0 where P is)
             }
-            ks.matmul(gq, i0 * hs, dp, 0, kh, j0 * hs, r, c, hs, true);   // G_i += dS K_j
+            ks.matmul(gq, i0 * hs, dp, 0, kp, kvOff + j0 * hs, r, c, hs, true); // G_i += dS K_j
             ks.matmulTN(dkt, 0, dp, 0, qs, i0 * hs, c, r, hs, true);      // dK_j += dSᵀ Q'_i
           }
           System.arraycopy(dkt, 0, dkPart, hOff + j0 * hs, c * hs);
@@ -298,17 +397,20 @@ public final class FlashAttention implements Attention {
           finishDq(ks, dq, dLam, gq, qh, sv.headScale, task, t);
         }
       }
+      Workspace.give(ws.backwardBlocks, w);
     });
     if (nsp > 1) {
       Parallel.forRange(batch * nh, 1, (lo, hi) -> {
         KernelSet ks = Kernels.get();
-        float[] qh = new float[t * hs], gq = new float[t * hs];
+        BackwardBlocks w = Workspace.take(ws.backwardBlocks, () -> new BackwardBlocks(t, br, bc, hs));
+        float[] qh = w.qh, gq = w.gq;
         for (int task = lo; task < hi; task++) {
           pack(qh, sv.q, task / nh, 0, t, t, nh, task % nh, hs);
           System.arraycopy(gPart, task * nsp * t * hs, gq, 0, t * hs);
           for (int sp = 1; sp < nsp; sp++) ks.add(gq, 0, gq, 0, gPart, (task * nsp + sp) * t * hs, t * hs);
           finishDq(ks, dq, dLam, gq, qh, sv.headScale, task, t);
         }
+        Workspace.give(ws.backwardBlocks, w);
       });
     }
     AttentionSupport.reduceGroups(layout, dk, dkPart, batch, t);
@@ -344,8 +446,9 @@ public final class FlashAttention implements Attention {
     AttentionSupport.KvStep step = AttentionSupport.kvStep(layout, state, out, q, k, v, headScale, rotary, tq);
     KvCache cache = step.cache();
     int b = cache.batch(), tk = cache.length();
-    core(out, new float[b * layout.heads() * tq], step.q(), cache.k, cache.v, headScale, Mask.causal(), b, tq, tk,
-        cache.capacity(), tk - tq);
+    int packed = b * layout.kvHeads() * tk * layout.headSize();
+    core(out, new float[b * layout.heads() * tq], new float[packed], new float[packed], new ArrayDeque<>(), step.q(), cache.k, cache.v,
+        headScale, Mask.causal(), b, tq, tk, cache.capacity(), tk - tq);
   }
 
   @Override
@@ -354,14 +457,14 @@ public final class FlashAttention implements Attention {
     long w = Math.min(dev.focus.kernel.Parallel.threads(), bh);
     long br = Math.min(queryTile, t), bc = Math.min(keyTile, t);
     long wf = Math.min(dev.focus.kernel.Parallel.threads(), bh * ((t + br - 1) / br));
-    long saved = 4 * bh * t;                                          // log-sum-exps
-    long fwd = 4 * 2 * (long) batch * layout.kvHeads() * ths          // packed keys and values
-        + 4 * wf * (2 * br * hs + br * bc + 4 * br + 2);              // q and o tiles, s, m, l, windows, stats
-    long nsp = splits(batch, t), wb = Math.min(dev.focus.kernel.Parallel.threads(), bh * nsp);
+    // The workspace keeps all of it from call to call: forward's and backward's parts add up.
+    long saved = 4 * bh * t                                           // log-sum-exps
+        + 4 * 2 * (long) batch * layout.kvHeads() * ths;              // packed keys and values
+    long fwd = 4 * wf * (2 * br * hs + br * bc + 4 * br + 2);         // q and o tiles, s, m, l, windows, stats
+    long nsp = splits(batch, t), wb = Math.max(w, Math.min(dev.focus.kernel.Parallel.threads(), bh * nsp));
     long bwd = 4 * 2 * bh * ths + 8 * bh                               // dkPart, dvPart, dLam
-        + 4 * wb * (7 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2)  // packed blocks, tiles, D, windows
+        + 4 * wb * (5 * ths + 2 * bc * hs + 2 * br * bc + 3L * t + 2)  // head blocks, tiles, D, windows (also the reduction's)
         + (nsp > 1 ? 4 * bh * nsp * ths : 0);                          // partial dQ per key-tile group
-    if (nsp > 1) bwd = Math.max(bwd, 4 * 2 * bh * ths + 8 * bh + 4 * bh * nsp * ths + 4 * w * 2 * ths); // the reduction
-    return saved + (withBackward ? Math.max(fwd, bwd) : fwd);
+    return saved + fwd + (withBackward ? bwd : 0);
   }
 }

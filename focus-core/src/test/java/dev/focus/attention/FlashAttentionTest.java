@@ -83,4 +83,36 @@ class FlashAttentionTest {
       }
     }
   }
+
+  /** Forward on (q, k, v) recycling {@code recycle}, then backward: {out, dq, dk, dv} and the saved state. */
+  static Object[] step(FlashAttention a, Inputs in, float[] headScale, Mask m, Attention.Saved recycle) {
+    float[] out = in.newOut(), dq = in.newOut(), dk = in.newKv(), dv = in.newKv(), dh = new float[in.l.heads()];
+    Attention.Saved s = a.forward(out, in.q, in.k, in.v, headScale, m, null, in.batch, in.t, recycle);
+    a.backward(dq, dk, dv, dh, in.dOut, s);
+    return new Object[] {new float[][] {out, dq, dk, dv, dh}, s};
+  }
+
+  @Test
+  void aRecycledWorkspaceGivesTheSameBitsAsAFreshOne() {
+    HeadLayout l = new HeadLayout(4, 2, 6);
+    Inputs a = new Inputs(l, 2, 41, 3), b = new Inputs(l, 2, 41, 4, 3f);
+    float[] hsc = {0.9f, 1.1f, 1f, 1.3f};
+    for (int splits : new int[] {1, 3}) {
+      FlashAttention flash = FlashAttention.of(l).withAlibi(new float[] {0.2f, 0.1f, 0.05f, 0.3f}).withTiles(8, 6)
+          .withBackwardSplits(splits);
+      Mask m = Mask.causalWithBlocks(List.of(new int[] {5, 17}));
+      float[][] fresh = (float[][]) step(flash, a, hsc, m, null)[0];
+      Attention.Saved other = (Attention.Saved) step(flash, b, hsc, m, null)[1]; // its workspace holds b's numbers
+      Object[] again = step(flash, a, hsc, m, other);
+      org.junit.jupiter.api.Assertions.assertSame(((FlashAttention.FlashSaved) other).ws, ((FlashAttention.FlashSaved) again[1]).ws);
+      float[][] reused = (float[][]) again[0];
+      for (int i = 0; i < fresh.length; i++) assertArrayEquals(fresh[i], reused[i], "splits " + splits + " output " + i);
+      // another length, batch or tiling gets a workspace of its own
+      Inputs shorter = new Inputs(l, 2, 40, 3);
+      org.junit.jupiter.api.Assertions.assertNotSame(((FlashAttention.FlashSaved) again[1]).ws,
+          ((FlashAttention.FlashSaved) step(flash, shorter, hsc, m, (Attention.Saved) again[1])[1]).ws);
+      org.junit.jupiter.api.Assertions.assertNotSame(((FlashAttention.FlashSaved) again[1]).ws,
+          ((FlashAttention.FlashSaved) step(flash.withTiles(4, 6), a, hsc, m, (Attention.Saved) again[1])[1]).ws);
+    }
+  }
 }

@@ -57,4 +57,27 @@ class WorkspaceTest {
           AttentionPropertiesTest.name(a) + ": measured " + measured + " bytes vs analytic " + analytic);
     }
   }
+
+  /** A training step hands its saved state to the next forward: flash attention then allocates none of its workspace again. */
+  @Test
+  void flashReusesItsWholeWorkspaceFromStepToStepWithScalarKernels() {
+    Assumptions.assumeTrue(Kernels.get().name().equals("scalar"), "needs -Dfocus.kernels=scalar");
+    int t = 300;
+    Inputs in = new Inputs(L, 2, t, 1);
+    FlashAttention flash = FlashAttention.of(L);
+    float[] out = in.newOut(), dq = in.newOut(), dk = in.newKv(), dv = in.newKv();
+    Attention.Saved s = null;
+    long first = 0, later = 0;
+    for (int step = 0; step < 5; step++) { // the second step still allocated class-loading leftovers once: steps 2–4 count
+      long before = allocated();
+      s = flash.forward(out, in.q, in.k, in.v, null, Mask.causal(), null, 2, t, s);
+      flash.backward(dq, dk, dv, null, in.dOut, s);
+      long bytes = allocated() - before;
+      if (step == 0) first = bytes;
+      else if (step >= 2) later = Math.max(later, bytes);
+    }
+    long analytic = flash.workspaceBytes(2, t, true);
+    assertTrue(first >= 0.9 * analytic, "first step " + first + " bytes vs analytic " + analytic);
+    assertTrue(later <= 0.02 * analytic + 16 * 1024, "later steps allocate " + later + " bytes of a " + analytic + "-byte workspace");
+  }
 }
