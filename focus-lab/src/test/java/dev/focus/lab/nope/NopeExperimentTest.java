@@ -153,6 +153,13 @@ class NopeExperimentTest {
     assertEquals(Math.log(4), t.unigramLoss(), 1e-15);
   }
 
+  @Test
+  void tinyDeviationsPrintAsPowersOfTen() {
+    assertEquals("$4.2\\cdot10^{-7}$", MaskedLmReport.sci(4.2e-7));
+    assertEquals("0", MaskedLmReport.sci(0));
+    assertEquals("0.179", MaskedLmReport.sci(0.17935));
+  }
+
   static MaskedLmRun.Result mlmRun(PositionKind p, int seed, double loss, double permutation) {
     return new MaskedLmRun.Result(p, seed, loss, new double[1], permutation, 10, p == PositionKind.NOPE ? 0 : 1, 20, 1);
   }
