@@ -167,7 +167,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       Parallel.setThreads(savedThreads);
     }
     Map<String, Object> sgemm = noSgemm ? Map.of() : openBlasSgemm();
-    for (Object o : results) addFraction(cast(o), sgemm);
+    Double sgemmCpu = noSgemm || sgemm.isEmpty() ? null : openBlasSgemmCpu();
+    for (Object o : results) addFraction(cast(o), sgemm, sgemmCpu);
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -179,10 +180,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("load_before", loadBefore);
       o.put("load_after", loadAfter);
       o.put("sgemm_1024_gflops", sgemm);
+      o.put("sgemm_1024_cpu_gflops", sgemmCpu);
       o.put("results", results);
       out.println(Json.write(o));
     } else {
-      printTable(out, results, sgemm, loadBefore, loadAfter);
+      printTable(out, results, sgemm, sgemmCpu, loadBefore, loadAfter);
     }
     out.flush();
     return 0;
@@ -291,11 +293,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  /** The row's model GFLOP/s over OpenBLAS's 1024³ at the thread count Focus was fastest with. */
-  private static void addFraction(Map<String, Object> r, Map<String, Object> sgemm) {
+  /**
+   * The row's model GFLOP/s over OpenBLAS's 1024³ at the thread count Focus was fastest with, and its
+   * model GFLOP per CPU-second on one thread over OpenBLAS's one-thread 1024³ by CPU clock (the pair a
+   * loaded machine moves least).
+   */
+  static void addFraction(Map<String, Object> r, Map<String, Object> sgemm, Double sgemmCpu) {
     Object g = sgemm.get(String.valueOf(r.get("focus_best_threads")));
     r.put("sgemm_gflops", g);
     r.put("fraction_of_sgemm", g instanceof Double d && d > 0 ? (Double) r.get("focus_gflops") / d : null);
+    Object perCpu = cast(r.get("focus_per_cpu_s")).get("1");
+    Double gCpu = perCpu instanceof Double x ? x * (Double) r.get("mflop_per_token") / 1e3 : null;
+    r.put("focus_gflops_per_cpu_s", gCpu);
+    r.put("fraction_of_sgemm_cpu", gCpu != null && sgemmCpu != null && sgemmCpu > 0 ? gCpu / sgemmCpu : null);
   }
 
   /**
@@ -329,7 +339,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return g;
   }
 
-  private void printTable(PrintWriter out, List<Object> results, Map<String, Object> sgemm, double loadBefore, double loadAfter) {
+  /** OpenBLAS GFLOP/s on 1024³ on one thread by CPU clock (numpy child, median of 7), or null. */
+  private Double openBlasSgemmCpu() {
+    BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(python, 7, "cpu", "auto", 1);
+    try {
+      return server.error != null ? null : server.time(Product.square(1024));
+    } finally {
+      server.close();
+    }
+  }
+
+  private void printTable(PrintWriter out, List<Object> results, Map<String, Object> sgemm, Double sgemmCpu, double loadBefore,
+                          double loadAfter) {
     out.printf("Training throughput: forward + backward + AdamW on random tokens; tokens/s at the median of %d steps after warm-up,%n"
         + "medians over %d run%s (each run Focus, then PyTorch); ratio: median over runs of best Focus / best PyTorch%n",
         steps, runs, runs == 1 ? "" : "s");
@@ -344,8 +365,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
       out.printf("%-6s %-26s %-7s %6.2f  %-22s %-22s %6s %8.1f %6s%n", m.get("preset"), model, m.get("batch") + "×" + m.get("seq"),
           (Double) m.get("mflop_per_token"), cell(f), t.isEmpty() ? "-" : cell(t), fmt(m.get("ratio")), (Double) m.get("focus_gflops"),
           fmt(m.get("fraction_of_sgemm")));
-      out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s   (tokens per CPU-second)%n", "", m.get("what"), "", "",
-          cell(cast(m.get("focus_per_cpu_s"))), t.isEmpty() ? "-" : cell(cast(m.get("torch_per_cpu_s"))), fmt(m.get("cpu_ratio_1_thread")));
+      out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s (per CPU-second)%n", "", m.get("what"), "", "",
+          cell(cast(m.get("focus_per_cpu_s"))), t.isEmpty() ? "-" : cell(cast(m.get("torch_per_cpu_s"))), fmt(m.get("cpu_ratio_1_thread")),
+          m.get("focus_gflops_per_cpu_s") instanceof Double g ? String.format("%.1f", g) : "-", fmt(m.get("fraction_of_sgemm_cpu")));
       List<?> rs = (List<?>) m.get("ratios");
       if (rs.size() > 1) {
         StringBuilder sb = new StringBuilder();
@@ -361,7 +383,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         break;
       }
     }
-    out.println(sgemm.isEmpty() ? "OpenBLAS SGEMM 1024³: not measured" : "OpenBLAS SGEMM 1024³ (numpy, GFLOP/s): " + cell(sgemm));
+    out.println(sgemm.isEmpty() ? "OpenBLAS SGEMM 1024³: not measured" : "OpenBLAS SGEMM 1024³ (numpy, GFLOP/s): " + cell(sgemm)
+        + (sgemmCpu == null ? "" : String.format(", %.0f on 1 thread per CPU-second", sgemmCpu)));
   }
 
   private static String fmt(Object ratio) {

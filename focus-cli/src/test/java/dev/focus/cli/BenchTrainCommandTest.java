@@ -55,6 +55,27 @@ class BenchTrainCommandTest {
   }
 
   @Test
+  void fractionsOfSgemmUseTheBestThreadCountAndOneThreadPerCpuSecond() {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("mflop_per_token", 6.88128);
+    row.put("focus_best_threads", 2L);
+    row.put("focus_gflops", 20_000 * 6.88128 / 1e3); // 20,000 tokens/s on 2 threads: 137.6 GFLOP/s
+    Map<String, Object> perCpu = new java.util.LinkedHashMap<>();
+    perCpu.put("1", 11_500.0);
+    perCpu.put("2", 9_000.0);
+    row.put("focus_per_cpu_s", perCpu);
+    BenchTrainCommand.addFraction(row, Map.of("1", 100.0, "2", 172.0), 98.0);
+    assertEquals(172.0, row.get("sgemm_gflops"));
+    assertEquals(20_000 * 6.88128 / 1e3 / 172.0, (Double) row.get("fraction_of_sgemm"), 1e-12);
+    assertEquals(11_500 * 6.88128 / 1e3, (Double) row.get("focus_gflops_per_cpu_s"), 1e-9);
+    assertEquals(11_500 * 6.88128 / 1e3 / 98.0, (Double) row.get("fraction_of_sgemm_cpu"), 1e-12);
+    // without a measured SGEMM there is no fraction
+    BenchTrainCommand.addFraction(row, Map.of(), null);
+    assertNull(row.get("fraction_of_sgemm"));
+    assertNull(row.get("fraction_of_sgemm_cpu"));
+  }
+
+  @Test
   void rowsCopyTheLabsSettings() {
     Map<String, BenchTrainCommand.Row> rows = BenchTrainCommand.rows();
     assertEquals(List.of("micro", "mqar", "grid", "tiny", "small"), List.copyOf(rows.keySet()));
