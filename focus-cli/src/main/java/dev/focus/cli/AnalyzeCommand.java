@@ -7,8 +7,6 @@ import dev.focus.model.ModelConfig;
 import dev.focus.model.ModelObserver;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -19,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code focus analyze --checkpoint DIR (--text FILE | --tokens "IDS") --out DIR}: runs a checkpoint
+ * {@code focus analyze --checkpoint DIR (--text FILE | --prompt TEXT | --tokens "IDS") --out DIR}: runs a checkpoint
  * over a text and writes a report in the site's format (report.md, meta.json, heads.csv,
  * positions.csv, context.csv) on how its heads focus (note 1: S*, participation ratio) and diffuse
  * (note 5: entropy against position and context length, the variance law of head outputs).
@@ -36,37 +34,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin Options.Checkpoint checkpoint;
 
-  static final class Input {
-    @Option(names = "--text", required = true, description = "UTF-8 text file, tokenized with the checkpoint's tokenizer.json (else bytes).")
-    Path text;
-
-    @Option(names = "--tokens", required = true, description = "Token ids separated by spaces or commas, used as given.")
-    String tokens;
-  }
-
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
+  Options.Tokens input;
 
-  @Option(names = "--out", required = true, description = "Report directory to write (its name is the report's slug, e.g. runs/analyze-llama).")
-  Path out;
+  @Option(names = "--out", required = true, description = "Report directory to write (its name is the report's slug, e.g. runs/analyze-llama).") Path out;
 
-  @Option(names = "--window", defaultValue = "0",
-      description = "Tokens per window; 0 = the model's context, at most 512 (default: ${DEFAULT-VALUE}).")
-  int window;
+  @Option(names = "--window", defaultValue = "0", description = "Tokens per window; 0 = the model's context, at most 512 (default: ${DEFAULT-VALUE}).") int window;
 
-  @Option(names = "--windows", defaultValue = "8", description = "Most windows to average over (default: ${DEFAULT-VALUE}).")
-  int windows;
+  @Option(names = "--windows", defaultValue = "8", description = "Most windows to average over (default: ${DEFAULT-VALUE}).") int windows;
 
-  @Option(names = "--min-keys", defaultValue = "8",
-      description = "Per-head summaries use queries that see at least this many keys (default: ${DEFAULT-VALUE}).")
-  int minKeys;
+  @Option(names = "--min-keys", defaultValue = "8", description = "Per-head summaries use queries that see at least this many keys (default: ${DEFAULT-VALUE}).") int minKeys;
 
-  @Option(names = "--tail", defaultValue = "16",
-      description = "Queries averaged at each context length (default: ${DEFAULT-VALUE}).")
-  int tail;
+  @Option(names = "--tail", defaultValue = "16", description = "Queries averaged at each context length (default: ${DEFAULT-VALUE}).") int tail;
 
-  @Option(names = "--title", description = "Report title (default: \"Attention analysis: <checkpoint name>\").")
-  String title;
+  @Option(names = "--title", description = "Report title (default: \"Attention analysis: <checkpoint name>\").") String title;
 
   /** Largest attention buffer (NH·T² floats) one window may need, so a large --window fails before allocating. */
   static final long MAX_ATTENTION_FLOATS = 1L << 28;
@@ -80,19 +61,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     AnalyzeReport.checkOut(out);
     Model model = checkpoint.load(spec).model();
     ModelConfig c = model.config();
-    int[] prefix, body;
-    String source;
-    if (input.text != null) {
-      if (!Files.isRegularFile(input.text)) throw new IllegalArgumentException("--text " + input.text + ": no such file");
-      CheckpointText tok = CheckpointText.of(checkpoint.dir, c.vocab());
-      body = tok.encode(Files.readString(input.text, StandardCharsets.UTF_8));
-      prefix = tok.prefix();
-      source = "`" + input.text.getFileName() + "`, " + body.length + " tokens by " + tok.describe();
-    } else {
-      body = LogitsCommand.parseIds(input.tokens, c.vocab());
-      prefix = new int[0];
-      source = body.length + " token ids given on the command line";
-    }
+    CheckpointText.Input read = input.read(checkpoint.dir, c.vocab());
+    int[] prefix = read.prefix(), body = read.body();
+    String source = read.source();
     int[][] cut = windows(prefix, body, window == 0 ? defaultWindow(c) : window, windows, c);
     int t = cut[0].length;
     if (t < 2) throw new IllegalArgumentException("the input gives windows of " + t + " token; need at least 2 (give more text or ids)");

@@ -26,6 +26,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,43 +47,27 @@ public final class BenchAttentionCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--lengths", split = ",", description = "Sequence lengths (default: ${DEFAULT-VALUE}).",
-      defaultValue = "256,512,1024,2048,4096,8192")
-  List<Integer> lengths;
+  @Option(names = "--lengths", split = ",", description = "Sequence lengths (default: ${DEFAULT-VALUE}).", defaultValue = "256,512,1024,2048,4096,8192") List<Integer> lengths;
 
-  @Option(names = "--heads", defaultValue = "4", description = "Heads (default: ${DEFAULT-VALUE}).")
-  int heads;
+  @Option(names = "--heads", defaultValue = "4", description = "Heads (default: ${DEFAULT-VALUE}).") int heads;
 
-  @Option(names = "--head-size", defaultValue = "64", description = "Head size (default: ${DEFAULT-VALUE}).")
-  int headSize;
+  @Option(names = "--head-size", defaultValue = "64", description = "Head size (default: ${DEFAULT-VALUE}).") int headSize;
 
-  @Option(names = "--batch", defaultValue = "1", description = "Batch (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", defaultValue = "1", description = "Batch (default: ${DEFAULT-VALUE}).") int batch;
 
-  @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions; the median is shown (default: ${DEFAULT-VALUE}).")
-  int reps;
+  @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions; the median is shown (default: ${DEFAULT-VALUE}).") int reps;
 
-  @Option(names = "--threads", description = "Threads for Focus and PyTorch (default: all processors).")
-  Integer threads;
+  @Option(names = "--threads", description = "Threads for Focus and PyTorch (default: all processors).") Integer threads;
 
-  @Option(names = "--chunk", defaultValue = "64", description = "Chunk size of chunked linear attention (default: ${DEFAULT-VALUE}).")
-  int chunk;
+  @Option(names = "--chunk", defaultValue = "64", description = "Chunk size of chunked linear attention (default: ${DEFAULT-VALUE}).") int chunk;
 
-  @Option(names = "--backward", description = "Also time forward+backward (a second table).")
-  boolean backward;
+  @Option(names = "--backward", description = "Also time forward+backward (a second table).") boolean backward;
 
   @Option(names = "--exact-cap-mib", defaultValue = "1024",
       description = "Skip exact softmax (and PyTorch) where B·H·T·T floats exceed this many MiB (default: ${DEFAULT-VALUE}).")
   long capMib;
 
-  @Option(names = "--no-torch", description = "Skip the PyTorch side.")
-  boolean noTorch;
-
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
-  String python;
-
-  @Option(names = "--script", description = "Path of bench_attention.py (default: scripts/ of the Focus checkout).")
-  File script;
+  @Mixin Options.Torch reference;
 
   /** One measurement: median milliseconds and bytes allocated, or a reason it was skipped. */
   record Cell(double ms, long peak, long allocated, String skipped) {
@@ -145,7 +130,7 @@ public final class BenchAttentionCommand implements Callable<Integer> {
     }
 
     Map<Integer, JsonNode> torch = new LinkedHashMap<>();
-    String torchNote = noTorch ? "PyTorch: skipped (--no-torch)" : runTorch(nThreads, capBytes, torch);
+    String torchNote = reference.skip ? "PyTorch: skipped (--no-torch)" : runTorch(nThreads, capBytes, torch);
 
     out.println(torchNote);
     printTable(out, "forward", fwd, torch, "fwd_ms");
@@ -209,11 +194,11 @@ public final class BenchAttentionCommand implements Callable<Integer> {
 
   /** Runs the PyTorch side, filling {@code rows} by T; returns a one-line description. */
   private String runTorch(int nThreads, long capBytes, Map<Integer, JsonNode> rows) {
-    File s = script != null ? script : findScript();
+    File s = reference.script("scripts/bench_attention.py");
     if (s == null || !s.isFile()) {
       return "PyTorch: skipped (scripts/bench_attention.py not found; pass --script)";
     }
-    List<String> cmd = new ArrayList<>(List.of(python, s.getPath(), "--lengths", joined(lengths),
+    List<String> cmd = new ArrayList<>(List.of(reference.python.path, s.getPath(), "--lengths", joined(lengths),
         "--heads", "" + heads, "--head-size", "" + headSize, "--batch", "" + batch, "--reps", "" + reps,
         "--threads", "" + nThreads, "--cap-bytes", "" + capBytes));
     if (backward) cmd.add("--backward");
@@ -250,7 +235,7 @@ public final class BenchAttentionCommand implements Callable<Integer> {
         return "PyTorch: failed (exit " + code + ") " + last;
       }
     } catch (java.io.IOException e) {
-      return "PyTorch: skipped (" + python + " could not run: " + e.getMessage() + ")";
+      return "PyTorch: skipped (" + reference.python.path + " could not run: " + e.getMessage() + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "PyTorch: interrupted";
@@ -262,22 +247,6 @@ public final class BenchAttentionCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     for (int x : xs) sb.append(sb.length() == 0 ? "" : ",").append(x);
     return sb.toString();
-  }
-
-  /** scripts/bench_attention.py under the working directory or above the CLI jar. */
-  private static File findScript() {
-    File cwd = new File("scripts/bench_attention.py");
-    if (cwd.isFile()) return cwd;
-    try {
-      File jar = new File(BenchAttentionCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (File d = jar.getParentFile(); d != null; d = d.getParentFile()) {
-        File f = new File(d, "scripts/bench_attention.py");
-        if (f.isFile()) return f;
-      }
-    } catch (java.net.URISyntaxException | SecurityException e) {
-      return null;
-    }
-    return null;
   }
 
   private void printTable(PrintWriter out, String title, Map<Integer, Cell[]> cells, Map<Integer, JsonNode> torch, String key) {

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,34 +50,22 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--sizes", paramLabel = "N,N,...", defaultValue = "256,512,1024,2048",
-      description = "Square sizes (1..8192), comma-separated. Default: ${DEFAULT-VALUE}.")
-  String sizes;
+  @Option(names = "--sizes", paramLabel = "N,N,...", defaultValue = "256,512,1024,2048", description = "Square sizes (1..8192), comma-separated. Default: ${DEFAULT-VALUE}.") String sizes;
 
-  @Option(names = "--threads", paramLabel = "T,T,...", defaultValue = "1,2",
-      description = "Thread counts (1..256), comma-separated. Default: ${DEFAULT-VALUE}.")
-  String threads;
+  @Option(names = "--threads", paramLabel = "T,T,...", defaultValue = "1,2", description = "Thread counts (1..256), comma-separated. Default: ${DEFAULT-VALUE}.") String threads;
 
-  @Option(names = "--reps", defaultValue = "5",
-      description = "Timed repetitions per product (1..1000); the median is reported. Default: ${DEFAULT-VALUE}.")
-  int reps;
+  @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per product (1..1000); the median is reported. Default: ${DEFAULT-VALUE}.") int reps;
 
   @Option(names = "--clock", defaultValue = "wall",
       description = "wall: elapsed time (default); cpu: CPU time of the timing thread, which on a busy "
           + "machine counts only the cycles the product got. cpu needs --threads 1.")
   String clock;
 
-  @Option(names = "--numpy", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Time the same products through numpy (default: on).")
-  boolean numpy;
+  @Option(names = "--numpy", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Time the same products through numpy (default: on).") boolean numpy;
 
-  @Option(names = "--training", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also time the products of a training step (default: on).")
-  boolean training;
+  @Option(names = "--training", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Also time the products of a training step (default: on).") boolean training;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3",
-      description = "Python with numpy. Default: ${DEFAULT-VALUE}.")
-  String python;
+  @Mixin Options.Python python;
 
   @Option(names = "--blas", defaultValue = "auto",
       description = "auto: run numpy on OpenBLAS when it is installed, even if the system default BLAS "
@@ -319,7 +308,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
   }
 
   private NumpyServer startNumpy(int threads) {
-    return startNumpy(python, reps, clock, blas, threads);
+    return startNumpy(python.path, reps, clock, blas, threads);
   }
 
   /**
@@ -328,7 +317,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
    * is installed. A failed start is a server whose {@link NumpyServer#error} says why.
    */
   static NumpyServer startNumpy(String python, int reps, String clock, String blas, int threads) {
-    Path script = findScript();
+    Path script = Checkout.find("scripts/bench_kernels.py");
     if (script == null) return NumpyServer.failed("scripts/bench_kernels.py not found");
     if (!Files.isExecutable(Paths.get(python))) return NumpyServer.failed(python + " not found");
     ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--reps", String.valueOf(reps),
@@ -374,24 +363,6 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       for (String flavour : List.of("openblas-pthread", "openblas-openmp", "openblas-serial")) {
         Path dir = Paths.get("/usr/lib", arch, flavour);
         if (Files.exists(dir.resolve("libblas.so.3"))) return dir.toString();
-      }
-    }
-    return null;
-  }
-
-  /** scripts/bench_kernels.py in the checkout that holds this jar (or the working directory). */
-  static Path findScript() {
-    List<Path> starts = new ArrayList<>();
-    try {
-      starts.add(Paths.get(BenchKernelsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-    } catch (Exception e) {
-      // no code source (unusual class loader): fall back to the working directory
-    }
-    starts.add(Paths.get("").toAbsolutePath());
-    for (Path start : starts) {
-      for (Path d = start; d != null; d = d.getParent()) {
-        Path s = d.resolve("scripts").resolve("bench_kernels.py");
-        if (Files.isRegularFile(s)) return s;
       }
     }
     return null;

@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,52 +81,37 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Rows to run: micro, mqar, grid, tiny, small (default: ${DEFAULT-VALUE}).")
   List<String> presets;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config change applied to every row (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Config change applied to every row (repeatable).") List<String> sets = new ArrayList<>();
 
-  @Option(names = "--batch", description = "Batch size B for every row (default: each row's own: 32 for micro, mqar and grid, 8 for tiny and small).")
-  Integer batch;
+  @Option(names = "--batch", description = "Batch size B for every row (default: each row's own: 32 for micro, mqar and grid, 8 for tiny and small).") Integer batch;
 
-  @Option(names = "--seq", description = "Sequence length T for every row (default: each row's own: 64, 32, 96, 256, 256).")
-  Integer seq;
+  @Option(names = "--seq", description = "Sequence length T for every row (default: each row's own: 64, 32, 96, 256, 256).") Integer seq;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per run and side (default: ${DEFAULT-VALUE}).")
-  int steps;
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps per run and side (default: ${DEFAULT-VALUE}).") int steps;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps per run and side, at least (default: ${DEFAULT-VALUE}).")
-  int warmup;
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up steps per run and side, at least (default: ${DEFAULT-VALUE}).") int warmup;
 
   @Option(names = "--warmup-seconds", defaultValue = "3",
       description = "Focus also warms up for at least this many CPU-seconds (of the stepping thread) in a row's first run at each thread count, "
           + "so C2 has compiled the step (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
-  @Option(names = "--runs", defaultValue = "3",
-      description = "Runs per row, each Focus then PyTorch; figures are medians over the runs (default: ${DEFAULT-VALUE}).")
-  int runs;
+  @Option(names = "--runs", defaultValue = "3", description = "Runs per row, each Focus then PyTorch; figures are medians over the runs (default: ${DEFAULT-VALUE}).") int runs;
 
-  @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts tried on both sides (default: ${DEFAULT-VALUE}).")
-  List<Integer> threads;
+  @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "Thread counts tried on both sides (default: ${DEFAULT-VALUE}).") List<Integer> threads;
 
-  @Option(names = "--no-torch", description = "Skip the PyTorch side.")
-  boolean noTorch;
+  @Mixin Options.Torch reference;
 
-  @Option(names = "--no-sgemm", description = "Skip timing OpenBLAS SGEMM (the reference for the model's GFLOP/s).")
-  boolean noSgemm;
+  @Option(names = "--no-sgemm", description = "Skip timing OpenBLAS SGEMM (the reference for the model's GFLOP/s).") boolean noSgemm;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch and numpy (default: ${DEFAULT-VALUE}).")
-  String python;
 
   @Option(names = "--system-blas",
       description = "Run PyTorch with the system's libblas.so.3 as configured (default: prefer OpenBLAS when installed, since "
           + "Debian's torch calls whatever libblas.so.3 resolves to and the reference BLAS is ten times slower).")
   boolean systemBlas;
 
-  @Option(names = "--script", description = "Path of reference_model.py (default: found in the Focus checkout).")
-  File script;
 
-  @Option(names = "--json", description = "Print one JSON object instead of a table.")
-  boolean json;
+  @Mixin Options.JsonOutput json;
 
   private String lastBlas = "?";
 
@@ -170,7 +156,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Double sgemmCpu = noSgemm || sgemm.isEmpty() ? null : openBlasSgemmCpu();
     for (Object o : results) addFraction(cast(o), sgemm, sgemmCpu);
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    if (json) {
+    if (json.on) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("steps", (long) steps);
       o.put("warmup", (long) warmup);
@@ -206,8 +192,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     r.put("batch", (long) row.batch());
     r.put("seq", (long) row.seq());
     r.put("mflop_per_token", flopsPerToken(row.config(), row.seq()) / 1e6);
-    File s = noTorch ? null : script != null ? script : findScript();
-    String torchNote = noTorch || s != null ? null : "reference_model.py not found; pass --script";
+    File s = reference.skip ? null : reference.script("focus-core/src/test/python/reference_model.py");
+    String torchNote = reference.skip || s != null ? null : "reference_model.py not found; pass --script";
     Map<String, double[]> focus = new LinkedHashMap<>(), focusCpu = new LinkedHashMap<>(), torch = new LinkedHashMap<>(),
         torchCpu = new LinkedHashMap<>();
     for (int t : threads) {
@@ -326,7 +312,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   private Map<String, Object> openBlasSgemm() {
     Map<String, Object> g = new LinkedHashMap<>();
     for (int t : threads) {
-      BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(python, 7, "wall", "auto", t);
+      BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(reference.python.path, 7, "wall", "auto", t);
       try {
         if (server.error != null) break;
         Double x = server.time(Product.square(1024));
@@ -341,7 +327,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   /** OpenBLAS GFLOP/s on 1024³ on one thread by CPU clock (numpy child, median of 7), or null. */
   private Double openBlasSgemmCpu() {
-    BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(python, 7, "cpu", "auto", 1);
+    BenchKernelsCommand.NumpyServer server = BenchKernelsCommand.startNumpy(reference.python.path, 7, "cpu", "auto", 1);
     try {
       return server.error != null ? null : server.time(Product.square(1024));
     } finally {
@@ -482,7 +468,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     try {
       Path cfg = dir.resolve("config.json");
       Files.writeString(cfg, Json.writePretty(HfConfig.toJson(row.config())), StandardCharsets.UTF_8);
-      List<String> cmd = List.of(python, script.getPath(), "bench", "--config", cfg.toString(), "--batch", Integer.toString(row.batch()),
+      List<String> cmd = List.of(reference.python.path, script.getPath(), "bench", "--config", cfg.toString(), "--batch", Integer.toString(row.batch()),
           "--seq", Integer.toString(row.seq()), "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
           "--warmup", Integer.toString(warmup));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -511,21 +497,5 @@ public final class BenchTrainCommand implements Callable<Integer> {
       }
       Files.deleteIfExists(dir);
     }
-  }
-
-  private static File findScript() {
-    String rel = "focus-core/src/test/python/reference_model.py";
-    File cwd = new File(rel);
-    if (cwd.isFile()) return cwd;
-    try {
-      File jar = new File(BenchTrainCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (File d = jar.getParentFile(); d != null; d = d.getParentFile()) {
-        File f = new File(d, rel);
-        if (f.isFile()) return f;
-      }
-    } catch (java.net.URISyntaxException | SecurityException e) {
-      return null;
-    }
-    return null;
   }
 }

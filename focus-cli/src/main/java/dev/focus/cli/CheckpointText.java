@@ -67,4 +67,34 @@ final class CheckpointText {
   String describe() {
     return hf != null ? "the checkpoint's tokenizer.json (" + hf.vocabSize() + " ids)" : "bytes (UTF-8, Focus's byte tokenizer)";
   }
+
+  /** A command's input tokens: the tokenizer's prefix, the body, and one phrase on where they came from. */
+  record Input(int[] prefix, int[] body, String source) {
+    /** The prefix, then the body. */
+    int[] all() {
+      int[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+      System.arraycopy(body, 0, ids, prefix.length, body.length);
+      return ids;
+    }
+  }
+
+  /** Token ids from "1 2 3", "1,2,3" or "[1, 2, 3]", each in [0, vocab). */
+  static int[] parseIds(String text, int vocab) {
+    String s = text.trim();
+    if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1).trim();
+    if (s.isEmpty()) throw new IllegalArgumentException("--tokens is empty; give at least one token id");
+    String[] parts = s.split("[\\s,]+");
+    int[] ids = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        ids[i] = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--tokens: '" + parts[i] + "' is not an integer token id");
+      }
+      if (ids[i] < 0 || ids[i] >= vocab) {
+        throw new IllegalArgumentException("--tokens: id " + ids[i] + " is outside the vocabulary [0, " + vocab + ")");
+      }
+    }
+    return ids;
+  }
 }

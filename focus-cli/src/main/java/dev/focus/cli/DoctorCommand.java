@@ -47,8 +47,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--strict", description = "Exit 1 when any check warns.")
-  boolean strict;
+  @Option(names = "--strict", description = "Exit 1 when any check warns.") boolean strict;
 
   @Override
   public Integer call() {

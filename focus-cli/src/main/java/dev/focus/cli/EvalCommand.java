@@ -8,7 +8,6 @@ import dev.focus.model.Model;
 import dev.focus.model.Overrides;
 import dev.focus.train.Objective;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,27 +33,19 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin Options.Data data;
 
-  @Option(names = "--context", split = ",", defaultValue = "64,128,256", description = "Context lengths (default: ${DEFAULT-VALUE}).")
-  List<Integer> contexts;
+  @Option(names = "--context", split = ",", defaultValue = "64,128,256", description = "Context lengths (default: ${DEFAULT-VALUE}).") List<Integer> contexts;
 
-  @Option(names = "--split", defaultValue = "val", description = "train or val (default: ${DEFAULT-VALUE}).")
-  String split;
+  @Option(names = "--split", defaultValue = "val", description = "train or val (default: ${DEFAULT-VALUE}).") String split;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", defaultValue = "8", description = "Sequences per batch (default: ${DEFAULT-VALUE}).") int batch;
 
-  @Option(names = "--batches", defaultValue = "8", description = "Batches per context length (default: ${DEFAULT-VALUE}).")
-  int batches;
+  @Option(names = "--batches", defaultValue = "8", description = "Batches per context length (default: ${DEFAULT-VALUE}).") int batches;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Data seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", defaultValue = "0", description = "Data seed (default: ${DEFAULT-VALUE}).") long seed;
 
-  @Option(names = "--objective", paramLabel = "next-token|mlm",
-      description = "What to score (default: next-token for a decoder, mlm for an encoder).")
-  String objective;
+  @Option(names = "--objective", paramLabel = "next-token|mlm", description = "What to score (default: next-token for a decoder, mlm for an encoder).") String objective;
 
-  @Option(names = "--json", description = "Print one JSON object instead of a table.")
-  boolean json;
+  @Mixin Options.JsonOutput json;
 
   @Override
   public Integer call() throws Exception {
@@ -95,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
       rows.add(row);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("checkpoint", checkpoint.dir.toString());
       o.put("data", ds.name());

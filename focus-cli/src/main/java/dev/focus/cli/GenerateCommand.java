@@ -24,27 +24,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Generate images from a multimodal checkpoint (DDIM on the patch tokens).")
 public final class GenerateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin Options.Checkpoint checkpoint;
 
-  @Parameters(index = "0", paramLabel = "PROMPT", description = "Caption prompt, e.g. \"digit three\" (a-z, 0-9, space).")
-  String prompt;
+  @Parameters(index = "0", paramLabel = "PROMPT", description = "Caption prompt, e.g. \"digit three\" (a-z, 0-9, space).") String prompt;
 
-  @Option(names = "--count", defaultValue = "8", description = "Number of samples (default ${DEFAULT-VALUE}).")
-  int count;
+  @Option(names = "--count", defaultValue = "8", description = "Number of samples (default ${DEFAULT-VALUE}).") int count;
 
-  @Option(names = "--steps", defaultValue = "20", description = "DDIM steps K, 2..1000 (default ${DEFAULT-VALUE}).")
-  int steps;
+  @Option(names = "--steps", defaultValue = "20", description = "DDIM steps K, 2..1000 (default ${DEFAULT-VALUE}).") int steps;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of the first sample; sample i uses seed+i.")
-  long seed;
+  @Mixin Options.SamplingSeed seed;
 
-  @Option(names = "--scale", defaultValue = "8", description = "PNG pixels per image pixel (default ${DEFAULT-VALUE}).")
-  int scale;
+  @Option(names = "--scale", defaultValue = "8", description = "PNG pixels per image pixel (default ${DEFAULT-VALUE}).") int scale;
 
-  @Option(names = "--out", defaultValue = "generated", description = "Output directory: new, empty, or an earlier output of generate (default ${DEFAULT-VALUE}).")
-  Path out;
+  @Option(names = "--out", defaultValue = "generated", description = "Output directory: new, empty, or an earlier output of generate (default ${DEFAULT-VALUE}).") Path out;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -57,12 +52,12 @@ public final class GenerateCommand implements Callable<Integer> {
     List<PixelImage> images = new ArrayList<>();
     var o = spec.commandLine().getOut();
     for (int i = 0; i < count; i++) {
-      MultimodalInference.Generation gen = inf.generate(prompt, g.height(), g.width(), steps, seed + i, 24);
+      MultimodalInference.Generation gen = inf.generate(prompt, g.height(), g.width(), steps, seed.value + i, 24);
       images.add(gen.image());
       Path file = out.resolve(String.format("sample-%03d.png", i));
       Png.write(gen.image(), file, scale);
       // The model reads its own image back, as in image→text training: [BOS] [IMG] image [/IMG] → caption.
-      o.printf("%s\tseed=%d\tthe model captions its image: \"%s\"%n", file, seed + i, inf.caption(gen.image(), 24));
+      o.printf("%s\tseed=%d\tthe model captions its image: \"%s\"%n", file, seed.value + i, inf.caption(gen.image(), 24));
     }
     Path sheet = out.resolve("contact-sheet.png");
     Png.write(Png.contactSheet(images, Math.min(8, count), scale, scale), sheet);

@@ -21,8 +21,7 @@ public final class InitCommand implements Callable<Integer> {
 
   @Mixin Options.Model model;
 
-  @Option(names = "--out", required = true, description = "Checkpoint directory: new, empty, or an earlier checkpoint (which is replaced).")
-  Path out;
+  @Option(names = "--out", required = true, description = "Checkpoint directory: new, empty, or an earlier checkpoint (which is replaced).") Path out;
 
   @Override
   public Integer call() throws Exception {

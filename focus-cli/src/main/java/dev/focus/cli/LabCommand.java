@@ -37,36 +37,23 @@ import picocli.CommandLine.Spec;
     description = {"Run the experiments that test the five notes and publish them as a research-notebook site.",
         "quick (default) fits in about 20 minutes on 2 cores; full gives the publishable numbers and takes hours."})
 public final class LabCommand implements Callable<Integer> {
-  @Option(names = "--profile", defaultValue = "quick", paramLabel = "NAME",
-      description = "quick (default), full, or mini (seconds per experiment; for tests).")
-  String profile;
+  @Option(names = "--profile", defaultValue = "quick", paramLabel = "NAME", description = "quick (default), full, or mini (seconds per experiment; for tests).") String profile;
 
-  @Option(names = "--only", paramLabel = "NAME", description = "Run one experiment: its number (1-5) or slug.")
-  String only;
+  @Option(names = "--only", paramLabel = "NAME", description = "Run one experiment: its number (1-5) or slug.") String only;
 
-  @Option(names = "--force", description = "Redo experiments whose reports already exist.")
-  boolean force;
+  @Option(names = "--force", description = "Redo experiments whose reports already exist.") boolean force;
 
-  @Option(names = "--no-serve", description = "Build the site but do not serve it.")
-  boolean noServe;
+  @Option(names = "--no-serve", description = "Build the site but do not serve it.") boolean noServe;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port of the site (default ${DEFAULT-VALUE}; 0 = any free port).")
-  int port;
+  @Mixin Options.Server address;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to serve on (default ${DEFAULT-VALUE}).")
-  String host;
+  @Mixin Options.Runs runDir;
 
-  @Option(names = "--runs", defaultValue = "runs", description = "Where reports go (default ${DEFAULT-VALUE}).")
-  Path runs;
+  @Option(names = "--site", defaultValue = "site", description = "Where the static site goes (default ${DEFAULT-VALUE}).") Path site;
 
-  @Option(names = "--site", defaultValue = "site", description = "Where the static site goes (default ${DEFAULT-VALUE}).")
-  Path site;
+  @Option(names = "--seed", defaultValue = "1", description = "Base seed of every experiment (default ${DEFAULT-VALUE}).") long seed;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Base seed of every experiment (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--no-setup", description = "Do not fetch missing data sets (experiments that need them say so).")
-  boolean noSetup;
+  @Option(names = "--no-setup", description = "Do not fetch missing data sets (experiments that need them say so).") boolean noSetup;
 
   @Mixin Options.Cache data;
 
@@ -79,7 +66,8 @@ public final class LabCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Profile p = Profile.parse(profile);
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
+    int port = address.port();
+    Path runs = runDir.dir;
     List<Experiment<?, ?>> experiments = Experiments.select(only);
     // Refuse unusable output directories now, not after hours of experiments.
     OutputDir.check(runs, OutputDir.LAB_RUNS);
@@ -142,7 +130,7 @@ public final class LabCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     if (noServe) return failed ? 1 : 0;
-    SiteServer server = SiteServer.start(host, port, runs);
+    SiteServer server = SiteServer.start(address.host, port, runs);
     out.println("Serving the lab at " + server.uri() + "  (Ctrl-C to stop)");
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));

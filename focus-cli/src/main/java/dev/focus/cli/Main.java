@@ -55,8 +55,7 @@ public final class Main implements Runnable {
       SiteCommand.class,
   };
 
-  @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
-  boolean debug;
+  @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT) boolean debug;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -22,8 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Render Markdown with math to a sanitised HTML fragment on standard output.",
         "Reads FILE, or standard input when FILE is absent or '-'. Input and output are UTF-8."})
 public final class MdCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Markdown file (default: standard input).")
-  String file;
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Markdown file (default: standard input).") String file;
 
   @Spec CommandSpec spec;
 

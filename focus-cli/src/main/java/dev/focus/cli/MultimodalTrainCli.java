@@ -62,9 +62,7 @@ final class MultimodalTrainCli {
               info.imageLoss()));
         });
       } catch (TrainingDiverged e) {
-        err.println("focus train: " + e.getMessage().replace("(onNan=skip)", "(--on-nan skip)"));
-        err.flush();
-        return Main.EXIT_FAILURE;
+        return TrainCommand.diverged(err, e);
       } finally {
         if (bar != null) bar.close();
       }

@@ -2,13 +2,13 @@ package dev.focus.cli;
 
 import dev.focus.io.MemoryBudget;
 import dev.focus.position.Layout;
-import dev.focus.position.PositionKind;
 import dev.focus.position.Positions;
 import dev.focus.position.ShortestDecimal;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,16 +20,11 @@ import picocli.CommandLine.Option;
 @Command(name = "positions", mixinStandardHelpOptions = true,
     description = "Token coordinates of a multimodal layout under a position scheme (spec 04 §8).")
 public final class PositionsCommand implements Callable<Integer> {
-  @Option(names = "--scheme", paramLabel = "SCHEME",
-      description = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d, mrope or rope-2d (any position kind: its layout rule).")
-  String scheme;
+  @Mixin Options.Scheme scheme;
 
-  @Option(names = "--layout", paramLabel = "LAYOUT",
-      description = "Space-separated segments: T (text token), I{h}x{w} (image, h rows x w cols), V{t}x{h}x{w} (video).")
-  String layout;
+  @Option(names = "--layout", paramLabel = "LAYOUT", description = "Space-separated segments: T (text token), I{h}x{w} (image, h rows x w cols), V{t}x{h}x{w} (video).") String layout;
 
-  @Option(names = "--json", description = "Print a JSON array instead of a table.")
-  boolean json;
+  @Mixin Options.JsonOutput json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,16 +33,15 @@ public final class PositionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (scheme == null) throw new IllegalArgumentException("missing --scheme (flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope)");
     if (layout == null) throw new IllegalArgumentException("missing --layout (for example \"T T T I2x3 T T\")");
-    var s = PositionKind.parse(scheme).scheme();
+    var s = scheme.kind().scheme();
     Layout parsed = Layout.parse(layout);
     // Each token keeps its coordinates (an array of up to 3 doubles) and prints a line of text.
     MemoryBudget.require("--layout with " + String.format(java.util.Locale.ROOT, "%,d", parsed.tokens()) + " tokens",
         (long) parsed.tokens() * BYTES_PER_TOKEN);
     Positions p = s.assign(parsed);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       out.println(json(p));
     } else {
       out.print(table(p));

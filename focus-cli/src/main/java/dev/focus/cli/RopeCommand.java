@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,30 +26,23 @@ import picocli.CommandLine.Option;
 @Command(name = "rope", mixinStandardHelpOptions = true,
     description = "Rotate one vector by a (multi-axis) RoPE at given coordinates (spec 04 §8).")
 public final class RopeCommand implements Callable<Integer> {
-  @Option(names = "--scheme", paramLabel = "SCHEME", description = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope.")
-  String scheme;
+  @Mixin Options.Scheme scheme;
 
-  @Option(names = "--dim", paramLabel = "D", description = "Vector length (even).")
-  String dim;
+  @Option(names = "--dim", paramLabel = "D", description = "Vector length (even).") String dim;
 
-  @Option(names = "--base", paramLabel = "B", description = "RoPE base, e.g. 10000.")
-  String base;
+  @Option(names = "--base", paramLabel = "B", description = "RoPE base, e.g. 10000.") String base;
 
-  @Option(names = "--coords", paramLabel = "c1,c2[,c3]", description = "The token's coordinates (one per axis of the scheme).")
-  String coords;
+  @Option(names = "--coords", paramLabel = "c1,c2[,c3]", description = "The token's coordinates (one per axis of the scheme).") String coords;
 
-  @Option(names = "--vector", paramLabel = "v1,...,vD", description = "The D vector entries.")
-  String vector;
+  @Option(names = "--vector", paramLabel = "v1,...,vD", description = "The D vector entries.") String vector;
 
-  @Option(names = "--sections", paramLabel = "s1,s2[,s3]", description = "Frequency indices per axis (sum D/2): BLOCKED assignment.")
-  String sections;
+  @Option(names = "--sections", paramLabel = "s1,s2[,s3]", description = "Frequency indices per axis (sum D/2): BLOCKED assignment.") String sections;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (scheme == null) throw new IllegalArgumentException("missing --scheme (flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d or mrope)");
-    PositionKind k = PositionKind.parse(scheme);
+    PositionKind k = scheme.kind();
     int d = parseInt("--dim", required("--dim", dim));
     if (d < 2 || d % 2 != 0) throw new IllegalArgumentException("--dim " + d + " must be even and >= 2");
     double b = parseDouble("--base", required("--base", base));

@@ -6,7 +6,6 @@ import dev.focus.io.MemoryBudget;
 import dev.focus.model.Model;
 import dev.focus.model.ModelConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,23 +27,17 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin Options.Checkpoint checkpoint;
 
-  @Option(names = "--prompt", defaultValue = "", description = "Prompt text (the checkpoint's tokenizer.json, else bytes).")
-  String prompt;
+  @Option(names = "--prompt", defaultValue = "", description = "Prompt text (the checkpoint's tokenizer.json, else bytes).") String prompt;
 
-  @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
-  int tokens;
+  @Option(names = "--tokens", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).") int tokens;
 
-  @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
-  double temperature;
+  @Option(names = "--temperature", defaultValue = "1.0", description = "Softmax temperature; 0 = greedy (default: ${DEFAULT-VALUE}).") double temperature;
 
-  @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE}).")
-  int topK;
+  @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = all (default: ${DEFAULT-VALUE}).") int topK;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin Options.SamplingSeed seed;
 
-  @Option(names = "--ids", description = "Print token ids instead of text.")
-  boolean ids;
+  @Option(names = "--ids", description = "Print token ids instead of text.") boolean ids;
 
   @Override
   public Integer call() throws java.io.IOException {
@@ -68,7 +61,7 @@ public final class SampleCommand implements Callable<Integer> {
     int[] context = java.util.Arrays.copyOf(prefix, prefix.length + promptIds.length);
     System.arraycopy(promptIds, 0, context, prefix.length, promptIds.length);
     if (context.length == 0) context = new int[] {0};
-    int[] generated = generate(model, context, tokens, temperature, topK, seed, loaded.eosIds());
+    int[] generated = generate(model, context, tokens, temperature, topK, seed.value, loaded.eosIds());
     PrintWriter out = spec.commandLine().getOut();
     if (generated.length < tokens && generated.length > 0 && contains(loaded.eosIds(), generated[generated.length - 1])) {
       PrintWriter err = spec.commandLine().getErr();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,30 +25,18 @@ import picocli.CommandLine.Spec;
     description = {"Serve the research-notebook site of the runs (index, reports with math and charts, live preview).",
         "Listens on 127.0.0.1 only unless --host says otherwise. Stop with Ctrl-C."})
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
-      description = "TCP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin Options.Server address;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
-  String host;
-
-  @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR",
-      description = "Directory of runs written by 'focus lab' (default: ${DEFAULT-VALUE}).")
-  Path runs;
+  @Mixin Options.Runs runDir;
 
   // The bounds on clients (docs/security.md): how many previews render at once, and how long a client may take.
-  @Option(names = "--max-renders", paramLabel = "N",
-      description = "Previews rendered at once; more wait 2 s, then get 503 (default: the cores, at least 2).")
-  Integer maxRenders;
+  @Option(names = "--max-renders", paramLabel = "N", description = "Previews rendered at once; more wait 2 s, then get 503 (default: the cores, at least 2).") Integer maxRenders;
 
   @Option(names = "--body-timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "Time a client has to send a whole request body, then 408 (default: ${DEFAULT-VALUE}).")
   int bodySeconds;
 
-  @Option(names = "--idle-timeout", defaultValue = "5", paramLabel = "SECONDS",
-      description = "A connection silent this long is closed (default: ${DEFAULT-VALUE}).")
-  int idleSeconds;
+  @Option(names = "--idle-timeout", defaultValue = "5", paramLabel = "SECONDS", description = "A connection silent this long is closed (default: ${DEFAULT-VALUE}).") int idleSeconds;
 
   /** Longest --body-timeout/--idle-timeout: a bound must stay a bound. */
   static final int MAX_SECONDS = 3600;
@@ -60,7 +49,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (port < 0 || port > 65535) throw new IllegalArgumentException("--port " + port + " is not in 0..65535");
+    int port = address.port();
+    String host = address.host;
+    Path runs = runDir.dir;
     if (Files.exists(runs) && !Files.isDirectory(runs)) throw new Main.UserException("--runs " + runs + " is not a directory");
     ServerLimits limits = limits();
     PrintWriter out = spec.commandLine().getOut();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,12 +24,9 @@ import picocli.CommandLine.Spec;
 public final class SetupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "TARGET",
-      description = "brown, digits or all (default: ${DEFAULT-VALUE}).")
-  String target;
+  @Parameters(index = "0", arity = "0..1", defaultValue = "all", paramLabel = "TARGET", description = "brown, digits or all (default: ${DEFAULT-VALUE}).") String target;
 
-  @Option(names = "--cache", description = "Cache directory (default: $FOCUS_CACHE or ~/.cache/focus).")
-  Path cache;
+  @Mixin Options.Cache cache;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -37,7 +34,7 @@ public final class SetupCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown setup target '" + target + "' (valid: " + String.join(", ", DataSetup.TARGETS) + ")");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Path dir = cache != null ? cache : DataCache.dir();
+    Path dir = cache.dir();
     DataSetup setup = new DataSetup(dir, DataSetup.PROCESS, line -> { out.println(line); out.flush(); });
     try {
       setup.run(target);

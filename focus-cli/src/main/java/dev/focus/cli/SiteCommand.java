@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,18 +21,16 @@ import picocli.CommandLine.Spec;
     description = {"Write the research-notebook site as static files that open from disk (file://), no server or network needed.",
         "DIR must be new, empty, or an earlier output of this command (which is replaced)."})
 public final class SiteCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = "site", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
-  Path out;
+  @Option(names = "--out", defaultValue = "site", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).") Path out;
 
-  @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR",
-      description = "Directory of runs written by 'focus lab' (default: ${DEFAULT-VALUE}).")
-  Path runs;
+  @Mixin Options.Runs runDir;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     OutputDir.check(out, OutputDir.SITE);
+    Path runs = runDir.dir;
     if (!Files.isDirectory(runs)) throw new Main.UserException("--runs " + runs + " is not a directory (run 'focus lab' first)");
     StaticSite.Result r = StaticSite.write(runs, out);
     PrintWriter err = spec.commandLine().getErr();

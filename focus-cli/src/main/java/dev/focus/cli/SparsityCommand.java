@@ -30,26 +30,20 @@ import picocli.CommandLine.Spec;
     description = "Closed-form attention sparsity S and its Monte Carlo estimate (spec 01).")
 public final class SparsityCommand implements Callable<Integer> {
 
-  @Option(names = "--kind", paramLabel = "KIND", description = "Logit map: exp (softmax), identity, relu, relu2.")
-  String kind;
+  @Option(names = "--kind", paramLabel = "KIND", description = "Logit map: exp (softmax), identity, relu, relu2.") String kind;
 
-  @Option(names = "--beta", paramLabel = "B", defaultValue = "0", description = "Mean logit β = q·μ (default ${DEFAULT-VALUE}).")
-  double beta;
+  @Option(names = "--beta", paramLabel = "B", defaultValue = "0", description = "Mean logit β = q·μ (default ${DEFAULT-VALUE}).") double beta;
 
-  @Option(names = "--gamma", paramLabel = "G", description = "Logit spread γ = σ‖q‖ (>= 0).")
-  Double gamma;
+  @Option(names = "--gamma", paramLabel = "G", description = "Logit spread γ = σ‖q‖ (>= 0).") Double gamma;
 
-  @Option(names = "--simulate", paramLabel = "N", description = "Also print the Monte Carlo S* of N Gaussian logits.")
-  Integer simulate;
+  @Option(names = "--simulate", paramLabel = "N", description = "Also print the Monte Carlo S* of N Gaussian logits.") Integer simulate;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for --simulate (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for --simulate (default ${DEFAULT-VALUE}).") long seed;
 
   @Option(names = "--decay", paramLabel = "LAMBDA", description = "Fixed-decay rate λ in (0, 1].")
   Double decay;
 
-  @Option(names = "--n", paramLabel = "N", description = "Sequence length for --decay (>= 1).")
-  Long n;
+  @Option(names = "--n", paramLabel = "N", description = "Sequence length for --decay (>= 1).") Long n;
 
   @Spec CommandSpec spec;
 

@@ -6,7 +6,6 @@ import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Task;
 import dev.focus.lab.run.TaskPlan;
 import dev.focus.lab.run.TaskResult;
-import dev.focus.lab.run.TaskRunner;
 import dev.focus.lab.sweep.Grid;
 import dev.focus.lab.sweep.SweepReport;
 import dev.focus.lab.sweep.SweepRun;
@@ -56,8 +55,7 @@ public final class SweepCommand implements Callable<Integer> {
       description = "Axes of the grid: any model key (as --set takes), training option (lr, steps, batch, seq, warmup, ...) or seed; A..B is an integer range. Every combination is one run.")
   List<String> grid = new ArrayList<>();
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the sweep's report goes, e.g. runs/sweep-NAME.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the sweep's report goes, e.g. runs/sweep-NAME.") Path out;
 
   @Mixin Options.Model model;
 

@@ -51,11 +51,9 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Mixin Options.Model model;
 
-  @Option(names = "--attention", description = "Attention kind: softmax, flash or linear (default: the preset's).")
-  String attention;
+  @Option(names = "--attention", description = "Attention kind: softmax, flash or linear (default: the preset's).") String attention;
 
-  @Option(names = "--position", description = "Position scheme: nope, rope, mrope, alibi, sinusoidal, learned (default: the preset's).")
-  String position;
+  @Option(names = "--position", description = "Position scheme: nope, rope, mrope, alibi, sinusoidal, learned (default: the preset's).") String position;
 
   @Option(names = "--objective", paramLabel = "next-token|mlm", defaultValue = "next-token",
       description = "next-token (a decoder) or mlm: BERT's masked LM for an encoder (15% of the positions, 80% [MASK] = the id after the data's last, 10% random, 10% unchanged; sets mask=bidirectional and vocab = data ids + 1 unless --set) (default: ${DEFAULT-VALUE}).")
@@ -138,9 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
           }
         });
       } catch (TrainingDiverged e) {
-        stderr.println("focus train: " + e.getMessage().replace("(onNan=skip)", "(--on-nan skip)"));
-        stderr.flush();
-        return Main.EXIT_FAILURE;
+        return diverged(stderr, e);
       } finally {
         if (bar != null) bar.close();
       }
@@ -231,5 +227,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   private static Optional<Duration> etaOf(double seconds) {
     return Double.isFinite(seconds) ? Optional.of(Duration.ofMillis((long) (seconds * 1000))) : Optional.empty();
+  }
+
+  /** A run stopped by a non-finite step: one line on stderr in the CLI's words (--on-nan), and exit 1. */
+  static int diverged(PrintWriter err, TrainingDiverged e) {
+    err.println("focus train: " + e.getMessage().replace("(onNan=skip)", "(--on-nan skip)"));
+    err.flush();
+    return Main.EXIT_FAILURE;
   }
 }
