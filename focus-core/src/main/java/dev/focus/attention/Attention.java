@@ -23,7 +23,7 @@ import dev.focus.position.RopeTable;
  * (tiled online softmax, memory linear in T) and {@link LinearAttention} (kernel feature maps, in
  * parallel, recurrent or chunked form).
  */
-public sealed interface Attention permits SoftmaxAttention, FlashAttention, LinearAttention {
+public sealed interface Attention permits SoftmaxVariant, LinearAttention {
 
   /** Heads, kv heads and head size. */
   HeadLayout layout();

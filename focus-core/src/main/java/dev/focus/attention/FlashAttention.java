@@ -36,20 +36,14 @@ import java.util.Arrays;
  * linearly in T. All of it is a {@link Workspace} that the next forward of the same shape takes over
  * from the state it recycles, so a training step allocates none of it after the first.
  */
-public final class FlashAttention implements Attention {
-  private final HeadLayout layout;
-  private final float scale;
-  private final float[] alibi; // (H) slopes, or null
+public final class FlashAttention extends SoftmaxVariant {
   private final int queryTile, keyTile;
   private final int backwardSplits; // key-tile groups per head in backward; 0 = as many as idle workers need
 
   private FlashAttention(HeadLayout layout, float scale, float[] alibi, int queryTile, int keyTile, int backwardSplits) {
-    if (layout == null) throw new IllegalArgumentException("layout is null");
+    super(layout, scale, alibi);
     if (queryTile < 1) throw new IllegalArgumentException("queryTile=" + queryTile + " must be >= 1");
     if (keyTile < 1) throw new IllegalArgumentException("keyTile=" + keyTile + " must be >= 1");
-    this.layout = layout;
-    this.scale = AttentionSupport.checkScale(scale);
-    this.alibi = AttentionSupport.checkSlopes(layout, alibi);
     this.queryTile = queryTile;
     this.keyTile = keyTile;
     this.backwardSplits = backwardSplits;
@@ -96,12 +90,6 @@ public final class FlashAttention implements Attention {
 
   /** The fixed number of key-tile groups per head in backward, or 0 for as many as idle workers need. */
   int backwardSplits() { return backwardSplits; }
-
-  @Override public HeadLayout layout() { return layout; }
-
-  public float scale() { return scale; }
-
-  public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
 
   public int queryTile() { return queryTile; }
 
@@ -436,18 +424,10 @@ public final class FlashAttention implements Attention {
   }
 
   @Override
-  public KvCache newDecodeState(int batch, int capacity) {
-    return new KvCache(batch, capacity, layout.kvHeads(), layout.headSize());
-  }
-
-  @Override
-  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
-                     int tq) {
-    AttentionSupport.KvStep step = AttentionSupport.kvStep(layout, state, out, q, k, v, headScale, rotary, tq);
-    KvCache cache = step.cache();
+  void decode(float[] out, float[] q, KvCache cache, float[] headScale, int tq) {
     int b = cache.batch(), tk = cache.length();
     int packed = b * layout.kvHeads() * tk * layout.headSize();
-    core(out, new float[b * layout.heads() * tq], new float[packed], new float[packed], new ArrayDeque<>(), step.q(), cache.k, cache.v,
+    core(out, new float[b * layout.heads() * tq], new float[packed], new float[packed], new ArrayDeque<>(), q, cache.k, cache.v,
         headScale, Mask.causal(), b, tq, tk, cache.capacity(), tk - tq);
   }
 

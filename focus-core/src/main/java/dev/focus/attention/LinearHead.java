@@ -88,11 +88,7 @@ final class LinearHead {
       throw new IllegalArgumentException("positions " + offset + ".." + (offset + t - 1) + " of sequence " + b
           + " exceed the rotary table's " + rotary.tokens() + " rows");
     }
-    if (inverse) {
-      rotary.rotateBackward(x, 0, row0, t, 1, a.features());
-    } else {
-      rotary.rotate(x, 0, row0, t, 1, a.features());
-    }
+    rotary.rotate(x, 0, row0, t, 1, a.features(), inverse);
   }
 
   /**

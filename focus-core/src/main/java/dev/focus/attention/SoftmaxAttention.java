@@ -30,16 +30,9 @@ import dev.focus.position.RopeTable;
  * <p>Memory: (B, H, T, T) saved weights plus one (64, T) scratch per worker in backward. {@link #forward(float[], float[], float[], float[], float[], Mask, int, int, Saved)}
  * can recycle the weights and backward scratch of an earlier call.
  */
-public final class SoftmaxAttention implements Attention {
-  private final HeadLayout layout;
-  private final float scale;
-  private final float[] alibi; // (H) slopes, or null
-
+public final class SoftmaxAttention extends SoftmaxVariant {
   private SoftmaxAttention(HeadLayout layout, float scale, float[] alibi) {
-    if (layout == null) throw new IllegalArgumentException("layout is null");
-    this.layout = layout;
-    this.scale = AttentionSupport.checkScale(scale);
-    this.alibi = AttentionSupport.checkSlopes(layout, alibi);
+    super(layout, scale, alibi);
   }
 
   /** Exact softmax attention with scale 1/sqrt(HS) and no ALiBi bias. */
@@ -53,12 +46,6 @@ public final class SoftmaxAttention implements Attention {
   /** A copy adding the ALiBi bias −slopes[h]·|i − j| to head h's logits; null removes it. */
   public SoftmaxAttention withAlibi(float[] slopes) { return new SoftmaxAttention(layout, scale, slopes); }
 
-  @Override public HeadLayout layout() { return layout; }
-
-  public float scale() { return scale; }
-
-  /** The ALiBi slopes (a copy), or null. */
-  public float[] alibiSlopes() { return alibi == null ? null : alibi.clone(); }
 
   /** Saved activations: the inputs (q and k turned, under a rotary table), the output, and the weights. */
   static final class ExactSaved extends AttentionSupport.SoftmaxSaved {
@@ -264,18 +251,10 @@ public final class SoftmaxAttention implements Attention {
   }
 
   @Override
-  public KvCache newDecodeState(int batch, int capacity) {
-    return new KvCache(batch, capacity, layout.kvHeads(), layout.headSize());
-  }
-
-  @Override
-  public void decode(float[] out, float[] q, float[] k, float[] v, float[] headScale, DecodeState state, RopeTable rotary,
-                     int tq) {
-    AttentionSupport.KvStep step = AttentionSupport.kvStep(layout, state, out, q, k, v, headScale, rotary, tq);
-    KvCache cache = step.cache();
+  void decode(float[] out, float[] q, KvCache cache, float[] headScale, int tq) {
     int b = cache.batch(), tk = cache.length();
-    core(out, new float[checkedProbSize(b, tq, tk)], step.q(), cache.k, cache.v, headScale, Mask.causal(), b, tq, tk,
-        cache.capacity(), tk - tq);
+    core(out, new float[checkedProbSize(b, tq, tk)], q, cache.k, cache.v, headScale, Mask.causal(), b, tq, tk, cache.capacity(),
+        tk - tq);
   }
 
   @Override

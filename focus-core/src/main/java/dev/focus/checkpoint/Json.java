@@ -90,24 +90,22 @@ public final class Json {
     for (int i = 0; i < indent * depth; i++) sb.append(' ');
   }
 
+  // JSON's two-character escapes (RFC 8259 §7): the letter after the backslash, and the character it
+  // stands for, at the same index. Writing uses all but '/', which needs no escape.
+  private static final String ESCAPE_LETTERS = "\"\\/bfnrt";
+  private static final String ESCAPED_CHARS = "\"\\/\b\f\n\r\t";
+
   private static void quote(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
-      switch (ch) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\r': sb.append("\\r"); break;
-        case '\t': sb.append("\\t"); break;
-        case '\b': sb.append("\\b"); break;
-        case '\f': sb.append("\\f"); break;
-        default:
-          if (ch < 0x20) {
-            sb.append(String.format("\\u%04x", (int) ch));
-          } else {
-            sb.append(ch);
-          }
+      int e = ch == '/' ? -1 : ESCAPED_CHARS.indexOf(ch);
+      if (e >= 0) {
+        sb.append('\\').append(ESCAPE_LETTERS.charAt(e));
+      } else if (ch < 0x20) {
+        sb.append(String.format("\\u%04x", (int) ch));
+      } else {
+        sb.append(ch);
       }
     }
     sb.append('"');
@@ -176,13 +174,8 @@ public final class Json {
 
     Map<String, Object> object(int depth) {
       Map<String, Object> m = new LinkedHashMap<>();
-      i++;
-      ws();
-      if (i < s.length() && s.charAt(i) == '}') {
-        i++;
-        return m;
-      }
-      while (true) {
+      if (empty('}')) return m;
+      do {
         ws();
         if (i >= s.length() || s.charAt(i) != '"') throw error("expected a string key");
         String k = string();
@@ -192,31 +185,39 @@ public final class Json {
         ws();
         if (m.containsKey(k)) throw error("duplicate key \"" + Text.quote(k) + "\"");
         m.put(k, value(depth + 1));
-        ws();
-        if (i >= s.length()) throw error("unterminated object");
-        char c = s.charAt(i++);
-        if (c == '}') return m;
-        if (c != ',') throw error("expected ',' or '}'");
-      }
+      } while (more('}', "object"));
+      return m;
     }
 
     List<Object> array(int depth) {
       List<Object> l = new ArrayList<>();
-      i++;
-      ws();
-      if (i < s.length() && s.charAt(i) == ']') {
-        i++;
-        return l;
-      }
-      while (true) {
+      if (empty(']')) return l;
+      do {
         ws();
         l.add(value(depth + 1));
-        ws();
-        if (i >= s.length()) throw error("unterminated array");
-        char c = s.charAt(i++);
-        if (c == ']') return l;
-        if (c != ',') throw error("expected ',' or ']'");
+      } while (more(']', "array"));
+      return l;
+    }
+
+    /** Steps over an object's or array's opening bracket; true (and past {@code close}) when nothing is inside. */
+    private boolean empty(char close) {
+      i++;
+      ws();
+      if (i < s.length() && s.charAt(i) == close) {
+        i++;
+        return true;
       }
+      return false;
+    }
+
+    /** After a member or element: true past a ',', false past {@code close}; one line naming what is wrong otherwise. */
+    private boolean more(char close, String what) {
+      ws();
+      if (i >= s.length()) throw error("unterminated " + what);
+      char c = s.charAt(i++);
+      if (c == close) return false;
+      if (c != ',') throw error("expected ',' or '" + close + "'");
+      return true;
     }
 
     String string() {
@@ -233,27 +234,19 @@ public final class Json {
         }
         if (i >= s.length()) throw error("unterminated escape");
         char e = s.charAt(i++);
-        switch (e) {
-          case '"': sb.append('"'); break;
-          case '\\': sb.append('\\'); break;
-          case '/': sb.append('/'); break;
-          case 'b': sb.append('\b'); break;
-          case 'f': sb.append('\f'); break;
-          case 'n': sb.append('\n'); break;
-          case 'r': sb.append('\r'); break;
-          case 't': sb.append('\t'); break;
-          case 'u':
-            if (i + 4 > s.length()) throw error("short \\u escape");
-            try {
-              sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-            } catch (NumberFormatException ex) {
-              throw error("bad \\u escape");
-            }
-            i += 4;
-            break;
-          default:
-            throw error("bad escape \\" + Text.quote(e));
+        int known = ESCAPE_LETTERS.indexOf(e);
+        if (known >= 0) {
+          sb.append(ESCAPED_CHARS.charAt(known));
+          continue;
         }
+        if (e != 'u') throw error("bad escape \\" + Text.quote(e));
+        if (i + 4 > s.length()) throw error("short \\u escape");
+        try {
+          sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+        } catch (NumberFormatException ex) {
+          throw error("bad \\u escape");
+        }
+        i += 4;
       }
     }
 

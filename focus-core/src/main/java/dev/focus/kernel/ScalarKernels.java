@@ -198,24 +198,31 @@ public final class ScalarKernels implements KernelSet {
   @Override
   public void layerNormRows(float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
                             int rows, int cols, float eps) {
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      float mu = sum(x, o, cols) / cols;
-      float var = 0f;
-      for (int j = 0; j < cols; j++) {
-        float d = x[o + j] - mu;
-        var += d * d;
-      }
-      var /= cols;
-      float inv = (float) (1.0 / Math.sqrt(var + eps));
-      mean[r] = mu;
-      invStd[r] = inv;
-      for (int j = 0; j < cols; j++) {
-        float y = (x[o + j] - mu) * inv;
-        if (w != null) y *= w[j];
-        if (b != null) y += b[j];
-        out[o + j] = y;
-      }
+    for (int r = 0; r < rows; r++) layerNormRow(this, out, mean, invStd, x, w, b, r, cols, eps);
+  }
+
+  /**
+   * Row {@code r} of {@link #layerNormRows}, in scalar float32 with two passes (μ from {@code k}'s sum,
+   * then Σ (x − μ)² in index order), the rounding the {@code LayerNorm} op has always had; w and b may be null.
+   */
+  public static void layerNormRow(KernelSet k, float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
+                                  int r, int cols, float eps) {
+    int o = r * cols;
+    float mu = k.sum(x, o, cols) / cols;
+    float var = 0f;
+    for (int j = 0; j < cols; j++) {
+      float d = x[o + j] - mu;
+      var += d * d;
+    }
+    var /= cols;
+    float inv = (float) (1.0 / Math.sqrt(var + eps));
+    mean[r] = mu;
+    invStd[r] = inv;
+    for (int j = 0; j < cols; j++) {
+      float y = (x[o + j] - mu) * inv;
+      if (w != null) y *= w[j];
+      if (b != null) y += b[j];
+      out[o + j] = y;
     }
   }
 }

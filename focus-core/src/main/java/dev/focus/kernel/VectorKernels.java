@@ -22,6 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Large element-wise and row-wise ops split over {@link Parallel}; small ones stay on the calling
  * thread (the split costs tens of microseconds).
+ *
+ * <p>The scalar tails (the last n mod L elements) repeat {@link ScalarKernels}' loops on purpose, as
+ * do the forward/backward pairs of the activations: each tail sits in the method of its vector loop,
+ * so C2 compiles the two together, and it does the scalar twin's operations in the same order, so
+ * both modes give the same bits (KernelTwinTest compares them element by element).
  */
 final class VectorKernels implements KernelSet {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

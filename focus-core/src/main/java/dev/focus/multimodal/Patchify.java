@@ -33,8 +33,6 @@ public final class Patchify {
 
   /** (N, D) → (H, W, C); exact inverse of {@link #patchify(float[], int, int, int, int)}. */
   public static float[] unpatchify(float[] patches, int height, int width, int channels, int patch) {
-    check(height, width, patch);
-    checkLength(patches.length, height, width, channels);
     float[] out = new float[patches.length];
     permute(out, patches, height, width, channels, patch, false);
     return out;
@@ -42,50 +40,45 @@ public final class Patchify {
 
   /** Integer twin for level data. */
   public static int[] patchify(int[] x, int height, int width, int channels, int patch) {
-    check(height, width, patch);
-    checkLength(x.length, height, width, channels);
+    int[] at = patchIndex(x.length, height, width, channels, patch);
     int[] out = new int[x.length];
-    int gw = width / patch, d = patch * patch * channels;
-    for (int y = 0; y < height; y++) {
-      for (int xx = 0; xx < width; xx++) {
-        for (int ch = 0; ch < channels; ch++) {
-          out[index(y, xx, ch, gw, d, patch, channels)] = x[(y * width + xx) * channels + ch];
-        }
-      }
-    }
+    for (int i = 0; i < at.length; i++) out[at[i]] = x[i];
     return out;
   }
 
   /** Integer inverse. */
   public static int[] unpatchify(int[] patches, int height, int width, int channels, int patch) {
-    check(height, width, patch);
-    checkLength(patches.length, height, width, channels);
+    int[] at = patchIndex(patches.length, height, width, channels, patch);
     int[] out = new int[patches.length];
-    int gw = width / patch, d = patch * patch * channels;
-    for (int y = 0; y < height; y++) {
-      for (int xx = 0; xx < width; xx++) {
-        for (int ch = 0; ch < channels; ch++) {
-          out[(y * width + xx) * channels + ch] = patches[index(y, xx, ch, gw, d, patch, channels)];
-        }
-      }
-    }
+    for (int i = 0; i < at.length; i++) out[i] = patches[at[i]];
     return out;
   }
 
-  // image[(y, x, ch)] <-> patches[(k, e)], k = (y/P)·gw + x/P, e = ((y%P)·P + x%P)·C + ch
   private static void permute(float[] image, float[] patches, int height, int width, int channels, int patch,
                               boolean toPatches) {
+    int[] at = patchIndex(image.length, height, width, channels, patch);
+    for (int i = 0; i < at.length; i++) {
+      if (toPatches) patches[at[i]] = image[i];
+      else image[i] = patches[at[i]];
+    }
+  }
+
+  /**
+   * The one permutation both directions and both element types use: for each image index
+   * (y·W + x)·C + ch, the index k·D + e of the same value in the patch rows, k = (y/P)·gw + x/P,
+   * e = ((y%P)·P + x%P)·C + ch. Checks the shape and the length of the data first.
+   */
+  private static int[] patchIndex(int length, int height, int width, int channels, int patch) {
+    check(height, width, patch);
+    checkLength(length, height, width, channels);
     int gw = width / patch, d = patch * patch * channels;
+    int[] at = new int[length];
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
-        for (int ch = 0; ch < channels; ch++) {
-          int pi = index(y, x, ch, gw, d, patch, channels);
-          int ii = (y * width + x) * channels + ch;
-          if (toPatches) patches[pi] = image[ii];
-          else image[ii] = patches[pi];
-        }
+        for (int ch = 0; ch < channels; ch++) at[(y * width + x) * channels + ch] = index(y, x, ch, gw, d, patch, channels);
       }
     }
+    return at;
   }
 
   private static int index(int y, int x, int ch, int gw, int d, int patch, int channels) {

@@ -3,6 +3,7 @@ package dev.focus.op;
 import dev.focus.kernel.KernelSet;
 import dev.focus.kernel.Kernels;
 import dev.focus.kernel.Parallel;
+import dev.focus.kernel.ScalarKernels;
 
 /**
  * LayerNorm (Ba et al. 2016, eq. 4): y = (x − μ)/σ ⊙ w + b, σ = sqrt(var(x) + ε) with the biased
@@ -30,23 +31,7 @@ public final class LayerNorm {
                              int n, int c, float eps) {
     KernelSet k = Kernels.get();
     Parallel.forRange(n, MIN_ROWS, (lo, hi) -> {
-      for (int r = lo; r < hi; r++) {
-        int o = r * c;
-        float mu = k.sum(inp, o, c) / c;
-        float var = 0f;
-        for (int j = 0; j < c; j++) {
-          float d = inp[o + j] - mu;
-          var += d * d;
-        }
-        var /= c;
-        float inv = (float) (1.0 / Math.sqrt(var + eps));
-        mean[r] = mu;
-        invStd[r] = inv;
-        for (int j = 0; j < c; j++) {
-          float y = (inp[o + j] - mu) * inv * w[j];
-          out[o + j] = b == null ? y : y + b[j];
-        }
-      }
+      for (int r = lo; r < hi; r++) ScalarKernels.layerNormRow(k, out, mean, invStd, inp, w, b, r, c, eps);
     });
   }
 

@@ -28,29 +28,29 @@ import java.util.Locale;
  * </pre>
  */
 public enum PositionKind {
-  NOPE("nope", PositionScheme.FLAT),
-  ROPE("rope", PositionScheme.FLAT),
-  MROPE("mrope", PositionScheme.MROPE),
-  ALIBI("alibi", PositionScheme.FLAT),
-  SINUSOIDAL("sinusoidal", PositionScheme.FLAT),
-  LEARNED("learned", PositionScheme.FLAT),
-  FLAT("flat", PositionScheme.FLAT),
-  ROPE_2D("rope-2d", PositionScheme.GRID),
-  ROPE_3D("rope-3d", PositionScheme.ROPE_TV_3D),
-  ROPE_TIE("rope-tie", PositionScheme.ROPE_TIE),
-  ROPE_TIE_FRAC("rope-tie-frac", PositionScheme.ROPE_TIE_FRAC),
-  ROPE_TV("rope-tv", PositionScheme.ROPE_TV),
-  ROPE_TV_3D("rope-tv-3d", PositionScheme.ROPE_TV_3D);
+  NOPE(PositionScheme.FLAT),
+  ROPE(PositionScheme.FLAT),
+  MROPE(PositionScheme.MROPE),
+  ALIBI(PositionScheme.FLAT),
+  SINUSOIDAL(PositionScheme.FLAT),
+  LEARNED(PositionScheme.FLAT),
+  FLAT(PositionScheme.FLAT),
+  ROPE_2D(PositionScheme.GRID),
+  ROPE_3D(PositionScheme.ROPE_TV_3D),
+  ROPE_TIE(PositionScheme.ROPE_TIE),
+  ROPE_TIE_FRAC(PositionScheme.ROPE_TIE_FRAC),
+  ROPE_TV(PositionScheme.ROPE_TV),
+  ROPE_TV_3D(PositionScheme.ROPE_TV_3D);
 
   private final String cliName;
   private final PositionScheme scheme;
 
-  PositionKind(String cliName, PositionScheme scheme) {
-    this.cliName = cliName;
+  PositionKind(PositionScheme scheme) {
+    this.cliName = name().toLowerCase(Locale.ROOT).replace('_', '-');
     this.scheme = scheme;
   }
 
-  /** The name users type ({@code rope-tv}, …). */
+  /** The name users type ({@code rope-tv}, …): the constant's name in lower case, {@code _} written {@code -}. */
   public String cliName() { return cliName; }
 
   /** The layout rule that gives this kind's coordinates. */

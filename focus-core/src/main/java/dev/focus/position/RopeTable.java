@@ -22,7 +22,7 @@ import dev.focus.kernel.Parallel;
  * <p>float32 data is rotated with float64 cos/sin and rounded once per element. Build one table per
  * sequence (or per decode step) and reuse it for q and k in every layer: no Math.cos in the hot loop.
  */
-public final class RopeTable {
+public final class RopeTable implements Cloneable {
   private final FrequencyPlan plan;
   private final int tokens;     // T
   private final int pairs;      // P
@@ -34,7 +34,7 @@ public final class RopeTable {
   private final float[] sinF;
   private final int contiguousA, contiguousB; // dims of pair 0 when pair i is (a0 + i, b0 + i), else −1
   private final double attentionFactor;
-  private final int rowsPerSequence; // 0: row p serves position p of every sequence; S: sequence b owns rows b·S..
+  private int rowsPerSequence; // 0: row p serves position p of every sequence; S: sequence b owns rows b·S.. (set once, by perSequence)
 
   private RopeTable(FrequencyPlan plan, double[][] coords, double attentionFactor) {
     if (!(attentionFactor > 0) || Double.isInfinite(attentionFactor)) {
@@ -81,23 +81,6 @@ public final class RopeTable {
     this.rowsPerSequence = 0;
   }
 
-  /** A view of {@code t}'s rows (shared arrays) in which each sequence of a batch owns {@code rows} rows. */
-  private RopeTable(RopeTable t, int rows) {
-    this.plan = t.plan;
-    this.tokens = t.tokens;
-    this.pairs = t.pairs;
-    this.first = t.first;
-    this.second = t.second;
-    this.cos = t.cos;
-    this.sin = t.sin;
-    this.cosF = t.cosF;
-    this.sinF = t.sinF;
-    this.contiguousA = t.contiguousA;
-    this.contiguousB = t.contiguousB;
-    this.attentionFactor = t.attentionFactor;
-    this.rowsPerSequence = rows;
-  }
-
   /** The table for per-token coordinates {@code coords} (T, A), attention factor 1. */
   public static RopeTable of(FrequencyPlan plan, double[][] coords) { return new RopeTable(plan, coords, 1.0); }
 
@@ -122,7 +105,13 @@ public final class RopeTable {
    */
   public RopeTable perSequence(int rows) {
     if (rows < 1) throw new IllegalArgumentException("rows per sequence=" + rows + " must be >= 1");
-    return new RopeTable(this, rows);
+    try {
+      RopeTable view = (RopeTable) clone(); // every field, the arrays shared; only the row rule differs
+      view.rowsPerSequence = rows;
+      return view;
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The row that turns token {@code pos} (0-based, within its sequence) of sequence {@code b}. */
@@ -144,22 +133,18 @@ public final class RopeTable {
   // ---------------------------------------------------------------- float32, (T, NH, HS) blocks
 
   /** Rotates all T tokens of {@code x} (T, NH, HS) row-major, in place. */
-  public void rotate(float[] x, int nHeads, int headDim) { rotate(x, 0, 0, tokens, nHeads, headDim); }
+  public void rotate(float[] x, int nHeads, int headDim) { rotate(x, 0, 0, tokens, nHeads, headDim, false); }
 
   /** Backward of {@link #rotate(float[], int, int)}: dx = Rᵀ·dy in place. */
-  public void rotateBackward(float[] dx, int nHeads, int headDim) { rotateBackward(dx, 0, 0, tokens, nHeads, headDim); }
+  public void rotateBackward(float[] dx, int nHeads, int headDim) { rotate(dx, 0, 0, tokens, nHeads, headDim, true); }
 
   /**
-   * Rotates {@code count} tokens stored at {@code x[off..]} as (count, NH, HS), using table rows
-   * row0..row0+count−1 (e.g. one decode step: count = 1, row0 = its row).
+   * Rotates {@code count} tokens stored at {@code x[off..]} as (count, NH, HS) in place, using table
+   * rows row0..row0+count−1 (e.g. one decode step: count = 1, row0 = its row). With {@code inverse}
+   * it turns by −φ: the backward pass, dx = Rᵀ·dy (one routine, the sign of sin apart).
    */
-  public void rotate(float[] x, int off, int row0, int count, int nHeads, int headDim) {
-    apply(x, off, row0, count, nHeads, headDim, 1.0);
-  }
-
-  /** Backward of {@link #rotate(float[], int, int, int, int, int)}: rotates by −φ in place. */
-  public void rotateBackward(float[] dx, int off, int row0, int count, int nHeads, int headDim) {
-    apply(dx, off, row0, count, nHeads, headDim, -1.0);
+  public void rotate(float[] x, int off, int row0, int count, int nHeads, int headDim, boolean inverse) {
+    apply(x, off, row0, count, nHeads, headDim, inverse ? -1.0 : 1.0);
   }
 
   /**
@@ -174,78 +159,67 @@ public final class RopeTable {
 
   private void apply(float[] x, int off, int row0, int count, int nHeads, int headDim, double sign) {
     check(x.length, off, row0, count, nHeads, headDim);
-    int minChunk = Math.max(1, 8192 / Math.max(1, nHeads * pairs));
     if (contiguousA >= 0) {
       // rotate_half-style layouts: pair i is (a0 + i, b0 + i), one vector kernel call per head row,
       // in float32 with the table rounded to float32 (within an ulp of the float64 path)
       KernelSet k = Kernels.get();
       boolean inverse = sign < 0;
-      Parallel.forRange(count, minChunk, (lo, hi) -> {
-        for (int t = lo; t < hi; t++) {
-          int row = (row0 + t) * pairs;
-          for (int h = 0; h < nHeads; h++) {
-            int base = off + (t * nHeads + h) * headDim;
-            k.rotatePairs(x, base + contiguousA, base + contiguousB, cosF, sinF, row, pairs, inverse);
-          }
-        }
-      });
+      forEachRow(off, row0, count, nHeads, headDim,
+          (base, row) -> k.rotatePairs(x, base + contiguousA, base + contiguousB, cosF, sinF, row, pairs, inverse));
       return;
     }
+    forEachRow(off, row0, count, nHeads, headDim, (base, row) -> {
+      for (int i = 0; i < pairs; i++) {
+        double c = cos[row + i], s = sign * sin[row + i];
+        int ia = base + first[i], ib = base + second[i];
+        double a = x[ia], b = x[ib];
+        x[ia] = (float) (a * c - b * s);
+        x[ib] = (float) (b * c + a * s);
+      }
+    });
+  }
+
+  /** One head row: its first element in the array, and its first entry in the table (row · pairs). */
+  private interface Row {
+    void rotate(int base, int tableRow);
+  }
+
+  /** Calls {@code row} for every (token, head) row of {@code count} tokens at {@code off} as (count, NH, HS), tokens in parallel. */
+  private void forEachRow(int off, int row0, int count, int nHeads, int headDim, Row row) {
+    int minChunk = Math.max(1, 8192 / Math.max(1, nHeads * pairs));
     Parallel.forRange(count, minChunk, (lo, hi) -> {
       for (int t = lo; t < hi; t++) {
-        int row = (row0 + t) * pairs;
-        for (int h = 0; h < nHeads; h++) {
-          int base = off + (t * nHeads + h) * headDim;
-          for (int i = 0; i < pairs; i++) {
-            double c = cos[row + i], s = sign * sin[row + i];
-            int ia = base + first[i], ib = base + second[i];
-            double a = x[ia], b = x[ib];
-            x[ia] = (float) (a * c - b * s);
-            x[ib] = (float) (b * c + a * s);
-          }
-        }
+        for (int h = 0; h < nHeads; h++) row.rotate(off + (t * nHeads + h) * headDim, (row0 + t) * pairs);
       }
     });
   }
 
   // ---------------------------------------------------------------- float64 twin (tests, CLI)
-  // The float64 loop repeats the float32 one on purpose (arrays of another primitive type): it is the
-  // exact path that the property tests, the PyTorch oracle and `focus rope` check the float32 one against.
+  // The float64 pair loop repeats the float32 one but for the rounding (arrays of another primitive
+  // type): it is the exact path that the property tests, the PyTorch oracle and `focus rope` check the
+  // float32 one against.
 
-  /** float64 twin of {@link #rotate(float[], int, int)}. */
-  public void rotate(double[] x, int nHeads, int headDim) { rotate(x, 0, 0, tokens, nHeads, headDim); }
+  /** float64 twin of {@link #rotate(float[], int, int)}: all T tokens, or by −φ with {@code inverse}. */
+  public void rotate(double[] x, int nHeads, int headDim, boolean inverse) { rotate(x, 0, 0, tokens, nHeads, headDim, inverse); }
 
-  /** float64 twin of {@link #rotateBackward(float[], int, int)}. */
-  public void rotateBackward(double[] dx, int nHeads, int headDim) { rotateBackward(dx, 0, 0, tokens, nHeads, headDim); }
-
-  public void rotate(double[] x, int off, int row0, int count, int nHeads, int headDim) {
-    apply(x, off, row0, count, nHeads, headDim, 1.0);
-  }
-
-  public void rotateBackward(double[] dx, int off, int row0, int count, int nHeads, int headDim) {
-    apply(dx, off, row0, count, nHeads, headDim, -1.0);
-  }
-
-  private void apply(double[] x, int off, int row0, int count, int nHeads, int headDim, double sign) {
+  /** float64 twin of {@link #rotate(float[], int, int, int, int, int, boolean)}. */
+  public void rotate(double[] x, int off, int row0, int count, int nHeads, int headDim, boolean inverse) {
     check(x.length, off, row0, count, nHeads, headDim);
-    for (int t = 0; t < count; t++) {
-      int row = (row0 + t) * pairs;
-      for (int h = 0; h < nHeads; h++) {
-        int base = off + (t * nHeads + h) * headDim;
-        for (int i = 0; i < pairs; i++) {
-          double c = cos[row + i], s = sign * sin[row + i];
-          int ia = base + first[i], ib = base + second[i];
-          double a = x[ia], b = x[ib];
-          x[ia] = a * c - b * s;
-          x[ib] = b * c + a * s;
-        }
+    double sign = inverse ? -1.0 : 1.0;
+    forEachRow(off, row0, count, nHeads, headDim, (base, row) -> {
+      for (int i = 0; i < pairs; i++) {
+        double c = cos[row + i], s = sign * sin[row + i];
+        int ia = base + first[i], ib = base + second[i];
+        double a = x[ia], b = x[ib];
+        x[ia] = a * c - b * s;
+        x[ib] = b * c + a * s;
       }
-    }
+    });
   }
 
   /** Rotates one head vector (HS ≥ d) of token {@code row}, in place; returns it. */
   public double[] rotateVector(double[] v, int row) {
-    apply(v, 0, row, 1, 1, v.length, 1.0);
+    rotate(v, 0, row, 1, 1, v.length, false);
     return v;
   }
 

@@ -75,8 +75,8 @@ class PositionCursorTest {
       double[] q1 = q.clone(), k1 = k.clone();
       float[] qf1 = qf.clone(), kf1 = kf.clone();
       RopeTable full = RopeTable.of(plan, p.coords());
-      full.rotate(q1, nh, hs);
-      full.rotate(k1, nh, hs);
+      full.rotate(q1, nh, hs, false);
+      full.rotate(k1, nh, hs, false);
       full.rotate(qf1, nh, hs);
       full.rotate(kf1, nh, hs);
 
@@ -86,10 +86,10 @@ class PositionCursorTest {
       for (int step = 0; step < t; step++) {
         RopeTable one = RopeTable.of(plan, new double[][] {inc[step]});
         int off = step * nh * hs;
-        one.rotate(q2, off, 0, 1, nh, hs);
-        one.rotate(k2, off, 0, 1, nh, hs);
-        one.rotate(qf2, off, 0, 1, nh, hs);
-        one.rotate(kf2, off, 0, 1, nh, hs);
+        one.rotate(q2, off, 0, 1, nh, hs, false);
+        one.rotate(k2, off, 0, 1, nh, hs, false);
+        one.rotate(qf2, off, 0, 1, nh, hs, false);
+        one.rotate(kf2, off, 0, 1, nh, hs, false);
       }
       for (int h = 0; h < nh; h++) {
         for (int n = 0; n < t; n++) {

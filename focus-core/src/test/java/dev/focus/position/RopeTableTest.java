@@ -76,10 +76,10 @@ class RopeTableTest {
       double[] x = new double[t * nh * hs], dOut = new double[x.length];
       for (int i = 0; i < x.length; i++) { x[i] = rng.nextGaussian(); dOut[i] = rng.nextGaussian(); }
       double[] dx = dOut.clone();
-      table.rotateBackward(dx, nh, hs);
+      table.rotate(dx, nh, hs, true);
       GradCheck.check("rope backward " + layout, x, dx, () -> {
         double[] y = x.clone();
-        table.rotate(y, nh, hs);
+        table.rotate(y, nh, hs, false);
         return GradCheck.dot(y, dOut);
       }, 1e-6, 1e-8, 1e-7);
     }
