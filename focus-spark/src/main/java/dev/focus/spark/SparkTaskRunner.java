@@ -5,7 +5,6 @@ import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Progress;
 import dev.focus.lab.run.ResultStore;
 import dev.focus.lab.run.Task;
-import dev.focus.lab.run.TaskPlan;
 import dev.focus.lab.run.TaskResult;
 import dev.focus.lab.run.TaskRunner;
 import java.util.ArrayList;
@@ -59,9 +58,7 @@ public final class SparkTaskRunner implements TaskRunner {
   public ResultStore store() { return store; }
 
   @Override
-  public List<TaskResult<?>> run(List<? extends Task<?, ?>> tasks, Listener listener) throws Exception {
-    List<Task<?, ?>> order = TaskPlan.order(tasks);
-    Map<String, TaskResult<?>> done = TaskRunner.lookUp(order, store, listener);
+  public void runMissing(List<Task<?, ?>> order, Map<String, TaskResult<?>> done, Listener listener) throws Exception {
     Set<String> inPlan = new HashSet<>();
     for (Task<?, ?> t : order) inPlan.add(t.key());
     while (done.size() < order.size()) {
@@ -74,7 +71,6 @@ public final class SparkTaskRunner implements TaskRunner {
       }
       for (TaskResult<?> r : runWave(wave, listener)) done.put(r.key(), r);
     }
-    return TaskRunner.inOrder(tasks, done);
   }
 
   private List<TaskResult<?>> runWave(List<Task<?, ?>> wave, Listener listener) throws Exception {

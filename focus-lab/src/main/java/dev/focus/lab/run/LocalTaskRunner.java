@@ -33,15 +33,12 @@ public final class LocalTaskRunner implements TaskRunner {
   public ResultStore store() { return store; }
 
   @Override
-  public List<TaskResult<?>> run(List<? extends Task<?, ?>> tasks, Listener listener) throws Exception {
-    List<Task<?, ?>> order = TaskPlan.order(tasks);
-    Map<String, TaskResult<?>> done = TaskRunner.lookUp(order, store, listener);
+  public void runMissing(List<Task<?, ?>> order, Map<String, TaskResult<?>> done, Listener listener) throws Exception {
     for (Task<?, ?> t : order) {
       if (done.containsKey(t.key())) continue;
       if (listener.cancelled()) throw new CancellationException("stopped before task " + t.label());
       done.put(t.key(), runOne(t, listener));
     }
-    return TaskRunner.inOrder(tasks, done);
   }
 
   private <R extends Record> TaskResult<R> runOne(Task<?, R> t, Listener listener) throws Exception {

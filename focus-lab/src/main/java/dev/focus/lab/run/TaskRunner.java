@@ -24,7 +24,19 @@ public interface TaskRunner extends AutoCloseable {
    * them in the order given. Throws {@link java.util.concurrent.CancellationException} when the
    * listener asks to stop (finished tasks stay stored), and the first failure of a task otherwise.
    */
-  List<TaskResult<?>> run(List<? extends Task<?, ?>> tasks, Listener listener) throws Exception;
+  default List<TaskResult<?>> run(List<? extends Task<?, ?>> tasks, Listener listener) throws Exception {
+    List<Task<?, ?>> order = TaskPlan.order(tasks);
+    Map<String, TaskResult<?>> done = lookUp(order, store(), listener);
+    runMissing(order, done, listener);
+    return inOrder(tasks, done);
+  }
+
+  /**
+   * Runs the tasks of {@code order} (distinct, dependencies first) whose results {@code done} lacks,
+   * each after the tasks it names in {@link Task#after()}, storing each result and putting it into
+   * {@code done} as it finishes: what a runner adds to the common {@link #run}.
+   */
+  void runMissing(List<Task<?, ?>> order, Map<String, TaskResult<?>> done, Listener listener) throws Exception;
 
   @Override
   default void close() {}
@@ -51,9 +63,9 @@ public interface TaskRunner extends AutoCloseable {
 
   /**
    * The stored results of {@code order} by key, after telling the listener the plan's size and
-   * reporting each stored task as finished: how every runner starts.
+   * reporting each stored task as finished.
    */
-  static Map<String, TaskResult<?>> lookUp(List<Task<?, ?>> order, ResultStore store, Listener listener) throws IOException {
+  private static Map<String, TaskResult<?>> lookUp(List<Task<?, ?>> order, ResultStore store, Listener listener) throws IOException {
     Map<String, TaskResult<?>> done = new LinkedHashMap<>();
     for (Task<?, ?> t : order) {
       TaskResult<?> r = store.get(t);
@@ -64,8 +76,8 @@ public interface TaskRunner extends AutoCloseable {
     return done;
   }
 
-  /** The results of {@code tasks} from {@code done}, in the order of {@code tasks}: how every runner ends. */
-  static List<TaskResult<?>> inOrder(List<? extends Task<?, ?>> tasks, Map<String, TaskResult<?>> done) {
+  /** The results of {@code tasks} from {@code done}, in the order of {@code tasks}. */
+  private static List<TaskResult<?>> inOrder(List<? extends Task<?, ?>> tasks, Map<String, TaskResult<?>> done) {
     List<TaskResult<?>> out = new ArrayList<>(tasks.size());
     for (Task<?, ?> t : tasks) out.add(done.get(t.key()));
     return out;
