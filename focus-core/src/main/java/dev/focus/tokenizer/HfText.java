@@ -1,5 +1,6 @@
 package dev.focus.tokenizer;
 
+import dev.focus.io.Text;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ final class HfText {
       case "Replace": {
         Pattern p = pattern(o, type);
         String content = Matcher.quoteReplacement(string(o, "content", type));
-        return s -> p.matcher(s).replaceAll(content);
+        return s -> p.matcher(RegexBudget.of(s, p)).replaceAll(content);
       }
       case "Strip": {
         boolean left = bool(o, "strip_left", true), right = bool(o, "strip_right", true);
@@ -174,7 +175,7 @@ final class HfText {
   static List<Piece> split(Piece piece, Pattern p, String behavior) {
     String s = piece.text();
     List<int[]> spans = new ArrayList<>(); // {start, end, isMatch}
-    Matcher m = p.matcher(s);
+    Matcher m = p.matcher(RegexBudget.of(s, p));
     int prev = 0;
     while (m.find()) {
       if (m.start() != prev) spans.add(new int[] {prev, m.start(), 0});
@@ -233,7 +234,8 @@ final class HfText {
       try {
         return Pattern.compile(r, Pattern.UNICODE_CHARACTER_CLASS);
       } catch (java.util.regex.PatternSyntaxException e) {
-        throw new IllegalArgumentException("tokenizer.json: " + type + " regex " + r + " does not compile: " + e.getDescription());
+        throw new IllegalArgumentException("tokenizer.json: " + type + " regex " + Text.quote(r) + " does not compile: "
+            + Text.quote(e.getDescription()));
       }
     }
     throw new IllegalArgumentException("tokenizer.json: " + type + ".pattern must be {\"String\": …} or {\"Regex\": …}");

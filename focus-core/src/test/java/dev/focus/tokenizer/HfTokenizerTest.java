@@ -162,4 +162,30 @@ class HfTokenizerTest {
     Files.writeString(dir.resolve("tokenizer.json"), gpt2);
     assertEquals(t.vocabSize(), HfTokenizer.load(dir).vocabSize(), "a directory means DIR/tokenizer.json");
   }
+
+  /**
+   * A tokenizer file's own regexes: one that does not compile is one line with the pattern's control
+   * characters escaped, and one that backtracks without bound ({@code (.*a){12}$} on 26 a's and a '!'
+   * takes Java's matcher about 10 seconds, growing as n^12) stops at {@link RegexBudget}'s bound instead of running for hours.
+   */
+  @Test
+  void aTokenizersOwnRegexesFailInOneLineAndStopBacktracking() throws IOException {
+    String llama3 = new String(HfTokenizerTest.class.getResourceAsStream("/dev/focus/tokenizer/hf/llama3/tokenizer.json").readAllBytes(),
+        StandardCharsets.UTF_8);
+    String split = "\"Regex\": \"(?i:'s|";
+    assertTrue(llama3.contains(split), "the fixture's split regex starts with its contractions");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HfTokenizer.fromJson(llama3.replace(split, "\"Regex\": \"(?I\\u0007:'s|")));
+    assertTrue(e.getMessage().startsWith("tokenizer.json: Split regex (?I\\u0007:'s|"), e.getMessage());
+    assertTrue(e.getMessage().contains("does not compile: Unknown inline modifier"), e.getMessage());
+    assertFalse(e.getMessage().contains("\u0007") || e.getMessage().contains("\n"), "one printable line: " + e.getMessage());
+
+    HfTokenizer evil = HfTokenizer.fromJson(llama3.replace(split, "\"Regex\": \"(.*a){12}$|(?i:'s|"));
+    long t0 = System.nanoTime();
+    e = assertThrows(IllegalArgumentException.class, () -> evil.encode("a".repeat(26) + "!", false));
+    assertTrue(e.getMessage().startsWith("tokenizer.json: regex (.*a){12}$|(?i:'s|"), e.getMessage());
+    assertTrue(e.getMessage().contains("needs more than 1000 steps a character on a text of 27 characters"), e.getMessage());
+    assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "stopped by the bound, not by running the n^12 steps out");
+    assertEquals(List.of("aaaa"), List.of(evil.decode(evil.encode("aaaa", false))), "a text the pattern matches at once is unaffected");
+  }
 }
