@@ -113,6 +113,12 @@ public final class SoftmaxAttention extends SoftmaxVariant {
         int pOff = task * tq * tk;
         float sc = scale * (headScale == null ? 1f : headScale[h]);
         float slope = alibi == null ? 0f : alibi[h];
+        if (blocked && alibi == null && mask.isCausal() && tq <= AttentionSupport.CAUSAL_BLOCK) {
+          // one causal block: the kernel set's head (the same bits as the loop below, in one call)
+          ks.causalHead(probs, pOff, oh, qh, kh, vh, tq, hs, sc);
+          unpack(out, oh, b, 0, tq, tq, nh, h, hs);
+          continue;
+        }
         if (blocked) {
           // query block [r0, r1) sees keys [0, w) at most: the masked rest of the T×T products is skipped
           for (int r0 = 0; r0 < tq; r0 += AttentionSupport.CAUSAL_BLOCK) {
@@ -131,13 +137,7 @@ public final class SoftmaxAttention extends SoftmaxVariant {
         ks.matmulNT(probs, pOff, qh, 0, kh, 0, tq, hs, tk, false);
         for (int i = 0; i < tq; i++) {
           int pos = offset + i, row = pOff + i * tk;
-          int s0 = start(mask, b, pos, tk), e = end(mask, b, pos, tk);
-          if (e > s0) {
-            AttentionSupport.toLogits(ks, probs, row + s0, e - s0, sc, slope, pos, s0);
-            ks.softmaxRows(probs, row + s0, probs, row + s0, 1, e - s0);
-          }
-          java.util.Arrays.fill(probs, row, row + s0, 0f);                 // masked: exactly 0
-          java.util.Arrays.fill(probs, row + Math.max(e, s0), row + tk, 0f);
+          softmaxWindowRow(ks, probs, row, pos, start(mask, b, pos, tk), end(mask, b, pos, tk), tk, sc, slope);
         }
         // y = A V
         ks.matmul(oh, 0, probs, pOff, vh, 0, tq, tk, hs, false);
@@ -154,7 +154,9 @@ public final class SoftmaxAttention extends SoftmaxVariant {
    * bit); masked entries are set to exactly 0.
    */
   private static void softmaxWindowRow(KernelSet ks, float[] p, int row, int i, int s0, int e, int w, float c, float slope) {
-    if (e > s0) {
+    if (e > s0 && slope == 0f) {
+      ks.scaledSoftmax(p, row + s0, e - s0, c); // toLogits and softmaxRows in one call, the same bits
+    } else if (e > s0) {
       AttentionSupport.toLogits(ks, p, row + s0, e - s0, c, slope, i, s0);
       ks.softmaxRows(p, row + s0, p, row + s0, 1, e - s0);
     }
@@ -190,9 +192,11 @@ public final class SoftmaxAttention extends SoftmaxVariant {
         // s_ij = c·(q_i·k_j) + bias, c = scale·λ_h:  dq_i = c Σ_j dS_ij k_j,  dk_j = c Σ_i dS_ij q_i,
         // ∂ℓ/∂λ_h = scale Σ_ij dS_ij q_i·k_j = scale Σ_i q_i·(Σ_j dS_ij k_j)   (spec 05 §3.1)
         float c = scale * (s.headScale == null ? 1f : s.headScale[h]);
-        double lam = 0;
-        for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
-        dLam[task] = scale * lam;
+        if (dHeadScale != null) { // without λ_h its gradient is not wanted
+          double lam = 0;
+          for (int i = 0; i < t; i++) lam += ks.dot(qh, i * hs, gq, i * hs, hs);
+          dLam[task] = scale * lam;
+        }
         ks.scale(gq, 0, t * hs, c);
         unpack(dq, gq, b, 0, t, t, nh, h, hs);
         ks.scale(dkPart, hOff, t * hs, c);
@@ -215,6 +219,13 @@ public final class SoftmaxAttention extends SoftmaxVariant {
     int hs = layout.headSize();
     java.util.Arrays.fill(dkPart, hOff, hOff + t * hs, 0f);
     java.util.Arrays.fill(dvPart, hOff, hOff + t * hs, 0f);
+    if (mask.isCausal() && t <= AttentionSupport.CAUSAL_BLOCK) {
+      // one causal block: the kernel set's row-wise part (the same bits as the loop below), then dV and dK
+      ks.causalHeadGrad(ds, gq, probs, pOff, doh, oh, vh, kh, t, hs);
+      ks.matmulTN(dvPart, hOff, probs, pOff, doh, 0, t, t, hs, true);
+      ks.matmulTN(dkPart, hOff, ds, 0, qh, 0, t, t, hs, true);
+      return;
+    }
     for (int r0 = 0; r0 < t; r0 += AttentionSupport.CAUSAL_BLOCK) {
       int r1 = Math.min(r0 + AttentionSupport.CAUSAL_BLOCK, t), rows = r1 - r0, bo = pOff + r0 * t;
       int w = AttentionSupport.blockWidth(mask, b, r0, r1, t);

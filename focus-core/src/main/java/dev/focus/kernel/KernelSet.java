@@ -97,6 +97,66 @@ public interface KernelSet {
   void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols);
 
   /**
+   * Softmax of scale·x over x[off, off + n) in place, n ≥ 1: {@link #scale} then {@link #softmaxRows}
+   * of the one row, with the same roundings (attention's logit row). The vector twin does it in one
+   * call and takes the exponentials of the row's ragged end as one vector (Exp.exp's bits either way).
+   */
+  default void scaledSoftmax(float[] x, int off, int n, float scale) {
+    scale(x, off, n, scale);
+    softmaxRows(x, off, x, off, 1, n);
+  }
+
+  /**
+   * One head of causal softmax attention over t ≤ 64 positions with the weights kept (exact attention's
+   * forward for a short sequence, no ALiBi): probs (t, t) at pOff = softmax(scale·q·kᵀ) under the causal
+   * mask, masked weights exactly 0, and oh (t, HS) = probs·v; qh, kh, vh are (t, HS). Defined as, and
+   * giving the bits of: {@link #matmulNT} of q and k, {@link #scaledSoftmax} of each row's visible
+   * keys 0…i with the rest zeroed, then {@link #matmul} of the weights and v. The vector twin computes
+   * a head of 8 on 16-float vectors with the queries along the lanes (no transposed copies of the
+   * weights for P·V, a 16-row block only multiplies the keys it sees).
+   */
+  default void causalHead(float[] probs, int pOff, float[] oh, float[] qh, float[] kh, float[] vh, int t, int hs, float scale) {
+    causalHeadOf(this, probs, pOff, oh, qh, kh, vh, t, hs, scale);
+  }
+
+  /** {@link #causalHead} as defined, over the operations of {@code ks}. */
+  static void causalHeadOf(KernelSet ks, float[] probs, int pOff, float[] oh, float[] qh, float[] kh, float[] vh, int t, int hs,
+                           float scale) {
+    ks.matmulNT(probs, pOff, qh, 0, kh, 0, t, hs, t, false);
+    for (int i = 0; i < t; i++) {
+      int row = pOff + i * t;
+      ks.scaledSoftmax(probs, row, i + 1, scale);
+      java.util.Arrays.fill(probs, row + i + 1, row + t, 0f);
+    }
+    ks.matmul(oh, 0, probs, pOff, vh, 0, t, t, hs, false);
+  }
+
+  /**
+   * The row-wise part of {@link #causalHead}'s backward, for the weights it saved: ds (t, t) = P ⊙ (dO·vᵀ
+   * − rowdot(dO, O)) on each row's keys 0…i, zeros after, and gq (t, HS) = ds·k (the query gradient
+   * before the logit scale). Defined as, and giving the bits of: {@link #matmulNT} of dO and v, per row
+   * {@link #dot} of dO and O and the products, then {@link #matmul} of ds and k; ds may hold −0 where
+   * that writes +0 (a masked weight times a negative), which no sum that starts from +0 can tell.
+   */
+  default void causalHeadGrad(float[] ds, float[] gq, float[] probs, int pOff, float[] doh, float[] oh, float[] vh, float[] kh,
+                              int t, int hs) {
+    causalHeadGradOf(this, ds, gq, probs, pOff, doh, oh, vh, kh, t, hs);
+  }
+
+  /** {@link #causalHeadGrad} as defined, over the operations of {@code ks}. */
+  static void causalHeadGradOf(KernelSet ks, float[] ds, float[] gq, float[] probs, int pOff, float[] doh, float[] oh, float[] vh,
+                               float[] kh, int t, int hs) {
+    ks.matmulNT(ds, 0, doh, 0, vh, 0, t, hs, t, false);
+    for (int i = 0; i < t; i++) {
+      int row = i * t, prow = pOff + i * t;
+      float d = ks.dot(doh, i * hs, oh, i * hs, hs);
+      for (int j = 0; j <= i; j++) ds[row + j] = probs[prow + j] * (ds[row + j] - d);
+      java.util.Arrays.fill(ds, row + i + 1, row + t, 0f);
+    }
+    ks.matmul(gq, 0, ds, 0, kh, 0, t, t, hs, false);
+  }
+
+  /**
    * RMSNorm of each row: out = x / rms(x) ⊙ w, rms = sqrt(mean(x²) + eps). Writes 1/rms per row to
    * {@code invRms} (length rows) for the backward pass. w may be null (no gain).
    */

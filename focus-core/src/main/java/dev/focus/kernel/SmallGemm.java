@@ -87,6 +87,7 @@ final class SmallGemm {
           sp = L;
         }
         int j = 0;
+        for (; j + 8 <= w; j += 8) narrow8(k, src, s0, sp, b, bOff + jb + j, n, c, cOff + i * n + jb + j, n, accumulate);
         for (; j + 4 <= w; j += 4) narrow4(k, src, s0, sp, b, bOff + jb + j, n, c, cOff + i * n + jb + j, n, accumulate);
         for (; j < w; j++) narrow1(k, src, s0, sp, b, bOff + jb + j, n, c, cOff + i * n + jb + j, n, accumulate);
       }
@@ -185,6 +186,35 @@ final class SmallGemm {
     scatter(v3, c, c0 + 3, ldc, t);
   }
 
+  /** {@link #narrow4} of eight columns: each vector of A read once for all eight (a head of 8 in P·V). */
+  static void narrow8(int k, float[] src, int s0, int sp, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+                      boolean accumulate) {
+    float[] t = TILE.get();
+    FloatVector v0 = gather(c, c0, ldc, t, accumulate), v1 = gather(c, c0 + 1, ldc, t, accumulate);
+    FloatVector v2 = gather(c, c0 + 2, ldc, t, accumulate), v3 = gather(c, c0 + 3, ldc, t, accumulate);
+    FloatVector v4 = gather(c, c0 + 4, ldc, t, accumulate), v5 = gather(c, c0 + 5, ldc, t, accumulate);
+    FloatVector v6 = gather(c, c0 + 6, ldc, t, accumulate), v7 = gather(c, c0 + 7, ldc, t, accumulate);
+    for (int p = 0, x = s0, y = b0; p < k; p++, x += sp, y += ldb) {
+      FloatVector av = FloatVector.fromArray(S, src, x);
+      v0 = v0.add(av.mul(b[y]));
+      v1 = v1.add(av.mul(b[y + 1]));
+      v2 = v2.add(av.mul(b[y + 2]));
+      v3 = v3.add(av.mul(b[y + 3]));
+      v4 = v4.add(av.mul(b[y + 4]));
+      v5 = v5.add(av.mul(b[y + 5]));
+      v6 = v6.add(av.mul(b[y + 6]));
+      v7 = v7.add(av.mul(b[y + 7]));
+    }
+    scatter(v0, c, c0, ldc, t);
+    scatter(v1, c, c0 + 1, ldc, t);
+    scatter(v2, c, c0 + 2, ldc, t);
+    scatter(v3, c, c0 + 3, ldc, t);
+    scatter(v4, c, c0 + 4, ldc, t);
+    scatter(v5, c, c0 + 5, ldc, t);
+    scatter(v6, c, c0 + 6, ldc, t);
+    scatter(v7, c, c0 + 7, ldc, t);
+  }
+
   /** As {@link #narrow4} for one column. */
   static void narrow1(int k, float[] src, int s0, int sp, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
                       boolean accumulate) {
@@ -236,29 +266,64 @@ final class SmallGemm {
 
   /**
    * Depth below L (a head of 8 on 16-float vectors): every dot product is a scalar sum in p order, so L
-   * columns at once give the same bits from B transposed block by block, bt[p·L + jj] = b(j0 + jj, p).
+   * columns at once give the same bits from B transposed block by block, bt[q·k·L + p·L + jj] =
+   * b(j + q·L + jj, p), up to four blocks per row of C at once so that their sums overlap.
    * Columns past the last full block take {@link #dots}.
    */
   private static void shallowDots(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                                   int m, int k, int n, int j0, int j1, boolean accumulate) {
-    float[] bt = scratch(k * L);
+    int kl = k * L;
+    float[] bt = scratch(4 * kl);
     int j = j0;
-    for (; j + L <= j1; j += L) {
-      for (int jj = 0; jj < L; jj++) {
-        int src = bOff + (j + jj) * k;
-        for (int p = 0; p < k; p++) bt[p * L + jj] = b[src + p];
+    while (j + L <= j1) {
+      int blocks = Math.min(4, (j1 - j) / L); // up to four column blocks side by side: four chains per row of C
+      for (int q = 0; q < blocks; q++) {
+        for (int jj = 0; jj < L; jj++) {
+          int src = bOff + (j + q * L + jj) * k;
+          for (int p = 0; p < k; p++) bt[q * kl + p * L + jj] = b[src + p];
+        }
       }
-      for (int i = 0; i < m; i++) shallowRow(k, a, aOff + i * k, bt, c, cOff + i * n + j, accumulate);
+      for (int i = 0; i < m; i++) {
+        int ci = cOff + i * n + j;
+        if (blocks == 4) {
+          shallowRow4(k, a, aOff + i * k, bt, kl, c, ci, accumulate);
+        } else {
+          for (int q = 0; q < blocks; q++) shallowRow(k, a, aOff + i * k, bt, q * kl, c, ci + q * L, accumulate);
+        }
+      }
+      j += blocks * L;
     }
     if (j < j1) dots(false, c, cOff, a, aOff, b, bOff, m, k, n, j, j1, accumulate);
   }
 
-  /** c[c0 … c0+L) (+)= Σ_p a[ai + p]·bt[p·L …] as (…(+0 + a₀b₀) + …), products rounded, then added to C. */
-  static void shallowRow(int k, float[] a, int ai, float[] bt, float[] c, int c0, boolean accumulate) {
+  /** c[c0 … c0+L) (+)= Σ_p a[ai + p]·bt[b0 + p·L …] as (…(+0 + a₀b₀) + …), products rounded, then added to C. */
+  static void shallowRow(int k, float[] a, int ai, float[] bt, int b0, float[] c, int c0, boolean accumulate) {
     FloatVector s = FloatVector.zero(S);
-    for (int p = 0; p < k; p++) s = s.add(FloatVector.fromArray(S, bt, p * L).mul(a[ai + p]));
+    for (int p = 0; p < k; p++) s = s.add(FloatVector.fromArray(S, bt, b0 + p * L).mul(a[ai + p]));
     if (accumulate) s = FloatVector.fromArray(S, c, c0).add(s);
     s.intoArray(c, c0);
+  }
+
+  /** {@link #shallowRow} of four column blocks at once (blocks kl floats apart in bt): four independent sums. */
+  static void shallowRow4(int k, float[] a, int ai, float[] bt, int kl, float[] c, int c0, boolean accumulate) {
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+    for (int p = 0, x = 0; p < k; p++, x += L) {
+      float ap = a[ai + p];
+      s0 = s0.add(FloatVector.fromArray(S, bt, x).mul(ap));
+      s1 = s1.add(FloatVector.fromArray(S, bt, kl + x).mul(ap));
+      s2 = s2.add(FloatVector.fromArray(S, bt, 2 * kl + x).mul(ap));
+      s3 = s3.add(FloatVector.fromArray(S, bt, 3 * kl + x).mul(ap));
+    }
+    if (accumulate) {
+      s0 = FloatVector.fromArray(S, c, c0).add(s0);
+      s1 = FloatVector.fromArray(S, c, c0 + L).add(s1);
+      s2 = FloatVector.fromArray(S, c, c0 + 2 * L).add(s2);
+      s3 = FloatVector.fromArray(S, c, c0 + 3 * L).add(s3);
+    }
+    s0.intoArray(c, c0);
+    s1.intoArray(c, c0 + L);
+    s2.intoArray(c, c0 + 2 * L);
+    s3.intoArray(c, c0 + 3 * L);
   }
 
   /** C[i, j] (+)= dot(row i of op(A), row j of B) for j in [j0, j1): each row of B dotted with every row of A while in L1. */

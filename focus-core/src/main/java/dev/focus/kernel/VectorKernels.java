@@ -433,6 +433,30 @@ final class VectorKernels implements KernelSet {
     }
   }
 
+  @Override
+  public void causalHead(float[] probs, int pOff, float[] oh, float[] qh, float[] kh, float[] vh, int t, int hs, float scale) {
+    if (HeadKernels.fits(t, hs)) {
+      HeadKernels.causalHead(probs, pOff, oh, qh, kh, vh, t, hs, scale);
+    } else {
+      KernelSet.causalHeadOf(this, probs, pOff, oh, qh, kh, vh, t, hs, scale);
+    }
+  }
+
+  @Override
+  public void causalHeadGrad(float[] ds, float[] gq, float[] probs, int pOff, float[] doh, float[] oh, float[] vh, float[] kh,
+                             int t, int hs) {
+    if (HeadKernels.fits(t, hs)) {
+      HeadKernels.causalHeadGrad(ds, gq, probs, pOff, doh, oh, vh, kh, t, hs);
+    } else {
+      KernelSet.causalHeadGradOf(this, ds, gq, probs, pOff, doh, oh, vh, kh, t, hs);
+    }
+  }
+
+  @Override
+  public void scaledSoftmax(float[] x, int off, int n, float scale) {
+    RowKernels.scaledSoftmax(x, off, n, scale);
+  }
+
   /** One row: m = max x; e = exp(x − m); out = e / Σe. */
   static void softmaxRow(float[] out, int oo, float[] in, int io, int cols) {
     float mx = maxKernel(in, io, cols);

@@ -215,6 +215,33 @@ class KernelTwinTest {
 
   @ParameterizedTest(name = "n={0}")
   @MethodSource("sizes")
+  void scaledSoftmaxIsScaleThenSoftmaxBitForBit(int n) {
+    Random rnd = new Random(n * 7L + 1);
+    float[] x = random(rnd, n + 3, 6f);
+    x[3] = -1e30f; // a logit that underflows to 0
+    for (float scale : new float[] {0.35355338f, 1f, -2.5f}) {
+      for (KernelSet ks : new KernelSet[] {K, SCALAR}) {
+        // inside the array, and ending at its last element (the ragged end's vector runs past it)
+        for (int off : new int[] {3, x.length - n}) {
+          float[] want = x.clone(), got = x.clone();
+          ks.scale(want, off, n, scale);
+          ks.softmaxRows(want, off, want, off, 1, n);
+          ks.scaledSoftmax(got, off, n, scale);
+          for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                ks.name() + " scale " + scale + " offset " + off + " index " + i);
+          }
+        }
+      }
+      float[] v = x.clone(), s = x.clone();
+      K.scaledSoftmax(v, 3, n, scale);
+      SCALAR.scaledSoftmax(s, 3, n, scale);
+      assertClose("scaledSoftmax twins n=" + n, slice(s, 3, n), slice(v, 3, n), 1e-7, 1e-5);
+    }
+  }
+
+  @ParameterizedTest(name = "n={0}")
+  @MethodSource("sizes")
   void expShiftGivesTheBitsOfExpInBothTwins(int n) {
     Random rnd = new Random(n * 13L);
     float[] in = random(rnd, n + 3, 40f);

@@ -1,0 +1,68 @@
+package dev.focus.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Row kernels of the vector twin that fuse what {@link VectorKernels} does in several calls, with the
+ * same roundings. At the lab's sizes (rows of 1 to 64 attention logits) a row's cost was mostly its
+ * ragged end: up to L − 1 scalar {@link Exp#exp} calls and the calls between the passes.
+ */
+final class RowKernels {
+  private RowKernels() {}
+
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+
+  /** Per-thread room for the exponentials of a row's ragged end. */
+  private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[L]);
+
+  /**
+   * x = softmax(scale·x) over [off, off + n), exactly as {@code scaleKernel} then {@code softmaxRow}:
+   * the products x·scale, the maximum (vector lanes, then the ragged end in order), the exponentials
+   * summed in vector lanes, reduced, then the ragged end added one by one in index order, and the
+   * products by 1/sum. Only the ragged end's exponentials differ in how they are taken: one masked
+   * vector instead of scalar calls where the array has room, lane by lane the bits of {@link Exp#exp}.
+   */
+  static void scaledSoftmax(float[] x, int off, int n, float scale) {
+    int bound = S.loopBound(n);
+    FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, off + i).mul(scale);
+      v.intoArray(x, off + i);
+      acc = acc.max(v);
+    }
+    float mx = acc.reduceLanes(VectorOperators.MAX);
+    for (int i = bound; i < n; i++) {
+      float v = x[off + i] * scale;
+      x[off + i] = v;
+      mx = Math.max(mx, v);
+    }
+    FloatVector sum = FloatVector.zero(S);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, x, off + i).sub(mx));
+      e.intoArray(x, off + i);
+      sum = sum.add(e);
+    }
+    float s = sum.reduceLanes(VectorOperators.ADD);
+    if (bound < n && off + bound + L <= x.length) {
+      // one vector from the ragged end on (lanes past n read what follows the row and are not used)
+      float[] t = TAIL.get();
+      VectorKernels.exp(FloatVector.fromArray(S, x, off + bound).sub(mx)).intoArray(t, 0);
+      for (int i = bound, j = 0; i < n; i++, j++) {
+        x[off + i] = t[j];
+        s += t[j];
+      }
+    } else {
+      for (int i = bound; i < n; i++) {
+        float e = Exp.exp(x[off + i] - mx);
+        x[off + i] = e;
+        s += e;
+      }
+    }
+    float inv = 1f / s;
+    for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
+    for (int i = bound; i < n; i++) x[off + i] *= inv;
+  }
+}
