@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Row kernels of the vector twin that fuse what {@link VectorKernels} does in several calls, with the
- * same roundings. At the lab's sizes (rows of 1 to 64 attention logits) a row's cost was mostly its
+ * Row kernels of the vector twin: the softmax row and its exponentials, and the fused scaled softmax
+ * that does in one call what took several, with the same roundings. At the lab's sizes (rows of 1 to 64 attention logits) a row's cost was mostly its
  * ragged end: up to L − 1 scalar {@link Exp#exp} calls and the calls between the passes.
  */
 final class RowKernels {
@@ -64,5 +64,31 @@ final class RowKernels {
     float inv = 1f / s;
     for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
     for (int i = bound; i < n; i++) x[off + i] *= inv;
+  }
+
+  /** One row: m = max x; e = exp(x − m); out = e / Σe. */
+  static void softmaxRow(float[] out, int oo, float[] in, int io, int cols) {
+    float mx = VectorKernels.maxKernel(in, io, cols);
+    float s = expShiftKernel(out, oo, in, io, cols, mx);
+    VectorKernels.scaleKernel(out, oo, cols, 1f / s);
+  }
+
+  /** out = exp(in − shift); returns Σ out. */
+  static float expShiftKernel(float[] out, int oo, float[] in, int io, int n, float shift) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    int bound = S.loopBound(n);
+    for (; i < bound; i += L) {
+      FloatVector e = VectorKernels.exp(FloatVector.fromArray(S, in, io + i).sub(shift));
+      e.intoArray(out, oo + i);
+      acc = acc.add(e);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float e = Exp.exp(in[io + i] - shift);
+      out[oo + i] = e;
+      s += e;
+    }
+    return s;
   }
 }

@@ -426,10 +426,10 @@ final class VectorKernels implements KernelSet {
   public void softmaxRows(float[] out, int outOff, float[] in, int inOff, int rows, int cols) {
     if ((long) rows * cols >= PAR_ELEMENTS && rows > 1) {
       Parallel.forRange(rows, Math.max(1, (PAR_ELEMENTS / 4) / Math.max(1, cols)), (lo, hi) -> {
-        for (int r = lo; r < hi; r++) softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
+        for (int r = lo; r < hi; r++) RowKernels.softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
       });
     } else {
-      for (int r = 0; r < rows; r++) softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
+      for (int r = 0; r < rows; r++) RowKernels.softmaxRow(out, outOff + r * cols, in, inOff + r * cols, cols);
     }
   }
 
@@ -457,35 +457,9 @@ final class VectorKernels implements KernelSet {
     RowKernels.scaledSoftmax(x, off, n, scale);
   }
 
-  /** One row: m = max x; e = exp(x − m); out = e / Σe. */
-  static void softmaxRow(float[] out, int oo, float[] in, int io, int cols) {
-    float mx = maxKernel(in, io, cols);
-    float s = expShiftKernel(out, oo, in, io, cols, mx);
-    scaleKernel(out, oo, cols, 1f / s);
-  }
-
   @Override
   public void expShift(float[] out, int outOff, float[] in, int inOff, int n, float shift) {
-    expShiftKernel(out, outOff, in, inOff, n, shift);
-  }
-
-  /** out = exp(in − shift); returns Σ out. */
-  static float expShiftKernel(float[] out, int oo, float[] in, int io, int n, float shift) {
-    FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    int bound = S.loopBound(n);
-    for (; i < bound; i += L) {
-      FloatVector e = exp(FloatVector.fromArray(S, in, io + i).sub(shift));
-      e.intoArray(out, oo + i);
-      acc = acc.add(e);
-    }
-    float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      float e = Exp.exp(in[io + i] - shift);
-      out[oo + i] = e;
-      s += e;
-    }
-    return s;
+    RowKernels.expShiftKernel(out, outOff, in, inOff, n, shift);
   }
 
   @Override

@@ -60,7 +60,7 @@ class ExpTest {
         "vector twin not in use");
     float[] x = inputs();
     float[] out = new float[x.length];
-    VectorKernels.expShiftKernel(out, 0, x, 0, x.length, 0f);
+    RowKernels.expShiftKernel(out, 0, x, 0, x.length, 0f);
     for (int i = 0; i < x.length; i++) {
       float want = Exp.exp(x[i]);
       assertTrue(Float.floatToIntBits(want) == Float.floatToIntBits(out[i]),
