@@ -217,15 +217,15 @@ public final class SoftmaxAttention extends SoftmaxVariant {
                              float[] qh, float[] kh, float[] vh, float[] oh, float[] doh, Mask mask, int b, int pOff,
                              int hOff, int t) {
     int hs = layout.headSize();
-    java.util.Arrays.fill(dkPart, hOff, hOff + t * hs, 0f);
-    java.util.Arrays.fill(dvPart, hOff, hOff + t * hs, 0f);
     if (mask.isCausal() && t <= AttentionSupport.CAUSAL_BLOCK) {
-      // one causal block: the kernel set's row-wise part (the same bits as the loop below), then dV and dK
+      // one causal block: the kernel set's head gradients, the same bits as the loop below
       ks.causalHeadGrad(ds, gq, probs, pOff, doh, oh, vh, kh, t, hs);
-      ks.matmulTN(dvPart, hOff, probs, pOff, doh, 0, t, t, hs, true);
-      ks.matmulTN(dkPart, hOff, ds, 0, qh, 0, t, t, hs, true);
+      ks.causalKeyGrad(dvPart, hOff, probs, pOff, doh, t, hs);
+      ks.causalKeyGrad(dkPart, hOff, ds, 0, qh, t, hs);
       return;
     }
+    java.util.Arrays.fill(dkPart, hOff, hOff + t * hs, 0f);
+    java.util.Arrays.fill(dvPart, hOff, hOff + t * hs, 0f);
     for (int r0 = 0; r0 < t; r0 += AttentionSupport.CAUSAL_BLOCK) {
       int r1 = Math.min(r0 + AttentionSupport.CAUSAL_BLOCK, t), rows = r1 - r0, bo = pOff + r0 * t;
       int w = AttentionSupport.blockWidth(mask, b, r0, r1, t);

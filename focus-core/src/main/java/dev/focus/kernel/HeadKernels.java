@@ -96,7 +96,7 @@ final class HeadKernels {
         int row = pOff + (i0 + l) * t;
         java.util.Arrays.fill(probs, row + keys, row + t, 0f);
       }
-      values(st, vh, ot, keys, hs);
+      values(st, 0, L, vh, 0, keys, ot, hs);
       for (int d = 0; d < hs; d++) FloatVector.fromArray(S, ot, d * L).intoArray(oh, i0 * hs + d, cols, 0);
     }
   }
@@ -120,8 +120,24 @@ final class HeadKernels {
       scores(st, probs, pOff + i0 * t, rows, ot, keys);
       for (int j = 0; j < keys; j++) FloatVector.fromArray(S, st, j * L).intoArray(ds, i0 * t + j, rows, 0);
       for (int l = 0; l < L; l++) java.util.Arrays.fill(ds, (i0 + l) * t + keys, (i0 + l + 1) * t, 0f);
-      values(st, kh, ot, keys, hs);
+      values(st, 0, L, kh, 0, keys, ot, hs);
       for (int d = 0; d < hs; d++) FloatVector.fromArray(S, ot, d * L).intoArray(gq, i0 * hs + d, cols, 0);
+    }
+  }
+
+  /**
+   * {@link KernelSet#causalKeyGrad} with the keys along the lanes: a block of L keys sums aᵀ·b over
+   * the rows from its first key on, a row of a read as one vector, exactly as the narrow product with
+   * a transposed A sums it from its zeroed C; the rows above the block hold zeros there (masked weights,
+   * ±0 score gradients), which add nothing to a sum from +0, and are skipped.
+   */
+  static void causalKeyGrad(float[] out, int outOff, float[] a, int aOff, float[] b, int t, int hs) {
+    Scratch w = scratch(t, hs);
+    float[] ot = w.ot;
+    int[] cols = w.cols(hs);
+    for (int j0 = 0; j0 < t; j0 += L) {
+      values(a, aOff + j0 * t + j0, t, b, j0 * hs, t - j0, ot, hs);
+      for (int d = 0; d < hs; d++) FloatVector.fromArray(S, ot, d * L).intoArray(out, outOff + j0 * hs + d, cols, 0);
     }
   }
 
@@ -193,17 +209,21 @@ final class HeadKernels {
     for (int j = 0; j < keys; j++) FloatVector.fromArray(S, st, j * L).mul(inv).intoArray(st, j * L);
   }
 
-  /** ot[d] = Σ_j st[j]·v[j, d] in key order from +0, for d &lt; hs; four columns' sums side by side so the adds overlap. */
-  private static void values(float[] st, float[] vh, float[] ot, int keys, int hs) {
+  /**
+   * ot[d] = Σ_r a[a0 + r·as …]·b[b0 + r·hs + d] over rows r &lt; n in order from +0, products rounded,
+   * for d &lt; hs (P·V with the weights along the lanes, and the key gradients); four columns' sums side
+   * by side so the adds overlap.
+   */
+  private static void values(float[] a, int a0, int as, float[] b, int b0, int n, float[] ot, int hs) {
     int d = 0;
     for (; d + 4 <= hs; d += 4) {
       FloatVector o0 = FloatVector.zero(S), o1 = o0, o2 = o0, o3 = o0;
-      for (int j = 0, x = d; j < keys; j++, x += hs) {
-        FloatVector p = FloatVector.fromArray(S, st, j * L);
-        o0 = o0.add(p.mul(vh[x]));
-        o1 = o1.add(p.mul(vh[x + 1]));
-        o2 = o2.add(p.mul(vh[x + 2]));
-        o3 = o3.add(p.mul(vh[x + 3]));
+      for (int r = 0, x = a0, y = b0 + d; r < n; r++, x += as, y += hs) {
+        FloatVector p = FloatVector.fromArray(S, a, x);
+        o0 = o0.add(p.mul(b[y]));
+        o1 = o1.add(p.mul(b[y + 1]));
+        o2 = o2.add(p.mul(b[y + 2]));
+        o3 = o3.add(p.mul(b[y + 3]));
       }
       o0.intoArray(ot, d * L);
       o1.intoArray(ot, (d + 1) * L);
@@ -212,7 +232,7 @@ final class HeadKernels {
     }
     for (; d < hs; d++) {
       FloatVector o = FloatVector.zero(S);
-      for (int j = 0; j < keys; j++) o = o.add(FloatVector.fromArray(S, st, j * L).mul(vh[j * hs + d]));
+      for (int r = 0, x = a0, y = b0 + d; r < n; r++, x += as, y += hs) o = o.add(FloatVector.fromArray(S, a, x).mul(b[y]));
       o.intoArray(ot, d * L);
     }
   }

@@ -157,6 +157,22 @@ public interface KernelSet {
   }
 
   /**
+   * out (t, HS) = aᵀ·b, overwritten, for one causal head's (t, t) weights or score gradients a at aOff
+   * (row i zero past key i, as {@link #causalHead} and {@link #causalHeadGrad} leave them) and b (t, HS):
+   * the value and key gradients. Defined as, and giving the bits of (for finite b): out zeroed, then
+   * {@link #matmulTN} accumulating into it.
+   */
+  default void causalKeyGrad(float[] out, int outOff, float[] a, int aOff, float[] b, int t, int hs) {
+    causalKeyGradOf(this, out, outOff, a, aOff, b, t, hs);
+  }
+
+  /** {@link #causalKeyGrad} as defined, over the operations of {@code ks}. */
+  static void causalKeyGradOf(KernelSet ks, float[] out, int outOff, float[] a, int aOff, float[] b, int t, int hs) {
+    java.util.Arrays.fill(out, outOff, outOff + t * hs, 0f);
+    ks.matmulTN(out, outOff, a, aOff, b, 0, t, t, hs, true);
+  }
+
+  /**
    * RMSNorm of each row: out = x / rms(x) ⊙ w, rms = sqrt(mean(x²) + eps). Writes 1/rms per row to
    * {@code invRms} (length rows) for the backward pass. w may be null (no gain).
    */

@@ -453,6 +453,15 @@ final class VectorKernels implements KernelSet {
   }
 
   @Override
+  public void causalKeyGrad(float[] out, int outOff, float[] a, int aOff, float[] b, int t, int hs) {
+    if (HeadKernels.fits(t, hs)) {
+      HeadKernels.causalKeyGrad(out, outOff, a, aOff, b, t, hs);
+    } else {
+      KernelSet.causalKeyGradOf(this, out, outOff, a, aOff, b, t, hs);
+    }
+  }
+
+  @Override
   public void scaledSoftmax(float[] x, int off, int n, float scale) {
     RowKernels.scaledSoftmax(x, off, n, scale);
   }

@@ -10,9 +10,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link KernelSet#causalHead} and {@link KernelSet#causalHeadGrad}: the active twin gives every bit of
- * the compositions that define them ({@link KernelSet#causalHeadOf}, {@link KernelSet#causalHeadGradOf}:
- * the twin's own products, softmax rows and dots), on the shapes the vector twin computes along the
+ * {@link KernelSet#causalHead}, {@link KernelSet#causalHeadGrad} and {@link KernelSet#causalKeyGrad}: the
+ * active twin gives every bit of the compositions that define them ({@link KernelSet#causalHeadOf} and
+ * the other two: the twin's own products, softmax rows and dots), on the shapes the vector twin computes along the
  * lanes (heads of 1 to L − 1, whole blocks of L queries) and on shapes it hands to the compositions;
  * and they are causal softmax attention and its row-wise gradient to float accuracy.
  */
@@ -91,6 +91,19 @@ class HeadKernelsTest {
         assertEquals(0f, gotS[i], 0f, () -> K.name() + " ds " + at);
       } else {
         assertEquals(Float.floatToRawIntBits(wantS[i]), Float.floatToRawIntBits(gotS[i]), () -> K.name() + " ds " + at);
+      }
+    }
+    // the value and key gradients from the weights and from ds, each against its composition
+    for (float[][] ab : new float[][][] {{probs, dO}, {gotS, q}}) {
+      int aOff = ab[0] == probs ? pOff : 0;
+      float[] want = new float[t * hs + 2], got = new float[t * hs + 2];
+      java.util.Arrays.fill(got, 5f);
+      got[0] = got[t * hs + 1] = 0f;
+      KernelSet.causalKeyGradOf(K, want, 1, ab[0], aOff, ab[1], t, hs);
+      K.causalKeyGrad(got, 1, ab[0], aOff, ab[1], t, hs);
+      for (int i = 0; i < want.length; i++) {
+        int at = i;
+        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), () -> K.name() + " key gradient " + at);
       }
     }
     // and ds is the softmax's Jacobian applied to dO·Vᵀ: row i, key j ≤ i, in double precision
