@@ -55,6 +55,16 @@ final class AttentionSupport {
     }
   }
 
+  /**
+   * B·H·Tq·Tk, the attention weights of one call, when one array holds them; one line saying how many
+   * there would be otherwise, and {@code remedy} (what to use instead, or empty).
+   */
+  static int weightCount(HeadLayout l, int batch, int tq, int tk, String remedy) {
+    long n = (long) batch * l.heads() * tq * tk;
+    if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("B·H·T·T=" + n + " weights do not fit an array" + remedy);
+    return (int) n;
+  }
+
   static void checkLength(String name, float[] a, long need) {
     if (a == null) throw new IllegalArgumentException(name + " is null");
     if (a.length != need) {

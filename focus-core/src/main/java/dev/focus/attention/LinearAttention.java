@@ -256,11 +256,7 @@ public final class LinearAttention implements Attention {
     }
   }
 
-  private int probSize(int batch, int t) {
-    long n = (long) batch * s.layout.heads() * t * t;
-    if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("B·H·T·T=" + n + " weights do not fit an array");
-    return (int) n;
-  }
+  private int probSize(int batch, int t) { return AttentionSupport.weightCount(s.layout, batch, t, t, ""); }
 
   // ---------------------------------------------------------------------------------------------
   // forward and backward: each form in its own class

@@ -79,11 +79,7 @@ public final class SoftmaxAttention extends SoftmaxVariant {
   }
 
   private int checkedProbSize(int batch, int tq, int tk) {
-    long n = (long) batch * layout.heads() * tq * tk;
-    if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("exact attention needs B·H·T·T=" + n + " weights, more than an array holds; use FlashAttention");
-    }
-    return (int) n;
+    return AttentionSupport.weightCount(layout, batch, tq, tk, "; exact attention keeps them all, FlashAttention does not");
   }
 
   /**
