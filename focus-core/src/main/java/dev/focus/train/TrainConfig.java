@@ -42,41 +42,16 @@ public final class TrainConfig {
   /** What the loop does with a step whose loss or gradient norm is NaN or infinite. */
   public enum OnNan { STOP, SKIP }
 
-  private final long steps;
-  private final int batchSize, seqLen, accumulation;
-  private final double lr;
-  private final Double minLr;     // null: lr / 10
-  private final Integer warmup;   // null: min(100, steps / 10)
-  private final double weightDecay, beta1, beta2, eps, clipNorm;
-  private final long seed;
-  private final int evalEvery, evalBatches, checkpointEvery;
-  private final List<String> trainOnly;
-  private final OnNan onNan;
+  // The values, in the builder's one list of fields: a private copy that nothing changes after validate().
+  private final Builder values;
 
   private TrainConfig(Builder b) {
-    steps = b.steps;
-    batchSize = b.batchSize;
-    seqLen = b.seqLen;
-    accumulation = b.accumulation;
-    lr = b.lr;
-    minLr = b.minLr;
-    warmup = b.warmup;
-    weightDecay = b.weightDecay;
-    beta1 = b.beta1;
-    beta2 = b.beta2;
-    eps = b.eps;
-    clipNorm = b.clipNorm;
-    seed = b.seed;
-    evalEvery = b.evalEvery;
-    evalBatches = b.evalBatches;
-    checkpointEvery = b.checkpointEvery;
-    trainOnly = List.copyOf(b.trainOnly);
-    onNan = b.onNan;
+    values = b.copy();
     validate();
   }
 
   private void validate() {
-    for (String p : trainOnly) {
+    for (String p : values.trainOnly) {
       if (p.isBlank()) throw new IllegalArgumentException("trainOnly pattern '" + p + "' is empty");
       try {
         Pattern.compile(p);
@@ -84,22 +59,24 @@ public final class TrainConfig {
         throw new IllegalArgumentException("trainOnly pattern '" + p + "' is not a valid regular expression: " + e.getDescription());
       }
     }
-    if (steps < 1) throw new IllegalArgumentException("steps=" + steps + " must be >= 1");
-    if (batchSize < 1) throw new IllegalArgumentException("batch=" + batchSize + " must be >= 1");
-    if (seqLen < 1) throw new IllegalArgumentException("seq=" + seqLen + " must be >= 1");
-    if (accumulation < 1 || batchSize % accumulation != 0) {
-      throw new IllegalArgumentException("accumulation=" + accumulation + " must be >= 1 and divide batch=" + batchSize);
+    if (values.steps < 1) throw new IllegalArgumentException("steps=" + values.steps + " must be >= 1");
+    if (values.batchSize < 1) throw new IllegalArgumentException("batch=" + values.batchSize + " must be >= 1");
+    if (values.seqLen < 1) throw new IllegalArgumentException("seq=" + values.seqLen + " must be >= 1");
+    if (values.accumulation < 1 || values.batchSize % values.accumulation != 0) {
+      throw new IllegalArgumentException("accumulation=" + values.accumulation + " must be >= 1 and divide batch=" + values.batchSize);
     }
     schedule(); // validates lr, minLr, warmup
-    if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1=" + beta1 + " must be in [0, 1)");
-    if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2=" + beta2 + " must be in [0, 1)");
-    if (!(eps > 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("eps=" + eps + " must be finite and > 0");
-    if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new IllegalArgumentException("weightDecay=" + weightDecay + " must be >= 0");
-    if (!(clipNorm >= 0)) throw new IllegalArgumentException("clip=" + clipNorm + " must be >= 0 (0 disables)");
-    if (evalEvery < 0) throw new IllegalArgumentException("evalEvery=" + evalEvery + " must be >= 0");
-    if (evalBatches < 1) throw new IllegalArgumentException("evalBatches=" + evalBatches + " must be >= 1");
-    if (checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery=" + checkpointEvery + " must be >= 0");
-    if (onNan == null) throw new IllegalArgumentException("onNan must be STOP or SKIP");
+    if (!(values.beta1 >= 0 && values.beta1 < 1)) throw new IllegalArgumentException("beta1=" + values.beta1 + " must be in [0, 1)");
+    if (!(values.beta2 >= 0 && values.beta2 < 1)) throw new IllegalArgumentException("beta2=" + values.beta2 + " must be in [0, 1)");
+    if (!(values.eps > 0) || Double.isInfinite(values.eps)) throw new IllegalArgumentException("eps=" + values.eps + " must be finite and > 0");
+    if (!(values.weightDecay >= 0) || Double.isInfinite(values.weightDecay)) {
+      throw new IllegalArgumentException("weightDecay=" + values.weightDecay + " must be >= 0");
+    }
+    if (!(values.clipNorm >= 0)) throw new IllegalArgumentException("clip=" + values.clipNorm + " must be >= 0 (0 disables)");
+    if (values.evalEvery < 0) throw new IllegalArgumentException("evalEvery=" + values.evalEvery + " must be >= 0");
+    if (values.evalBatches < 1) throw new IllegalArgumentException("evalBatches=" + values.evalBatches + " must be >= 1");
+    if (values.checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery=" + values.checkpointEvery + " must be >= 0");
+    if (values.onNan == null) throw new IllegalArgumentException("onNan must be STOP or SKIP");
   }
 
   /** The defaults (1000 steps). */
@@ -111,29 +88,29 @@ public final class TrainConfig {
   public static Builder builder() { return new Builder(); }
 
   /** A builder holding this configuration's values (minLr and warmup stay derived unless they were set). */
-  public Builder toBuilder() { return new Builder(this); }
+  public Builder toBuilder() { return values.copy(); }
 
-  public long steps() { return steps; }
-  public int batchSize() { return batchSize; }
-  public int seqLen() { return seqLen; }
-  public int accumulation() { return accumulation; }
-  public double lr() { return lr; }
-  public double minLr() { return minLr != null ? minLr : lr / 10; }
-  public int warmup() { return warmup != null ? warmup : (int) Math.min(100, steps / 10); }
-  public double weightDecay() { return weightDecay; }
-  public double beta1() { return beta1; }
-  public double beta2() { return beta2; }
-  public double eps() { return eps; }
-  public double clipNorm() { return clipNorm; }
-  public long seed() { return seed; }
-  public int evalEvery() { return evalEvery; }
-  public int evalBatches() { return evalBatches; }
-  public int checkpointEvery() { return checkpointEvery; }
-  public List<String> trainOnly() { return trainOnly; }
-  public OnNan onNan() { return onNan; }
+  public long steps() { return values.steps; }
+  public int batchSize() { return values.batchSize; }
+  public int seqLen() { return values.seqLen; }
+  public int accumulation() { return values.accumulation; }
+  public double lr() { return values.lr; }
+  public double minLr() { return values.minLr != null ? values.minLr : values.lr / 10; }
+  public int warmup() { return values.warmup != null ? values.warmup : (int) Math.min(100, values.steps / 10); }
+  public double weightDecay() { return values.weightDecay; }
+  public double beta1() { return values.beta1; }
+  public double beta2() { return values.beta2; }
+  public double eps() { return values.eps; }
+  public double clipNorm() { return values.clipNorm; }
+  public long seed() { return values.seed; }
+  public int evalEvery() { return values.evalEvery; }
+  public int evalBatches() { return values.evalBatches; }
+  public int checkpointEvery() { return values.checkpointEvery; }
+  public List<String> trainOnly() { return values.trainOnly; }
+  public OnNan onNan() { return values.onNan; }
 
   /** The learning-rate schedule: warmup, then cosine from lr to minLr over the remaining steps. */
-  public LrSchedule schedule() { return new LrSchedule(lr, minLr(), warmup(), steps); }
+  public LrSchedule schedule() { return new LrSchedule(values.lr, minLr(), warmup(), values.steps); }
 
   public TrainConfig withSteps(long v) { return toBuilder().steps(v).build(); }
   public TrainConfig withBatch(int b, int t) { return toBuilder().batchSize(b).seqLen(t).build(); }
@@ -164,19 +141,19 @@ public final class TrainConfig {
    */
   public Map<String, String> resumeSettings() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("batch", Integer.toString(batchSize));
-    m.put("seq", Integer.toString(seqLen));
-    m.put("accumulation", Integer.toString(accumulation));
-    m.put("lr", Double.toString(lr));
+    m.put("batch", Integer.toString(values.batchSize));
+    m.put("seq", Integer.toString(values.seqLen));
+    m.put("accumulation", Integer.toString(values.accumulation));
+    m.put("lr", Double.toString(values.lr));
     m.put("minLr", Double.toString(minLr()));
     m.put("warmup", Integer.toString(warmup()));
-    m.put("weightDecay", Double.toString(weightDecay));
-    m.put("beta1", Double.toString(beta1));
-    m.put("beta2", Double.toString(beta2));
-    m.put("eps", Double.toString(eps));
-    m.put("clip", Double.toString(clipNorm));
-    m.put("seed", Long.toString(seed));
-    if (!trainOnly.isEmpty()) m.put("trainOnly", String.join(",", trainOnly));
+    m.put("weightDecay", Double.toString(values.weightDecay));
+    m.put("beta1", Double.toString(values.beta1));
+    m.put("beta2", Double.toString(values.beta2));
+    m.put("eps", Double.toString(values.eps));
+    m.put("clip", Double.toString(values.clipNorm));
+    m.put("seed", Long.toString(values.seed));
+    if (!values.trainOnly.isEmpty()) m.put("trainOnly", String.join(",", values.trainOnly));
     return m;
   }
 
@@ -186,13 +163,13 @@ public final class TrainConfig {
    * @throws IllegalArgumentException when a pattern matches no name
    */
   public List<String> trained(List<String> names) {
-    if (trainOnly.isEmpty()) return List.copyOf(names);
+    if (values.trainOnly.isEmpty()) return List.copyOf(names);
     List<Pattern> ps = new ArrayList<>();
-    for (String p : trainOnly) ps.add(Pattern.compile(p));
+    for (String p : values.trainOnly) ps.add(Pattern.compile(p));
     for (int i = 0; i < ps.size(); i++) {
       Pattern p = ps.get(i);
       if (names.stream().noneMatch(n -> p.matcher(n).find())) {
-        throw new IllegalArgumentException("trainOnly pattern '" + trainOnly.get(i) + "' matches no parameter (names look like "
+        throw new IllegalArgumentException("trainOnly pattern '" + values.trainOnly.get(i) + "' matches no parameter (names look like "
             + String.join(", ", names.subList(0, Math.min(3, names.size()))) + ")");
       }
     }
@@ -212,18 +189,18 @@ public final class TrainConfig {
 
   private Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("steps", Long.toString(steps));
+    m.put("steps", Long.toString(values.steps));
     m.putAll(resumeSettings());
-    m.put("trainOnly", String.join(",", trainOnly));
-    m.put("evalEvery", Integer.toString(evalEvery));
-    m.put("evalBatches", Integer.toString(evalBatches));
-    m.put("checkpointEvery", Integer.toString(checkpointEvery));
-    m.put("onNan", onNan.name());
+    m.put("trainOnly", String.join(",", values.trainOnly));
+    m.put("evalEvery", Integer.toString(values.evalEvery));
+    m.put("evalBatches", Integer.toString(values.evalBatches));
+    m.put("checkpointEvery", Integer.toString(values.checkpointEvery));
+    m.put("onNan", values.onNan.name());
     return m;
   }
 
   /** Sets fields one by one; {@link #build} validates. Starts from the defaults. */
-  public static final class Builder {
+  public static final class Builder implements Cloneable {
     private long steps = 1000;
     private int batchSize = 16, seqLen = 64, accumulation = 1;
     private double lr = 3e-3;
@@ -237,25 +214,13 @@ public final class TrainConfig {
 
     private Builder() {}
 
-    private Builder(TrainConfig c) {
-      steps = c.steps;
-      batchSize = c.batchSize;
-      seqLen = c.seqLen;
-      accumulation = c.accumulation;
-      lr = c.lr;
-      minLr = c.minLr;
-      warmup = c.warmup;
-      weightDecay = c.weightDecay;
-      beta1 = c.beta1;
-      beta2 = c.beta2;
-      eps = c.eps;
-      clipNorm = c.clipNorm;
-      seed = c.seed;
-      evalEvery = c.evalEvery;
-      evalBatches = c.evalBatches;
-      checkpointEvery = c.checkpointEvery;
-      trainOnly = c.trainOnly;
-      onNan = c.onNan;
+    /** A builder with this one's values (trainOnly is an immutable list, so sharing it is safe). */
+    private Builder copy() {
+      try {
+        return (Builder) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
     }
 
     public Builder steps(long v) { steps = v; return this; }
