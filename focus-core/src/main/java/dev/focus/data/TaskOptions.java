@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** {@code key=value} options of one task; every key must be read (unknown keys are errors). */
 final class TaskOptions {
@@ -21,29 +22,28 @@ final class TaskOptions {
     }
   }
 
-  int i(String key, int def) {
+  int i(String key, int def) { return get(key, def, Integer::parseInt, "is not an integer"); }
+
+  double d(String key, double def) { return get(key, def, Double::parseDouble, "is not a number"); }
+
+  boolean b(String key, boolean def) { return get(key, def, TaskOptions::bool, "must be true or false"); }
+
+  /** The value of {@code key} read by {@code parse}, or {@code def} when absent; one line ending in {@code problem} when it does not parse. */
+  private <T> T get(String key, T def, Function<String, T> parse, String problem) {
     known.add(key);
     String v = values.remove(key);
     if (v == null) return def;
-    try { return Integer.parseInt(v); }
-    catch (NumberFormatException e) { throw new IllegalArgumentException(task + " option " + key + "=" + v + " is not an integer"); }
+    try {
+      return parse.apply(v);
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      throw new IllegalArgumentException(task + " option " + key + "=" + v + " " + problem);
+    }
   }
 
-  double d(String key, double def) {
-    known.add(key);
-    String v = values.remove(key);
-    if (v == null) return def;
-    try { return Double.parseDouble(v); }
-    catch (NumberFormatException e) { throw new IllegalArgumentException(task + " option " + key + "=" + v + " is not a number"); }
-  }
-
-  boolean b(String key, boolean def) {
-    known.add(key);
-    String v = values.remove(key);
-    if (v == null) return def;
+  private static boolean bool(String v) {
     if (v.equalsIgnoreCase("true")) return true;
     if (v.equalsIgnoreCase("false")) return false;
-    throw new IllegalArgumentException(task + " option " + key + "=" + v + " must be true or false");
+    throw new IllegalArgumentException(v);
   }
 
   void checkAllUsed() {

@@ -6,20 +6,7 @@ final class Html {
 
   /** Escapes {@code & < > " '} for text and double- or single-quoted attribute values. */
   static String esc(String s) {
-    if (s == null) return "";
-    StringBuilder sb = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '&' -> sb.append("&amp;");
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '"' -> sb.append("&quot;");
-        case '\'' -> sb.append("&#39;");
-        default -> sb.append(c);
-      }
-    }
-    return sb.toString();
+    return s == null ? "" : replace(s, "&<>\"'", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;");
   }
 
   /**
@@ -28,17 +15,17 @@ final class Html {
    * unchanged, so the text can never close the element or open a comment.
    */
   static String scriptJson(String json) {
-    StringBuilder sb = new StringBuilder(json.length() + 16);
-    for (int i = 0; i < json.length(); i++) {
-      char c = json.charAt(i);
-      switch (c) {
-        case '<' -> sb.append("\\u003c");
-        case '>' -> sb.append("\\u003e");
-        case '&' -> sb.append("\\u0026");
-        case '\u2028' -> sb.append("\\u2028");
-        case '\u2029' -> sb.append("\\u2029");
-        default -> sb.append(c);
-      }
+    return replace(json, "<>&\u2028\u2029", "\\u003c", "\\u003e", "\\u0026", "\\u2028", "\\u2029");
+  }
+
+  /** {@code s} with each character of {@code chars} replaced by the string at the same index of {@code by}. */
+  private static String replace(String s, String chars, String... by) {
+    StringBuilder sb = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int k = chars.indexOf(c);
+      if (k >= 0) sb.append(by[k]);
+      else sb.append(c);
     }
     return sb.toString();
   }
