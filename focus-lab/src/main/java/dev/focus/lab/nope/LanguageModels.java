@@ -7,10 +7,8 @@ import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Progress;
 import dev.focus.lab.run.Section;
 import dev.focus.lab.run.Stats;
-import dev.focus.model.Model;
-import dev.focus.model.ModelConfig;
+import dev.focus.lab.run.Task;
 import dev.focus.position.PositionKind;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,19 +19,31 @@ import java.util.function.IntConsumer;
 /**
  * Spec 05 E3: tiny byte-level language models that differ only in the position scheme (width 64,
  * 4 heads, SwiGLU 256, L = 64, batch 16, AdamW), plus a unigram baseline. Every (arm, seed) run is
- * independent; they run two at a time on the shared pool. The seed-1 model of each arm goes into the
- * {@link LmStore} for E4, E5 and E9.
+ * one planned task ({@link LmRun}, {@code nope.lm.v1}), so a cluster trains them side by side and a
+ * rerun reads them back. An arm runs its own number of seeds: the arms that decide a verdict run
+ * three in the quick profile, the others (read only by E4 and E5) one. Every trained model goes into
+ * the {@link LmStore} for E4, E5 and E9.
  */
 final class LanguageModels implements Section<LanguageModels.Settings, LanguageModels.Result> {
-  /** A position scheme and a depth; its name is the scheme, with " (4 blocks)" for the deeper arms. */
-  record Arm(PositionKind position, int layers) implements Serializable {
+  /** A position scheme, a depth and how many seeds it runs; its name is the scheme, with " (4 blocks)" for the deeper arms. */
+  record Arm(PositionKind position, int layers, int seeds) implements Serializable {
     String name() { return posName(position) + (layers == 2 ? "" : " (" + layers + " blocks)"); }
   }
 
   /** Validation uses {@code valBatches} batches from seed {@code seed + 7}; run s of an arm starts from {@code seed + 1000 s}. */
-  record Settings(List<Arm> arms, int seeds, int steps, int valBatches, int window, int batch, long seed) implements Serializable {
+  record Settings(List<Arm> arms, int steps, int valBatches, int window, int batch, long seed) implements Serializable {
     Settings {
       arms = List.copyOf(arms);
+    }
+
+    /** The most seeds any arm runs. */
+    int seeds() { return arms.stream().mapToInt(Arm::seeds).max().orElse(0); }
+
+    /** Every run's settings, arm by arm, seed by seed. */
+    List<LmRun.Settings> runs() {
+      List<LmRun.Settings> out = new ArrayList<>();
+      for (Arm a : arms) for (int q = 0; q < a.seeds(); q++) out.add(new LmRun.Settings(a, q, steps, valBatches, window, batch, seed));
+      return out;
     }
   }
 
@@ -41,6 +51,8 @@ final class LanguageModels implements Section<LanguageModels.Settings, LanguageM
   record Lm(String name, PositionKind position, int layers, double[] valLoss, double[] curve, double seconds)
       implements Serializable {
     double mean() { return Stats.mean(valLoss); }
+
+    Stats.Interval interval() { return Stats.interval95(valLoss); }
   }
 
   /** The text's name ("brown" or "synthetic-text") and vocabulary, every arm in order, and the unigram loss. */
@@ -55,44 +67,29 @@ final class LanguageModels implements Section<LanguageModels.Settings, LanguageM
 
   LanguageModels(LmStore store) { this.store = store; }
 
+  static List<Task<LmRun.Settings, LmRun.Result>> tasks(Settings s) { return Task.each(s.runs(), LmRun::task); }
+
   @Override
-  public Result run(Settings st, LabContext ctx) throws IOException {
+  public Result run(Settings st, LabContext ctx) throws Exception {
     TextDataset data = store.text(ctx, st.seed());
     int T = st.window(), B = st.batch();
-    long evalSeed = st.seed() + 7;
-    List<Arm> arms = st.arms();
-    // every (arm, seed) run is independent: the runs share the two cores (each run's own ops then run inline)
-    int seeds = st.seeds(), runs = arms.size() * seeds;
-    double[] val = new double[runs], seconds = new double[runs];
-    Model[] models = new Model[runs];
-    double[][] trainCurves = new double[runs][];
-    Progress progress = synced(ctx.progress());
-    parallelRuns(runs, j -> {
-      Arm arm = arms.get(j / seeds);
-      int s = j % seeds;
-      if (ctx.cancelled()) return;
-      long t0 = System.nanoTime();
-      progress.message("E3: " + arm.name() + " LM, seed " + (s + 1) + "/" + seeds);
-      ModelConfig cfg = ModelConfig.llama(data.vocabSize(), 64, 256, arm.layers(), 4, T).withPosition(arm.position());
-      Model m = new Model(cfg, st.seed() + 1000L * s + 11);
-      NopeTraining.Settings ts = new NopeTraining.Settings(st.steps(), B, T, 3e-3, Math.min(100, st.steps() / 10),
-          st.seed() + 1000L * s + 12);
-      trainCurves[j] = NopeTraining.train(m, data, ts, i -> progress.step(1), ctx::cancelled);
-      val[j] = NopeTraining.validationLoss(m, data, st.valBatches(), B, T, evalSeed);
-      models[j] = m;
-      seconds[j] = (System.nanoTime() - t0) / 1e9;
-    });
+    List<LmRun.Result> runs = ctx.results(tasks(st));
     List<Lm> out = new ArrayList<>();
     if (ctx.cancelled()) return new Result(data.name(), data.vocabSize(), out, Double.NaN);
-    for (int a = 0; a < arms.size(); a++) {
-      Arm arm = arms.get(a);
+    int at = 0;
+    for (Arm arm : st.arms()) {
+      double[] val = new double[arm.seeds()];
       double sec = 0;
-      for (int s = 0; s < seeds; s++) sec += seconds[a * seeds + s] / seeds;
-      out.add(new Lm(arm.name(), arm.position(), arm.layers(), Arrays.copyOfRange(val, a * seeds, (a + 1) * seeds),
-          trainCurves[a * seeds], sec));
-      store.put(arm.name(), models[a * seeds]);
+      for (int q = 0; q < arm.seeds(); q++) {
+        LmRun.Result r = runs.get(at + q);
+        val[q] = r.valLoss();
+        sec += r.seconds() / arm.seeds();
+        store.put(arm.name(), q, LmRun.model(r, data.vocabSize(), T));
+      }
+      out.add(new Lm(arm.name(), arm.position(), arm.layers(), val, runs.get(at).curve(), sec));
+      at += arm.seeds();
     }
-    return new Result(data.name(), data.vocabSize(), out, unigramLoss(data, st.valBatches(), B, T, st.seed() + 13, evalSeed));
+    return new Result(data.name(), data.vocabSize(), out, unigramLoss(data, st.valBatches(), B, T, st.seed() + 13, st.seed() + 7));
   }
 
   static String posName(PositionKind p) { return p.name().toLowerCase(Locale.ROOT); }

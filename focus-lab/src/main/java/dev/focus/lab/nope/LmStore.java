@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The language models E3 trains (seed 1 of each arm), kept for the sections that read them (E4, E5,
- * E9 and its repair), and the text they train on. Live models stay here, never in a section's
+ * The language models E3 trains (every seed of each arm), kept for the sections that read them (E4,
+ * E5, E9 and its repair), and the text they train on. Live models stay here, never in a section's
  * result record: a result holds numbers only.
  */
 final class LmStore {
@@ -22,9 +22,19 @@ final class LmStore {
   private TextDataset text;
 
   /** The model of arm {@code name} (seed 1), or null when E3 did not train it. */
-  Model model(String name) { return models.get(name); }
+  Model model(String name) { return model(name, 0); }
 
-  void put(String name, Model model) { models.put(name, model); }
+  /** The model of arm {@code name} trained from seed index {@code seedIndex} (0 = seed 1), or null. */
+  Model model(String name, int seedIndex) { return models.get(name + "#" + seedIndex); }
+
+  /** How many seeds of arm {@code name} the store holds (seed indices 0..n−1). */
+  int seeds(String name) {
+    int n = 0;
+    while (model(name, n) != null) n++;
+    return n;
+  }
+
+  void put(String name, int seedIndex, Model model) { models.put(name + "#" + seedIndex, model); }
 
   /** The Brown corpus (byte level) when it is in the cache, else a small synthetic text from {@code seed}; loaded once. */
   synchronized TextDataset text(LabContext ctx, long seed) throws IOException {

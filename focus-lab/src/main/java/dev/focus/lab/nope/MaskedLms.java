@@ -70,11 +70,7 @@ final class MaskedLms implements Section<MaskedLms.Settings, MaskedLms.Result> {
     List<MaskedLmRun.Result> runs(PositionKind arm) { return runs.stream().filter(r -> r.position() == arm).toList(); }
   }
 
-  static List<Task<MaskedLmRun.Settings, MaskedLmRun.Result>> tasks(Settings s) {
-    List<Task<MaskedLmRun.Settings, MaskedLmRun.Result>> out = new ArrayList<>();
-    for (MaskedLmRun.Settings r : s.runs()) out.add(MaskedLmRun.task(r));
-    return out;
-  }
+  static List<Task<MaskedLmRun.Settings, MaskedLmRun.Result>> tasks(Settings s) { return Task.each(s.runs(), MaskedLmRun::task); }
 
   @Override
   public Result run(Settings s, LabContext ctx) throws Exception {

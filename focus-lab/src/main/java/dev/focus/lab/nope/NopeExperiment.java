@@ -45,19 +45,26 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
    * Quick (E1–E9 with E4, E7 and the E9 repair): 3 min 33 s wall at a load of ≈ 3.8 on 2 cores (other jobs
    * held about 2.7 of them), 245 CPU-seconds, measured 2026-11-28; about 2.5 min on an idle 2-core machine
    * (≈ 60 s of serial work plus the rest on two cores). E6 adds nine masked-LM runs of 250 steps, about
-   * 66 CPU-seconds in all (measured 2026-12-07), two at a time. Full: an estimate, not measured.
+   * 66 CPU-seconds in all (measured 2026-12-07), two at a time. With three seeds of E3's NoPE, RoPE and
+   * ALiBi (six more runs of 750 steps, their E9 evaluations) and of E7's deciding runs: 395 CPU-seconds
+   * before E7's seeds (measured 2026-12-07, against 284 for the one-seed plan on the same machine), so
+   * about 4 minutes on two idle cores. Full: an estimate, not measured.
    */
-  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 3.5 : 60; }
+  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 4 : 60; }
 
   @Override
   public Settings settings(Profile p, long seed) {
+    // E3's arms: NoPE, RoPE and ALiBi decide points 1, 2 and 4 and run three seeds (mini: two, to exercise
+    // the intervals); learned and sinusoidal positions only feed E4's and E5's tables, one seed outside full
+    int deciding = p.pick(2, 3, 3), other = p.pick(1, 1, 3);
     List<LanguageModels.Arm> lm = new ArrayList<>();
-    for (PositionKind k : List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.ALIBI, PositionKind.LEARNED)) lm.add(new LanguageModels.Arm(k, 2));
-    if (p != Profile.MINI) lm.add(new LanguageModels.Arm(PositionKind.SINUSOIDAL, 2)); // E4 probes it beside learned positions
+    for (PositionKind k : List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.ALIBI)) lm.add(new LanguageModels.Arm(k, 2, deciding));
+    lm.add(new LanguageModels.Arm(PositionKind.LEARNED, 2, other));
+    if (p != Profile.MINI) lm.add(new LanguageModels.Arm(PositionKind.SINUSOIDAL, 2, other)); // E4 probes it beside learned positions
     List<LanguageModels.Arm> twoBlocks = List.copyOf(lm);
     if (p == Profile.FULL) {
-      lm.add(new LanguageModels.Arm(PositionKind.NOPE, 4));
-      lm.add(new LanguageModels.Arm(PositionKind.LEARNED, 4));
+      lm.add(new LanguageModels.Arm(PositionKind.NOPE, 4, 3));
+      lm.add(new LanguageModels.Arm(PositionKind.LEARNED, 4, 3));
     }
     List<PositionKind> copy = new ArrayList<>(List.of(PositionKind.NOPE, PositionKind.ROPE, PositionKind.ALIBI));
     if (p == Profile.FULL) copy.add(PositionKind.SINUSOIDAL);
@@ -65,13 +72,13 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
     return new Settings(
         new VarianceLaw.Settings(256, p.pick(200, 1000, 2000), p.pick(4, 24, 128), p.pick(2, 16, 64), seed),
         new FrozenProbes.Settings(64, 64, p.pick(40, 300, 400), p.pick(10, 75, 100), p.pick(40, 1200, 3000), 128, 128, seed),
-        new LanguageModels.Settings(lm, seeds, p.pick(8, 750, 3000), p.pick(2, 16, 64), 64, 16, seed),
+        new LanguageModels.Settings(lm, p.pick(8, 750, 3000), p.pick(2, 16, 64), 64, 16, seed),
         new TrainedProbes.Settings(twoBlocks.stream().map(LanguageModels.Arm::name).toList(), 64, p.pick(40, 300, 400),
             p.pick(10, 75, 100), p.pick(40, 1200, 3000), 128, 128, seed),
         new ShuffledPrefixes.Settings(lm.stream().map(LanguageModels.Arm::name).toList(), p.pick(32, 2000, 2000), seed),
         new LongContext.Settings(twoBlocks, List.of(64, 128, 256), 64, 16, longBatches, 8, seed),
         new TemperatureRepair.Settings("nope", LAMBDAS, 64, 256, p.pick(4, 200, 200), 8, 1e-2, 16, longBatches, 8, seed),
-        new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, seeds, p.pick(8, 400, 1500),
+        new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, deciding, other, p.pick(8, 400, 1500),
             p.pick(32, 256, 1024), seed),
         new LengthGeneralisation.Settings(p == Profile.FULL ? List.of("copy", "reverse") : List.of("copy"), copy, 16, 8, 32, seeds,
             p.pick(8, 1000, 3000), p.pick(4, 100, 500), seed),
@@ -80,16 +87,19 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
             p.pick(2, 3, 3), p.pick(8, 250, 1500), 16, 64, p.pick(2, 16, 64), 8, p.pick(4, 100, 400), seed));
   }
 
-  /** E6's encoder trainings, one task per scheme and seed: the units a cluster runs side by side. */
+  /** E3's language models, E7's runs and E6's encoders, one task per scheme (or arm and task) and seed: the units a cluster runs side by side. */
   @Override
   public List<Task<?, ?>> plan(Settings s) {
-    return List.copyOf(MaskedLms.tasks(s.e6()));
+    List<Task<?, ?>> out = new ArrayList<>(LanguageModels.tasks(s.e3()));
+    out.addAll(Resolution.tasks(s.e7()));
+    out.addAll(MaskedLms.tasks(s.e6()));
+    return out;
   }
 
   @Override
   public Results run(Settings s, LabContext ctx) throws Exception {
-    long lmSteps = (long) s.e3().arms().size() * s.e3().seeds() * s.e3().steps();
-    long resolutionSteps = (long) s.e7().seeds() * s.e7().arms().size() * s.e7().tasks().size() * s.e7().steps();
+    long lmSteps = (long) s.e3().runs().size() * s.e3().steps();
+    long resolutionSteps = (long) s.e7().runs().size() * s.e7().steps();
     long copySteps = (long) s.e8().seeds() * s.e8().arms().size() * s.e8().tasks().size() * s.e8().steps();
     long mlmSteps = (long) s.e6().arms().size() * s.e6().seeds() * s.e6().steps();
     ctx.progress().total(20 + lmSteps + s.e4().arms().size() + s.repair().steps() + resolutionSteps + copySteps + mlmSteps + 5);

@@ -1,8 +1,9 @@
 package dev.focus.lab.nope;
 
-import static dev.focus.lab.run.Stats.sd;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.Stats;
 import dev.focus.lab.run.Template;
 import dev.focus.position.PositionKind;
 import dev.focus.report.Chart;
@@ -46,6 +47,9 @@ final class NopeReport {
   static String signed(double x) { return (x > 0 ? "+" : "") + Findings.num(x, 3); }
 
   static String posName(PositionKind p) { return LanguageModels.posName(p); }
+
+  /** "RoPE", "ALiBi", or the arm's name as it is. */
+  static String schemeLabel(String arm) { return arm.equals("rope") ? "RoPE" : arm.equals("alibi") ? "ALiBi" : arm; }
 
   // ------------------------------------------------------------------------------------------- E1
 
@@ -223,40 +227,49 @@ final class NopeReport {
 
   static void languageModels(Findings f, LanguageModels.Settings s, LanguageModels.Result r) {
     boolean brown = r.text().equals("brown");
-    int seeds = s.seeds();
     f.md(TEXT.fill("e3", "text", TEXT.fill(brown ? "e3.brown" : "e3.synthetic"), "vocab", r.vocab(), "steps", s.steps(),
-        "seeds", seeds, "windows", s.valBatches() * s.batch()));
+        "seeds", seedCounts(s), "windows", s.valBatches() * s.batch()));
     List<List<String>> rows = new ArrayList<>();
     List<List<?>> csv = new ArrayList<>();
     LanguageModels.Lm nope = r.lm("nope");
     for (LanguageModels.Lm lm : r.lms()) {
       double m = lm.mean();
-      rows.add(List.of(lm.name(), String.valueOf(lm.layers()), Findings.num(m, 4) + (seeds > 1 ? " ± " + Findings.num(sd(lm.valLoss()), 2) : ""),
-          perSeed(lm.valLoss()), Findings.num(m / Math.log(2), 4), Findings.num(Math.exp(m), 4),
-          nope == null ? "n/a" : Findings.num(100 * (m - nope.mean()) / nope.mean(), 3) + "%", Findings.num(lm.seconds(), 3)));
+      int n = nope == null ? 0 : Math.min(nope.valLoss().length, lm.valLoss().length);
+      String vsNope = nope == null ? "n/a" : lm == nope ? "–" : n > 1
+          ? Stats.pairedDifference95(java.util.Arrays.copyOf(lm.valLoss(), n), java.util.Arrays.copyOf(nope.valLoss(), n)).format(4)
+          : Findings.num(100 * (m - nope.mean()) / nope.mean(), 3) + "%";
+      rows.add(List.of(lm.name(), String.valueOf(lm.layers()), lm.interval().format(4), perSeed(lm.valLoss()),
+          Findings.num(m / Math.log(2), 4), Findings.num(Math.exp(m), 4), vsNope, Findings.num(lm.seconds(), 3)));
       for (int q = 0; q < lm.valLoss().length; q++) csv.add(List.of(lm.name(), lm.layers(), q, lm.valLoss()[q]));
     }
     double unigram = r.unigram();
     rows.add(List.of("unigram", "–", Findings.num(unigram, 4), "–", Findings.num(unigram / Math.log(2), 4),
-        Findings.num(Math.exp(unigram), 4), nope == null ? "n/a" : Findings.num(100 * (unigram - nope.mean()) / nope.mean(), 3) + "%", "–"));
+        Findings.num(Math.exp(unigram), 4), nope == null ? "n/a" : Findings.num(unigram - nope.mean(), 4) + " (vs mean)", "–"));
     csv.add(List.of("unigram", 0, 0, unigram));
-    f.md(Findings.table(List.of("position", "blocks", "val loss (nats/byte)", "per seed", "bits/byte", "perplexity",
-        "vs NoPE", "s per run"), rows));
+    f.md(Findings.table(List.of("position", "blocks", "val loss (nats/byte), mean ± 95% interval", "per seed", "bits/byte",
+        "perplexity", "minus NoPE (paired)", "s per run"), rows));
     List<Series> curves = new ArrayList<>();
     for (LanguageModels.Lm lm : r.lms()) curves.add(smoothed(lm.name(), lm.curve(), 200));
     f.chart(Chart.line("e3-train", "Training loss (moving average, seed 1)", "step", "loss (nats/byte)", curves.toArray(Series[]::new)));
     f.data(DataFile.csv("e3-lm.csv", List.of("position", "blocks", "seed", "val_loss"), csv));
 
-    LanguageModels.Lm rope = r.lm("rope"), alibi = r.lm("alibi"), learned = r.lm("learned");
-    if (nope != null && rope != null && alibi != null) {
-      double best = Math.min(rope.mean(), alibi.mean());
-      boolean clear = seeds > 1 && NopeRules.clearlyWorse(nope.valLoss(), rope.mean() <= alibi.mean() ? rope.valLoss() : alibi.valLoss());
-      f.md(TEXT.fill("e3.result", "nope", nope.mean(), "unigram", unigram, "best", rope.mean() <= alibi.mean() ? "RoPE" : "ALiBi",
-          "bestLoss", best, "direction", nope.mean() > best ? "worse" : "better", "diff", 100 * Math.abs(nope.mean() - best) / best,
-          "clear", TEXT.fill(seeds > 1 ? (clear ? "e3.clear" : "e3.unclear") : "e3.oneseed"),
-          "learned", learned == null ? "n/a" : Findings.num(learned.mean(), 4),
+    LanguageModels.Lm learned = r.lm("learned"), best = NopeRules.bestRelative(r);
+    Claim ahead = NopeRules.relativeAhead(r), learns = NopeRules.lmLearns(r);
+    if (nope != null && best != null) {
+      f.md(TEXT.fill("e3.result", "nope", nope.interval().format(4), "unigram", unigram, "learns", learns.text(4),
+          "learnBy", NopeRules.LEARNS, "best", schemeLabel(best.name()), "bestLoss", best.interval().format(4),
+          "ahead", ahead.text(4), "clear", TEXT.fill(ahead.agrees() ? "e3.clear" : ahead.contradicts() ? "e3.reversed" : "e3.noise"),
+          "learned", learned == null ? "n/a" : learned.interval().format(4),
           "learnedDiff", learned == null ? "n/a" : Findings.num(100 * (nope.mean() - learned.mean()) / learned.mean(), 3)));
     }
+  }
+
+  /** "3 seeds" when every arm runs the same number, else per arm: "3 seeds (learned, sinusoidal: 1)". */
+  static String seedCounts(LanguageModels.Settings s) {
+    int most = s.seeds();
+    List<String> fewer = new ArrayList<>();
+    for (LanguageModels.Arm a : s.arms()) if (a.seeds() < most) fewer.add(a.name() + ": " + a.seeds());
+    return most + (most == 1 ? " seed" : " seeds") + (fewer.isEmpty() ? "" : " (" + String.join(", ", fewer) + ")");
   }
 
   static String perSeed(double[] v) {

@@ -1,11 +1,12 @@
 package dev.focus.lab.nope;
 
 import static dev.focus.lab.run.Stats.mean;
-import static dev.focus.lab.run.Stats.sd;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Stats;
 import dev.focus.position.PositionKind;
 import dev.focus.report.Verdict;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +18,32 @@ import java.util.Map;
 final class NopeRules {
   private NopeRules() {}
 
-  /** Spec 05 §5: a is clearly worse than b when mean(a) − mean(b) &gt; 2 pooled s.d. and a &gt; b on every seed. */
-  static boolean clearlyWorse(double[] a, double[] b) {
-    double pooled = Math.sqrt((sd(a) * sd(a) + sd(b) * sd(b)) / 2);
-    for (int i = 0; i < Math.min(a.length, b.length); i++) if (!(a[i] > b[i])) return false;
-    return mean(a) - mean(b) > 2 * pooled;
-  }
-
-  /** E7's accuracy per "task label/arm", mean over seeds: the buckets, then overall. */
+  /** E7's accuracy per "task label/arm", mean over that run's seeds: the buckets, then overall. */
   static Map<String, double[]> resolution(Resolution.Settings s, Resolution.Result r) {
     Map<String, double[]> out = new LinkedHashMap<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (Resolution.Run run : r.runs()) counts.merge(Resolution.taskLabel(run.task()) + "/" + run.arm(), 1, Integer::sum);
     for (Resolution.Run run : r.runs()) {
-      double[] acc = out.computeIfAbsent(Resolution.taskLabel(run.task()) + "/" + run.arm(), k -> new double[s.buckets().size()]);
-      for (int b = 0; b < acc.length; b++) acc[b] += run.accuracy()[b] / s.seeds();
+      String key = Resolution.taskLabel(run.task()) + "/" + run.arm();
+      double[] acc = out.computeIfAbsent(key, k -> new double[s.buckets().size()]);
+      for (int b = 0; b < acc.length; b++) acc[b] += run.accuracy()[b] / counts.get(key);
     }
     return out;
+  }
+
+  /** Point 3's E7 drop: BOS-free NoPE's n mod 10 accuracy on the first bucket minus the last, at least this much. */
+  static final double DROP = 0.10;
+
+  /**
+   * E7's test of point 3: BOS-free NoPE's n mod 10 accuracy on [0,8) minus that on [32,64), per seed,
+   * above {@link #DROP} on its 95% interval (below it on the interval contradicts the drop); null when
+   * that arm did not run.
+   */
+  static Claim modDrop(Resolution.Result r) {
+    double[] drops = r.runs().stream().filter(x -> x.arm().equals("nope") && Resolution.taskLabel(x.task()).equals("n mod 10"))
+        .sorted(java.util.Comparator.comparingInt(Resolution.Run::seed))
+        .mapToDouble(x -> x.accuracy()[0] - x.accuracy()[x.accuracy().length - 2]).toArray();
+    return drops.length == 0 ? null : Claim.above(drops, DROP);
   }
 
   /** Max − min over the buckets (not the overall column) is at most 5 points. */
@@ -47,12 +59,6 @@ final class NopeRules {
     double m = Double.NEGATIVE_INFINITY;
     for (int i = 0; i <= last; i++) m = Math.max(m, a[i]);
     return m;
-  }
-
-  /** E7's test of point 3: BOS-free NoPE's n mod 10 accuracy on [32,64) is at least 10 points below that on [0,8). */
-  static boolean nopeModDegrades(Map<String, double[]> res) {
-    double[] a = res.get("n mod 10/nope");
-    return a != null && a[0] - a[a.length - 2] >= 0.10;
   }
 
   /** Spec E7's case against: BOS-free NoPE flat (within 5 points) and within 5 points of learned positions on n mod 10. */
@@ -166,12 +172,81 @@ final class NopeRules {
         equivariant);
   }
 
+  /** Point 1's language-model test: NoPE beats the unigram baseline by this many nats per byte. */
+  static final double LEARNS = 0.1;
+
+  /** Point 1's language-model test: NoPE's loss minus the unigram baseline's, per seed, below −{@link #LEARNS} on its 95% interval. */
+  static Claim lmLearns(LanguageModels.Result r) {
+    LanguageModels.Lm nope = r == null ? null : r.lm("nope");
+    if (nope == null) return null;
+    double[] d = nope.valLoss().clone();
+    for (int i = 0; i < d.length; i++) d[i] -= r.unigram();
+    return Claim.below(d, -LEARNS);
+  }
+
+  /** The better relative scheme of E3 (RoPE or ALiBi, by mean loss), or null when either is missing. */
+  static LanguageModels.Lm bestRelative(LanguageModels.Result r) {
+    LanguageModels.Lm rope = r == null ? null : r.lm("rope"), alibi = r == null ? null : r.lm("alibi");
+    return rope == null || alibi == null ? null : rope.mean() <= alibi.mean() ? rope : alibi;
+  }
+
+  /**
+   * Point 2: NoPE's loss minus the better relative scheme's, paired seed by seed (same initialisation
+   * and batch seeds), above 0 on the 95% interval; below 0 on the interval contradicts it.
+   */
+  static Claim relativeAhead(LanguageModels.Result r) {
+    LanguageModels.Lm nope = r == null ? null : r.lm("nope"), best = bestRelative(r);
+    if (nope == null || best == null) return null;
+    int n = Math.min(nope.valLoss().length, best.valLoss().length);
+    return Claim.pairedAbove(Arrays.copyOf(nope.valLoss(), n), Arrays.copyOf(best.valLoss(), n), 0);
+  }
+
+  /** Point 4's thresholds: an entropy rise of at least this many nats from 1× to 4× … */
+  static final double RISE = 0.1;
+
+  /** … and a loss factor of at least this much. */
+  static final double LOSS_FACTOR = 1.05;
+
+  /**
+   * Point 4 over the E3 models of every seed, from 1× to 4× the training length (E9): NoPE's mean
+   * attention entropy rises by at least {@link #RISE} nats ({@code rise}), by more than ALiBi's
+   * (paired seed by seed: {@code aboveAlibi}), and its loss on the last bytes grows by a factor of at
+   * least {@link #LOSS_FACTOR} ({@code lossRatio}), each on its 95% interval over seeds.
+   */
+  record Diffusion(Claim rise, Claim aboveAlibi, Claim lossRatio, Claim ropeRatio) implements java.io.Serializable {
+    boolean holds() { return rise.agrees() && aboveAlibi.agrees() && lossRatio.agrees(); }
+
+    /** The case against: the rise and the loss factor both below their thresholds on the interval. */
+    boolean against() { return rise.contradicts() && lossRatio.contradicts(); }
+  }
+
+  static Diffusion diffusion(LongContext.Settings s, LongContext.Result r) {
+    if (r == null) return null;
+    int train = s.trainLength(), longest = s.lengths().get(s.lengths().size() - 1);
+    double[][] nope = rises(r, "nope", train, longest), alibi = rises(r, "alibi", train, longest), rope = rises(r, "rope", train, longest);
+    if (nope == null || alibi == null || rope == null) return null;
+    int n = Math.min(nope[0].length, alibi[0].length);
+    return new Diffusion(Claim.above(nope[0], RISE), Claim.pairedAbove(Arrays.copyOf(nope[0], n), Arrays.copyOf(alibi[0], n), 0),
+        Claim.above(nope[1], LOSS_FACTOR), Claim.above(rope[1], LOSS_FACTOR));
+  }
+
+  /** Per seed of {@code arm}: {entropy at {@code to} − entropy at {@code from}, tail loss at {@code to} / at {@code from}}; null when missing. */
+  static double[][] rises(LongContext.Result r, String arm, int from, int to) {
+    List<NopeTraining.LongEval> a = r.all(arm, from), b = r.all(arm, to);
+    if (a.isEmpty() || a.size() != b.size()) return null;
+    double[][] out = new double[2][a.size()];
+    for (int q = 0; q < a.size(); q++) {
+      out[0][q] = mean(b.get(q).entropy()) - mean(a.get(q).entropy());
+      out[1][q] = b.get(q).tailLoss() / a.get(q).tailLoss();
+    }
+    return out;
+  }
+
   /** The four points, the counterweight, and the verdict. */
-  record Decision(boolean lawHolds, boolean causalKnows, boolean biBlind, boolean lmLearns, boolean usesOrder, MaskedLmDecision mlm,
-                  boolean point1,
-                  double[] bestRelative, boolean point2, boolean degrades, boolean probeRises, boolean against3, boolean point3,
-                  double entropyRise, double alibiEntropyRise, double lossRatio, double ropeRatio, boolean point4,
-                  boolean point4Against, boolean counter, Repair repair, Verdict verdict) {}
+  record Decision(boolean lawHolds, boolean causalKnows, boolean biBlind, Claim lmLearns, boolean usesOrder, MaskedLmDecision mlm,
+                  boolean point1, String bestRelative, Claim relative, boolean point2, Claim degrades, boolean probeRises,
+                  boolean against3, boolean point3, Diffusion diffusion, boolean point4, boolean point4Against, boolean counter,
+                  Repair repair, Verdict verdict) {}
 
   static Decision decide(NopeExperiment.Settings s, NopeExperiment.Results r) {
     VarianceLaw.Stack nopeStack = r.e1().stack(dev.focus.position.PositionKind.NOPE);
@@ -180,30 +255,20 @@ final class NopeRules {
     FrozenProbes.Probe res = r.e2().probe("causal", "residual after block 1"), bi = r.e2().probe("bidirectional", "residual after block 1");
     boolean causalKnows = res != null && res.result().mad() < 0.8 * r.e2().chance();
     boolean biBlind = bi != null && bi.result().mad() > 0.9 * r.e2().chance();
-    LanguageModels.Lm nope = r.e3().lm("nope"), rope = r.e3().lm("rope"), alibi = r.e3().lm("alibi");
-    boolean lmLearns = nope != null && nope.mean() < r.e3().unigram() - 0.1;
+    Claim lmLearns = lmLearns(r.e3());
     double[] shuf = r.e5() == null ? null : r.e5().loss("nope");
     boolean usesOrder = shuf != null && shuf[1] > 1.1 * shuf[0];
     MaskedLmDecision mlm = maskedLm(s.e6(), r.e6());
-    boolean point1 = lawHolds && causalKnows && biBlind && lmLearns && usesOrder && mlm != null && mlm.holds();
+    boolean point1 = lawHolds && causalKnows && biBlind && lmLearns != null && lmLearns.agrees() && usesOrder && mlm != null
+        && mlm.holds();
 
-    double[] bestRel = rope == null || alibi == null ? null : rope.mean() <= alibi.mean() ? rope.valLoss() : alibi.valLoss();
-    boolean point2 = nope != null && bestRel != null
-        && (s.e3().seeds() > 1 ? clearlyWorse(nope.valLoss(), bestRel) : nope.mean() > mean(bestRel));
+    LanguageModels.Lm best = bestRelative(r.e3());
+    Claim relative = relativeAhead(r.e3());
+    boolean point2 = relative != null && relative.agrees();
 
-    int train = s.e9().trainLength(), longest = s.e9().lengths().get(s.e9().lengths().size() - 1);
-    var n1 = r.e9().get("nope", train);
-    var n4 = r.e9().get("nope", longest);
-    double dH = n1 == null || n4 == null ? Double.NaN : mean(n4.entropy()) - mean(n1.entropy());
-    double lossRatio = n1 == null || n4 == null ? Double.NaN : n4.tailLoss() / n1.tailLoss();
-    var a1 = r.e9().get("alibi", train);
-    var a4 = r.e9().get("alibi", longest);
-    double dHAlibi = a1 == null || a4 == null ? Double.NaN : mean(a4.entropy()) - mean(a1.entropy());
-    boolean point4 = dH >= 0.1 && dH > dHAlibi && lossRatio >= 1.05;
-    boolean point4Against = dH < 0.1 && lossRatio < 1.05;
-    var r1 = r.e9().get("rope", train);
-    var r4 = r.e9().get("rope", longest);
-    double ropeRatio = r1 == null || r4 == null ? Double.NaN : r4.tailLoss() / r1.tailLoss();
+    Diffusion diffusion = diffusion(s.e9(), r.e9());
+    boolean point4 = diffusion != null && diffusion.holds();
+    boolean point4Against = diffusion != null && diffusion.against();
 
     Map<String, Copy> copy = copy(s.e8(), r.e8());
     Copy nopeCopy = copy.get("copy/nope"), ropeCopy = copy.get("copy/rope"), alibiCopy = copy.get("copy/alibi");
@@ -211,11 +276,12 @@ final class NopeRules {
         && nopeCopy.beyond() >= Math.max(ropeCopy.beyond(), alibiCopy.beyond());
 
     Map<String, double[]> resolution = resolution(s.e7(), r.e7());
-    boolean degrades = nopeModDegrades(resolution), probeRises = nopeRises(r.e4()), against3 = resolutionAgainst(resolution);
-    boolean point3 = degrades && probeRises;
+    Claim degrades = modDrop(r.e7());
+    boolean probeRises = nopeRises(r.e4()), against3 = resolutionAgainst(resolution) || degrades != null && degrades.contradicts();
+    boolean point3 = degrades != null && degrades.agrees() && probeRises;
     int held = (point1 ? 1 : 0) + (point2 ? 1 : 0) + (point3 ? 1 : 0) + (point4 ? 1 : 0);
     Verdict v = held == 4 ? Verdict.AGREES : held == 0 ? Verdict.CONTRADICTS : Verdict.PARTLY;
-    return new Decision(lawHolds, causalKnows, biBlind, lmLearns, usesOrder, mlm, point1, bestRel, point2, degrades, probeRises,
-        against3, point3, dH, dHAlibi, lossRatio, ropeRatio, point4, point4Against, counter, repair(s.repair(), r.repair()), v);
+    return new Decision(lawHolds, causalKnows, biBlind, lmLearns, usesOrder, mlm, point1, best == null ? null : best.name(), relative,
+        point2, degrades, probeRises, against3, point3, diffusion, point4, point4Against, counter, repair(s.repair(), r.repair()), v);
   }
 }

@@ -27,6 +27,7 @@ final class NopeVerdictText {
     double nopeSlope = nopeStack == null ? Double.NaN : nopeStack.slopes()[0];
     FrozenProbes.Probe res = r.e2().probe("causal", "residual after block 1"), bi = r.e2().probe("bidirectional", "residual after block 1");
     LanguageModels.Lm nope = r.e3().lm("nope"), rope = r.e3().lm("rope"), alibi = r.e3().lm("alibi");
+    LanguageModels.Lm best = r.e3().lm(d.bestRelative() == null ? "" : d.bestRelative());
     double[] shuf = r.e5().loss("nope");
     Map<String, double[]> resolution = NopeRules.resolution(s.e7(), r.e7());
     double[] nopeMod = resolution.get("n mod 10/nope"), bosMod = resolution.get("n mod 10/nope+BOS");
@@ -37,29 +38,36 @@ final class NopeVerdictText {
     NopeRules.Copy nopeCopy = copy.get("copy/nope"), ropeCopy = copy.get("copy/rope"), alibiCopy = copy.get("copy/alibi");
     NopeRules.Repair rep = d.repair();
     String causal = res == null ? "n/a" : Findings.num(res.result().mad(), 3), biMad = bi == null ? "n/a" : Findings.num(bi.result().mad(), 3);
-    String nopeLoss = nope == null ? "n/a" : Findings.num(nope.mean(), 4);
+    String nopeLoss = nope == null ? "n/a" : nope.interval().format(4);
     String nopeOod = nopeCopy == null ? "n/a" : pct(nopeCopy.beyond()), ropeOod = ropeCopy == null ? "n/a" : pct(ropeCopy.beyond());
     String alibiOod = alibiCopy == null ? "n/a" : pct(alibiCopy.beyond());
     String modFirst = nopeMod == null ? "n/a" : pct(nopeMod[0]), modLast = nopeMod == null ? "n/a" : pct(nopeMod[lastB]);
     String bosFirst = bosMod == null ? "n/a" : pct(bosMod[0]), bosLast = bosMod == null ? "n/a" : pct(bosMod[lastB]);
-    int seeds = s.e3().seeds();
+    NopeRules.Diffusion dif = d.diffusion();
     f.md(TEXT.fill("verdict", "verdict", d.verdict().label(),
         "p1", d.point1() ? "agrees" : "not shown", "law", d.lawHolds() ? "holds" : "fails", "uniform", r.e1().uniformSlope(),
         "nopeSlope", nopeSlope, "causal", causal, "chance", r.e2().chance(),
         "knows", d.causalKnows() ? "below 0.8× chance" : "not below 0.8× chance", "bi", biMad,
-        "blind", d.biBlind() ? "at chance" : "below chance", "beats", d.lmLearns() ? "clearly beats" : "does not clearly beat",
-        "nopeLoss", nopeLoss, "unigram", r.e3().unigram(), "hurt", d.usesOrder() ? "is hurt by" : "is not clearly hurt by",
+        "blind", d.biBlind() ? "at chance" : "below chance",
+        "beats", d.lmLearns() == null ? "was not trained against" : d.lmLearns().agrees() ? "beats" : "does not clearly beat",
+        "nopeLoss", nopeLoss, "unigram", r.e3().unigram(), "learns", d.lmLearns() == null ? "n/a" : d.lmLearns().text(4),
+        "learnBy", NopeRules.LEARNS, "hurt", d.usesOrder() ? "is hurt by" : "is not clearly hurt by",
         "shuffle", shuf == null ? "n/a" : Findings.num(shuf[1] / shuf[0], 3), "mlm", mlm(r, d.mlm()),
-        "p2", d.point2() ? "agrees" : "not shown", "bestRel", d.bestRelative() == null ? "n/a" : Findings.num(mean(d.bestRelative()), 4),
-        "seeds", seeds > 1 ? TEXT.fill("verdict.seeds", "seeds", seeds) : TEXT.fill("verdict.oneseed"),
-        "p3", d.point3() ? "agrees" : d.against3() ? "contradicted" : d.degrades() || d.probeRises() ? "partly shown" : "not shown",
+        "p2", d.relative() == null ? "not shown" : d.point2() ? "agrees" : d.relative().contradicts() ? "contradicted"
+            : "not shown (inside the noise)",
+        "bestName", best == null ? "the best relative scheme" : NopeReport.schemeLabel(best.name()),
+        "bestRel", best == null ? "n/a" : best.interval().format(4), "relative", d.relative() == null ? "n/a" : d.relative().text(4),
+        "p3", d.point3() ? "agrees" : d.against3() ? "contradicted" : d.degrades() != null && d.degrades().agrees() || d.probeRises() ? "partly shown" : "not shown",
+        "drop", d.degrades() == null ? "n/a" : d.degrades().text(3), "dropMin", NopeRules.DROP,
         "modFirst", modFirst, "modLast", modLast, "bosFirst", bosFirst, "bosLast", bosLast,
         "apeAll", apeMod == null ? "n/a" : pct(apeMod[allB]),
         "probeFirst", tp == null ? "n/a" : Findings.num(tp.result().bucketMad()[0], 3),
         "probeLast", tp == null ? "n/a" : Findings.num(tp.result().bucketMad()[3], 3),
         "against3", TEXT.fill(d.against3() ? "verdict.against3" : "verdict.for3"),
-        "p4", d.point4() ? "agrees" : d.point4Against() ? "contradicted" : "mixed", "dH", d.entropyRise(),
-        "dHAlibi", d.alibiEntropyRise(), "ratio", d.lossRatio(), "ropeRatio", d.ropeRatio(),
+        "p4", d.point4() ? "agrees" : d.point4Against() ? "contradicted" : "mixed",
+        "rise", dif == null ? "n/a" : dif.rise().text(3), "aboveAlibi", dif == null ? "n/a" : dif.aboveAlibi().text(3),
+        "ratio", dif == null ? "n/a" : dif.lossRatio().text(3), "ropeRatio", dif == null ? "n/a" : dif.ropeRatio().interval().format(3),
+        "riseMin", NopeRules.RISE, "factor", NopeRules.LOSS_FACTOR,
         "repair", rep == null ? "not run." : TEXT.fill("verdict.repair",
             "outcome", rep.repairs() ? "partly repairs, as expected" : "no repair by that rule", "lambda", rep.bestLambda(),
             "best256", signed(-rep.bestGain256()), "best64", signed(-rep.bestGain64()), "steps", s.repair().steps(),
@@ -70,8 +78,8 @@ final class NopeVerdictText {
         "counterText", TEXT.fill(d.counter() ? "verdict.counter.win" : "verdict.counter.loss")));
     f.verdict(d.verdict(), TEXT.fill("summary", "slope", nopeSlope, "causal", causal, "chance", r.e2().chance(), "bi", biMad,
         "text", r.e3().text().equals("brown") ? "Brown" : "synthetic-text", "nope", nopeLoss,
-        "rope", rope == null ? "n/a" : Findings.num(rope.mean(), 4), "alibi", alibi == null ? "n/a" : Findings.num(alibi.mean(), 4),
-        "dH", d.entropyRise(), "best256", rep == null ? "n/a" : signed(-rep.bestGain256()),
+        "rope", rope == null ? "n/a" : rope.interval().format(4), "alibi", alibi == null ? "n/a" : alibi.interval().format(4),
+        "seeds", nope == null ? 0 : nope.valLoss().length, "dH", dif == null ? "n/a" : dif.rise().interval().format(3), "best256", rep == null ? "n/a" : signed(-rep.bestGain256()),
         "head256", rep == null ? "n/a" : signed(-rep.headGain256()), "modFirst", modFirst, "modLast", modLast,
         "bosFirst", bosFirst, "bosLast", bosLast, "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod,
         "mlmNope", mlmMean(r, PositionKind.NOPE), "mlmRope", mlmMean(r, PositionKind.ROPE),

@@ -19,10 +19,20 @@ import java.util.Map;
 final class TasksReport {
   private TasksReport() {}
 
+  /** The drop of BOS-free NoPE on n mod 10 as a sentence part. */
+  static String dropText(dev.focus.lab.run.Claim c) {
+    if (c == null) return "not run";
+    String verdict = c.agrees() ? "degrading with $n$, as expected" : c.contradicts() ? "not degrading by 10 points"
+        : "whether it drops by 10 points is inside the noise";
+    return verdict + "; first minus last bucket per seed: " + c.text(3) + ", the rule: above " + Findings.num(NopeRules.DROP, 2);
+  }
+
   static void resolution(Findings f, Resolution.Settings s, Resolution.Result r) {
     List<Integer> edges = s.buckets();
     int nb = edges.size();
-    f.md(TEXT.fill("e7", "length", s.length(), "steps", s.steps(), "batch", s.batch(), "seeds", s.seeds(), "eval", s.eval()));
+    f.md(TEXT.fill("e7", "length", s.length(), "steps", s.steps(), "batch", s.batch(), "seeds", s.seeds() == s.otherSeeds()
+        ? s.seeds() + (s.seeds() == 1 ? " seed" : " seeds") : s.seeds() + " seeds of the runs that decide point 3 (" + String.join(", ",
+        Resolution.DECIDING) + "), " + s.otherSeeds() + " of the others", "eval", s.eval()));
     List<String> bucketNames = new ArrayList<>();
     for (int b = 0; b + 1 < nb; b++) bucketNames.add("[" + edges.get(b) + "," + edges.get(b + 1) + ")");
     List<List<?>> csv = new ArrayList<>();
@@ -63,7 +73,7 @@ final class TasksReport {
     if (nopeMod != null && bosMod != null && apeMod != null && nopeK != null && ropeK != null && alibiK != null) {
       int all = nb - 1, last = all - 1;
       f.md(TEXT.fill("e7.result", "nopeFirst", pct(nopeMod[0]), "nopeLast", pct(nopeMod[last]),
-          "degrades", NopeRules.nopeModDegrades(means) ? "degrading with $n$, as expected" : "not degrading by 10 points",
+          "degrades", dropText(NopeRules.modDrop(r)),
           "bosFirst", pct(bosMod[0]), "bosLast", pct(bosMod[last]), "bosAll", pct(bosMod[all]), "nopeAll", pct(nopeMod[all]),
           "bos", bosMod[all] > nopeMod[all] + 0.05 ? "BOS helps, as D9 predicts" : "BOS does not clearly help",
           "learnedAll", pct(apeMod[all]), "ropeMin", pct(NopeRules.min(ropeK, last)), "ropeMax", pct(NopeRules.max(ropeK, last)),

@@ -66,6 +66,13 @@ public final class Task<S extends Record, R extends Record> implements Serializa
     return new Task<>(kind, section, settings, TaskKey.of(kind, settings), kind, 1, List.of());
   }
 
+  /** One task per settings record, in order: how an experiment turns its list of runs into its plan. */
+  public static <S extends Record, R extends Record> List<Task<S, R>> each(List<S> settings, java.util.function.Function<S, Task<S, R>> task) {
+    List<Task<S, R>> out = new ArrayList<>(settings.size());
+    for (S s : settings) out.add(task.apply(s));
+    return out;
+  }
+
   /** The same task with a name for progress lines and logs (not part of the key). */
   public Task<S, R> labelled(String text) {
     return new Task<>(kind, section, settings, key, text, cost, after);

@@ -92,8 +92,8 @@ class NopeExperimentTest {
     for (double[] layer : rep.headScales()) for (double v : layer) moved = Math.max(moved, Math.abs(v - 1));
     assertTrue(moved > 1e-4 && moved < 0.5, "λ_h moved from 1 by " + moved);
     assertEquals(4, rep.curve().length);
-    // E7: one run per task and arm, accuracies in [0, 1]
-    assertEquals(2 * 5, o.e7().runs().size());
+    // E7: one run per task and arm, a second seed of n mod 10 for NoPE and learned positions, accuracies in [0, 1]
+    assertEquals(2 * 5 + 2, o.e7().runs().size());
     for (Resolution.Run run : o.e7().runs()) {
       assertEquals(5, run.accuracy().length, "four buckets and overall");
       for (double a : run.accuracy()) assertTrue(a >= 0 && a <= 1, run.task() + " " + run.arm() + " accuracy " + a);
@@ -195,19 +195,112 @@ class NopeExperimentTest {
     assertTrue(d.likeBag() && !d.equivariant() && !d.holds());
   }
 
+  static LanguageModels.Lm lm(String name, double... losses) {
+    return new LanguageModels.Lm(name, PositionKind.NOPE, 2, losses, new double[1], 1);
+  }
+
+  @Test
+  void languageModelRulesOnHandMadeRecords() {
+    // NoPE minus ALiBi (the better relative scheme by mean), paired: 0.30, 0.35, 0.40 → 0.35 ± 4.303·0.05/√3 = 0.35 ± 0.124
+    LanguageModels.Result r = new LanguageModels.Result("brown", 256, List.of(lm("nope", 2.30, 2.40, 2.50), lm("rope", 2.10, 2.10, 2.10),
+        lm("alibi", 2.00, 2.05, 2.10)), 3.0);
+    assertEquals("alibi", NopeRules.bestRelative(r).name());
+    dev.focus.lab.run.Claim ahead = NopeRules.relativeAhead(r);
+    assertEquals(0.35, ahead.interval().mean(), 1e-12);
+    assertEquals(4.303 * 0.05 / Math.sqrt(3), ahead.interval().halfWidth(), 1e-12);
+    assertEquals(dev.focus.lab.run.Claim.Outcome.AGREES, ahead.outcome());
+    assertEquals("+0.350 ± 0.124 over 3 seeds: agrees", ahead.text(3));
+    // NoPE minus unigram: −0.6 ± 0.25 is below −0.1
+    assertTrue(NopeRules.lmLearns(r).agrees());
+    // the same means, but seed 3 reversed: differences 0.30, 0.35, −0.20 straddle 0 → inside the noise, not "agrees"
+    r = new LanguageModels.Result("brown", 256, List.of(lm("nope", 2.30, 2.40, 1.90), lm("rope", 2.10, 2.10, 2.10),
+        lm("alibi", 2.00, 2.05, 2.10)), 3.0);
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, NopeRules.relativeAhead(r).outcome());
+    // NoPE ahead on every seed by a steady margin: the rule contradicts point 2
+    r = new LanguageModels.Result("brown", 256, List.of(lm("nope", 1.80, 1.85, 1.90), lm("rope", 2.10, 2.10, 2.10),
+        lm("alibi", 2.00, 2.05, 2.10)), 1.7);
+    assertTrue(NopeRules.relativeAhead(r).contradicts());
+    // and a NoPE that is no better than the unigram baseline contradicts point 1's language-model test
+    assertTrue(NopeRules.lmLearns(r).contradicts(), NopeRules.lmLearns(r).text(3));
+    // one seed never agrees: its interval is unbounded
+    r = new LanguageModels.Result("brown", 256, List.of(lm("nope", 2.5), lm("rope", 2.0), lm("alibi", 2.1)), 3.0);
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, NopeRules.relativeAhead(r).outcome());
+  }
+
+  static LongContext.Eval eval(String arm, int seed, int len, double loss, double entropy) {
+    return new LongContext.Eval(arm, seed, len, new NopeTraining.LongEval(len, loss, new double[] {entropy, entropy}, new double[2],
+        new double[2]));
+  }
+
+  @Test
+  void diffusionRuleOnHandMadeRecords() {
+    LongContext.Settings s = new LongContext.Settings(List.of(), List.of(64, 256), 64, 16, 1, 8, 1);
+    // NoPE's entropy rises by 1.0, 1.1, 1.2 and ALiBi's by 0.5 on each seed; NoPE's loss ×1.20, 1.25, 1.30; RoPE ×2
+    List<LongContext.Eval> evals = new java.util.ArrayList<>();
+    double[] rise = {1.0, 1.1, 1.2}, factor = {1.20, 1.25, 1.30};
+    for (int q = 0; q < 3; q++) {
+      evals.add(eval("nope", q, 64, 2.0, 3.0));
+      evals.add(eval("nope", q, 256, 2.0 * factor[q], 3.0 + rise[q]));
+      evals.add(eval("alibi", q, 64, 2.0, 3.0));
+      evals.add(eval("alibi", q, 256, 2.0, 3.5));
+      evals.add(eval("rope", q, 64, 2.0, 3.0));
+      evals.add(eval("rope", q, 256, 4.0, 3.0));
+    }
+    NopeRules.Diffusion d = NopeRules.diffusion(s, new LongContext.Result(evals));
+    assertEquals(1.1, d.rise().interval().mean(), 1e-12);
+    assertEquals(0.6, d.aboveAlibi().interval().mean(), 1e-12);
+    assertEquals(1.25, d.lossRatio().interval().mean(), 1e-12);
+    assertTrue(d.holds() && !d.against(), d.toString());
+    // a flat loss (×1.00, 1.01, 1.02) and a flat entropy (+0.00, +0.01, +0.02): both below their thresholds, the case against
+    evals.clear();
+    for (int q = 0; q < 3; q++) {
+      evals.add(eval("nope", q, 64, 2.0, 3.0));
+      evals.add(eval("nope", q, 256, 2.0 * (1 + 0.01 * q), 3.0 + 0.01 * q));
+      evals.add(eval("alibi", q, 64, 2.0, 3.0));
+      evals.add(eval("alibi", q, 256, 2.0, 3.5));
+      evals.add(eval("rope", q, 64, 2.0, 3.0));
+      evals.add(eval("rope", q, 256, 4.0, 3.0));
+    }
+    d = NopeRules.diffusion(s, new LongContext.Result(evals));
+    assertTrue(!d.holds() && d.against() && d.aboveAlibi().contradicts(), d.toString());
+    // the loss factor 1.00, 1.05, 1.10 straddles 1.05: inside the noise, so point 4 neither holds nor is contradicted
+    evals.clear();
+    for (int q = 0; q < 3; q++) {
+      evals.add(eval("nope", q, 64, 2.0, 3.0));
+      evals.add(eval("nope", q, 256, 2.0 * (1 + 0.05 * q), 4.0));
+      evals.add(eval("alibi", q, 64, 2.0, 3.0));
+      evals.add(eval("alibi", q, 256, 2.0, 3.5));
+      evals.add(eval("rope", q, 64, 2.0, 3.0));
+      evals.add(eval("rope", q, 256, 4.0, 3.0));
+    }
+    d = NopeRules.diffusion(s, new LongContext.Result(evals));
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, d.lossRatio().outcome());
+    assertTrue(!d.holds() && !d.against());
+  }
+
   @Test
   void rulesOnHandMadeRecords() {
-    assertTrue(NopeRules.clearlyWorse(new double[] {2.0, 2.1, 2.2}, new double[] {1.0, 1.1, 1.2}), "every seed worse by 1");
-    assertTrue(!NopeRules.clearlyWorse(new double[] {2.0, 1.0}, new double[] {1.5, 1.5}), "not worse on every seed");
     assertTrue(NopeRules.flat(new double[] {0.50, 0.52, 0.54, 0.53, 0.9}), "the overall column is not a bucket");
     assertTrue(!NopeRules.flat(new double[] {0.50, 0.52, 0.54, 0.56, 0.5}));
-    var res = new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, 2, 1, 1, 1);
+    var res = new Resolution.Settings(Resolution.TASKS, Resolution.ARMS, Resolution.BUCKETS, 64, 16, 2, 1, 1, 1, 1);
     var runs = new Resolution.Result(List.of(
         new Resolution.Run("mod10:symbols=16", "nope", 0, new double[] {0.9, 0.8, 0.7, 0.6, 0.75}),
         new Resolution.Run("mod10:symbols=16", "nope", 1, new double[] {0.7, 0.6, 0.5, 0.4, 0.55})));
     var means = NopeRules.resolution(res, runs);
     assertArrayEquals(new double[] {0.8, 0.7, 0.6, 0.5, 0.65}, means.get("n mod 10/nope"), 1e-12, "mean over the two seeds");
-    assertTrue(NopeRules.nopeModDegrades(means), "30 points from [0,8) to [32,64)");
+    // drops of 0.30 and 0.30: above 10 points with no spread
+    assertTrue(NopeRules.modDrop(runs).agrees(), "30 points from [0,8) to [32,64) on both seeds");
+    // drops of 0.30, 0.05 and −0.10 over three seeds: inside the noise; 0.02, 0.03, 0.01: contradicted
+    var noisy = new Resolution.Result(List.of(
+        new Resolution.Run("mod10:symbols=16", "nope", 0, new double[] {0.9, 0.8, 0.7, 0.6, 0.75}),
+        new Resolution.Run("mod10:symbols=16", "nope", 1, new double[] {0.7, 0.6, 0.5, 0.65, 0.6}),
+        new Resolution.Run("mod10:symbols=16", "nope", 2, new double[] {0.5, 0.6, 0.5, 0.6, 0.55})));
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, NopeRules.modDrop(noisy).outcome());
+    var flat = new Resolution.Result(List.of(
+        new Resolution.Run("mod10:symbols=16", "nope", 0, new double[] {0.52, 0.5, 0.5, 0.50, 0.5}),
+        new Resolution.Run("mod10:symbols=16", "nope", 1, new double[] {0.53, 0.5, 0.5, 0.50, 0.5}),
+        new Resolution.Run("mod10:symbols=16", "nope", 2, new double[] {0.51, 0.5, 0.5, 0.50, 0.5})));
+    assertTrue(NopeRules.modDrop(flat).contradicts());
   }
 
   @Test
@@ -220,7 +313,8 @@ class NopeExperimentTest {
     assertTrue(full.e8().tasks().contains("reverse") && full.e8().arms().contains(PositionKind.SINUSOIDAL));
     LabContext ctx = new LabContext(Profile.MINI, 1, work, work.resolve("no-cache"), Progress.NONE);
     LmStore store = new LmStore();
-    LanguageModels.Settings lmSettings = new LanguageModels.Settings(full.e3().arms(), 2, 3, 1, 64, 16, 1);
+    List<LanguageModels.Arm> twoSeeds = full.e3().arms().stream().map(a -> new LanguageModels.Arm(a.position(), a.layers(), 2)).toList();
+    LanguageModels.Settings lmSettings = new LanguageModels.Settings(twoSeeds, 3, 1, 64, 16, 1);
     LanguageModels.Result lms = new LanguageModels(store).run(lmSettings, ctx);
     assertEquals(7, lms.lms().size());
     for (LanguageModels.Lm lm : lms.lms()) assertEquals(2, lm.valLoss().length, lm.name() + ": one loss per seed");
@@ -236,7 +330,7 @@ class NopeExperimentTest {
     assertTrue(copy.runs().stream().anyMatch(r -> r.task().equals("reverse") && r.arm() == PositionKind.SINUSOIDAL));
     Findings f = new Findings();
     NopeReport.languageModels(f, lmSettings, lms);
-    assertTrue(f.markdown().contains(" ± "), "several seeds: the table shows a standard deviation");
+    assertTrue(f.markdown().contains(" ± "), "several seeds: the table shows a 95% interval");
   }
 
   @Test
