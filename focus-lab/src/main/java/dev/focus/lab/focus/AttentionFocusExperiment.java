@@ -4,6 +4,7 @@ import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Task;
 import dev.focus.metrics.LogitMap;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -39,8 +40,9 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
 
   @Override
   public double expectedMinutes(Profile p) {
-    // quick measured: 3.9 min (239 s of CPU) at load 4 on 2 cores while another lab run held one core
-    return p.pick(0.3, 3.5, 90);
+    // quick measured with one seed: 3.9 min (239 s of CPU) at load 4 on 2 cores while another lab run held one
+    // core, 176 s of CPU on 2026-12-07; three seeds at the longest lengths add about 280 CPU-seconds, run two at a time
+    return p.pick(0.3, 4.5, 90);
   }
 
   @Override
@@ -72,13 +74,17 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
     step(ctx, "E6 decoder framing");
     DecoderFraming.Result e6 = new DecoderFraming().run(s.e6(), ctx);
     step(ctx, "E7 training");
-    List<RecallRun.Run> e7 = new ArrayList<>();
-    for (RecallRun.Settings r : s.e7().runs()) {
-      if (ctx.cancelled()) break;
-      e7.add(new RecallRun().run(r, ctx));
-    }
+    List<RecallRun.Run> e7 = ctx.results(recallRuns(s.e7()));
     return new Results(e1, e2, e3, e4, e5, e6, e7);
   }
+
+  /** E7's trainings, one task per task, length, seed and kind: the units a cluster runs side by side. */
+  @Override
+  public List<Task<?, ?>> plan(Settings s) {
+    return List.copyOf(recallRuns(s.e7()));
+  }
+
+  static List<Task<RecallRun.Settings, RecallRun.Run>> recallRuns(RecallTasks.Plan plan) { return Task.each(plan.runs(), RecallRun::task); }
 
   private static void step(LabContext ctx, String message) {
     ctx.progress().step(1);

@@ -2,6 +2,7 @@ package dev.focus.lab.focus;
 
 import static dev.focus.lab.focus.AttentionFocusRules.SQRT_2_OVER_PI;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.Template;
 import dev.focus.metrics.LogitMap;
@@ -273,7 +274,8 @@ final class AttentionFocusReport {
 
   static void verdict(Findings f, AttentionFocusExperiment.Results r, AttentionFocusRules.Analytic a, AttentionFocusRules.Recall trained) {
     String recall = trained == null ? "not run" : trained.supports() ? "supports" : trained.contradicts() ? "contradicts"
-        : "is inconclusive on";
+        : trained.comparisons().stream().anyMatch(c -> c.gap().outcome() == Claim.Outcome.NOISE)
+        ? "is inside the noise (the interval of a gap straddles its threshold) on" : "is inconclusive on";
     Verdict v = AttentionFocusRules.verdict(a, trained);
     double softmaxLargeC = AttentionFocusRules.softmaxLargeC(r.e3());
     ClosedForms.Result e1 = r.e1();

@@ -1,5 +1,6 @@
 package dev.focus.lab.focus;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Stats;
 import dev.focus.metrics.Predictors;
 import dev.focus.report.Verdict;
@@ -12,8 +13,9 @@ import java.util.List;
  * The rules of report 1. The analytic claims (E1–E6) are checks with fixed tolerances; the trained
  * comparison (E7) supports "weaker focus ↔ weaker recall" when, on a task softmax learned, softmax is
  * more accurate than linear attention by more than 5 points at the longest length with a sharper
- * sharpest head, no task says the opposite, and the sharpest head's S* correlates negatively with
- * accuracy.
+ * sharpest head — both on the 95% interval of the paired difference over seeds — no task says the
+ * opposite (linear attention more accurate on the interval, or softmax more accurate with a sharpest
+ * head less sharp on the interval), and the sharpest head's S* correlates negatively with accuracy.
  */
 final class AttentionFocusRules {
   private AttentionFocusRules() {}
@@ -58,8 +60,35 @@ final class AttentionFocusRules {
   /** Mean accuracy and sharpest-head S* over seeds, per length, of one task and kind (lengths ascending). */
   record Curve(String task, String kind, double[] lengths, double[] accuracy, double[] sharpestS) {}
 
-  /** Softmax against linear attention at the longest length of one task. */
-  record Comparison(String task, int length, double softmaxAccuracy, double linearAccuracy, double softmaxS, double linearS) {}
+  /** Softmax must beat linear attention by more than this accuracy (5 points) at the longest length. */
+  static final double MARGIN = 0.05;
+
+  /**
+   * Softmax against linear attention at the longest length of one task, over the seeds both ran
+   * (paired by seed: the same initialisation seed and data): mean accuracies and sharpest-head S*,
+   * and the claims {@code gap} (softmax − linear accuracy above {@link #MARGIN}), {@code linearAhead}
+   * (linear − softmax accuracy above 0: the opposite) and {@code sharper} (linear − softmax S* above 0).
+   */
+  record Comparison(String task, int length, double softmaxAccuracy, double linearAccuracy, double softmaxS, double linearS,
+                    Claim gap, Claim linearAhead, Claim sharper) {}
+
+  /** The comparison at the longest length of {@code task}, or null when the kinds did not both run there. */
+  static Comparison compare(String task, int length, List<RecallRun.Run> runs) {
+    double[][] soft = atLength(runs, task, "softmax", length), lin = atLength(runs, task, "linear", length);
+    int n = Math.min(soft[0].length, lin[0].length);
+    if (n == 0) return null;
+    double[] sa = Arrays.copyOf(soft[0], n), la = Arrays.copyOf(lin[0], n), ss = Arrays.copyOf(soft[1], n), ls = Arrays.copyOf(lin[1], n);
+    return new Comparison(task, length, Stats.mean(sa), Stats.mean(la), Stats.mean(ss), Stats.mean(ls), Claim.pairedAbove(sa, la, MARGIN),
+        Claim.pairedAbove(la, sa, 0), Claim.pairedAbove(ls, ss, 0));
+  }
+
+  /** {accuracy, sharpest-head S*} of the runs of one task, kind and length, in seed order. */
+  static double[][] atLength(List<RecallRun.Run> runs, String task, String kind, int length) {
+    List<RecallRun.Run> rs = runs.stream().filter(r -> r.task().equals(task) && r.kind().equals(kind) && r.length() == length)
+        .sorted(Comparator.comparingInt(RecallRun.Run::seed)).toList();
+    return new double[][] {rs.stream().mapToDouble(RecallRun.Run::accuracy).toArray(),
+        rs.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray()};
+  }
 
   /**
    * What E7's runs say. {@code comparisons} holds the tasks where both kinds ran the same lengths and
@@ -103,15 +132,12 @@ final class AttentionFocusRules {
       Curve soft = curve(curves, task.name(), "softmax"), lin = curve(curves, task.name(), "linear");
       if (soft == null || lin == null || soft.accuracy().length != lin.accuracy().length) continue;
       int last = soft.accuracy().length - 1;
-      double gap = soft.accuracy()[last] - lin.accuracy()[last];
-      boolean sharper = soft.sharpestS()[last] < lin.sharpestS()[last];
-      if (!unlearned.contains(task.name())) {
-        comparisons.add(new Comparison(task.name(), (int) soft.lengths()[last], soft.accuracy()[last], lin.accuracy()[last],
-            soft.sharpestS()[last], lin.sharpestS()[last]));
-      }
+      Comparison c = compare(task.name(), (int) soft.lengths()[last], runs);
+      if (c == null) continue;
+      if (!unlearned.contains(task.name())) comparisons.add(c);
       boolean learnedHere = Arrays.stream(soft.accuracy()).max().orElse(0) >= 0.5;
-      if (learnedHere && gap > 0.05 && sharper) supportVotes++;
-      if (learnedHere && (gap < -0.05 || (gap > 0.05 && !sharper))) contraVotes++;
+      if (learnedHere && c.gap().agrees() && c.sharper().agrees()) supportVotes++;
+      if (learnedHere && (c.linearAhead().agrees() || (c.gap().agrees() && c.sharper().contradicts()))) contraVotes++;
     }
     List<RecallRun.Run> counted = runs.stream().filter(r -> learned.contains(r.task())).toList();
     double rho = spearman(counted.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray(),

@@ -17,7 +17,9 @@ final class RecallReport {
 
   /** Writes E7 and returns what its runs say (null when no run finished). */
   static AttentionFocusRules.Recall render(Findings f, RecallTasks.Plan plan, List<RecallRun.Run> runs) {
-    f.md(TEXT.fill("e7", "lr", plan.lr(), "seeds", plan.seeds(), "evalSequences", plan.evalSequences()) + "\n\n");
+    f.md(TEXT.fill("e7", "lr", plan.lr(), "seeds", plan.seeds() == plan.otherSeeds() ? plan.seeds() + " seeds at every length"
+        : plan.seeds() + " seeds at each task's longest length (where the kinds are compared), " + plan.otherSeeds()
+        + " at the others", "evalSequences", plan.evalSequences()) + "\n\n");
     List<List<String>> tasks = new ArrayList<>();
     for (int t = 0; t < plan.tasks().size(); t++) {
       RecallTasks.Task task = plan.tasks().get(t);
@@ -103,7 +105,8 @@ final class RecallReport {
   /** The comparisons of the learned tasks, "; "-separated. */
   static String comparisons(AttentionFocusRules.Recall recall) {
     return recall.comparisons().stream().map(c -> TEXT.fill("e7.comparison", "task", c.task(), "length", c.length(),
-        "softmax", 100 * c.softmaxAccuracy(), "linear", 100 * c.linearAccuracy(), "softmaxS", c.softmaxS(), "linearS", c.linearS()))
+        "softmax", 100 * c.softmaxAccuracy(), "linear", 100 * c.linearAccuracy(), "gap", c.gap().text(3),
+        "margin", 100 * AttentionFocusRules.MARGIN, "softmaxS", c.softmaxS(), "linearS", c.linearS(), "sharper", c.sharper().text(3)))
         .collect(Collectors.joining("; "));
   }
 

@@ -9,6 +9,7 @@ import dev.focus.data.SyntheticTask;
 import dev.focus.io.OutputDir;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Section;
+import dev.focus.lab.run.Task;
 import dev.focus.metrics.Estimators;
 import dev.focus.metrics.Sparsity;
 import dev.focus.model.Model;
@@ -31,9 +32,20 @@ import java.util.Locale;
  * each evaluation number of pairs, and, from a {@link ModelObserver}, S* and PR of every head's
  * attention row at those query positions (over the visible keys 0..t).
  */
-final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run> {
+final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Needle accuracy is also reported in this many depth bins of equal width. */
   static final int DEPTH_BINS = 4;
+
+  /** The task kind; bump the version when a change here changes what a run computes. */
+  static final String KIND = "focus.recall-run.v1";
+
+  /** The task of one run (its cost: steps × batch × length, the tokens it trains on). */
+  static Task<Settings, Run> task(Settings s) {
+    return Task.of(KIND, new RecallRun(), s).labelled("E7 " + s.task().name() + " " + s.kind() + " T=" + s.length() + " seed "
+        + (s.seedIndex() + 1)).withCost((double) s.steps() * s.task().batch() * s.length());
+  }
 
   /**
    * @param seedIndex  which of the plan's seeds; {@code seed} initialises the model and orders the data

@@ -45,10 +45,12 @@ final class RecallTasks {
   /**
    * What to train: per task its lengths and its optimizer steps per run (the same for every kind).
    *
-   * @param profile  names the scratch directories, so profiles never resume each other's runs
+   * @param seeds       seeds at each task's longest length, where the verdict compares the kinds
+   * @param otherSeeds  seeds at the other lengths (the curves against length and the correlation)
+   * @param profile     names the scratch directories, so profiles never resume each other's runs
    */
-  record Plan(List<Task> tasks, List<List<Integer>> lengths, List<Integer> steps, int seeds, int evalSequences, double lr,
-              long seed, String profile) implements Serializable {
+  record Plan(List<Task> tasks, List<List<Integer>> lengths, List<Integer> steps, int seeds, int otherSeeds, int evalSequences,
+              double lr, long seed, String profile) implements Serializable {
     Plan {
       tasks = List.copyOf(tasks);
       lengths = lengths.stream().map(List::copyOf).toList();
@@ -57,16 +59,19 @@ final class RecallTasks {
 
     long totalSteps() {
       long s = 0;
-      for (int t = 0; t < tasks.size(); t++) s += (long) steps.get(t) * lengths.get(t).size() * KINDS.size() * seeds;
+      for (RecallRun.Settings r : runs()) s += r.steps();
       return s;
     }
+
+    /** The longest length of task {@code ti}. */
+    int longest(int ti) { return lengths.get(ti).stream().mapToInt(Integer::intValue).max().orElse(0); }
 
     /** Every run, task by task, then length, seed and kind. */
     List<RecallRun.Settings> runs() {
       List<RecallRun.Settings> out = new ArrayList<>();
       for (int ti = 0; ti < tasks.size(); ti++) {
         for (int len : lengths.get(ti)) {
-          for (int s = 0; s < seeds; s++) {
+          for (int s = 0; s < (len == longest(ti) ? seeds : otherSeeds); s++) {
             for (String kind : KINDS) {
               out.add(new RecallRun.Settings(tasks.get(ti), kind, len, s, seed * 1000 + s, steps.get(ti), lr, evalSequences,
                   profile));
@@ -103,7 +108,9 @@ final class RecallTasks {
       case QUICK -> List.of(250, 2000);
       case FULL -> List.of(500, 3000);
     };
-    return new Plan(List.of(needle, mqar), lengths, steps, p.pick(1, 1, 3), p.pick(8, 128, 512), 3e-3, seed,
+    // three seeds where the kinds are compared (each task's longest length), one on the way there outside full;
+    // mini runs two to exercise the intervals
+    return new Plan(List.of(needle, mqar), lengths, steps, p.pick(2, 3, 3), p.pick(1, 1, 3), p.pick(8, 128, 512), 3e-3, seed,
         p.name().toLowerCase(java.util.Locale.ROOT));
   }
 

@@ -70,36 +70,77 @@ class RecallTest {
     RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
 
     // softmax learns both tasks with sharp heads, linear fails with dense ones: support from both tasks
+    // (one seed at the shorter needle lengths, three at each task's longest, as the quick plan runs them)
+    assertEquals(3, plan.seeds());
+    assertEquals(1, plan.otherSeeds());
+    assertEquals(2 * (3 + 3) + 2 * 3, plan.runs().size());
     List<RecallRun.Run> runs = new ArrayList<>();
     for (int len : plan.lengths().get(0)) {
-      runs.add(run("needle", "softmax", len, 1.0, 0.05, null));
-      runs.add(run("needle", "linear", len, 0.2, 0.9, null));
+      for (int q = 0; q < (len == 512 ? 3 : 1); q++) {
+        runs.add(run("needle", "softmax", len, q, 1.0, 0.05, null));
+        runs.add(run("needle", "linear", len, q, 0.2 + 0.05 * q, 0.9, null));
+      }
     }
-    runs.add(run("mqar", "softmax", 32, 0.99, 0.2, new double[] {1, 1, 0.99}));
-    runs.add(run("mqar", "linear", 32, 0.16, 0.55, new double[] {0.4, 0.25, 0.16}));
+    for (int q = 0; q < 3; q++) {
+      runs.add(run("mqar", "softmax", 32, q, 0.99, 0.2, new double[] {1, 1, 0.99}));
+      runs.add(run("mqar", "linear", 32, q, 0.16 - 0.01 * q, 0.55, new double[] {0.4, 0.25, 0.16}));
+    }
     AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs);
-    assertEquals(10, o.counted());
+    assertEquals(18, o.counted());
     assertEquals(List.of("needle", "mqar"), o.learned());
     assertTrue(o.unlearned().isEmpty());
     assertTrue(o.supports() && !o.contradicts());
     assertEquals(2, o.comparisons().size());
     AttentionFocusRules.Comparison needle = o.comparisons().get(0), mqar = o.comparisons().get(1);
     assertEquals(512, needle.length(), "the longest needle length");
-    assertEquals(0.99, mqar.softmaxAccuracy(), 0);
-    assertEquals(0.16, mqar.linearAccuracy(), 0);
-    assertEquals(0.2, mqar.softmaxS(), 0);
+    assertEquals(0.99, mqar.softmaxAccuracy(), 1e-12);
+    assertEquals(0.15, mqar.linearAccuracy(), 1e-12, "mean of 0.16, 0.15, 0.14");
+    assertEquals(0.2, mqar.softmaxS(), 1e-12);
+    // needle: softmax − linear = 0.80, 0.75, 0.70 → 0.75 ± 4.303·0.05/√3, above the 5-point margin
+    assertEquals(0.75, needle.gap().interval().mean(), 1e-12);
+    assertEquals(4.303 * 0.05 / Math.sqrt(3), needle.gap().interval().halfWidth(), 1e-12);
+    assertTrue(needle.gap().agrees() && needle.sharper().agrees() && !needle.linearAhead().agrees());
     // sharper heads (smaller S*) go with higher accuracy: the ranks are perfectly opposed up to ties
     assertTrue(o.rho() < -0.8, "rho " + o.rho());
-    assertTrue(RecallReport.summary(o).startsWith("needle at T=512: softmax 100% vs linear 20%"), RecallReport.summary(o));
+    assertTrue(RecallReport.summary(o).startsWith("needle at T=512: softmax 100% vs linear 25%"), RecallReport.summary(o));
 
     // softmax stuck on the MQAR plateau: MQAR is named, left out of the count and the comparisons
-    runs.set(8, run("mqar", "softmax", 32, 0.13, 0.5, new double[] {0.5, 0.26, 0.13}));
+    for (int i = 0; i < runs.size(); i++) {
+      RecallRun.Run r = runs.get(i);
+      if (r.task().equals("mqar") && r.kind().equals("softmax")) runs.set(i, run("mqar", "softmax", 32, r.seed(), 0.13, 0.5, null));
+    }
     AttentionFocusRules.Recall p = AttentionFocusRules.recall(plan, runs);
     assertEquals(List.of("mqar"), p.unlearned());
-    assertEquals(8, p.counted());
+    assertEquals(12, p.counted());
     assertEquals(List.of("needle"), p.comparisons().stream().map(AttentionFocusRules.Comparison::task).toList());
     assertTrue(RecallReport.summary(p).endsWith("not learned at this budget: mqar"), RecallReport.summary(p));
     assertTrue(p.supports(), "needle alone still supports");
+  }
+
+  @Test
+  void aGapInsideTheNoiseDecidesNothingAndLinearAheadContradicts() {
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
+    // softmax − linear at T = 512: 0.70, −0.05, 0.65 → mean 0.43, but the interval reaches below the 5-point margin
+    double[] soft = {0.9, 0.3, 0.95}, lin = {0.2, 0.35, 0.3};
+    List<RecallRun.Run> runs = new ArrayList<>();
+    for (int q = 0; q < 3; q++) {
+      runs.add(run("needle", "softmax", 512, q, soft[q], 0.05, null));
+      runs.add(run("needle", "linear", 512, q, lin[q], 0.9, null));
+    }
+    AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs);
+    AttentionFocusRules.Comparison c = o.comparisons().get(0);
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, c.gap().outcome(), c.gap().text(3));
+    assertTrue(!o.supports() && !o.contradicts(), "a gap inside the noise decides nothing");
+    // linear attention ahead on every seed: the rule contradicts the hypothesis
+    runs.clear();
+    double[] soft2 = {0.60, 0.62, 0.61}, lin2 = {0.90, 0.91, 0.93};
+    for (int q = 0; q < 3; q++) {
+      runs.add(run("needle", "softmax", 512, q, soft2[q], 0.05, null));
+      runs.add(run("needle", "linear", 512, q, lin2[q], 0.9, null));
+    }
+    o = AttentionFocusRules.recall(plan, runs);
+    assertTrue(o.comparisons().get(0).linearAhead().agrees());
+    assertTrue(o.contradicts() && !o.supports());
   }
 
   @Test
@@ -132,7 +173,7 @@ class RecallTest {
   }
 
   /** A run with every head at S* = s except head 0 of layer 1 (the sharpest) at s; PR from T·S*². */
-  private static RecallRun.Run run(String task, String kind, int len, double acc, double s, double[] kvAcc) {
+  private static RecallRun.Run run(String task, String kind, int len, int seed, double acc, double s, double[] kvAcc) {
     int heads = task.equals("mqar") ? 4 : 2, n = 2 * heads;
     double[] hs = new double[n], pr = new double[n], g = new double[n];
     for (int i = 0; i < n; i++) {
@@ -141,6 +182,6 @@ class RecallTest {
       g[i] = kind.equals("softmax") ? 1 : Double.NaN;
     }
     double[] depth = task.equals("needle") ? new double[] {acc, acc, acc, acc} : null;
-    return new RecallRun.Run(task, kind, len, 0, 100, acc, 128, 1.0, hs, pr, g, depth, kvAcc, 1.0);
+    return new RecallRun.Run(task, kind, len, seed, 100, acc, 128, 1.0, hs, pr, g, depth, kvAcc, 1.0);
   }
 }
