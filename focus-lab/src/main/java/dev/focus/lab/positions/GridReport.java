@@ -20,7 +20,9 @@ final class GridReport {
     List<BlockShape> shapes = PositionsExperiment.SHAPES;
     f.md(TEXT.fill("grid", "atQuestions", PositionsExperiment.AT_QUESTIONS, "layers", g.layers(),
         "ropeBase", coord(PositionsExperiment.GRID_BASE), "steps", g.steps(), "initStd", coord(PositionsExperiment.INIT_STD),
-        "seeds", g.seeds(), "evalN", g.evalN()) + "\n");
+        "seeds", g.seeds() == g.otherSeeds() ? g.seeds() + " seeds of every scheme"
+            : g.seeds() + " seeds of RoPE-TV and RoPE-Tie (the comparison that decides), " + g.otherSeeds() + " of flat and M-RoPE",
+        "evalN", g.evalN()) + "\n");
     f.md(TEXT.fill("grid.tuning") + "\n");
     List<List<String>> angles = new ArrayList<>();
     for (PositionsExperiment.StepAngles a : r.angles()) {
@@ -39,7 +41,7 @@ final class GridReport {
       }
       rows.add(row);
     }
-    f.md(TEXT.fill("grid.accuracy", "seeds", g.seeds() > 1 ? TEXT.fill("grid.accuracy.seeds", "seeds", g.seeds()) : "",
+    f.md(TEXT.fill("grid.accuracy", "seeds", g.seeds() > 1 ? TEXT.fill("grid.accuracy.seeds") : "",
         "table", Findings.table(header, rows)));
     List<List<String>> summary = new ArrayList<>();
     for (String scheme : trained) {
@@ -94,6 +96,7 @@ final class GridReport {
   static String pct(double v) { return Double.isNaN(v) ? "n/a" : Findings.num(100 * v, 3); }
 
   static String pm(PositionsRules.Training tr, String scheme, int task, boolean shifted) {
-    return pct(tr.mean(scheme, task, shifted)) + (tr.seeds() > 1 ? " ± " + Findings.num(100 * tr.sd(scheme, task, shifted), 2) : "");
+    Stats.Interval i = Stats.interval95(tr.perSeed(scheme, task, shifted));
+    return pct(tr.mean(scheme, task, shifted)) + (i.n() > 1 ? " ± " + Findings.num(100 * i.halfWidth(), 2) : " (1 seed)");
   }
 }

@@ -26,8 +26,7 @@ final class PositionsReport {
     budgets(f, r.tables());
     checks(f, s.checks(), r.checks());
     maps(f, r.maps());
-    PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, s.grid().seeds(),
-        PositionsExperiment.SHAPES.size(), r.runs());
+    PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, PositionsExperiment.SHAPES.size(), r.runs());
     GridReport.render(f, s.grid(), r, tr);
     VerdictText.render(f, r, PositionsRules.decide(r.checks(), tr, PositionsExperiment.TRAINED));
     return f;

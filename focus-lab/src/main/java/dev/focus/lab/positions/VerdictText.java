@@ -6,7 +6,9 @@ import static dev.focus.lab.positions.PositionsReport.TEXT;
 import static dev.focus.lab.positions.PositionsReport.failures;
 import static dev.focus.lab.positions.PositionsReport.gap;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.Stats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,14 +21,16 @@ final class VerdictText {
     String at = d.atBoth()
         ? TEXT.fill("verdict.at.both", "tvD", signed(d.tvAt().delta()), "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
             "tieD", signed(d.tieAt().delta()), "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()),
-            "noise", Findings.num(100 * d.atNoise(), 2), "outcome", TEXT.fill(d.atTieSuffers() ? "verdict.at.suffers" : "verdict.at.holds"))
+            "claim", points(d.atTieSuffers()), "outcome", TEXT.fill(d.atTieSuffers().agrees() ? "verdict.at.suffers"
+                : d.atTieSuffers().contradicts() ? "verdict.at.holds" : "verdict.at.noise"))
         : TEXT.fill("verdict.at.out", "schemes", String.join(", ", d.notGrounding()), "es", d.notGrounding().size() == 1 ? "es" : "",
             "oneAxisSquares", pct(PositionsRules.ONE_AXIS_SQUARES), "tvSq", pct(d.tvAt().squares()), "tieSq", pct(d.tieAt().squares()));
     String training = !d.learned()
         ? TEXT.fill("verdict.training.unlearned", "tvSq", pct(d.tv().squares()), "learned", pct(PositionsRules.LEARNED))
         : d.trainOk() ? TEXT.fill("verdict.training.agrees")
-        : d.tieSuffers() ? TEXT.fill("verdict.training.faster", "ratio", Findings.num(angle(r, "rope-tie") / angle(r, "rope-tv"), 2))
-        : TEXT.fill("verdict.training.nodrop");
+        : d.tieSuffers().agrees() ? TEXT.fill("verdict.training.faster", "ratio", Findings.num(angle(r, "rope-tie") / angle(r, "rope-tv"), 2),
+            "behind", points(d.tvNotBehind()))
+        : d.tieSuffers().contradicts() ? TEXT.fill("verdict.training.nodrop") : TEXT.fill("verdict.training.noise");
     f.md(TEXT.fill("verdict", "verdict", d.verdict().label(),
         "tvStatus", TEXT.fill(d.tvAll() ? "verdict.tv.all" : "verdict.tv.not"), "mismatches", tv.textBitMismatches(),
         "eqGap", gap(tv.equivalenceGap()), "symGap", gap(tv.symmetryGap()), "crop", tv.cropConsistent() ? "yes" : "no",
@@ -34,7 +38,8 @@ final class VerdictText {
         "scaledNote", d.passAllThree().isEmpty() ? "" : TEXT.fill("verdict.scaled", "schemes", String.join(", ", d.passAllThree())),
         "tvD", signed(d.tv().delta()), "tvSq", pct(d.tv().squares()), "tvSh", pct(d.tv().shifted()),
         "tieD", signed(d.tie().delta()), "tieSq", pct(d.tie().squares()), "tieSh", pct(d.tie().shifted()),
-        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "noise", Findings.num(100 * d.noise(), 2),
+        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "suffers", points(d.tieSuffers()),
+        "behind", points(d.tvNotBehind()), "margin", Findings.num(100 * PositionsRules.MARGIN, 2), "outcome", d.training().text(),
         "training", training, "at", at));
     f.verdict(d.verdict(), TEXT.fill("summary",
         "tvStatus", d.tvAll() ? TEXT.fill("summary.tv.all") : "fails " + failures(tv), "others", others(r.checks(), true),
@@ -43,6 +48,13 @@ final class VerdictText {
         "at", d.atBoth() ? TEXT.fill("summary.at.both", "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
             "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()))
             : TEXT.fill("summary.at.out", "schemes", String.join(", ", d.notGrounding()))));
+  }
+
+  /** A claim on accuracies in points: "+12.3 ± 4.5 points over 3 seeds: agrees". */
+  static String points(Claim c) {
+    Stats.Interval i = c.interval();
+    String width = i.n() < 2 ? " (1 seed)" : String.format(java.util.Locale.ROOT, " ± %.1f points over %d seeds", 100 * i.halfWidth(), i.n());
+    return String.format(java.util.Locale.ROOT, "%+.1f", 100 * i.mean()) + width + ": " + c.outcome().text();
   }
 
   /** The fastest row-step angle of a scheme's grid model on a 4×4 grid. */
