@@ -55,7 +55,7 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
         new KeyBias.Settings(D, p.pick(2048, 16_384, 262_144), p.pick(4, 20, 20), p.pick(9, 25, 49), seed * 31 + 4),
         new GeneralLinear.Settings(p.pick(256, 2048, 8192), p == Profile.MINI ? List.of(16) : p == Profile.QUICK ? List.of(16, 64)
             : List.of(16, 64, 256), D, p.pick(5, 12, 20), 64, 16, seed * 31 + 5),
-        new DecoderFraming.Settings(D, p == Profile.MINI ? List.of(64, 128) : List.of(64, 256, 1024), 2.5, seed * 31 + 6),
+        new DecoderFraming.Settings(D, p == Profile.MINI ? List.of(64, 128) : List.of(64, 256, 1024), 2.5, 256, seed * 31 + 6),
         RecallTasks.plan(p, seed));
   }
 

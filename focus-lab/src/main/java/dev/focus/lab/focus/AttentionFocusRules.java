@@ -46,8 +46,13 @@ final class AttentionFocusRules {
     double decay = decayPrRatio(r.e2());
     boolean decayOk = Math.abs(decay - 1) < 0.01;
     GeneralLinear.Overlap dense = r.e5().overlap("linear dense"), soft = r.e5().overlap("softmax");
-    boolean queryDep = dense.jaccard() > 3 * dense.chance() && soft.jaccard() < dense.jaccard();
-    boolean nonSingular = r.e6().minDiagonal() > 0;
+    // the note's claim read with its own d: sparse linear focus is query-independent for a dense q̃, and a
+    // one-hot-like q̃ (which selects one feature column) varies with the query among at most d patterns
+    boolean queryDep = dense.jaccard() > 3 * dense.chance() && soft.jaccard() < dense.jaccard() && r.e5().hotPatterns() <= r.e5().d();
+    // full rank holds by construction (triangular, positive diagonal), so it can fail only through a bug; what can
+    // fail is the doc's stated contradiction of E6, elu+1 rows as concentrated as softmax's
+    boolean nonSingular = r.e6().minDiagonal() > 0 && r.e6().matrices().stream()
+        .allMatch(m -> m.singularValues().length == 0 || m.spectrum().min() > 0) && r.e6().meanLinear() > r.e6().meanSoftmax();
     boolean core = closedOk && softmaxAny && floorOk && relu2Ok;             // the note's central analytic claims
     boolean rest = mcOk && decayOk && queryDep && nonSingular;               // simulation, decay, query dependence, framing
     return new Analytic(maxResid, closedOk, mcOk, prLargeC, softmaxAny, floorOk, relu2Ok, decay, decayOk, queryDep, nonSingular,

@@ -19,7 +19,9 @@ import dev.focus.metrics.WeightKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +29,9 @@ import java.util.SplittableRandom;
  * S = (1 + q̃ᵀΣ̃q̃/(q̃ᵀμ̃)²)^(−1/2) against the direct S*; (2) S* against the key-feature SNR with
  * log-normal features k̃ = e^{sz}, for a dense and a one-hot-like q̃; (3) query dependence at the
  * lowest SNR: top-m overlap and shared column mass of {@code rows} queries, against softmax at a
- * matched S* and fixed decay; (4) keys one-hot over d categories with a one-hot query give 1/√d.
+ * matched S* and fixed decay, and how many distinct top-m key sets the one-hot-like queries produce
+ * (each picks one feature column, so at most d: query dependence limited to about d patterns);
+ * (4) keys one-hot over d categories with a one-hot query give 1/√d.
  */
 public final class GeneralLinear implements Section<GeneralLinear.Settings, GeneralLinear.Result> {
   /** {@code ds}: head sizes of the exactness check; the SNR sweep and query dependence use {@code d}. */
@@ -48,12 +52,14 @@ public final class GeneralLinear implements Section<GeneralLinear.Settings, Gene
 
   /**
    * The SNR sweep is indexed by {@code ss[i]} with σ̃/μ̃ = {@code ratio[i]}; overlaps are dense linear,
-   * one-hot-like linear, softmax at γ = gammaMatched, and decay λ = 0.9.
+   * one-hot-like linear, softmax at γ = gammaMatched, and decay λ = 0.9. {@code hotPatterns}: distinct
+   * top-m key sets over the {@code rows} one-hot-like queries, which drew {@code hotIndices} distinct
+   * hot features.
    */
   public record Result(int n, int d, int rows, int topM, List<Exactness> exact, double exactness, double[] ss, double[] ratio,
                        double[] dense, double[] denseFormula, double[] hot, double[] hotFormula, double sLow,
-                       double gammaMatched, List<Overlap> overlaps, List<Categorical> categorical, double categoricalMaxError)
-      implements Serializable {
+                       double gammaMatched, List<Overlap> overlaps, int hotPatterns, int hotIndices, List<Categorical> categorical,
+                       double categoricalMaxError) implements Serializable {
     public Overlap overlap(String prefix) {
       for (Overlap o : overlaps) if (o.attention().startsWith(prefix)) return o;
       throw new IllegalArgumentException("no overlap " + prefix);
@@ -117,15 +123,20 @@ public final class GeneralLinear implements Section<GeneralLinear.Settings, Gene
     double[] hk = new double[n * d];
     for (int j = 0; j < hk.length; j++) hk[j] = Math.exp(sLow * z[j]);
     double[] aDense = new double[rows * n], aHot = new double[rows * n];
+    Set<Integer> hotIdx = new HashSet<>();
     for (int r = 0; r < rows; r++) {
       double[] qd = new double[d];
       for (int j = 0; j < d; j++) qd[j] = 1 + 0.5 * rng.nextDouble();
       System.arraycopy(matVec(hk, qd, n), 0, aDense, r * n, n);
       double[] qh = new double[d];
       Arrays.fill(qh, 1e-3);
-      qh[rng.nextInt(d)] = 1;
+      int hotAt = rng.nextInt(d);
+      qh[hotAt] = 1;
+      hotIdx.add(hotAt);
       System.arraycopy(matVec(hk, qh, n), 0, aHot, r * n, n);
     }
+    Set<List<Integer>> patterns = new HashSet<>();
+    for (int r = 0; r < rows; r++) patterns.add(topSet(aHot, r, n, m));
     double denseS = meanRowSparsity(aDense, rows, n);
     double hotS = meanRowSparsity(aHot, rows, n);
     // softmax at a matched S*: bisect γ so that the mean row S* equals the dense linear one
@@ -168,7 +179,21 @@ public final class GeneralLinear implements Section<GeneralLinear.Settings, Gene
       catErr = Math.max(catErr, Math.abs(sc - 1 / Math.sqrt(dc)));
       cat.add(new Categorical(dc, sc));
     }
-    return new Result(n, d, rows, m, exact, exactness, ss, ratio, dense, denseP, hot, hotP, sLow, gammaMatched, overlaps, cat, catErr);
+    return new Result(n, d, rows, m, exact, exactness, ss, ratio, dense, denseP, hot, hotP, sLow, gammaMatched, overlaps,
+        patterns.size(), hotIdx.size(), cat, catErr);
+  }
+
+  /** The m largest entries of row r (ties to the lower index), as a sorted list of key indices. */
+  static List<Integer> topSet(double[] a, int r, int n, int m) {
+    Integer[] idx = new Integer[n];
+    for (int j = 0; j < n; j++) idx[j] = j;
+    Arrays.sort(idx, (x, y) -> {
+      int c = Double.compare(a[r * n + y], a[r * n + x]);
+      return c != 0 ? c : Integer.compare(x, y);
+    });
+    Integer[] top = Arrays.copyOf(idx, m);
+    Arrays.sort(top);
+    return List.of(top);
   }
 
   /** Causal query positions spread over the second half of n keys (the common window is the first half). */

@@ -92,6 +92,41 @@ class AttentionFocusExperimentTest {
     }
     GeneralLinear.Overlap dense = r.overlap("linear dense");
     assertTrue(dense.jaccard() > 3 * dense.chance(), "low-SNR linear rows share their top keys");
+    // a one-hot-like query e_i + 10⁻³·1 ranks keys by feature i (the 10⁻³ part is the same for every query),
+    // so its top-m set is a function of i: no more patterns than hot features drawn, and those at most d
+    assertTrue(r.hotPatterns() <= r.hotIndices(), r.hotPatterns() + " patterns from " + r.hotIndices() + " features");
+    assertTrue(r.hotIndices() <= Math.min(r.rows(), r.d()));
+    assertTrue(r.hotPatterns() > 1, "different hot features pick different keys");
+  }
+
+  @Test
+  void spectrumOfHandComputableMatrices() {
+    // diag(3, 1, 2): σ = 3, 2, 1; p = σ/6 = (1/2, 1/3, 1/6); PR of σ² = (9+4+1)²/(81+16+1) = 196/98 = 2
+    double[] sv = dev.focus.metrics.QueryDependence.singularValues(new double[] {3, 0, 0, 0, 1, 0, 0, 0, 2}, 3, 3);
+    assertEquals(3, sv[0], 1e-12);
+    assertEquals(2, sv[1], 1e-12);
+    assertEquals(1, sv[2], 1e-12);
+    DecoderFraming.Spectrum s = DecoderFraming.Spectrum.of(sv);
+    assertEquals(1, s.min(), 1e-12);
+    assertEquals(1, s.p10(), 1e-12, "index round(0.1·2) = 0");
+    assertEquals(2, s.median(), 1e-12);
+    assertEquals(3, s.p90(), 1e-12, "index round(0.9·2) = 2");
+    assertEquals(3, s.max(), 1e-12);
+    assertEquals(3, s.condition(), 1e-12);
+    double h = -(0.5 * Math.log(0.5) + Math.log(1 / 3.0) / 3 + Math.log(1 / 6.0) / 6);
+    assertEquals(Math.exp(h), s.effectiveRank(), 1e-12);
+    assertEquals(2, s.participation(), 1e-12);
+    assertEquals(Math.log(6), s.sumLog(), 1e-12, "Σ log σ = log|det| = log 6");
+    assertEquals(3, s.numericalRank());
+    assertEquals(2, DecoderFraming.Spectrum.of(new double[] {1, 1e-3, 1e-20}).numericalRank(), "1e-20 < 3·2⁻⁵²");
+    // n equal singular values: effective rank and PR both n
+    DecoderFraming.Spectrum flat = DecoderFraming.Spectrum.of(new double[] {0.5, 0.5, 0.5, 0.5});
+    assertEquals(4, flat.effectiveRank(), 1e-12);
+    assertEquals(4, flat.participation(), 1e-12);
+    // [[1, 0], [1, 1]]: AᵀA = [[2, 1], [1, 1]], eigenvalues (3 ± √5)/2, so σ = (√5 ± 1)/2 (φ and 1/φ)
+    double[] lt = dev.focus.metrics.QueryDependence.singularValues(new double[] {1, 0, 1, 1}, 2, 2);
+    assertEquals((Math.sqrt(5) + 1) / 2, lt[0], 1e-12);
+    assertEquals((Math.sqrt(5) - 1) / 2, lt[1], 1e-12);
   }
 
   @Test
@@ -102,6 +137,13 @@ class AttentionFocusExperimentTest {
       assertTrue(m.lowerTriangular(), m.attention() + " n=" + m.n());
       assertTrue(m.minDiagonal() > 0 && m.minDiagonal() <= 1);
       assertTrue(m.logAbsDet() <= 0 && Double.isFinite(m.logAbsDet()), "Σ log aᵢᵢ with aᵢᵢ ∈ (0, 1]");
+      assertEquals(m.n(), m.singularValues().length, "mini computes every spectrum (n ≤ svdMaxN)");
+      DecoderFraming.Spectrum s = m.spectrum();
+      // |det A| = Πσᵢ = Πaᵢᵢ for triangular A: two independent routes to the same number where every σ is resolved
+      if (s.numericalRank() == m.n()) assertEquals(m.logAbsDet(), s.sumLog(), 1e-6 * Math.abs(m.logAbsDet()), m.attention() + " n=" + m.n());
+      assertTrue(s.min() > 0 && s.effectiveRank() >= 1 && s.effectiveRank() <= m.n() && s.participation() <= m.n());
+      // rows sum to 1, so A·1 = 1 and σ_max ≥ ‖A1‖/‖1‖ = 1
+      assertTrue(s.max() >= 1 - 1e-12, "σ_max " + s.max());
     }
     assertEquals(1.0, r.softmaxRows()[0], 0, "row 0 attends to key 0 only");
     assertTrue(r.meanLinear() > r.meanSoftmax(), "elu+1 rows stay denser than softmax at γ = 2.5");
