@@ -76,6 +76,22 @@ public interface KernelSet {
   void rotatePairs(float[] x, int aOff, int bOff, float[] cos, float[] sin, int csOff, int n, boolean inverse);
 
   /**
+   * {@link #rotatePairs} over every head of {@code rows} token rows stored at x[off..] as (rows, heads,
+   * hd): in each head the pairs (aOff + i, bOff + i), i &lt; pairs, of row r turned by the table entries
+   * (csRow0 + r)·pairs + i. Defined as, and giving the bits of, one rotatePairs per head and row; the
+   * vector twin turns several heads of the rotate_half layout (aOff = 0, bOff = pairs = hd/2) per vector.
+   */
+  default void rotateRows(float[] x, int off, int rows, int heads, int hd, int aOff, int bOff, float[] cos, float[] sin,
+                          int csRow0, int pairs, boolean inverse) {
+    for (int r = 0; r < rows; r++) {
+      for (int h = 0; h < heads; h++) {
+        int base = off + (r * heads + h) * hd;
+        rotatePairs(x, base + aOff, base + bOff, cos, sin, (csRow0 + r) * pairs, pairs, inverse);
+      }
+    }
+  }
+
+  /**
    * The SwiGLU gate in one pass: h = SiLU(gate) ⊙ up over [off, off + n) of all three arrays (the
    * Llama MLP's {@code act(gate(x)) * up(x)}). h may alias gate or up.
    */

@@ -2,11 +2,12 @@ package dev.focus.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Row kernels of the vector twin: the softmax row and its exponentials, and the fused scaled softmax
- * that does in one call what took several, with the same roundings. At the lab's sizes (rows of 1 to 64 attention logits) a row's cost was mostly its
+ * Row kernels of the vector twin: the softmax row and its exponentials, the fused scaled softmax that
+ * does in one call what took several, and rotary turns of whole token rows, with the same roundings. At the lab's sizes (rows of 1 to 64 attention logits) a row's cost was mostly its
  * ragged end: up to L − 1 scalar {@link Exp#exp} calls and the calls between the passes.
  */
 final class RowKernels {
@@ -90,5 +91,45 @@ final class RowKernels {
       s += e;
     }
     return s;
+  }
+
+  /** Per pairs = hd/2 (a power of two below L): lane → table entry, lane → partner lane, signs (forward, then inverse). */
+  private static final int[][] TURN_INDEX = new int[L][], TURN_PARTNER = new int[L][];
+  private static final float[][] TURN_SIGN = new float[L][];
+
+  static {
+    for (int pairs = 1; pairs < L; pairs *= 2) {
+      TURN_INDEX[pairs] = new int[L];
+      TURN_PARTNER[pairs] = new int[L];
+      TURN_SIGN[pairs] = new float[2 * L];
+      for (int l = 0; l < L; l++) {
+        TURN_INDEX[pairs][l] = l % pairs;
+        TURN_PARTNER[pairs][l] = l ^ pairs;
+        boolean first = l % (2 * pairs) < pairs;
+        TURN_SIGN[pairs][l] = first ? -1f : 1f;
+        TURN_SIGN[pairs][L + l] = first ? 1f : -1f;
+      }
+    }
+  }
+
+  /**
+   * Rotary turns of the rotate_half layout with heads of hd | L dims, L/hd heads per vector: lane l
+   * holds dim l mod hd of its head, its partner (the other half of the pair) is lane l XOR pairs, and
+   * x' = x·c + partner·(∓s), the sign − on a first-half lane: a' = a·c + b·(−s) and b' = b·c + a·s,
+   * the products and the sum rounded exactly as rotatePairs' a·c − b·s and b·c + a·s.
+   */
+  static void rotateHalfRows(float[] x, int off, int rows, int width, int hd, float[] cos, float[] sin, int csRow0, int pairs,
+                             boolean inverse) {
+    int[] idx = TURN_INDEX[pairs], swap = TURN_PARTNER[pairs];
+    VectorShuffle<Float> partner = VectorShuffle.fromArray(S, swap, 0);
+    FloatVector sg = FloatVector.fromArray(S, TURN_SIGN[pairs], inverse ? L : 0);
+    for (int r = 0; r < rows; r++) {
+      int cs = (csRow0 + r) * pairs;
+      FloatVector c = FloatVector.fromArray(S, cos, cs, idx, 0), s = FloatVector.fromArray(S, sin, cs, idx, 0).mul(sg);
+      for (int i = off + r * width, end = i + width; i < end; i += L) {
+        FloatVector v = FloatVector.fromArray(S, x, i);
+        v.mul(c).add(v.rearrange(partner).mul(s)).intoArray(x, i);
+      }
+    }
   }
 }

@@ -462,6 +462,16 @@ final class VectorKernels implements KernelSet {
   }
 
   @Override
+  public void rotateRows(float[] x, int off, int rows, int heads, int hd, int aOff, int bOff, float[] cos, float[] sin,
+                         int csRow0, int pairs, boolean inverse) {
+    if (aOff == 0 && bOff == pairs && hd == 2 * pairs && L % hd == 0 && heads * hd % L == 0) {
+      RowKernels.rotateHalfRows(x, off, rows, heads * hd, hd, cos, sin, csRow0, pairs, inverse);
+    } else {
+      KernelSet.super.rotateRows(x, off, rows, heads, hd, aOff, bOff, cos, sin, csRow0, pairs, inverse);
+    }
+  }
+
+  @Override
   public void scaledSoftmax(float[] x, int off, int n, float scale) {
     RowKernels.scaledSoftmax(x, off, n, scale);
   }

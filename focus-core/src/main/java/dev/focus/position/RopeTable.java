@@ -160,12 +160,13 @@ public final class RopeTable implements Cloneable {
   private void apply(float[] x, int off, int row0, int count, int nHeads, int headDim, double sign) {
     check(x.length, off, row0, count, nHeads, headDim);
     if (contiguousA >= 0) {
-      // rotate_half-style layouts: pair i is (a0 + i, b0 + i), one vector kernel call per head row,
+      // rotate_half-style layouts: pair i is (a0 + i, b0 + i), the kernel set's turn of whole token rows,
       // in float32 with the table rounded to float32 (within an ulp of the float64 path)
       KernelSet k = Kernels.get();
       boolean inverse = sign < 0;
-      forEachRow(off, row0, count, nHeads, headDim,
-          (base, row) -> k.rotatePairs(x, base + contiguousA, base + contiguousB, cosF, sinF, row, pairs, inverse));
+      int minChunk = Math.max(1, 8192 / Math.max(1, nHeads * pairs));
+      Parallel.forRange(count, minChunk, (lo, hi) -> k.rotateRows(x, off + lo * nHeads * headDim, hi - lo, nHeads, headDim,
+          contiguousA, contiguousB, cosF, sinF, row0 + lo, pairs, inverse));
       return;
     }
     forEachRow(off, row0, count, nHeads, headDim, (base, row) -> {

@@ -240,6 +240,37 @@ class KernelTwinTest {
     }
   }
 
+  @ParameterizedTest(name = "hd={0} heads={1}")
+  @MethodSource("turnShapes")
+  void rotateRowsIsRotatePairsPerHeadBitForBit(int hd, int heads) {
+    Random rnd = new Random(hd * 31L + heads);
+    int rows = 5, pairs = hd / 2, off = 3, row0 = 2;
+    float[] x = random(rnd, off + rows * heads * hd + 2, 4f), cos = random(rnd, (row0 + rows) * pairs, 1f), sin = random(rnd, (row0 + rows) * pairs, 1f);
+    for (boolean inverse : new boolean[] {false, true}) {
+      for (int[] ab : new int[][] {{0, pairs}, {pairs, 0}}) { // rotate_half, and its mirror (the general path)
+        for (KernelSet ks : new KernelSet[] {K, SCALAR}) {
+          float[] want = x.clone(), got = x.clone();
+          for (int r = 0; r < rows; r++) {
+            for (int h = 0; h < heads; h++) {
+              int base = off + (r * heads + h) * hd;
+              ks.rotatePairs(want, base + ab[0], base + ab[1], cos, sin, (row0 + r) * pairs, pairs, inverse);
+            }
+          }
+          ks.rotateRows(got, off, rows, heads, hd, ab[0], ab[1], cos, sin, row0, pairs, inverse);
+          for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                ks.name() + " inverse " + inverse + " pair offsets " + ab[0] + "," + ab[1] + " index " + i);
+          }
+        }
+      }
+    }
+  }
+
+  static Stream<Arguments> turnShapes() {
+    return Stream.of(Arguments.of(2, 8), Arguments.of(4, 4), Arguments.of(8, 4), Arguments.of(8, 2), Arguments.of(16, 3),
+        Arguments.of(32, 2), Arguments.of(8, 3), Arguments.of(6, 4));
+  }
+
   @ParameterizedTest(name = "n={0}")
   @MethodSource("sizes")
   void expShiftGivesTheBitsOfExpInBothTwins(int n) {
