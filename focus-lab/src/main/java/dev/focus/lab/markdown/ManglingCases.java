@@ -3,9 +3,15 @@ package dev.focus.lab.markdown;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Section;
 import dev.focus.md.MathMarkdown;
+import dev.focus.checkpoint.Json;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.commonmark.ext.gfm.tables.TablesExtension;
@@ -13,14 +19,35 @@ import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
- * Note 3 (spec 03 §4): each failure case goes through (a) the naive pipeline — a Markdown renderer
- * without math, then a delimiter-scanning math engine over the text — and (b) Focus, where math is
- * its own syntax inside the parser. A case is mangled when the formulas the math engine would see
- * differ from the formulas the author wrote (Focus's TeX fields).
+ * Note 3 (spec 03 §4): each case goes through (a) the naive pipeline — a Markdown renderer without
+ * math, then a delimiter-scanning math engine over the text outside code, as MathJax skips code and
+ * pre — and (b) Focus, where math is its own syntax inside the parser. Two case sets: the note's
+ * fifteen (spec 03 §4), whose expected TeX is Focus's own unsanitised parse (so on them Focus can
+ * fail only through the sanitiser), and a hand-written set ({@code hand-cases.json}) whose expected
+ * TeX was written by hand. Each case has a category: mangling (Markdown syntax inside TeX),
+ * delimiter (which dollar opens math) or security (no live script in the HTML). A case is intact when
+ * the formulas the engine would see equal the expected ones (each trimmed at both ends), for Focus
+ * also when no event handler survives, and for a security case when the pipeline's HTML carries no
+ * event handler, javascript: URL or script element.
  */
 public final class ManglingCases implements Section<ManglingCases.Settings, ManglingCases.Result> {
-  /** A named Markdown source. */
-  public record Case(String name, String markdown) implements Serializable {}
+  /** The note's cases (spec 03 §4). */
+  public static final String SPEC = "spec";
+  /** The hand-written cases of {@code hand-cases.json}. */
+  public static final String HAND = "hand";
+  /** The categories, in report order. */
+  public static final List<String> CATEGORIES = List.of("mangling", "delimiter", "security");
+
+  /**
+   * A named Markdown source of one set and category; {@code expectedTex} is the hand-written
+   * expectation, or null where the expected TeX is Focus's own parse (the spec set).
+   */
+  public record Case(String set, String category, String name, String markdown, List<String> expectedTex) implements Serializable {
+    public Case {
+      if (!CATEGORIES.contains(category)) throw new IllegalArgumentException("case '" + name + "': unknown category " + category);
+      expectedTex = expectedTex == null ? null : List.copyOf(expectedTex);
+    }
+  }
 
   /** The cases to run, in report order. */
   public record Settings(List<Case> cases) implements Serializable {
@@ -30,43 +57,74 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
   }
 
   /**
-   * One case: the formulas the author wrote ({@code intendedTex}), those a delimiter-scanning engine
-   * finds in the naive HTML ({@code naiveTex}), that HTML, and whether each pipeline kept the TeX
-   * intact (Focus must also drop every event-handler attribute).
+   * One case: the expected formulas ({@code intendedTex}; {@code handExpected} says whether written
+   * by hand or taken from Focus's unsanitised parse), those a delimiter-scanning engine finds in the
+   * naive HTML ({@code naiveTex}), that HTML, those in Focus's sanitised HTML ({@code focusTex}), and
+   * whether each pipeline kept the case intact.
    */
-  public record CaseResult(String name, String markdown, List<String> intendedTex, List<String> naiveTex, String naiveHtml,
-                           boolean naiveIntact, boolean focusIntact) implements Serializable {}
+  public record CaseResult(String set, String category, String name, String markdown, boolean handExpected, List<String> intendedTex,
+                           List<String> naiveTex, String naiveHtml, List<String> focusTex, boolean naiveIntact, boolean focusIntact)
+      implements Serializable {}
 
   /** Every case, in order. */
   public record Result(List<CaseResult> cases) implements Serializable {
     public int naiveMangled() { return (int) cases.stream().filter(c -> !c.naiveIntact()).count(); }
 
     public int focusMangled() { return (int) cases.stream().filter(c -> !c.focusIntact()).count(); }
+
+    /** The cases of one set and category (null: any). */
+    public List<CaseResult> of(String set, String category) {
+      return cases.stream().filter(c -> (set == null || c.set().equals(set)) && (category == null || c.category().equals(category)))
+          .toList();
+    }
   }
 
-  /** The representative failure cases of spec 03 §4. */
+  /** The representative failure cases of spec 03 §4, with the category each one tests. */
   public static final List<Case> SPEC_CASES = List.of(
-      new Case("escaped delimiters", "Let \\(f(x)=x^2\\); then \\[f'(x)=2x\\] holds."),
-      new Case("subscripts and stars", "$\\hat{x}_i$ and $z_{k}$, also $a*b*c$"),
-      new Case("matrix row breaks", "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$$"),
-      new Case("braces", "$A = \\{x \\mid x > 0\\}$"),
-      new Case("Markdown inside display math", "$$\nf = g\n- h\n1. k\n$$"),
-      new Case("environment", "\\begin{align*}\nf(x) &= (x+1)^2 \\\\\n&= x^2 + 2x + 1\n\\end{align*}"),
-      new Case("prices", "Lunch was $5 and dinner $12, so $\\Delta = 7$."),
-      new Case("escaped dollar", "The fee is \\$3 per call; see $c_{\\text{call}}$."),
-      new Case("code span", "Type `$x$` to get $x$."),
-      new Case("less-than and ampersand", "If $0<x<y$ and $y>z$, then $p \\& q$."),
-      new Case("no spaces (CJK)", "设$x_i$为第$i$个样本，则$\\bar{x}=\\frac{1}{n}\\sum_i x_i$。"),
-      new Case("brackets like a link", "$[\\phi](x) = [\\psi](x)$"),
-      new Case("pipes in a table", "| quantity | value |\n|---|---|\n| $|v|$ | $P(A|B)$ |"),
-      new Case("script injection", "Bad <img src=x onerror=\"alert(1)\"> and $<img src=y onerror=alert(2)>$"),
-      new Case("block quote", "> Energy:\n> $$\n> E_k = \\tfrac{1}{2} m v^2\n> $$"));
+      spec("mangling", "escaped delimiters", "Let \\(f(x)=x^2\\); then \\[f'(x)=2x\\] holds."),
+      spec("mangling", "subscripts and stars", "$\\hat{x}_i$ and $z_{k}$, also $a*b*c$"),
+      spec("mangling", "matrix row breaks", "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$$"),
+      spec("mangling", "braces", "$A = \\{x \\mid x > 0\\}$"),
+      spec("mangling", "Markdown inside display math", "$$\nf = g\n- h\n1. k\n$$"),
+      spec("mangling", "environment", "\\begin{align*}\nf(x) &= (x+1)^2 \\\\\n&= x^2 + 2x + 1\n\\end{align*}"),
+      spec("delimiter", "prices", "Lunch was $5 and dinner $12, so $\\Delta = 7$."),
+      spec("delimiter", "escaped dollar", "The fee is \\$3 per call; see $c_{\\text{call}}$."),
+      spec("delimiter", "code span", "Type `$x$` to get $x$."),
+      spec("mangling", "less-than and ampersand", "If $0<x<y$ and $y>z$, then $p \\& q$."),
+      spec("delimiter", "no spaces (CJK)", "设$x_i$为第$i$个样本，则$\\bar{x}=\\frac{1}{n}\\sum_i x_i$。"),
+      spec("mangling", "brackets like a link", "$[\\phi](x) = [\\psi](x)$"),
+      spec("mangling", "pipes in a table", "| quantity | value |\n|---|---|\n| $|v|$ | $P(A|B)$ |"),
+      spec("security", "script injection", "Bad <img src=x onerror=\"alert(1)\"> and $<img src=y onerror=alert(2)>$"),
+      spec("mangling", "block quote", "> Energy:\n> $$\n> E_k = \\tfrac{1}{2} m v^2\n> $$"));
+
+  private static Case spec(String category, String name, String markdown) { return new Case(SPEC, category, name, markdown, null); }
+
+  /** The hand-written cases, read from {@code hand-cases.json} beside this class. */
+  @SuppressWarnings("unchecked")
+  public static List<Case> handCases() {
+    try (InputStream in = ManglingCases.class.getResourceAsStream("hand-cases.json")) {
+      if (in == null) throw new IllegalStateException("hand-cases.json missing from the classpath");
+      Map<String, Object> json = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      List<Case> out = new ArrayList<>();
+      for (Object o : (List<Object>) json.get("cases")) {
+        Map<String, Object> c = (Map<String, Object>) o;
+        out.add(new Case(HAND, (String) c.get("category"), (String) c.get("name"), (String) c.get("markdown"),
+            ((List<Object>) c.get("tex")).stream().map(String.class::cast).toList()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read hand-cases.json: " + e.getMessage(), e);
+    }
+  }
 
   /** An event-handler attribute inside a tag (text that merely mentions one is harmless). */
   private static final Pattern HANDLER = Pattern.compile("<[^>]*\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE);
 
   private static final Pattern WRAPPER = Pattern.compile(
       "class=\"math math-(inline|display) notranslate\" translate=\"no\">(.*?)</(span|div)>", Pattern.DOTALL);
+
+  /** A live script in HTML: a script element or a javascript: URL (the event handlers are {@link #HANDLER}). */
+  private static final Pattern SCRIPT = Pattern.compile("<script|(href|src)\\s*=\\s*\"?\\s*javascript:", Pattern.CASE_INSENSITIVE);
 
   @Override
   public Result run(Settings settings, LabContext ctx) {
@@ -77,15 +135,27 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
     List<CaseResult> out = new ArrayList<>();
     for (Case c : settings.cases()) {
       String md = c.markdown();
-      List<String> intended = focusTex(focus.renderUnsafe(md));
+      List<String> intended = c.expectedTex() != null ? c.expectedTex() : focusTex(focus.renderUnsafe(md));
       String naiveHtml = naiveRenderer.render(naiveParser.parse(md));
       List<String> naive = scanDelimiters(textOf(naiveHtml));
       String sanitized = focus.render(md);
-      boolean focusOk = focusTex(sanitized).equals(intended) && !HANDLER.matcher(sanitized).find();
-      out.add(new CaseResult(c.name(), md, intended, naive, naiveHtml, naive.equals(intended), focusOk));
+      List<String> focusTex = focusTex(sanitized);
+      boolean security = c.category().equals("security");
+      boolean naiveOk = trimmed(naive).equals(trimmed(intended)) && !(security && live(naiveHtml));
+      boolean focusOk = trimmed(focusTex).equals(trimmed(intended)) && !HANDLER.matcher(sanitized).find() && !(security && live(sanitized));
+      out.add(new CaseResult(c.set(), c.category(), c.name(), md, c.expectedTex() != null, intended, naive, naiveHtml, focusTex,
+          naiveOk, focusOk));
       ctx.progress().step(1);
     }
     return new Result(out);
+  }
+
+  /** Whether HTML holds an event-handler attribute, a script element or a javascript: URL. */
+  static boolean live(String html) { return HANDLER.matcher(html).find() || SCRIPT.matcher(html).find(); }
+
+  /** Formulas trimmed at both ends (a math engine ignores surrounding whitespace; the hand-written TeX is trimmed). */
+  static List<String> trimmed(List<String> tex) {
+    return tex.stream().map(t -> t.replaceAll("^[ \\t\\n\\f\\r]+|[ \\t\\n\\f\\r]+$", "")).toList();
   }
 
   /** The TeX of every math wrapper, in order, unescaped. */
@@ -118,9 +188,12 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
     return out;
   }
 
-  /** Text content of an HTML fragment (tags dropped, entities decoded), as the math engine reads it. */
+  /**
+   * Text content of an HTML fragment as the math engine reads it: code and pre elements skipped
+   * (MathJax's default skipHtmlTags), other tags dropped, entities decoded.
+   */
   static String textOf(String html) {
-    return unescape(html.replaceAll("(?s)<[^>]*>", ""));
+    return unescape(html.replaceAll("(?s)<(code|pre)\\b[^>]*>.*?</\\1>", " ").replaceAll("(?s)<[^>]*>", ""));
   }
 
   /** Decodes the named entities HTML escaping uses and every numeric entity (the sanitiser writes e.g. &#61;). */

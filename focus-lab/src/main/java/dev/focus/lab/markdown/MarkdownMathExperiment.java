@@ -4,10 +4,13 @@ import dev.focus.lab.run.Experiment;
 import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Profile;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Note 3 (spec 03): when Markdown runs before the math engine it rewrites the TeX. One section,
- * {@link ManglingCases}; the same cases in every profile (they take a second).
+ * {@link ManglingCases}, over the note's cases and the hand-written ones; the same cases in every
+ * profile (they take a second).
  */
 public final class MarkdownMathExperiment implements Experiment<ManglingCases.Settings, ManglingCases.Result> {
   @Override public String slug() { return "03-markdown-math"; }
@@ -18,7 +21,9 @@ public final class MarkdownMathExperiment implements Experiment<ManglingCases.Se
 
   @Override
   public ManglingCases.Settings settings(Profile profile, long seed) {
-    return new ManglingCases.Settings(ManglingCases.SPEC_CASES);
+    List<ManglingCases.Case> cases = new ArrayList<>(ManglingCases.SPEC_CASES);
+    cases.addAll(ManglingCases.handCases());
+    return new ManglingCases.Settings(cases);
   }
 
   @Override

@@ -17,39 +17,74 @@ final class MarkdownMathReport {
 
   static Findings render(ManglingCases.Result r) {
     Findings f = new Findings().tag("markdown").tag("mathjax").tag("spec 03");
-    int n = r.cases().size(), naiveMangled = r.naiveMangled(), focusMangled = r.focusMangled();
+    List<ManglingCases.CaseResult> spec = r.of(ManglingCases.SPEC, null), hand = r.of(ManglingCases.HAND, null);
+    MarkdownMathRules.Decision d = MarkdownMathRules.decide(r);
     f.md(TEXT.fill("claim"));
-    List<List<String>> rows = new ArrayList<>();
-    List<List<?>> csv = new ArrayList<>();
-    StringBuilder detail = new StringBuilder(TEXT.fill("cases")).append("\n\n");
-    for (int i = 0; i < n; i++) {
-      ManglingCases.CaseResult c = r.cases().get(i);
-      rows.add(List.of(String.valueOf(i + 1), c.name(), c.naiveIntact() ? "intact" : "**mangled**",
-          c.focusIntact() ? "intact" : "**mangled**"));
-      csv.add(List.of(i + 1, c.name(), c.markdown(), String.join(" ¦ ", c.intendedTex()), String.join(" ¦ ", c.naiveTex()),
-          c.naiveIntact(), c.focusIntact()));
-      detail.append(TEXT.fill("case", "number", i + 1, "name", c.name(), "markdown", c.markdown(),
-          "naiveTex", c.naiveTex().isEmpty() ? "*none*" : "`" + String.join("`, `", escapeTicks(c.naiveTex())) + "`",
-          "naiveHtml", c.naiveHtml().strip())).append("\n\n");
+    f.md(TEXT.fill("approach") + "\n\n");
+    f.md(TEXT.fill("result", "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(), "spec", spec.size(), "hand", hand.size())
+        + "\n\n");
+    List<List<String>> tallyRows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    List<MarkdownMathRules.Tally> tallies = MarkdownMathRules.tallies(r);
+    double[] naive = new double[tallies.size()], focus = new double[tallies.size()];
+    for (int i = 0; i < tallies.size(); i++) {
+      MarkdownMathRules.Tally t = tallies.get(i);
+      String set = t.set().equals(ManglingCases.SPEC) ? "note's cases (expected TeX: Focus's parse)" : "hand-written (expected TeX by hand)";
+      tallyRows.add(List.of(set, t.category(), String.valueOf(t.cases()), t.naiveIntact() + " / " + t.cases(),
+          t.focusIntact() + " / " + t.cases()));
+      labels.add(t.set() + " · " + t.category());
+      naive[i] = t.naiveIntact();
+      focus[i] = t.focusIntact();
     }
-    f.md(TEXT.fill("result", "naiveMangled", naiveMangled, "cases", n, "focusIntact", n - focusMangled) + "\n\n");
-    f.md(Findings.table(List.of("#", "case", "naive", "Focus"), rows));
-    f.chart(Chart.bar("intact", "Cases whose formulas reach the math engine intact", "pipeline", "cases",
-        List.of("naive (Markdown first)", "Focus (math as syntax)"),
-        Series.of("intact", new double[] {n - naiveMangled, n - focusMangled}),
-        Series.of("mangled", new double[] {naiveMangled, focusMangled})));
+    f.md(Findings.table(List.of("set", "category", "cases", "naive intact", "Focus intact"), tallyRows));
+    f.chart(Chart.bar("intact", "Cases whose formulas reach the math engine intact, by set and category", "set · category", "cases",
+        labels, Series.of("naive (Markdown first)", naive), Series.of("Focus (math as syntax)", focus)));
+    List<List<?>> csv = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    StringBuilder detail = new StringBuilder(TEXT.fill("cases")).append("\n\n");
+    for (int i = 0; i < spec.size(); i++) {
+      ManglingCases.CaseResult c = spec.get(i);
+      rows.add(List.of(String.valueOf(i + 1), c.name(), c.category(), mark(c.naiveIntact()), mark(c.focusIntact())));
+      detail.append(TEXT.fill("case", "number", i + 1, "name", c.name(), "category", c.category(), "markdown", c.markdown(),
+          "naiveTex", ticks(c.naiveTex(), false), "naiveHtml", c.naiveHtml().strip())).append("\n\n");
+    }
+    f.md(TEXT.fill("spec.table") + "\n\n");
+    f.md(Findings.table(List.of("#", "case", "category", "naive", "Focus"), rows));
+    List<List<String>> handRows = new ArrayList<>();
+    for (int i = 0; i < hand.size(); i++) {
+      ManglingCases.CaseResult c = hand.get(i);
+      handRows.add(List.of("H" + (i + 1), c.name(), c.category(), ticks(c.intendedTex(), true),
+          c.naiveIntact() ? "intact" : "**mangled:** " + ticks(c.naiveTex(), true),
+          c.focusIntact() ? "intact" : "**mangled:** " + ticks(c.focusTex(), true)));
+    }
+    f.md(TEXT.fill("hand", "hand", hand.size()) + "\n\n");
+    f.md(Findings.table(List.of("#", "case", "category", "expected TeX (by hand)", "naive", "Focus"), handRows));
+    for (ManglingCases.CaseResult c : r.cases()) {
+      csv.add(List.of(c.set(), c.category(), c.name(), c.markdown(), c.handExpected(), String.join(" ¦ ", c.intendedTex()),
+          String.join(" ¦ ", c.naiveTex()), String.join(" ¦ ", c.focusTex()), c.naiveIntact(), c.focusIntact()));
+    }
     f.md(detail.toString());
-    f.data(DataFile.csv("cases.csv", List.of("case", "name", "markdown", "intended_tex", "naive_tex", "naive_intact", "focus_intact"), csv));
-    Verdict v = MarkdownMathRules.verdict(r);
-    f.md(TEXT.fill("verdict", "verdict", v.label(), "naiveMangled", naiveMangled, "cases", n,
-        "except", focusMangled == 0 ? "" : TEXT.fill("verdict.except", "focusMangled", focusMangled)));
-    f.verdict(v, TEXT.fill("summary", "naiveMangled", naiveMangled, "cases", n, "focusIntact", n - focusMangled));
+    f.data(DataFile.csv("cases.csv", List.of("set", "category", "name", "markdown", "expected_by_hand", "intended_tex", "naive_tex",
+        "focus_tex", "naive_intact", "focus_intact"), csv));
+    Verdict v = d.verdict();
+    int focusIntact = r.cases().size() - r.focusMangled();
+    f.md(TEXT.fill("verdict", "verdict", v.label(), "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(),
+        "focusBad", d.focusMangledOrUnsafe(), "focusOther", d.focusOtherMisses(), "focusIntact", focusIntact, "cases", r.cases().size()));
+    f.verdict(v, TEXT.fill("summary", "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(), "focusIntact", focusIntact,
+        "cases", r.cases().size(), "hand", hand.size()));
     return f;
   }
 
-  private static List<String> escapeTicks(List<String> xs) {
+  private static String mark(boolean intact) { return intact ? "intact" : "**mangled**"; }
+
+  /** Formulas as inline code (backticks and line feeds replaced; pipes escaped inside a table), or *none*. */
+  private static String ticks(List<String> xs, boolean inTable) {
+    if (xs.isEmpty()) return "*none*";
     List<String> out = new ArrayList<>();
-    for (String x : xs) out.add(x.replace("`", "'").replace("\n", " "));
-    return out;
+    for (String x : xs) {
+      String t = x.replace("`", "'").replace("\n", " ");
+      out.add(inTable ? t.replace("|", "\\|") : t);
+    }
+    return "`" + String.join("`, `", out) + "`";
   }
 }

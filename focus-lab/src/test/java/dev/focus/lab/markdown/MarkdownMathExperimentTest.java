@@ -20,6 +20,11 @@ class MarkdownMathExperimentTest {
   void naiveScanFindsWhatADelimiterEngineWouldSee() {
     assertEquals(List.of("5 and dinner "), ManglingCases.scanDelimiters("Lunch was $5 and dinner $12"));
     assertEquals(List.of("a", "b"), ManglingCases.scanDelimiters("\\(a\\) and $$b$$"));
+    // MathJax skips code and pre, so the naive engine reads only the formula outside the code span
+    assertEquals(List.of("x"), ManglingCases.scanDelimiters(ManglingCases.textOf("<p>Type <code>$x$</code> to get $x$.</p>")));
+    assertTrue(ManglingCases.live("<a href=\"javascript:alert(1)\">x</a>"));
+    assertTrue(ManglingCases.live("<script>alert(1)</script>"));
+    assertFalse(ManglingCases.live("<p>the text javascript: is harmless</p>"));
     assertEquals(List.of("x_i", "\\bar{x}"), ManglingCases.focusTex(
         "<span class=\"math math-inline notranslate\" translate=\"no\">\\(x_i\\)</span> "
             + "<span class=\"math math-inline notranslate\" translate=\"no\">\\(\\bar{x}\\)</span>"));
@@ -29,7 +34,7 @@ class MarkdownMathExperimentTest {
   void focusKeepsEveryCaseIntactWhereTheNaivePipelineLosesTheTex(@TempDir Path work) {
     var settings = new MarkdownMathExperiment().settings(Profile.MINI, 1);
     ManglingCases.Result r = new ManglingCases().run(settings, new LabContext(Profile.MINI, 1, work, null, Progress.NONE));
-    assertEquals(15, r.cases().size());
+    assertEquals(15 + 31, r.cases().size(), "the note's 15 and the 31 hand-written cases");
     Map<String, ManglingCases.CaseResult> byName = r.cases().stream()
         .collect(Collectors.toMap(ManglingCases.CaseResult::name, c -> c));
     for (ManglingCases.CaseResult c : r.cases()) assertTrue(c.focusIntact(), c.name() + " stays intact in Focus");
@@ -49,6 +54,53 @@ class MarkdownMathExperimentTest {
     }
     assertEquals(r.cases().stream().filter(c -> !c.naiveIntact()).count(), r.naiveMangled());
     assertEquals(0, r.focusMangled());
-    assertEquals(Verdict.AGREES, MarkdownMathRules.verdict(r), r.naiveMangled() + " of 15 mangled");
+    // categories: the note's 15 hold 10 mangling, 4 delimiter-rule and 1 security case; the hand-written 31 hold 19, 8, 4
+    assertEquals(List.of(10, 4, 1, 19, 8, 4), MarkdownMathRules.tallies(r).stream().map(MarkdownMathRules.Tally::cases).toList());
+    // the hand-written expectations come from the JSON file, not from Focus's parser
+    ManglingCases.CaseResult star = r.of(ManglingCases.HAND, "mangling").get(0);
+    assertTrue(star.handExpected());
+    assertEquals(List.of("f^*(x)", "g^*(y)"), star.intendedTex());
+    assertEquals(List.of("f^(x)", "g^(y)"), star.naiveTex(), "CommonMark pairs the stars as emphasis");
+    assertEquals(List.of(), r.of(ManglingCases.HAND, "delimiter").get(0).intendedTex(), "$10 to $20: a closing $ before a digit");
+    MarkdownMathRules.Decision d = MarkdownMathRules.decide(r);
+    assertEquals(29, d.manglingCases());
+    assertEquals(Verdict.AGREES, d.verdict(), d.naiveMangled() + " of 29 mangling cases mangled");
+  }
+
+  private static ManglingCases.CaseResult made(String category, boolean naive, boolean focus) {
+    return new ManglingCases.CaseResult(ManglingCases.HAND, category, category, "", true, List.of("x"), List.of(), "", List.of("x"),
+        naive, focus);
+  }
+
+  @Test
+  void theRuleCanComeOutEveryWay() {
+    List<ManglingCases.CaseResult> base = List.of(made("mangling", false, true), made("mangling", false, true),
+        made("mangling", true, true), made("mangling", true, true), made("delimiter", true, true), made("security", false, true));
+    assertEquals(Verdict.AGREES, MarkdownMathRules.verdict(new ManglingCases.Result(base)), "2 of 4 mangling cases mangled");
+    List<ManglingCases.CaseResult> fewMangled = List.of(made("mangling", true, true), made("mangling", true, true),
+        made("mangling", true, true), made("mangling", true, true), made("mangling", true, true), made("mangling", false, true));
+    assertEquals(Verdict.CONTRADICTS, MarkdownMathRules.verdict(new ManglingCases.Result(fewMangled)), "1 of 6 < a quarter");
+    List<ManglingCases.CaseResult> third = List.of(made("mangling", false, true), made("mangling", true, true),
+        made("mangling", true, true));
+    assertEquals(Verdict.PARTLY, MarkdownMathRules.verdict(new ManglingCases.Result(third)), "1 of 3: neither half nor under a quarter");
+    List<ManglingCases.CaseResult> focusFails = List.of(made("mangling", false, false), made("mangling", false, true));
+    assertEquals(Verdict.CONTRADICTS, MarkdownMathRules.verdict(new ManglingCases.Result(focusFails)));
+    List<ManglingCases.CaseResult> unsafe = List.of(made("mangling", false, true), made("security", false, false));
+    assertEquals(Verdict.CONTRADICTS, MarkdownMathRules.verdict(new ManglingCases.Result(unsafe)));
+    List<ManglingCases.CaseResult> delimiterMiss = List.of(made("mangling", false, true), made("delimiter", true, false));
+    MarkdownMathRules.Decision d = MarkdownMathRules.decide(new ManglingCases.Result(delimiterMiss));
+    assertEquals(Verdict.PARTLY, d.verdict());
+    assertEquals(1, d.focusOtherMisses());
+  }
+
+  @Test
+  void everyHandCaseHasACategoryAndAnExpectation() {
+    List<ManglingCases.Case> hand = ManglingCases.handCases();
+    assertEquals(31, hand.size());
+    for (ManglingCases.Case c : hand) {
+      assertEquals(ManglingCases.HAND, c.set());
+      assertTrue(c.expectedTex() != null, c.name());
+    }
+    assertEquals(hand.size(), hand.stream().map(ManglingCases.Case::name).distinct().count(), "names are unique");
   }
 }
