@@ -17,6 +17,8 @@ public final class RmsNorm {
   private RmsNorm() {}
 
   private static final int MIN_ROWS = 32;
+  /** Rows whose statistics are taken side by side (each is a chain of dependent adds). */
+  private static final int GROUP = 4;
 
   /**
    * @param out    (N, C) normalised rows, overwritten
@@ -27,13 +29,28 @@ public final class RmsNorm {
   public static void forward(float[] out, float[] invRms, float[] inp, float[] w, int n, int c, float eps) {
     KernelSet k = Kernels.get();
     Parallel.forRange(n, MIN_ROWS, (lo, hi) -> {
-      for (int r = lo; r < hi; r++) {
+      // the statistics of four rows, then the rows: four reductions in flight instead of one at a time
+      int r = lo;
+      for (; r + GROUP <= hi; r += GROUP) {
+        float s0 = k.sumSquares(inp, r * c, c), s1 = k.sumSquares(inp, (r + 1) * c, c);
+        float s2 = k.sumSquares(inp, (r + 2) * c, c), s3 = k.sumSquares(inp, (r + 3) * c, c);
+        invRms[r] = invRms(s0, c, eps);
+        invRms[r + 1] = invRms(s1, c, eps);
+        invRms[r + 2] = invRms(s2, c, eps);
+        invRms[r + 3] = invRms(s3, c, eps);
+      }
+      for (; r < hi; r++) invRms[r] = invRms(k.sumSquares(inp, r * c, c), c, eps);
+      for (r = lo; r < hi; r++) {
         int o = r * c;
-        float inv = (float) (1.0 / Math.sqrt(k.sumSquares(inp, o, c) / c + eps));
-        invRms[r] = inv;
+        float inv = invRms[r];
         for (int j = 0; j < c; j++) out[o + j] = (inp[o + j] * inv) * w[j];
       }
     });
+  }
+
+  /** 1/rms of a row whose squares sum to {@code sumSquares}. */
+  private static float invRms(float sumSquares, int c, float eps) {
+    return (float) (1.0 / Math.sqrt(sumSquares / c + eps));
   }
 
   /**
