@@ -105,7 +105,7 @@ final class RecallReport {
   /** The comparisons of the learned tasks, "; "-separated. */
   static String comparisons(AttentionFocusRules.Recall recall) {
     return recall.comparisons().stream().map(c -> TEXT.fill("e7.comparison", "task", c.task(), "length", c.length(),
-        "softmax", 100 * c.softmaxAccuracy(), "linear", 100 * c.linearAccuracy(), "gap", c.gap().text(3),
+        "softmax", 100 * c.softmaxAccuracy(), "linear", 100 * c.linearAccuracy(), "gap", c.gap().points(),
         "margin", 100 * AttentionFocusRules.MARGIN, "softmaxS", c.softmaxS(), "linearS", c.linearS(), "sharper", c.sharper().text(3)))
         .collect(Collectors.joining("; "));
   }

@@ -69,11 +69,7 @@ final class LosslessReport {
   }
 
   /** A claim on accuracies in points: "+12.3 ± 4.5 points over 3 seeds: agrees". */
-  static String pct(Claim c) {
-    Stats.Interval i = c.interval();
-    return String.format(java.util.Locale.ROOT, "%+.1f ± %.1f points over %d seeds: %s", 100 * i.mean(), 100 * i.halfWidth(), i.n(),
-        c.outcome().text());
-  }
+  static String pct(Claim c) { return c.points(); }
 
   static void vq(Findings f, VqComparison.Result r) {
     String id = r.task().replace("glyphs-", "");

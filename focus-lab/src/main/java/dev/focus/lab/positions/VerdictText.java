@@ -8,7 +8,6 @@ import static dev.focus.lab.positions.PositionsReport.gap;
 
 import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Findings;
-import dev.focus.lab.run.Stats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,11 +50,7 @@ final class VerdictText {
   }
 
   /** A claim on accuracies in points: "+12.3 ± 4.5 points over 3 seeds: agrees". */
-  static String points(Claim c) {
-    Stats.Interval i = c.interval();
-    String width = i.n() < 2 ? " (1 seed)" : String.format(java.util.Locale.ROOT, " ± %.1f points over %d seeds", 100 * i.halfWidth(), i.n());
-    return String.format(java.util.Locale.ROOT, "%+.1f", 100 * i.mean()) + width + ": " + c.outcome().text();
-  }
+  static String points(Claim c) { return c.points(); }
 
   /** The fastest row-step angle of a scheme's grid model on a 4×4 grid. */
   private static double angle(PositionsExperiment.Results r, String scheme) {

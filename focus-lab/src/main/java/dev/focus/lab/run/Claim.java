@@ -50,6 +50,16 @@ public record Claim(Stats.Interval interval, double threshold, boolean above) im
   public boolean contradicts() { return outcome() == Outcome.CONTRADICTS; }
 
   /**
+   * A claim on accuracies (fractions) in percentage points: "+84.1 ± 14.6 points over 3 seeds: agrees",
+   * "+12.0 points (1 seed): inside the noise".
+   */
+  public String points() {
+    String width = interval.n() < 2 ? " points (1 seed)"
+        : String.format(Locale.ROOT, " ± %.1f points over %d seeds", 100 * interval.halfWidth(), interval.n());
+    return String.format(Locale.ROOT, "%+.1f", 100 * interval.mean()) + width + ": " + outcome().text();
+  }
+
+  /**
    * "+0.329 ± 0.130 over 3 seeds: agrees" ({@code digits} decimals; "(1 seed)" for one value); the
    * mean carries a sign when the threshold is 0 (a difference).
    */

@@ -100,6 +100,8 @@ class RecallTest {
     assertEquals(0.75, needle.gap().interval().mean(), 1e-12);
     assertEquals(4.303 * 0.05 / Math.sqrt(3), needle.gap().interval().halfWidth(), 1e-12);
     assertTrue(needle.gap().agrees() && needle.sharper().agrees() && !needle.linearAhead().agrees());
+    assertTrue(RecallReport.summary(o).contains("softmax minus linear, paired by seed: +75.0 ± 12.4 points over 3 seeds: agrees"),
+        RecallReport.summary(o));
     // sharper heads (smaller S*) go with higher accuracy: the ranks are perfectly opposed up to ties
     assertTrue(o.rho() < -0.8, "rho " + o.rho());
     assertTrue(RecallReport.summary(o).startsWith("needle at T=512: softmax 100% vs linear 25%"), RecallReport.summary(o));

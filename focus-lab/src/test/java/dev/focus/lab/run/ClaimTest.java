@@ -21,5 +21,8 @@ class ClaimTest {
     assertEquals(Claim.Outcome.NOISE, Claim.above(new double[] {5}, 0).outcome());
     assertEquals(Claim.Outcome.NOISE, Claim.below(new double[] {5}, 0).outcome());
     assertEquals("5.00 (1 seed): inside the noise", Claim.above(new double[] {5}, 1).text(2));
+    // accuracies in points: 0.9, 1.0, 1.1 → +100.0 ± 24.8 points
+    assertEquals("+100.0 ± 24.8 points over 3 seeds: agrees", paired.points());
+    assertEquals("+50.0 points (1 seed): inside the noise", Claim.above(new double[] {0.5}, 0).points());
   }
 }
