@@ -186,7 +186,12 @@ final class SmallGemm {
     scatter(v3, c, c0 + 3, ldc, t);
   }
 
-  /** {@link #narrow4} of eight columns: each vector of A read once for all eight (a head of 8 in P·V). */
+  /**
+   * {@link #narrow4} of eight columns: each vector of A read once for all eight (a head of 8 in P·V).
+   * Written out beside narrow4 on purpose (an intended twin, as Sgemm's micro-kernels): the sums must
+   * stay in eight named registers, which an array of vectors or a loop over columns would send back
+   * to memory on every p.
+   */
   static void narrow8(int k, float[] src, int s0, int sp, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
                       boolean accumulate) {
     float[] t = TILE.get();
