@@ -527,89 +527,10 @@ final class VectorKernels implements KernelSet {
                             int rows, int cols, float eps) {
     if ((long) rows * cols >= PAR_ELEMENTS && rows > 1) {
       Parallel.forRange(rows, Math.max(1, (PAR_ELEMENTS / 4) / Math.max(1, cols)), (lo, hi) -> {
-        for (int r = lo; r < hi; r++) layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
+        for (int r = lo; r < hi; r++) RowKernels.layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
       });
     } else {
-      for (int r = 0; r < rows; r++) layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
-    }
-  }
-
-  /** LayerNorm (Ba et al. 2016, eq. 4): μ = mean x, σ² = mean (x − μ)² (two passes), y = (x − μ)/σ ⊙ w + b. */
-  static void layerNormRow(float[] out, float[] mean, float[] invStd, float[] x, float[] w, float[] b,
-                           int r, int cols, float eps) {
-    int o = r * cols;
-    float mu = sumKernel(x, o, cols) / cols;
-    float var = centeredSquares(x, o, cols, mu) / cols;
-    float inv = (float) (1.0 / Math.sqrt(var + eps));
-    mean[r] = mu;
-    invStd[r] = inv;
-    normalizeAffine(out, o, x, o, cols, mu, inv, w, b);
-  }
-
-  /** Σ (x − mu)². */
-  static float centeredSquares(float[] x, int off, int n, float mu) {
-    FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    int bound = S.loopBound(n);
-    for (; i < bound; i += L) {
-      FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
-      acc = d.fma(d, acc);
-    }
-    float s = acc.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
-      float d = x[off + i] - mu;
-      s += d * d;
-    }
-    return s;
-  }
-
-  /**
-   * out = (x − mu)·inv ⊙ w + b; w and b indexed from 0 and may be null. Each combination gets its
-   * own loop: a vector reassigned under a condition inside the loop (y = w != null ? y·w : y) merges
-   * at a phi, which C2 may fail to keep in registers.
-   */
-  static void normalizeAffine(float[] out, int oo, float[] x, int xo, int n, float mu, float inv,
-                              float[] w, float[] b) {
-    int bound = S.loopBound(n);
-    if (w != null && b != null) {
-      normalizeWB(out, oo, x, xo, bound, mu, inv, w, b);
-    } else if (w != null) {
-      normalizeW(out, oo, x, xo, bound, mu, inv, w);
-    } else if (b != null) {
-      normalizeB(out, oo, x, xo, bound, mu, inv, b);
-    } else {
-      normalizePlain(out, oo, x, xo, bound, mu, inv);
-    }
-    for (int i = bound; i < n; i++) {
-      float y = (x[xo + i] - mu) * inv;
-      if (w != null) y *= w[i];
-      if (b != null) y += b[i];
-      out[oo + i] = y;
-    }
-  }
-
-  static void normalizeWB(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] w, float[] b) {
-    for (int i = 0; i < bound; i += L) {
-      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv)
-          .fma(FloatVector.fromArray(S, w, i), FloatVector.fromArray(S, b, i)).intoArray(out, oo + i);
-    }
-  }
-
-  static void normalizeW(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] w) {
-    for (int i = 0; i < bound; i += L) {
-      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).mul(FloatVector.fromArray(S, w, i)).intoArray(out, oo + i);
-    }
-  }
-
-  static void normalizeB(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv, float[] b) {
-    for (int i = 0; i < bound; i += L) {
-      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).add(FloatVector.fromArray(S, b, i)).intoArray(out, oo + i);
-    }
-  }
-
-  static void normalizePlain(float[] out, int oo, float[] x, int xo, int bound, float mu, float inv) {
-    for (int i = 0; i < bound; i += L) {
-      FloatVector.fromArray(S, x, xo + i).sub(mu).mul(inv).intoArray(out, oo + i);
+      for (int r = 0; r < rows; r++) RowKernels.layerNormRow(out, mean, invStd, x, w, b, r, cols, eps);
     }
   }
 }
