@@ -11,7 +11,6 @@ import dev.focus.lab.run.Findings;
 import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.LabRunner;
 import dev.focus.lab.run.Profile;
-import dev.focus.lab.run.Progress;
 import dev.focus.report.DataFile;
 import dev.focus.report.Report;
 import dev.focus.report.ReportReader;
@@ -38,9 +37,11 @@ class EveryExperimentMiniTest {
     assertEquals(5, new HashSet<>(all.stream().map(Experiment::slug).toList()).size(), "slugs are unique");
     LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("empty-cache"));
     for (Experiment<?, ?> e : all) {
-      LabContext ctx = new LabContext(Profile.MINI, 1, runs.resolve(".work").resolve(e.slug()), runs.resolve("empty-cache"),
-          Progress.NONE);
+      ProgressAfterPlanTest.Bar bar = new ProgressAfterPlanTest.Bar();
+      LabContext ctx = new LabContext(Profile.MINI, 1, runs.resolve(".work").resolve(e.slug()), runs.resolve("empty-cache"), bar);
       Findings f = runAndCompare(e, ctx);
+      // Here the tasks run inside the experiment: its bar steps exactly the total it announced.
+      assertEquals(bar.max, bar.done, e.slug() + ": progress units stepped against the total");
       runner.publish(e, f, 0);
     }
     ReportReader.Scan scan = ReportReader.scan(runs);

@@ -44,7 +44,7 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
   /** The task of one run (its cost: steps × batch × length, the tokens it trains on). */
   static Task<Settings, Run> task(Settings s) {
     return Task.of(KIND, new RecallRun(), s).labelled("E7 " + s.task().name() + " " + s.kind() + " T=" + s.length() + " seed "
-        + (s.seedIndex() + 1)).withCost((double) s.steps() * s.task().batch() * s.length());
+        + (s.seedIndex() + 1)).withCost((double) s.steps() * s.task().batch() * s.length()).withProgressUnits(s.steps());
   }
 
   /**

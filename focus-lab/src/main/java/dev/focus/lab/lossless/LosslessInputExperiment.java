@@ -8,6 +8,7 @@ import dev.focus.lab.run.Profile;
 import dev.focus.lab.run.Task;
 import java.io.Serializable;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class LosslessInputExperiment
   /**
    * @param vq               the VQ comparisons in order; the first decides the verdict
    * @param ifDigitsMissing  replaces a {@code digits} comparison when the digits are not in the data
-   *                         cache (null: none, the run then fails as the data is missing)
+   *                         cache (null: none, the digits comparison is left out; see {@link #comparisons})
    */
   public record Settings(InformationAudit.Settings audit, List<VqComparison.Settings> vq,
                          VqComparison.Settings ifDigitsMissing, DigitsDemo.Settings digits) implements Serializable {
@@ -66,12 +67,8 @@ public final class LosslessInputExperiment
 
   @Override
   public Results run(Settings s, LabContext ctx) throws Exception {
-    boolean digitsCached = ctx.dataCache() != null && Files.isRegularFile(DataCache.digitsFile(ctx.dataCache()));
-    List<VqComparison.Settings> plan = new ArrayList<>();
-    for (VqComparison.Settings v : s.vq()) {
-      plan.add(v.task().equals("digits") && !digitsCached && s.ifDigitsMissing() != null ? s.ifDigitsMissing() : v);
-    }
-    long units = s.digits().steps();
+    List<VqComparison.Settings> plan = comparisons(s, ctx.dataCache());
+    long units = digitsCached(ctx.dataCache()) ? s.digits().steps() : 0; // the demonstration is skipped without them
     for (VqComparison.Settings v : plan) units += (long) v.runs().size() * v.steps();
     ctx.progress().total(units);
 
@@ -84,14 +81,44 @@ public final class LosslessInputExperiment
     return new Results(audit, vq, new DigitsDemo().run(s.digits(), ctx));
   }
 
-  /**
-   * The comparisons' trainings, one task per arm and seed. Without the digits in the data cache these
-   * tasks fail and {@link #run} compares on the stand-in task instead (the lab fetches the digits first).
-   */
+  /** The comparisons' trainings with the data sets of the default cache (the digits' tasks): see {@link #plan(Settings, Path)}. */
   @Override
   public List<Task<?, ?>> plan(Settings s) {
     List<Task<?, ?>> out = new ArrayList<>();
     for (VqComparison.Settings v : s.vq()) out.addAll(VqComparison.tasks(v));
+    return out;
+  }
+
+  static boolean digitsCached(Path dataCache) {
+    return dataCache != null && Files.isRegularFile(DataCache.digitsFile(dataCache));
+  }
+
+  /**
+   * The comparisons' trainings under {@code dataCache}, one task per arm and seed: without the digits
+   * in the cache, those of the stand-in comparison that {@link #run} then makes, so that the lab's plan
+   * holds no task that fails for want of data.
+   */
+  @Override
+  public List<Task<?, ?>> plan(Settings s, Path dataCache) {
+    List<Task<?, ?>> out = new ArrayList<>();
+    for (VqComparison.Settings v : comparisons(s, dataCache)) out.addAll(VqComparison.tasks(v));
+    return out;
+  }
+
+  /**
+   * The comparisons that run under {@code dataCache}: a {@code digits} comparison is replaced by the
+   * stand-in when the digits are not cached (the report then says they are missing), or left out when
+   * there is no stand-in or the stand-in already runs (full: glyphs-read). Throws when none is left.
+   */
+  static List<VqComparison.Settings> comparisons(Settings s, Path dataCache) {
+    List<VqComparison.Settings> out = new ArrayList<>();
+    for (VqComparison.Settings v : s.vq()) {
+      VqComparison.Settings use = v.task().equals("digits") && !digitsCached(dataCache) ? s.ifDigitsMissing() : v;
+      if (use != null && !out.contains(use)) out.add(use);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("the digits are not in the data cache " + dataCache + " (run './focus setup digits')");
+    }
     return out;
   }
 

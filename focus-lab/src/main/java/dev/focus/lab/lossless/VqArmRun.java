@@ -33,7 +33,7 @@ public final class VqArmRun implements Section<VqArmRun.Settings, VqArmRun.Resul
                        double levelError, double seconds) implements Serializable {}
 
   static Task<Settings, Result> task(Settings s) {
-    return Task.of(KIND, new VqArmRun(), s).labelled(s.task() + " " + s.arm() + " seed " + (s.seedIndex() + 1)).withCost(s.steps());
+    return Task.of(KIND, new VqArmRun(), s).labelled(s.task() + " " + s.arm() + " seed " + (s.seedIndex() + 1)).withCost(s.steps()).withProgressUnits(s.steps());
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class LmRun implements Section<LmRun.Settings, LmRun.Result>, Seria
                        Map<String, float[]> weights) implements Serializable {}
 
   static Task<Settings, Result> task(Settings s) {
-    return Task.of(KIND, new LmRun(), s).labelled("E3 " + s.arm().name() + " LM seed " + (s.seedIndex() + 1)).withCost(s.steps());
+    return Task.of(KIND, new LmRun(), s).labelled("E3 " + s.arm().name() + " LM seed " + (s.seedIndex() + 1)).withCost(s.steps()).withProgressUnits(s.steps());
   }
 
   @Override

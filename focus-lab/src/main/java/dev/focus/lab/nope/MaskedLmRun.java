@@ -59,7 +59,7 @@ public final class MaskedLmRun implements Section<MaskedLmRun.Settings, MaskedLm
   /** The task of one run (its cost: training steps). */
   static Task<Settings, Result> task(Settings s) {
     return Task.of(KIND, new MaskedLmRun(), s).labelled("E6 " + LanguageModels.posName(s.position()) + " MLM seed " + (s.seedIndex() + 1))
-        .withCost(s.steps());
+        .withCost(s.steps()).withProgressUnits(s.steps());
   }
 
   @Override

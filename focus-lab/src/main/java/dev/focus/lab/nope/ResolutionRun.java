@@ -33,7 +33,7 @@ public final class ResolutionRun implements Section<ResolutionRun.Settings, Reso
 
   static Task<Settings, Resolution.Run> task(Settings s) {
     return Task.of(KIND, new ResolutionRun(), s)
-        .labelled("E7 " + Resolution.taskLabel(s.task()) + " " + s.arm().name() + " seed " + (s.seedIndex() + 1)).withCost(s.steps());
+        .labelled("E7 " + Resolution.taskLabel(s.task()) + " " + s.arm().name() + " seed " + (s.seedIndex() + 1)).withCost(s.steps()).withProgressUnits(s.steps());
   }
 
   @Override

@@ -25,7 +25,8 @@ public final class GridRun implements Section<GridRun.Settings, GridRun.Result>,
 
   /** The task of one run (its cost: training steps). */
   static Task<Settings, Result> task(Settings s) {
-    return Task.of(KIND, new GridRun(), s).labelled("grids " + s.scheme() + " seed " + s.seedIndex()).withCost(s.train().steps());
+    return Task.of(KIND, new GridRun(), s).labelled("grids " + s.scheme() + " seed " + s.seedIndex()).withCost(s.train().steps())
+        .withProgressUnits(s.train().steps() + s.evalUnits());
   }
 
   /**
@@ -38,6 +39,9 @@ public final class GridRun implements Section<GridRun.Settings, GridRun.Result>,
     public Settings {
       shapes = List.copyOf(shapes);
     }
+
+    /** Progress units of the evaluation (one per 100 scored grids, at least 1), stepped after it. */
+    long evalUnits() { return Math.max(1, (long) evalN * shapes.size() / 100); }
   }
 
   /** {@code accuracy[shape][task]}: exact-match accuracy of the answers, task 0 = at, 1 = rel (NaN: none asked). */
@@ -53,6 +57,7 @@ public final class GridRun implements Section<GridRun.Settings, GridRun.Result>,
       BlockShape b = s.shapes().get(sh);
       acc[sh] = SymbolGrids.accuracy(m, b.h(), b.w(), s.evalN(), s.train().atQuestions(), s.train().seed() * 7919 + sh);
     }
+    ctx.progress().step(s.evalUnits());
     return new Result(s.scheme(), s.seedIndex(), acc);
   }
 

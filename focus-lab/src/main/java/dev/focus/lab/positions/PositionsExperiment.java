@@ -63,9 +63,6 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
 
     /** Seeds of {@code scheme}. */
     int seedsOf(String scheme) { return DECIDING.contains(scheme) ? seeds : otherSeeds; }
-
-    /** Progress units of one run's evaluation. */
-    long evalUnits() { return Math.max(1, (long) evalN * SHAPES.size() / 100); }
   }
 
   /** {@code runs}: one grid training per seed and scheme, seed-major. */
@@ -110,7 +107,9 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
 
   @Override
   public Results run(Settings s, LabContext ctx) throws Exception {
-    ctx.progress().total(s.runs().size() * (s.grid().steps() + s.grid().evalUnits()));
+    long units = 0;
+    for (GridRun.Settings r : s.runs()) units += r.train().steps() + r.evalUnits();
+    ctx.progress().total(units);
     PositionTables.Result tables = new PositionTables().run(s.tables(), ctx);
     SchemeChecks.Result checks = new SchemeChecks().run(s.checks(), ctx);
     LogitMaps.Result maps = new LogitMaps().run(s.maps(), ctx);

@@ -1,5 +1,6 @@
 package dev.focus.lab.run;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -44,6 +45,18 @@ public interface Experiment<S extends Record, R extends Record> {
    */
   default List<Task<?, ?>> plan(S settings) {
     return List.of();
+  }
+
+  /**
+   * The plan of {@code settings} when the data sets are read from {@code dataCache} (null: none):
+   * what the runner runs first. An experiment whose data set is missing plans what its {@link #run}
+   * does without it (report 2 plans its stand-in comparison when the digits are not cached), never
+   * tasks that would fail for want of data: one failing task aborts the Spark job of every
+   * experiment's plan. Default: {@link #plan(Record) plan(settings)}, for experiments whose tasks need
+   * no data set or make their own stand-in.
+   */
+  default List<Task<?, ?>> plan(S settings, Path dataCache) {
+    return plan(settings);
   }
 
   /**

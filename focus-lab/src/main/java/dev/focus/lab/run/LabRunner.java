@@ -74,7 +74,7 @@ public final class LabRunner {
   /** Where the planned tasks run. */
   public TaskRunner tasks() { return tasks; }
 
-  /** The tasks the experiments plan under this runner's profile and seed, in experiment order. */
+  /** The tasks the experiments plan under this runner's profile, seed and data cache, in experiment order. */
   public List<Task<?, ?>> plan(List<Experiment<?, ?>> experiments) {
     List<Task<?, ?>> out = new ArrayList<>();
     for (Experiment<?, ?> e : experiments) out.addAll(planOf(e));
@@ -82,7 +82,7 @@ public final class LabRunner {
   }
 
   private <S extends Record> List<Task<?, ?>> planOf(Experiment<S, ?> e) {
-    return e.plan(e.settings(profile, seed));
+    return e.plan(e.settings(profile, seed), dataCache);
   }
 
   /** True when runs/&lt;slug&gt; holds a finished report of this profile or a larger one. */

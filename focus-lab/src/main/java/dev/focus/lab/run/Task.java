@@ -35,15 +35,18 @@ public final class Task<S extends Record, R extends Record> implements Serializa
   private final String key;
   private final String label;
   private final double cost;
+  private final long progressUnits;
   private final List<String> after;
 
-  private Task(String kind, Section<S, R> section, S settings, String key, String label, double cost, List<String> after) {
+  private Task(String kind, Section<S, R> section, S settings, String key, String label, double cost, long progressUnits,
+               List<String> after) {
     this.kind = kind;
     this.section = section;
     this.settings = settings;
     this.key = key;
     this.label = label;
     this.cost = cost;
+    this.progressUnits = progressUnits;
     this.after = List.copyOf(after);
   }
 
@@ -63,7 +66,7 @@ public final class Task<S extends Record, R extends Record> implements Serializa
       throw new IllegalArgumentException("the settings of task kind " + kind + " (" + settings.getClass().getName()
           + ") must be Serializable");
     }
-    return new Task<>(kind, section, settings, TaskKey.of(kind, settings), kind, 1, List.of());
+    return new Task<>(kind, section, settings, TaskKey.of(kind, settings), kind, 1, 0, List.of());
   }
 
   /** One task per settings record, in order: how an experiment turns its list of runs into its plan. */
@@ -75,20 +78,30 @@ public final class Task<S extends Record, R extends Record> implements Serializa
 
   /** The same task with a name for progress lines and logs (not part of the key). */
   public Task<S, R> labelled(String text) {
-    return new Task<>(kind, section, settings, key, text, cost, after);
+    return new Task<>(kind, section, settings, key, text, cost, progressUnits, after);
   }
 
   /** The same task with a size estimate ({@code units} > 0, not part of the key). */
   public Task<S, R> withCost(double units) {
     if (!(units > 0) || Double.isInfinite(units)) throw new IllegalArgumentException("cost=" + units + " must be > 0");
-    return new Task<>(kind, section, settings, key, label, units, after);
+    return new Task<>(kind, section, settings, key, label, units, progressUnits, after);
+  }
+
+  /**
+   * The same task, declaring the {@link Progress#step} units it reports when it runs (its training
+   * steps, say: what its experiment counts in its progress total; not part of the key). When the
+   * task's result is stored, {@link LabContext#results} takes them out of the experiment's total.
+   */
+  public Task<S, R> withProgressUnits(long units) {
+    if (units < 0) throw new IllegalArgumentException("progress units=" + units + " must be >= 0");
+    return new Task<>(kind, section, settings, key, label, cost, units, after);
   }
 
   /** The same task, run only after {@code first} (whose results or state it reads). */
   public Task<S, R> after(Task<?, ?>... first) {
     List<String> keys = new ArrayList<>(after);
     for (Task<?, ?> t : first) keys.add(t.key());
-    return new Task<>(kind, section, settings, key, label, cost, keys);
+    return new Task<>(kind, section, settings, key, label, cost, progressUnits, keys);
   }
 
   public String kind() { return kind; }
@@ -100,6 +113,9 @@ public final class Task<S extends Record, R extends Record> implements Serializa
   public String label() { return label; }
 
   public double cost() { return cost; }
+
+  /** The progress units the task steps when it runs (0: none declared). */
+  public long progressUnits() { return progressUnits; }
 
   public List<String> after() { return after; }
 

@@ -1,0 +1,58 @@
+package dev.focus.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.focus.lab.run.Experiment;
+import dev.focus.lab.run.LabRunner;
+import dev.focus.lab.run.Profile;
+import dev.focus.lab.run.Progress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * After the plan phase every planned task is stored, so an experiment's progress bar must count only
+ * the work its own run still does: the stored tasks' steps leave its total ({@link Progress#doneBefore}),
+ * and the bar ends full. (Before, they stayed in the total: report 1's bar ended at 6 of 6 + its E7
+ * training steps, a few percent, and the ETA grew accordingly.)
+ */
+class ProgressAfterPlanTest {
+  /** What a bar shows: its total (less the units done before) and the units stepped. */
+  static final class Bar implements Progress {
+    long max, done;
+
+    @Override public void total(long units) { max = units; }
+
+    @Override public void step(long units) { done += units; }
+
+    @Override public void doneBefore(long units) { max -= units; }
+
+    @Override public void message(String text) {}
+
+    @Override public boolean cancelled() { return false; }
+  }
+
+  @Test
+  void afterThePlanPhaseEachBarCountsOnlyTheExperimentsOwnWorkAndEndsFull(@TempDir Path runs) {
+    Map<String, Bar> bars = new LinkedHashMap<>();
+    LabRunner runner = new LabRunner(runs, Profile.MINI, 1, runs.resolve("empty-cache"));
+    List<LabRunner.Result> results = runner.run(Experiments.all(), false, new LabRunner.Listener() {
+      @Override public Progress progress(Experiment<?, ?> e) { return bars.computeIfAbsent(e.slug(), k -> new Bar()); }
+    });
+    for (LabRunner.Result r : results) assertEquals(LabRunner.Outcome.RAN, r.outcome(), r.experiment().slug() + ": " + r.error());
+    Map<String, List<Long>> shown = new LinkedHashMap<>();
+    bars.forEach((slug, bar) -> shown.put(slug, List.of(bar.done, bar.max)));
+    // done, total: report 1's six analytic stages; report 2 has only tasks (its digits demonstration is
+    // skipped without the digits); report 3's 46 cases; report 4 only tasks; report 5's E1 and E2 (10
+    // each), E4's 4 probed arms, E9 (5), the repair's 4 steps and E8's 3 copy runs of 8 steps: 57.
+    assertEquals(Map.of(
+        "01-attention-focus", List.of(6L, 6L),
+        "02-lossless-input", List.of(0L, 0L),
+        "03-markdown-math", List.of(46L, 46L),
+        "04-multimodal-positions", List.of(0L, 0L),
+        "05-why-decoders-need-positions", List.of(57L, 57L)), shown);
+  }
+}
