@@ -66,8 +66,16 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
                            List<String> naiveTex, String naiveHtml, List<String> focusTex, boolean naiveIntact, boolean focusIntact)
       implements Serializable {}
 
-  /** Every case, in order. */
-  public record Result(List<CaseResult> cases) implements Serializable {
+  /**
+   * Every case, in order, and the same cases in headless Chromium per method (the checked-in
+   * {@link BrowserMethods} fixture; null where none was read).
+   */
+  public record Result(List<CaseResult> cases, BrowserMethods.Result browser) implements Serializable {
+    /** Results without the browser's. */
+    public Result(List<CaseResult> cases) {
+      this(cases, null);
+    }
+
     public int naiveMangled() { return (int) cases.stream().filter(c -> !c.naiveIntact()).count(); }
 
     public int focusMangled() { return (int) cases.stream().filter(c -> !c.focusIntact()).count(); }
@@ -128,6 +136,12 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
 
   @Override
   public Result run(Settings settings, LabContext ctx) {
+    List<CaseResult> out = measure(settings, ctx);
+    return new Result(out, browser(out));
+  }
+
+  /** Every case through the naive pipeline and through Focus in this JVM, in order. */
+  public List<CaseResult> measure(Settings settings, LabContext ctx) {
     MathMarkdown focus = MathMarkdown.create();
     Parser naiveParser = Parser.builder().extensions(List.of(TablesExtension.create())).build();
     HtmlRenderer naiveRenderer = HtmlRenderer.builder().extensions(List.of(TablesExtension.create())).build();
@@ -147,7 +161,22 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
           naiveOk, focusOk));
       ctx.progress().step(1);
     }
-    return new Result(out);
+    return out;
+  }
+
+  /**
+   * The browser fixture, checked against these cases: the same cases in the same order with the same
+   * expected TeX, else it was measured on other cases and is refused (rerun focus-it's BrowserMethodsTest).
+   */
+  static BrowserMethods.Result browser(List<CaseResult> cases) {
+    BrowserMethods.Result b = BrowserMethods.read();
+    List<String> want = cases.stream().map(c -> c.set() + "/" + c.name() + " " + trimmed(c.intendedTex())).toList();
+    List<String> got = b.cases().stream().map(c -> c.set() + "/" + c.name() + " " + trimmed(c.expected())).toList();
+    if (!want.equals(got)) {
+      throw new IllegalStateException(BrowserMethods.FIXTURE + " was measured on other cases than report 3's; regenerate it "
+          + "(focus-it BrowserMethodsTest with FOCUS_REGENERATE_FIXTURES=1)");
+    }
+    return b;
   }
 
   /** Whether HTML holds an event-handler attribute, a script element or a javascript: URL. */
@@ -155,7 +184,7 @@ public final class ManglingCases implements Section<ManglingCases.Settings, Mang
 
   /** Formulas trimmed at both ends (a math engine ignores surrounding whitespace; the hand-written TeX is trimmed). */
   static List<String> trimmed(List<String> tex) {
-    return tex.stream().map(t -> t.replaceAll("^[ \\t\\n\\f\\r]+|[ \\t\\n\\f\\r]+$", "")).toList();
+    return BrowserMethods.trimmed(tex);
   }
 
   /** The TeX of every math wrapper, in order, unescaped. */

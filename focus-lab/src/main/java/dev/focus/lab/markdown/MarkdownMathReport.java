@@ -63,6 +63,7 @@ final class MarkdownMathReport {
       csv.add(List.of(c.set(), c.category(), c.name(), c.markdown(), c.handExpected(), String.join(" ¦ ", c.intendedTex()),
           String.join(" ¦ ", c.naiveTex()), String.join(" ¦ ", c.focusTex()), c.naiveIntact(), c.focusIntact()));
     }
+    if (r.browser() != null) browser(f, r);
     f.md(detail.toString());
     f.data(DataFile.csv("cases.csv", List.of("set", "category", "name", "markdown", "expected_by_hand", "intended_tex", "naive_tex",
         "focus_tex", "naive_intact", "focus_intact"), csv));
@@ -70,9 +71,61 @@ final class MarkdownMathReport {
     int focusIntact = r.cases().size() - r.focusMangled();
     f.md(TEXT.fill("verdict", "verdict", v.label(), "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(),
         "focusBad", d.focusMangledOrUnsafe(), "focusOther", d.focusOtherMisses(), "focusIntact", focusIntact, "cases", r.cases().size()));
-    f.verdict(v, TEXT.fill("summary", "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(), "focusIntact", focusIntact,
-        "cases", r.cases().size(), "hand", hand.size()));
+    String summary = TEXT.fill("summary", "naiveMangled", d.naiveMangled(), "mangling", d.manglingCases(), "focusIntact", focusIntact,
+        "cases", r.cases().size(), "hand", hand.size());
+    MarkdownMathRules.BrowserDecision b = d.browser();
+    if (b != null) {
+      f.md(TEXT.fill("verdict.browser", "browserNaiveMangled", b.naiveMangled(), "browserMangling", b.manglingCases(),
+          "naiveRule", b.naive().label(), "noteIntact", b.noteIntact(), "noteRule", b.note().label(), "browserFocusBad",
+          b.focusMangledOrUnsafe(), "browserFocusOther", b.focusOtherMisses(), "focusRule", b.focus().label()));
+      summary += " " + TEXT.fill("summary.browser", "noteIntact", b.noteIntact(), "browserMangling", b.manglingCases());
+    }
+    f.verdict(v, summary);
     return f;
+  }
+
+  /** The section "cases intact per method, in a browser": a table by set and category, a chart, and every miss but naive marked's. */
+  private static void browser(Findings f, ManglingCases.Result r) {
+    BrowserMethods.Result b = r.browser();
+    f.md(TEXT.fill("browser", "cases", b.cases().size(), "browserName", b.browser(), "mathjax3", b.mathjax3(), "mathjax2", b.mathjax2(),
+        "marked", b.marked(), "dompurify", b.dompurify()) + "\n\n");
+    List<List<String>> rows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    double[][] bars = new double[BrowserMethods.METHODS.size()][];
+    List<MarkdownMathRules.Tally> tallies = MarkdownMathRules.tallies(r);
+    for (int m = 0; m < bars.length; m++) bars[m] = new double[tallies.size() + 1];
+    for (int i = 0; i <= tallies.size(); i++) {
+      boolean total = i == tallies.size();
+      String set = total ? null : tallies.get(i).set(), category = total ? null : tallies.get(i).category();
+      List<BrowserMethods.Case> cs = b.of(set, category);
+      List<String> row = new ArrayList<>(List.of(total ? "**all**" : set.equals(ManglingCases.SPEC) ? "note's cases" : "hand-written",
+          total ? "" : category, String.valueOf(cs.size())));
+      for (int m = 0; m < bars.length; m++) {
+        int intact = BrowserMethods.Result.intact(cs, BrowserMethods.METHODS.get(m));
+        row.add(intact + " / " + cs.size());
+        bars[m][i] = intact;
+      }
+      int java = total ? r.cases().size() - r.focusMangled() : tallies.get(i).focusIntact();
+      row.add(java + " / " + cs.size());
+      rows.add(row);
+      labels.add(total ? "all" : set + " · " + category);
+    }
+    f.md(Findings.table(List.of("set", "category", "cases", "naive marked", "the note's pipeline", "Focus, Java", "Focus, twin",
+        "Focus, Java (this JVM)"), rows));
+    f.chart(Chart.bar("intact-browser", "Cases intact per method in headless Chromium, by set and category", "set · category", "cases",
+        labels, Series.of("naive marked", bars[0]), Series.of("the note's pipeline", bars[1]), Series.of("Focus, Java", bars[2]),
+        Series.of("Focus, twin", bars[3])));
+    List<List<String>> misses = new ArrayList<>();
+    for (String method : BrowserMethods.METHODS.subList(1, BrowserMethods.METHODS.size())) {
+      for (BrowserMethods.Case c : b.cases()) {
+        BrowserMethods.Outcome o = c.of(method);
+        if (!o.intact()) misses.add(List.of(method, c.name(), c.category(), ticks(c.expected(), true), ticks(o.tex(), true), o.problem()));
+      }
+    }
+    if (!misses.isEmpty()) {
+      f.md(TEXT.fill("browser.misses") + "\n\n");
+      f.md(Findings.table(List.of("method", "case", "category", "expected TeX", "typeset", "why"), misses));
+    }
   }
 
   private static String mark(boolean intact) { return intact ? "intact" : "**mangled**"; }
