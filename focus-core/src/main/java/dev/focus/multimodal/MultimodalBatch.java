@@ -61,6 +61,21 @@ public final class MultimodalBatch {
   }
 
   /**
+   * Passes the clean patch rows (time 0) through {@code filter}, in place; noised rows are left as
+   * they are. Null leaves the batch unchanged.
+   */
+  public MultimodalBatch withFilter(PatchFilter filter) {
+    if (filter == null) return this;
+    int rows = patchTime.length, clean = 0;
+    for (int t : patchTime) if (t == 0) clean++;
+    float[] x = new float[clean * patchDim]; // (clean rows, D)
+    for (int r = 0, i = 0; r < rows; r++) if (patchTime[r] == 0) System.arraycopy(patchInput, r * patchDim, x, patchDim * i++, patchDim);
+    float[] y = filter.apply(x);
+    for (int r = 0, i = 0; r < rows; r++) if (patchTime[r] == 0) System.arraycopy(y, patchDim * i++, patchInput, r * patchDim, patchDim);
+    return this;
+  }
+
+  /**
    * A batch of one sequence whose single image block takes {@code input} (N, D) as its patch values at
    * diffusion time {@code t}, as a sampler needs: no noising and no diffusion target.
    */

@@ -60,6 +60,8 @@ public final class MultimodalCheckpoint {
     m.put("context", (long) c.context());
     m.put("init_std", c.initStd());
     m.put("vq_codes", (long) c.vqCodes());
+    // Only the ablation writes the key, so files and resumed runs of the hybrid mask read as before.
+    if (c.causalImages()) m.put("image_block", "causal");
     return m;
   }
 
@@ -112,7 +114,8 @@ public final class MultimodalCheckpoint {
           .intermediate(c.integer("intermediate")).vocab(c.integer("vocab")).patchDim(c.integer("patch_dim"))
           .timeFeatures(c.integer("time_features")).position(c.string("position")).ropeBase(c.real("rope_base"))
           .target(NoisePredictor.Target.valueOf(c.string("target"))).imageWeight(c.real("image_weight"))
-          .context(c.integer("context")).initStd(c.real("init_std")).vqCodes(c.integer("vq_codes")).build();
+          .context(c.integer("context")).initStd(c.real("init_std")).vqCodes(c.integer("vq_codes"))
+          .causalImages(c.m().containsKey("image_block") && imageBlockCausal(c.string("image_block"), cfgFile)).build();
       g = new Geometry(geo.string("data"), geo.integer("patch"), geo.integer("height"), geo.integer("width"),
           geo.integer("channels"), geo.integer("levels"));
     } catch (IllegalArgumentException e) {
@@ -148,6 +151,11 @@ public final class MultimodalCheckpoint {
   static double parameterEstimate(MultimodalConfig c) {
     double C = c.hidden(), I = c.intermediate(), V = c.vocab(), D = c.patchDim(), K = c.vqCodes(), F = c.timeFeatures();
     return 2 * V * C + D * C + Math.max(C * D, K * C) + C * F + c.layers() * (4 * C * C + 3 * I * C + 2 * C) + C;
+  }
+
+  private static boolean imageBlockCausal(String v, Path file) {
+    if (!v.equals("causal")) throw new CheckpointException(file + ": field \"image_block\" = \"" + v + "\" must be \"causal\" (or absent)");
+    return true;
   }
 
   /** Typed access to one JSON object's fields, failing with one line naming the file and the field. */

@@ -20,7 +20,9 @@ import java.util.Objects;
  * {@code rope-2d} is the author's raw grid coordinates, spec 02 §3.6 b); {@code ropeBase}; {@code target},
  * what the image head predicts; {@code imageWeight} λ in L = L_CE + λ·L_img; {@code context}, the longest
  * packed sequence accepted; {@code initStd}; {@code vqCodes}, 0 for lossless patches, or K &gt; 0 to feed
- * k-means codes through an Embedding(K, C) instead, the lossy VQ baseline of spec 02 §4.3.
+ * k-means codes through an Embedding(K, C) instead, the lossy VQ baseline of spec 02 §4.3;
+ * {@code causalImages}, false for the hybrid mask of spec 02 §3.5 (bidirectional inside an image), true
+ * for a plain causal mask over the image block too — the ablation that shows what the hybrid mask buys.
  */
 public final class MultimodalConfig {
   private final int hidden, layers, heads, intermediate, vocab, patchDim, timeFeatures;
@@ -31,6 +33,7 @@ public final class MultimodalConfig {
   private final int context;
   private final double initStd;
   private final int vqCodes;
+  private final boolean causalImages;
 
   private MultimodalConfig(Builder b) {
     hidden = positive("hidden", b.hidden);
@@ -47,6 +50,7 @@ public final class MultimodalConfig {
     imageWeight = b.imageWeight;
     initStd = b.initStd;
     vqCodes = b.vqCodes;
+    causalImages = b.causalImages;
     if (hidden % heads != 0) throw new IllegalArgumentException("heads=" + heads + " must divide hidden=" + hidden);
     if ((hidden / heads) % 4 != 0) {
       throw new IllegalArgumentException("head size " + hidden / heads + " must be divisible by 4 for two-axis rotary positions");
@@ -104,6 +108,9 @@ public final class MultimodalConfig {
   public double initStd() { return initStd; }
   public int vqCodes() { return vqCodes; }
 
+  /** True when image blocks are causal too (the ablation); false for the hybrid mask (default). */
+  public boolean causalImages() { return causalImages; }
+
   public int headSize() { return hidden / heads; }
 
   public boolean lossless() { return vqCodes == 0; }
@@ -133,6 +140,9 @@ public final class MultimodalConfig {
   /** The VQ arm: k-means codes through an embedding table of K rows (0 = lossless patches). */
   public MultimodalConfig withVqCodes(int k) { return toBuilder().vqCodes(k).build(); }
 
+  /** The same model with a causal image block (true) or the hybrid mask of spec 02 §3.5 (false). */
+  public MultimodalConfig withCausalImages(boolean causal) { return toBuilder().causalImages(causal).build(); }
+
   public MultimodalConfig withTarget(NoisePredictor.Target t) { return toBuilder().target(t).build(); }
 
   /** Named setters for every field; {@link #build} validates the whole. */
@@ -146,6 +156,7 @@ public final class MultimodalConfig {
     private int context = 64;
     private double initStd = 0.02;
     private int vqCodes;
+    private boolean causalImages;
 
     private Builder() {}
 
@@ -153,6 +164,7 @@ public final class MultimodalConfig {
       hidden = c.hidden; layers = c.layers; heads = c.heads; intermediate = c.intermediate; vocab = c.vocab;
       patchDim = c.patchDim; timeFeatures = c.timeFeatures; position = c.position; ropeBase = c.ropeBase; target = c.target;
       imageWeight = c.imageWeight; context = c.context; initStd = c.initStd; vqCodes = c.vqCodes;
+      causalImages = c.causalImages;
     }
 
     public Builder hidden(int v) { hidden = v; return this; }
@@ -171,6 +183,7 @@ public final class MultimodalConfig {
     public Builder context(int v) { context = v; return this; }
     public Builder initStd(double v) { initStd = v; return this; }
     public Builder vqCodes(int v) { vqCodes = v; return this; }
+    public Builder causalImages(boolean v) { causalImages = v; return this; }
 
     /** The configuration; throws an IllegalArgumentException naming the first broken rule. */
     public MultimodalConfig build() { return new MultimodalConfig(this); }
@@ -178,7 +191,7 @@ public final class MultimodalConfig {
 
   private List<Object> values() {
     return List.of(hidden, layers, heads, intermediate, vocab, patchDim, timeFeatures, position, ropeBase, target, imageWeight,
-        context, initStd, vqCodes);
+        context, initStd, vqCodes, causalImages);
   }
 
   @Override public boolean equals(Object o) { return o instanceof MultimodalConfig c && values().equals(c.values()); }
@@ -190,6 +203,6 @@ public final class MultimodalConfig {
     return "MultimodalConfig[hidden=" + hidden + ", layers=" + layers + ", heads=" + heads + ", intermediate=" + intermediate
         + ", vocab=" + vocab + ", patchDim=" + patchDim + ", timeFeatures=" + timeFeatures + ", position=" + position
         + ", ropeBase=" + ropeBase + ", target=" + target + ", imageWeight=" + imageWeight + ", context=" + context
-        + ", initStd=" + initStd + ", vqCodes=" + vqCodes + "]";
+        + ", initStd=" + initStd + ", vqCodes=" + vqCodes + (causalImages ? ", causalImages=true" : "") + "]";
   }
 }

@@ -32,8 +32,13 @@ public final class MultimodalInference {
 
   /** As {@link #caption(PixelImage, int)}, for the VQ arm with its tokenizer. */
   public String caption(PixelImage image, int maxTokens, KMeansTokenizer vq) {
+    return caption(image, maxTokens, vq, null);
+  }
+
+  /** As {@link #caption(PixelImage, int, KMeansTokenizer)}, the image passed through {@code filter} (null: raw). */
+  public String caption(PixelImage image, int maxTokens, KMeansTokenizer vq, PatchFilter filter) {
     List<DocumentPart> doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]"), new DocumentPart.Image(image, 0)));
-    return continueText(doc, "", maxTokens, vq, CaptionVocab.EOS, 0);
+    return continueText(doc, "", maxTokens, vq, filter, CaptionVocab.EOS, 0);
   }
 
   /** Result of {@link #generate}: the text before the image, the image, and the model's text after it. */
@@ -52,7 +57,7 @@ public final class MultimodalInference {
     CaptionVocab.encode(prompt);
     List<DocumentPart> doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]" + prompt)));
     int n0 = Patchify.patchCount(height, width, patch);
-    String before = prompt + continueText(doc, "", maxTokens, null, CaptionVocab.IMG, n0 + 2); // room for the image
+    String before = prompt + continueText(doc, "", maxTokens, null, null, CaptionVocab.IMG, n0 + 2); // room for the image
     doc = new ArrayList<>(List.of(new DocumentPart.Text("[BOS]" + before)));
     PixelImage blank = new PixelImage(height, width, channels, levels, new int[height * width * channels]);
     Packer packer = new Packer(patch, model.config().context());
@@ -71,7 +76,7 @@ public final class MultimodalInference {
     float[] pixels = Patchify.unpatchify(x, height, width, channels, patch);
     PixelImage image = PixelCodec.decode(pixels, height, width, channels, levels);
     List<DocumentPart> after = new ArrayList<>(List.of(doc.get(0), new DocumentPart.Image(image, 0)));
-    String textAfter = continueText(after, "", maxTokens, null, CaptionVocab.EOS, 0);
+    String textAfter = continueText(after, "", maxTokens, null, null, CaptionVocab.EOS, 0);
     return new Generation(before, image, textAfter);
   }
 
@@ -80,7 +85,8 @@ public final class MultimodalInference {
    * or [EOS] other than {@code stop} also ends the text, and so does the context, less {@code reserve}
    * tokens kept free for what follows.
    */
-  private String continueText(List<DocumentPart> doc, String sofar, int maxTokens, KMeansTokenizer vq, int stop, int reserve) {
+  private String continueText(List<DocumentPart> doc, String sofar, int maxTokens, KMeansTokenizer vq, PatchFilter filter, int stop,
+                              int reserve) {
     Packer packer = new Packer(patch, model.config().context());
     StringBuilder out = new StringBuilder(sofar);
     int v = model.config().vocab();
@@ -92,6 +98,7 @@ public final class MultimodalInference {
       MultimodalBatch b = MultimodalBatch.of(List.of(seq), null, DiffusionSchedule.standard(), model.scheme(),
           model.config().target(), MultimodalBatch.ImageLoss.MEAN);
       if (vq != null) b.withCodes(vq);
+      else b.withFilter(filter);
       float[] logits = model.outputs(b).logits();
       int row = seq.length() - 1, best = 0;
       for (int j = 1; j < v; j++) if (logits[row * v + j] > logits[row * v + best]) best = j;

@@ -171,7 +171,8 @@ public final class MultimodalModel {
       }
     }
     RopeTable table = rope.table(b.coords).perSequence(b.seqLen); // (B·S, A) coordinates, S rows per sequence
-    Mask mask = Mask.causalWithBlocksPerBatch(b.spans);
+    // The hybrid mask (spec 02 §3.5), or plain causal over everything for the causal-image ablation.
+    Mask mask = config.causalImages() ? Mask.causal() : Mask.causalWithBlocksPerBatch(b.spans);
     for (int l = 0; l < blocks.length; l++) {
       blocks[l].forward(cc.layer[l], cc.scratch, cc.resIn[l], cc.resMid[l], cc.resIn[l + 1], mask, table, b.batch, b.seqLen);
     }

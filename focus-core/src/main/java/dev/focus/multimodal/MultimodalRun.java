@@ -61,6 +61,12 @@ public final class MultimodalRun {
 
   public KMeansTokenizer codebook() { return vq; }
 
+  /** Trains and captions with clean images passed through {@code filter} (null: raw patches); see {@link PatchFilter}. */
+  public MultimodalRun withInputFilter(PatchFilter filter) {
+    trainer.withInputFilter(filter);
+    return this;
+  }
+
   /** Trains (resuming from the run directory's checkpoint when {@code resume}). */
   public void train(boolean resume, Consumer<MultimodalTrainer.StepInfo> onStep) throws IOException {
     if (resume) trainer.resume();
@@ -70,6 +76,6 @@ public final class MultimodalRun {
   /** Held-out caption exact match on the first {@code n} test examples. */
   public double captionAccuracy(int n) {
     List<CaptionedImage> test = data.test().subList(0, Math.min(n, data.test().size()));
-    return MultimodalTrainer.captionAccuracy(model, test, data.patch(), vq);
+    return MultimodalTrainer.captionAccuracy(model, test, data.patch(), vq, trainer.inputFilter());
   }
 }

@@ -38,6 +38,7 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
   private final DiffusionSchedule diffusion = DiffusionSchedule.standard();
   private final Trainer<MultimodalBatch> loop;
   private boolean captionOnly;
+  private PatchFilter filter;
   private MultimodalBatch.ImageLoss imageLoss = MultimodalBatch.ImageLoss.MEAN;
 
   /**
@@ -91,6 +92,18 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
     return this;
   }
 
+  /**
+   * Feeds clean images through {@code filter} before the patch projection (a lossy input arm of the
+   * lab's comparison through the lossless interface); null for raw patches.
+   */
+  public MultimodalTrainer withInputFilter(PatchFilter filter) {
+    this.filter = filter;
+    return this;
+  }
+
+  /** The input filter, or null for raw patches. */
+  public PatchFilter inputFilter() { return filter; }
+
   public MultimodalModel model() { return model; }
 
   /** The loop this task runs in. */
@@ -139,7 +152,7 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
       }
     }
     MultimodalBatch b = MultimodalBatch.of(seqs, noise, diffusion, model.scheme(), model.config().target(), imageLoss);
-    return vq == null ? b : b.withCodes(vq);
+    return vq == null ? b.withFilter(filter) : b.withCodes(vq);
   }
 
   @Override
@@ -161,6 +174,7 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
     for (Map.Entry<String, Object> e : MultimodalCheckpoint.describe(model.config()).entrySet()) m.put(e.getKey(), String.valueOf(e.getValue()));
     m.put("captionOnly", Boolean.toString(captionOnly));
     m.put("imageLoss", imageLoss.name());
+    if (filter != null) m.put("inputFilter", filter.name()); // absent for raw patches, as before filters existed
     return m;
   }
 
@@ -180,12 +194,18 @@ public final class MultimodalTrainer implements TrainTask<MultimodalBatch> {
 
   /** Held-out caption exact-match accuracy over {@code test} (greedy decoding). */
   public static double captionAccuracy(MultimodalModel model, List<CaptionedImage> test, int patch, KMeansTokenizer vq) {
+    return captionAccuracy(model, test, patch, vq, null);
+  }
+
+  /** As above, with the clean images passed through {@code filter} (null: raw patches). */
+  public static double captionAccuracy(MultimodalModel model, List<CaptionedImage> test, int patch, KMeansTokenizer vq,
+                                       PatchFilter filter) {
     if (test.isEmpty()) return Double.NaN;
     CaptionedImage first = test.get(0);
     MultimodalInference inf = new MultimodalInference(model, patch, first.image().channels(), first.image().levels());
     int right = 0;
     for (CaptionedImage ex : test) {
-      if (inf.caption(ex.image(), ex.caption().length() + 2, vq).equals(ex.caption())) right++;
+      if (inf.caption(ex.image(), ex.caption().length() + 2, vq, filter).equals(ex.caption())) right++;
     }
     return (double) right / test.size();
   }

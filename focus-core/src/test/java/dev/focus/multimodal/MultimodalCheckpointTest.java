@@ -54,6 +54,17 @@ class MultimodalCheckpointTest {
   }
 
   @Test
+  void theCausalImageAblationSurvivesARoundTripAndTheHybridWritesNoKey() throws IOException {
+    assertTrue(!MultimodalCheckpoint.describe(CONFIG).containsKey("image_block"), "hybrid checkpoints read as before");
+    MultimodalConfig causal = CONFIG.withCausalImages(true);
+    assertEquals("causal", MultimodalCheckpoint.describe(causal).get("image_block"));
+    MultimodalModel m = new MultimodalModel(causal, 3);
+    MultimodalCheckpoint.Loaded back = MultimodalCheckpoint.load(saved(m));
+    assertEquals(causal, back.model().config());
+    assertTrue(back.model().config().causalImages());
+  }
+
+  @Test
   void nanWeightsAreRefusedNamingTheTensor() throws IOException {
     MultimodalModel m = new MultimodalModel(CONFIG, 3);
     Trainable.Param p = m.params().get(5);

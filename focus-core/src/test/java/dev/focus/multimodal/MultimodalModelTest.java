@@ -1,5 +1,6 @@
 package dev.focus.multimodal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,6 +88,43 @@ class MultimodalModelTest {
     for (int r = 4; r < 8; r++) for (int e = 0; e < d; e++) patchesChanged |= px[r * d + e] != py[r * d + e];
     for (int j = 0; j < v; j++) textAfterChanged |= x[8 * v + j] != y[8 * v + j];
     assertTrue(patchesChanged && textAfterChanged);
+  }
+
+  @Test
+  void aCausalImageBlockHidesLaterPatchesFromEarlierOnes() {
+    // Sequence 1: [BOS] [IMG] p×4 [/IMG] c d ␣ e [EOS]; its patches are rows 2..5 of the second sequence.
+    for (boolean causal : new boolean[] {false, true}) {
+      MultimodalModel model = new MultimodalModel(tinyConfig("rope-tv", 0.3).withCausalImages(causal), 4);
+      MultimodalBatch base = batch(model.position(), 5), changed = batch(model.position(), 5);
+      int d = 4, s = base.seqLen(), lastPatch = changed.patchRow[s + 5];
+      changed.patchInput[lastPatch * d] += 0.5f; // perturb the last patch of the clean image
+      float[] x = model.outputs(base).imageHead(), y = model.outputs(changed).imageHead();
+      boolean firstPatchChanged = false;
+      for (int e = 0; e < d; e++) firstPatchChanged |= x[(s + 2) * d + e] != y[(s + 2) * d + e];
+      assertEquals(!causal, firstPatchChanged, (causal ? "causal" : "hybrid") + ": the first patch sees the last one only in the hybrid mask");
+    }
+  }
+
+  @Test
+  void patchFiltersPoolBlocksAndSnapToCentroids() {
+    // 2×2 patches of one channel, pooled by 2: each patch becomes its mean
+    float[] p = {0, 1, 2, 3, -1, -1, 1, 1};
+    assertArrayEquals(new float[] {1.5f, 1.5f, 1.5f, 1.5f, 0, 0, 0, 0}, PatchFilter.averagePool(2, 1, 2).apply(p), 0f);
+    assertEquals(0f, p[0], 0f, "the input is left unchanged");
+    // RGB 2×2 patch: channels are pooled separately
+    float[] rgb = {0, 10, 20, 2, 12, 22, 4, 14, 24, 6, 16, 26};
+    float[] pooled = PatchFilter.averagePool(2, 3, 2).apply(rgb);
+    assertEquals(3f, pooled[0], 0f);
+    assertEquals(13f, pooled[4], 0f);
+    assertEquals(23f, pooled[11], 0f);
+    assertThrows(IllegalArgumentException.class, () -> PatchFilter.averagePool(2, 1, 3));
+    // centroids: every patch becomes the centroid of its code
+    float[] points = {0, 0, 0, 0, 0.1f, 0, 0, 0, 1, 1, 1, 1, 0.9f, 1, 1, 1};
+    KMeansTokenizer vq = KMeansTokenizer.fit(points, 4, 4, 2, 1, 50);
+    float[] snapped = PatchFilter.centroids(vq).apply(points);
+    assertArrayEquals(vq.decode(vq.encode(points)), snapped, 0f);
+    assertEquals(0.05f, snapped[0], 1e-6f);
+    assertEquals("centroids-2", PatchFilter.centroids(vq).name());
   }
 
   @Test
