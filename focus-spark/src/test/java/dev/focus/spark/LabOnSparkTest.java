@@ -61,7 +61,7 @@ class LabOnSparkTest {
     @Override public LosslessInputExperiment.Settings settings(Profile p, long seed) {
       LosslessInputExperiment.Settings mini = e.settings(Profile.MINI, seed);
       VqComparison.Settings glyphs = mini.vq().get(0);
-      return new LosslessInputExperiment.Settings(mini.audit(), List.of(glyphs.withTask("digits")), glyphs, mini.digits());
+      return new LosslessInputExperiment.Settings(mini.audit(), List.of(glyphs.withTask("digits")), glyphs, mini.digits(), mini.masks());
     }
 
     @Override public List<Task<?, ?>> plan(LosslessInputExperiment.Settings s) { return e.plan(s); }
@@ -130,14 +130,16 @@ class LabOnSparkTest {
     assertEquals(LabRunner.Outcome.RAN, r.get(0).outcome(), String.valueOf(r.get(0).error()));
     assertEquals(LabRunner.Outcome.RAN, r.get(1).outcome(), String.valueOf(r.get(1).error()));
     // One plan phase: the stand-in's runs (lossless and VQ-256, VQ-4 on two seeds, VQ-64 and VQ-16 on
-    // one: 8) and the other experiment's 3, all run in it; none is a digits run.
-    assertEquals(List.of(11, 0), planned, "one plan phase, nothing stored before");
-    assertEquals(11, ran.size(), ran.toString());
+    // one: 8; centroids-256, centroids-4 and pool-2 on two seeds: 6) and the other experiment's 3, all
+    // run in it; none is a digits run.
+    assertEquals(List.of(17, 0), planned, "one plan phase, nothing stored before");
+    assertEquals(17, ran.size(), ran.toString());
     assertFalse(ran.stream().anyMatch(l -> l.startsWith("digits")), ran.toString());
-    assertEquals(8, ran.stream().filter(l -> l.startsWith("glyphs-read")).count(), ran.toString());
+    assertEquals(14, ran.stream().filter(l -> l.startsWith("glyphs-read")).count(), ran.toString());
     String report = Files.readString(runs.resolve("02-lossless-input/report.md"));
     assertTrue(report.contains("*Skipped:* the digits are not in the data cache"), report);
     assertTrue(report.contains("Lossless patches against VQ tokens: glyphs-read"), report);
+    assertTrue(report.contains("The digits are not in the data cache, so their content is not estimated"), report);
     double sum = 0;
     for (int i = 0; i < 3; i++) sum += new java.util.Random(10 + i).nextDouble();
     assertTrue(Files.readString(runs.resolve("09-other/report.md")).contains(String.format(Locale.ROOT, "sum %.6f", sum)));

@@ -14,13 +14,20 @@ import java.util.List;
 
 /**
  * Note 2 (spec 02): images should enter a Transformer losslessly, as raw patches, and leave by
- * diffusion in the same model. Three sections: the information audit ({@link InformationAudit}),
- * lossless patches against k-means VQ tokens on a captioning task ({@link VqComparison}), and the
- * digits demonstration, captioning accuracy and generated samples ({@link DigitsDemo}).
+ * diffusion in the same model. Four sections: the information audit ({@link InformationAudit}),
+ * lossless patches against k-means VQ tokens and other lossy inputs on a captioning task
+ * ({@link VqComparison}), the digits demonstration, captioning accuracy and generated samples
+ * ({@link DigitsDemo}), and the hybrid mask against a causal image block in generation ({@link MaskArmRun}).
  */
 public final class LosslessInputExperiment
     implements Experiment<LosslessInputExperiment.Settings, LosslessInputExperiment.Results> {
   static final List<Integer> CODEBOOKS = List.of(256, 64, 16, 4);
+
+  /**
+   * The input arms through the lossless Linear ({@link InputArmRun}), each with the deciding arms'
+   * seeds: the centroids of the largest and smallest codebooks, and the 2×2-pooled image.
+   */
+  static final List<String> INPUTS = List.of("centroids-256", "centroids-4", "pool-2");
 
   /** Seeds of the codebooks between the largest and the smallest in the quick profile. */
   static final int MIDDLE_SEEDS = 1;
@@ -29,16 +36,21 @@ public final class LosslessInputExperiment
    * @param vq               the VQ comparisons in order; the first decides the verdict
    * @param ifDigitsMissing  replaces a {@code digits} comparison when the digits are not in the data
    *                         cache (null: none, the digits comparison is left out; see {@link #comparisons})
+   * @param masks            the mask arms' runs ({@link MaskArmRun}), on the digits; left out when the
+   *                         digits are not in the data cache
    */
   public record Settings(InformationAudit.Settings audit, List<VqComparison.Settings> vq,
-                         VqComparison.Settings ifDigitsMissing, DigitsDemo.Settings digits) implements Serializable {
+                         VqComparison.Settings ifDigitsMissing, DigitsDemo.Settings digits, List<MaskArmRun.Settings> masks)
+      implements Serializable {
     public Settings {
       vq = List.copyOf(vq);
+      masks = List.copyOf(masks);
     }
   }
 
-  public record Results(InformationAudit.Result audit, List<VqComparison.Result> vq, DigitsDemo.Result digits)
-      implements Serializable {}
+  /** {@code masks}: the mask arms' results in the settings' order (empty when they did not run). */
+  public record Results(InformationAudit.Result audit, List<VqComparison.Result> vq, DigitsDemo.Result digits,
+                        List<MaskArmRun.Settings> maskRuns, List<DigitsDemo.Result> masks) implements Serializable {}
 
   @Override public String slug() { return "02-lossless-input"; }
 
@@ -54,31 +66,51 @@ public final class LosslessInputExperiment
   public Settings settings(Profile p, long seed) {
     int seeds = p.pick(2, 3, 3), vqSteps = p.pick(20, 350, 2000);
     VqComparison.Settings glyphs = new VqComparison.Settings("glyphs-read", seeds, p.pick(1, MIDDLE_SEEDS, 3), vqSteps,
-        p.pick(64, 4000, 20000),
-        p.pick(16, 300, 1000), CODEBOOKS, seed);
+        p.pick(64, 4000, 20000), p.pick(16, 300, 1000), CODEBOOKS, seed, INPUTS);
     List<VqComparison.Settings> vq = switch (p) {
       case MINI -> List.of(glyphs);
       case QUICK -> List.of(glyphs.withTask("digits"));
       case FULL -> List.of(glyphs.withTask("digits"), glyphs);
     };
-    return new Settings(InformationAudit.spec(CODEBOOKS), vq, p == Profile.QUICK ? glyphs : null,
-        new DigitsDemo.Settings(p.pick(20, 900, 6000), seed, p.pick(20, 200, Integer.MAX_VALUE), p.pick(1, 4, 20), 20));
+    DigitsDemo.Settings demo = new DigitsDemo.Settings(p.pick(20, 900, 6000), seed, p.pick(20, 200, Integer.MAX_VALUE),
+        p.pick(1, 4, 20), 20);
+    return new Settings(InformationAudit.spec(CODEBOOKS, seed), vq, p == Profile.QUICK ? glyphs : null, demo, masks(p, demo));
   }
+
+  /**
+   * The mask arms. Quick: one causal run at the demonstration's settings, set beside the demonstration
+   * (the hybrid arm's seed 1); one seed decides nothing. Full: both masks, three seeds each, 2000 steps
+   * and 20 samples per digit. Mini: none (its data cache has no digits).
+   */
+  static List<MaskArmRun.Settings> masks(Profile p, DigitsDemo.Settings demo) {
+    List<MaskArmRun.Settings> out = new ArrayList<>();
+    if (p == Profile.QUICK) out.add(new MaskArmRun.Settings("causal", 0, demo));
+    if (p == Profile.FULL) {
+      DigitsDemo.Settings full = new DigitsDemo.Settings(2000, demo.seed(), Integer.MAX_VALUE, 20, demo.ddimSteps());
+      for (String m : List.of("hybrid", "causal")) for (int q = 0; q < 3; q++) out.add(new MaskArmRun.Settings(m, q, full));
+    }
+    return out;
+  }
+
+  static List<Task<MaskArmRun.Settings, DigitsDemo.Result>> maskTasks(Settings s) { return Task.each(s.masks(), MaskArmRun::task); }
 
   @Override
   public Results run(Settings s, LabContext ctx) throws Exception {
     List<VqComparison.Settings> plan = comparisons(s, ctx.dataCache());
+    List<MaskArmRun.Settings> maskRuns = digitsCached(ctx.dataCache()) ? s.masks() : List.of();
     long units = digitsCached(ctx.dataCache()) ? s.digits().steps() : 0; // the demonstration is skipped without them
-    for (VqComparison.Settings v : plan) units += (long) v.runs().size() * v.steps();
+    for (VqComparison.Settings v : plan) units += v.units();
+    for (MaskArmRun.Settings m : maskRuns) units += m.demo().steps();
     ctx.progress().total(units);
 
     InformationAudit.Result audit = new InformationAudit().run(s.audit(), ctx);
     List<VqComparison.Result> vq = new ArrayList<>();
     for (VqComparison.Settings v : plan) {
       vq.add(new VqComparison().run(v, ctx));
-      if (ctx.cancelled()) return new Results(audit, vq, null);
+      if (ctx.cancelled()) return new Results(audit, vq, null, List.of(), List.of());
     }
-    return new Results(audit, vq, new DigitsDemo().run(s.digits(), ctx));
+    List<DigitsDemo.Result> masks = ctx.results(Task.each(maskRuns, MaskArmRun::task));
+    return new Results(audit, vq, new DigitsDemo().run(s.digits(), ctx), maskRuns, masks);
   }
 
   /** The comparisons' trainings with the data sets of the default cache (the digits' tasks): see {@link #plan(Settings, Path)}. */
@@ -86,6 +118,7 @@ public final class LosslessInputExperiment
   public List<Task<?, ?>> plan(Settings s) {
     List<Task<?, ?>> out = new ArrayList<>();
     for (VqComparison.Settings v : s.vq()) out.addAll(VqComparison.tasks(v));
+    out.addAll(maskTasks(s));
     return out;
   }
 
@@ -102,6 +135,7 @@ public final class LosslessInputExperiment
   public List<Task<?, ?>> plan(Settings s, Path dataCache) {
     List<Task<?, ?>> out = new ArrayList<>();
     for (VqComparison.Settings v : comparisons(s, dataCache)) out.addAll(VqComparison.tasks(v));
+    if (digitsCached(dataCache)) out.addAll(maskTasks(s));
     return out;
   }
 

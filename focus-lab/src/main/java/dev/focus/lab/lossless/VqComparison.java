@@ -5,8 +5,8 @@ import dev.focus.lab.run.LabContext;
 import dev.focus.lab.run.Section;
 import dev.focus.lab.run.Task;
 import dev.focus.multimodal.InfoAudit;
-import dev.focus.multimodal.KMeansTokenizer;
 import dev.focus.multimodal.MultimodalData;
+import dev.focus.multimodal.PatchFilter;
 import dev.focus.multimodal.Patchify;
 import dev.focus.multimodal.PixelCodec;
 import java.io.Serializable;
@@ -18,7 +18,9 @@ import java.util.List;
  * Linear(D→d)) or as k-means codes (VQ-K, through Embedding(K, d)); only the input differs. Each
  * arm trains {@code steps} image→text steps per seed, one {@link VqArmRun} task per arm and seed,
  * and is scored by exact-match caption accuracy on held-out images; each tokenizer is also scored by
- * how often it returns every pixel exactly.
+ * how often it returns every pixel exactly. The input arms ({@link InputArmRun}) separate VQ's
+ * interface from its information loss: the centroids of VQ-K, or a blurred image, through the
+ * lossless arm's Linear, and the lossless input under a causal image block.
  */
 public final class VqComparison implements Section<VqComparison.Settings, VqComparison.Result> {
   /** Every task's images are 16 patches, so 16 tokens (spec 02 §4.3). */
@@ -30,15 +32,19 @@ public final class VqComparison implements Section<VqComparison.Settings, VqComp
    * @param otherSeeds  seeds of the codebooks in between (0: not run), which only fill in the curve against K
    * @param codebooks   VQ arms by codebook size K, largest first
    * @param seed        base seed; seed s of the arm trains with {@code seed + s}
+   * @param inputs      input arms of {@link InputArmRun} ({@code centroids-K}, {@code pool-F}, {@code causal}), each
+   *                    run with {@code seeds} seeds after the VQ arms
    */
   public record Settings(String task, int seeds, int otherSeeds, int steps, int trainSize, int testSize, List<Integer> codebooks,
-                         long seed) implements Serializable {
+                         long seed, List<String> inputs) implements Serializable {
     public Settings {
       codebooks = List.copyOf(codebooks);
+      inputs = List.copyOf(inputs);
+      for (String in : inputs) InputArmRun.parse(in);
     }
 
     public Settings withTask(String other) {
-      return new Settings(other, seeds, otherSeeds, steps, trainSize, testSize, codebooks, seed);
+      return new Settings(other, seeds, otherSeeds, steps, trainSize, testSize, codebooks, seed, inputs);
     }
 
     /** The arms' codebooks in order (0: lossless first) with the seeds each runs (none: left out). */
@@ -57,15 +63,30 @@ public final class VqComparison implements Section<VqComparison.Settings, VqComp
       for (int[] a : arms()) for (int q = 0; q < a[1]; q++) out.add(new VqArmRun.Settings(task, a[0], q, steps, trainSize, testSize, seed));
       return out;
     }
+
+    /** The input arms' runs, arm by arm, seed by seed. */
+    List<InputArmRun.Settings> inputRuns() {
+      List<InputArmRun.Settings> out = new ArrayList<>();
+      for (String in : inputs) for (int q = 0; q < seeds; q++) out.add(new InputArmRun.Settings(task, in, q, steps, trainSize, testSize, seed));
+      return out;
+    }
+
+    /** Training steps of every run, for progress. */
+    long units() { return (long) (runs().size() + inputRuns().size()) * steps; }
   }
 
   /**
    * One input arm: K = 0 for lossless, whose capacity is unbounded (+∞); a VQ arm's 16 tokens carry
-   * 16 log₂ K bits. {@code accuracy[s]} is seed s's held-out accuracy;
-   * reconstruction is measured on seed 0's tokenizer over up to 200 training images.
+   * 16 log₂ K bits, and so do the centroids of its codebook (codebook K, name {@code centroids-K});
+   * the pooled and causal arms have codebook 0 and unbounded capacity (continuous values).
+   * {@code accuracy[s]} is seed s's held-out accuracy; reconstruction is measured on seed 0's input
+   * over up to 200 training images; {@code curves[s]} is seed s's training curve ({@link VqArmRun.Result#curve}).
    */
   public record Arm(String name, int codebook, double capacityBits, double[] accuracy, double exactReconstruction,
-                    double levelError) implements Serializable {}
+                    double levelError, double[][] curves) implements Serializable {
+    /** A VQ arm (codes through an Embedding). */
+    public boolean vq() { return name.startsWith("vq-"); }
+  }
 
   /** The arms in order (lossless first, then VQ by the settings' codebook order); testSize as scored; seeds: the most any arm ran. */
   public record Result(String task, int steps, int seeds, int testSize, List<Arm> arms) implements Serializable {
@@ -74,37 +95,68 @@ public final class VqComparison implements Section<VqComparison.Settings, VqComp
       throw new IllegalArgumentException("no arm " + name + " in " + arms.stream().map(Arm::name).toList());
     }
 
-    /** The arm of codebook {@code k} (0: lossless), or null when it did not run. */
-    public Arm codebook(int k) {
-      for (Arm a : arms) if (a.codebook() == k) return a;
+    /** The arm named {@code name}, or null when it did not run. */
+    public Arm find(String name) {
+      for (Arm a : arms) if (a.name().equals(name)) return a;
       return null;
     }
+
+    /** The VQ arms, in the settings' codebook order (largest first). */
+    public List<Arm> vqArms() { return arms.stream().filter(Arm::vq).toList(); }
   }
 
-  static List<Task<VqArmRun.Settings, VqArmRun.Result>> tasks(Settings s) { return Task.each(s.runs(), VqArmRun::task); }
+  /** The VQ arms' tasks, then the input arms' tasks. */
+  static List<Task<?, ?>> tasks(Settings s) {
+    List<Task<?, ?>> out = new ArrayList<>(Task.each(s.runs(), VqArmRun::task));
+    out.addAll(Task.each(s.inputRuns(), InputArmRun::task));
+    return out;
+  }
 
   @Override
   public Result run(Settings s, LabContext ctx) throws Exception {
-    List<VqArmRun.Result> runs = ctx.results(tasks(s));
+    List<VqArmRun.Result> runs = ctx.results(Task.each(s.runs(), VqArmRun::task));
     List<Arm> arms = new ArrayList<>();
     int at = 0, testSize = s.testSize();
     for (int[] a : s.arms()) {
       double[] acc = new double[a[1]];
+      double[][] curves = new double[a[1]][];
       for (int q = 0; q < a[1]; q++) {
         acc[q] = runs.get(at + q).accuracy();
+        curves[q] = runs.get(at + q).curve();
         testSize = Math.min(testSize, runs.get(at + q).testSize());
       }
       VqArmRun.Result first = runs.get(at);
       double capacity = a[0] == 0 ? Double.POSITIVE_INFINITY : InfoAudit.capacityBits(TOKENS, a[0]);
-      arms.add(new Arm(a[0] == 0 ? "lossless" : "vq-" + a[0], a[0], capacity, acc, first.exactReconstruction(), first.levelError()));
+      arms.add(new Arm(a[0] == 0 ? "lossless" : "vq-" + a[0], a[0], capacity, acc, first.exactReconstruction(), first.levelError(),
+          curves));
       at += a[1];
+    }
+    List<InputArmRun.Result> inputs = ctx.results(Task.each(s.inputRuns(), InputArmRun::task));
+    at = 0;
+    for (String in : s.inputs()) {
+      double[] acc = new double[s.seeds()];
+      double[][] curves = new double[s.seeds()][];
+      for (int q = 0; q < s.seeds(); q++) {
+        acc[q] = inputs.get(at + q).accuracy();
+        curves[q] = inputs.get(at + q).curve();
+        testSize = Math.min(testSize, inputs.get(at + q).testSize());
+      }
+      InputArmRun.Result first = inputs.get(at);
+      InputArmRun.Input parsed = InputArmRun.parse(in);
+      int k = parsed.kind().equals("centroids") ? parsed.n() : 0;
+      double capacity = k == 0 ? Double.POSITIVE_INFINITY : InfoAudit.capacityBits(TOKENS, k);
+      arms.add(new Arm(in, k, capacity, acc, first.exactReconstruction(), first.levelError(), curves));
+      at += s.seeds();
     }
     return new Result(s.task(), s.steps(), s.seeds(), testSize, arms);
   }
 
-  /** Exact-reconstruction rate over training images and mean absolute level error of a tokenizer (lossless: 1, 0). */
-  static double[] reconstruction(MultimodalData data, KMeansTokenizer vq) {
-    if (vq == null) return new double[] {1, 0};
+  /**
+   * Exact-reconstruction rate over training images and mean absolute level error of what an input arm
+   * keeps of each image: a VQ tokenizer's centroids, or any other filter (null, the raw patches: 1, 0).
+   */
+  static double[] reconstruction(MultimodalData data, PatchFilter filter) {
+    if (filter == null) return new double[] {1, 0};
     int exact = 0;
     double err = 0;
     long values = 0;
@@ -112,7 +164,7 @@ public final class VqComparison implements Section<VqComparison.Settings, VqComp
     for (int i = 0; i < n; i++) {
       PixelImage im = data.train().get(i).image();
       float[] p = Patchify.patchify(PixelCodec.encode(im), data.height(), data.width(), data.channels(), data.patch());
-      float[] back = Patchify.unpatchify(vq.decode(vq.encode(p)), data.height(), data.width(), data.channels(), data.patch());
+      float[] back = Patchify.unpatchify(filter.apply(p), data.height(), data.width(), data.channels(), data.patch());
       PixelImage dec = PixelCodec.decode(back, data.height(), data.width(), data.channels(), data.levels());
       if (dec.equals(im)) exact++;
       int[] a = im.data(), b = dec.data();
