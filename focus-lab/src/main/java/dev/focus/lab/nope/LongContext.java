@@ -56,7 +56,7 @@ final class LongContext implements Section<LongContext.Settings, LongContext.Res
         for (int len : s.lengths()) {
           if (arm.position() == PositionKind.LEARNED && len > s.trainLength()) continue;
           out.add(new Eval(arm.name(), q, len, NopeTraining.longEval(store.model(arm.name(), q), data, len, maxLen, s.tail(),
-              s.batches(), s.batch(), s.seed() + 21)));
+              s.batches(), s.batch(), s.seed() + 21, s.trainLength())));
         }
       }
     }

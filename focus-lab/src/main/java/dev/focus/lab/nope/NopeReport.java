@@ -32,7 +32,7 @@ final class NopeReport {
     TrainedModelsReport.trainedProbes(f, s.e4(), r.e4());
     TrainedModelsReport.shuffled(f, r.e5(), r.e3().unigram());
     TrainedModelsReport.longContext(f, s.e9(), r.e9());
-    TrainedModelsReport.repair(f, s.repair(), r.repair());
+    RepairReport.repair(f, s.repair(), r.repair());
     TasksReport.resolution(f, s.e7(), r.e7());
     TasksReport.lengthGeneralisation(f, s.e8(), r.e8());
     NopeRules.Decision d = NopeRules.decide(s, r);
@@ -199,6 +199,9 @@ final class NopeReport {
           Findings.num(b[0], 3), Findings.num(b[1], 3), Findings.num(b[2], 3), Findings.num(b[3], 3)));
       csv.add(List.of(p.mask(), p.hook(), p.dim(), pr.mad(), b[0], b[1], b[2], b[3]));
     }
+    double[] bc = PositionProbe.bucketChance(L);
+    rows.add(List.of("chance", "a position-blind guess (D7 per bucket)", "–", Findings.num(r.chance(), 4), "1", Findings.num(bc[0], 4),
+        Findings.num(bc[1], 4), Findings.num(bc[2], 4), Findings.num(bc[3], 4)));
     f.md(Findings.table(List.of("mask", "hook point", "D", "MAD", "MAD / chance", "n<8", "8≤n<16", "16≤n<32", "n≥32"), rows));
     FrozenProbes.Probe res = r.probe("causal", "residual after block 1"), bi = r.probe("bidirectional", "residual after block 1");
     FrozenProbes.Probe head = r.probe("causal", "layer-1 head outputs");
@@ -214,7 +217,7 @@ final class NopeReport {
       double share = (r.chance() - logHead.result().mad()) / (r.chance() - head.result().mad());
       boolean aware = c.mad() < 0.8 * r.chance(), rising = c.bucketMad()[0] < c.bucketMad()[3];
       f.md(TEXT.fill("e2.result", "mad", c.mad(), "ofChance", c.mad() / r.chance(), "aware", TEXT.fill(aware ? "e2.aware" : "e2.unaware"),
-          "first", c.bucketMad()[0], "last", c.bucketMad()[3], "rising", rising ? "growing with $n$" : "not growing with $n$",
+          "first", c.bucketMad()[0], "last", c.bucketMad()[3], "c0", bc[0], "c3", bc[3], "rising", rising ? "growing with $n$" : "not growing with $n$",
           "bi", bi.result().mad(), "chance", r.chance(),
           "biVerdict", TEXT.fill(bi.result().mad() > 0.9 * r.chance() ? "e2.bi.blind" : "e2.bi.sees"),
           "logHead", logHead.result().mad(), "head", head.result().mad(), "share", pct(share)));

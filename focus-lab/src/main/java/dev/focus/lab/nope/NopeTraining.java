@@ -71,14 +71,20 @@ final class NopeTraining {
   /**
    * What a model does on windows of {@code seqLen} tokens (E9), taken as the last {@code seqLen} tokens
    * of validation windows of {@code maxLen} (so every length predicts the same final targets): the loss
-   * on each window's last {@code tail} targets, and per layer the mean over heads, windows and the last {@code tail} query
-   * rows of the attention entropy H = −Σ a ln a (nats), of H/ln n and of n_eff = 1/Σa² (D4).
+   * on each window's last {@code tail} targets ({@code tailLoss}, the rule's: the same bytes at every
+   * length); per layer the mean over heads, windows and the last {@code tail} query rows of the
+   * attention entropy H = −Σ a ln a (nats), of H/ln n (n the number of visible keys: 1 for uniform
+   * attention at every length) and of n_eff = 1/Σa² (D4). With {@code trainLength} > 0 also the loss on
+   * every target of the window ({@code wholeLoss}) and on the targets at positions ≥ trainLength
+   * ({@code beyondLoss}, NaN when the window is no longer than that); NaN with {@code trainLength} = 0.
    */
-  record LongEval(int seqLen, double tailLoss, double[] entropy, double[] normalisedEntropy, double[] nEff)
-      implements java.io.Serializable {}
+  record LongEval(int seqLen, double tailLoss, double[] entropy, double[] normalisedEntropy, double[] nEff, double wholeLoss,
+                  double beyondLoss) implements java.io.Serializable {}
 
-  static LongEval longEval(Model model, Dataset data, int seqLen, int maxLen, int tail, int batches, int batch, long seed) {
-    int layers = model.config().layers();
+  static LongEval longEval(Model model, Dataset data, int seqLen, int maxLen, int tail, int batches, int batch, long seed,
+                           int trainLength) {
+    int layers = model.config().layers(), v = model.config().vocab();
+    double[] whole = new double[2], beyond = new double[2];        // {sum of −log p, count}
     double[] h = new double[layers], hn = new double[layers], ne = new double[layers];
     long[] rows = new long[layers];
     model.setObserver(new ModelObserver() {
@@ -116,6 +122,7 @@ final class NopeTraining {
         for (int x : targets) if (x != Batch.IGNORE) c++;
         sum += (double) c * model.loss(tokens, targets, batch, seqLen);
         count += c;
+        if (trainLength > 0) wholeAndBeyond(model, tokens, big.targets(), batch, seqLen, maxLen, v, trainLength, whole, beyond);
       }
     } finally {
       model.setObserver(null);
@@ -125,7 +132,43 @@ final class NopeTraining {
       hn[l] /= rows[l];
       ne[l] /= rows[l];
     }
-    return new LongEval(seqLen, sum / count, h, hn, ne);
+    return new LongEval(seqLen, sum / count, h, hn, ne, trainLength > 0 ? whole[0] / whole[1] : Double.NaN,
+        trainLength > 0 && beyond[1] > 0 ? beyond[0] / beyond[1] : Double.NaN);
+  }
+
+  /**
+   * Adds −log p(target) of every target of the windows {@code tokens (B, T)} to {@code whole}, and of
+   * those at positions ≥ {@code trainLength} to {@code beyond} ({sum, count}); {@code bigTargets (B, maxLen)}
+   * holds the targets of the windows they are the last T tokens of. The logits pass runs without the
+   * observer, so the entropy sums see each window once.
+   */
+  private static void wholeAndBeyond(Model model, int[] tokens, int[] bigTargets, int batch, int seqLen, int maxLen, int v,
+                                     int trainLength, double[] whole, double[] beyond) {
+    ModelObserver observer = model.observer();
+    model.setObserver(null);
+    float[] logits;                                                  // (B, T, V)
+    try {
+      logits = model.logits(tokens, batch, seqLen);
+    } finally {
+      model.setObserver(observer);
+    }
+    for (int r = 0; r < batch; r++) {
+      for (int n = 0; n < seqLen; n++) {
+        int y = bigTargets[r * maxLen + maxLen - seqLen + n];
+        if (y == Batch.IGNORE) continue;
+        int base = (r * seqLen + n) * v;
+        double max = Double.NEGATIVE_INFINITY, z = 0;
+        for (int j = 0; j < v; j++) max = Math.max(max, logits[base + j]);
+        for (int j = 0; j < v; j++) z += Math.exp(logits[base + j] - max);
+        double nll = Math.log(z) + max - logits[base + y];
+        whole[0] += nll;
+        whole[1]++;
+        if (n >= trainLength) {
+          beyond[0] += nll;
+          beyond[1]++;
+        }
+      }
+    }
   }
 
   /**
@@ -217,16 +260,26 @@ final class NopeTraining {
    * each (S, T, C) in float64.
    */
   static double[][] residualTaps(Model model, int[] tokens, int seqs, int t) {
-    int C = model.config().hidden(), L = model.config().layers(), chunk = 32;
+    int C = model.config().hidden(), L = model.config().layers();
     double[][] out = new double[L + 1][seqs * t * C];
     int[] at = new int[1];
-    model.setObserver(new ModelObserver() {
+    observeInChunks(model, new ModelObserver() {
       @Override public void onActivation(int layer, Point point, float[] values, int b, int seqLen, int width) {
         int k = point == Point.EMBEDDINGS ? 0 : point == Point.RESIDUAL_AFTER_MLP ? layer + 1 : -1;
         if (k < 0) return;
         for (int i = 0; i < b * seqLen * width; i++) out[k][at[0] * t * C + i] = values[i];
       }
-    });
+    }, tokens, seqs, t, at);
+    return out;
+  }
+
+  /**
+   * Runs {@code tokens (S, T)} through {@code model} in chunks of 32 sequences with {@code observer}
+   * installed, {@code at[0]} holding the first sequence of the chunk under way; removes the observer after.
+   */
+  private static void observeInChunks(Model model, ModelObserver observer, int[] tokens, int seqs, int t, int[] at) {
+    int chunk = 32;
+    model.setObserver(observer);
     try {
       for (int s = 0; s < seqs; s += chunk) {
         int rows = Math.min(chunk, seqs - s);
@@ -236,6 +289,21 @@ final class NopeTraining {
     } finally {
       model.setObserver(null);
     }
+  }
+
+  /**
+   * Each layer's head outputs y (before W_o) of a trained model on {@code tokens (S, T)}, read through
+   * its observer (E4's norm probes): per layer (S, T, NH·HS) in float64, head h in columns h·HS..(h+1)·HS.
+   */
+  static double[][] headOutputTaps(Model model, int[] tokens, int seqs, int t) {
+    int L = model.config().layers(), C = model.config().heads() * model.config().headSize();
+    double[][] out = new double[L][seqs * t * C];
+    int[] at = new int[1];
+    observeInChunks(model, new ModelObserver() {
+      @Override public void onHeadOutputs(int layer, float[] values, int b, int seqLen, int heads, int headSize) {
+        for (int i = 0; i < b * seqLen * heads * headSize; i++) out[layer][at[0] * t * C + i] = values[i];
+      }
+    }, tokens, seqs, t, at);
     return out;
   }
 

@@ -33,7 +33,8 @@ final class NopeVerdictText {
     double[] nopeMod = resolution.get("n mod 10/nope"), bosMod = resolution.get("n mod 10/nope+BOS");
     double[] apeMod = resolution.get("n mod 10/learned");
     int lastB = s.e7().buckets().size() - 2, allB = s.e7().buckets().size() - 1;
-    TrainedProbes.Probe tp = r.e4().probe("nope", 1);
+    java.util.List<PositionProbe.Result> tp = r.e4().all("nope", TrainedProbes.RESIDUAL, 1);
+    double[] bc = PositionProbe.bucketChance(s.e4().length());
     Map<String, NopeRules.Copy> copy = NopeRules.copy(s.e8(), r.e8());
     NopeRules.Copy nopeCopy = copy.get("copy/nope"), ropeCopy = copy.get("copy/rope"), alibiCopy = copy.get("copy/alibi");
     NopeRules.Repair rep = d.repair();
@@ -57,33 +58,51 @@ final class NopeVerdictText {
             : "not shown (inside the noise)",
         "bestName", best == null ? "the best relative scheme" : NopeReport.schemeLabel(best.name()),
         "bestRel", best == null ? "n/a" : best.interval().format(4), "relative", d.relative() == null ? "n/a" : d.relative().text(4),
-        "p3", d.point3() ? "agrees" : d.against3() ? "contradicted" : d.degrades() != null && d.degrades().agrees() || d.probeRises() ? "partly shown" : "not shown",
+        "p3", d.point3() ? "agrees" : d.against3() ? "contradicted"
+            : d.degrades() != null && d.degrades().agrees() || d.probeRises() != null && d.probeRises().agrees() ? "partly shown" : "not shown",
         "drop", d.degrades() == null ? "n/a" : d.degrades().text(3), "dropMin", NopeRules.DROP,
         "modFirst", modFirst, "modLast", modLast, "bosFirst", bosFirst, "bosLast", bosLast,
         "apeAll", apeMod == null ? "n/a" : pct(apeMod[allB]),
-        "probeFirst", tp == null ? "n/a" : Findings.num(tp.result().bucketMad()[0], 3),
-        "probeLast", tp == null ? "n/a" : Findings.num(tp.result().bucketMad()[3], 3),
+        "probeFirst", tp.isEmpty() ? "n/a" : Findings.num(mean(tp.stream().mapToDouble(x -> x.bucketMad()[0]).toArray()), 3),
+        "probeLast", tp.isEmpty() ? "n/a" : Findings.num(mean(tp.stream().mapToDouble(x -> x.bucketMad()[3]).toArray()), 3),
+        "c0", bc[0], "c3", bc[3], "probeRise", d.probeRises() == null ? "n/a" : d.probeRises().text(3), "probeMin", NopeRules.PROBE_RISE,
+        "norm", d.normCode() == null ? "n/a" : d.normCode().text(3), "normMin", NopeRules.NORM_SHARE,
         "against3", TEXT.fill(d.against3() ? "verdict.against3" : "verdict.for3"),
         "p4", d.point4() ? "agrees" : d.point4Against() ? "contradicted" : "mixed",
         "rise", dif == null ? "n/a" : dif.rise().text(3), "aboveAlibi", dif == null ? "n/a" : dif.aboveAlibi().text(3),
         "ratio", dif == null ? "n/a" : dif.lossRatio().text(3), "ropeRatio", dif == null ? "n/a" : dif.ropeRatio().interval().format(3),
+        "raw", dif == null ? "n/a" : dif.rawRise().interval().format(3),
         "riseMin", NopeRules.RISE, "factor", NopeRules.LOSS_FACTOR,
         "repair", rep == null ? "not run." : TEXT.fill("verdict.repair",
-            "outcome", rep.repairs() ? "partly repairs, as expected" : "no repair by that rule", "lambda", rep.bestLambda(),
-            "best256", signed(-rep.bestGain256()), "best64", signed(-rep.bestGain64()), "steps", s.repair().steps(),
-            "head256", signed(-rep.headGain256()), "head64", signed(-rep.headGain64()), "gap", signed(rep.gap())),
-        "counter", d.counter() ? "reproduced" : nopeCopy != null && nopeCopy.inDistribution() < 0.5
-            ? "inconclusive (NoPE did not learn copy in distribution)" : "not reproduced",
-        "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod,
-        "counterText", TEXT.fill(d.counter() ? "verdict.counter.win" : "verdict.counter.loss")));
+            "outcome", rep.repairs() ? "partly repairs, as expected" : rep.against() ? "no repair: contradicted" : "no repair shown",
+            "lambda", rep.bestLambda(), "best256", signed(-mean(rep.bestGain256())), "best64", signed(-mean(rep.bestGain64())),
+            "steps", s.repair().steps(), "head256", signed(-mean(rep.headGain256())), "head64", signed(-mean(rep.headGain64())),
+            "gap", signed(mean(rep.gap())), "seeds", rep.gap().length, "headShare", rep.headShare().text(3),
+            "bestShare", rep.bestShare().text(3)),
+        "counter", counterOutcome(d.counter()), "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod,
+        "counterDiff", d.counter() == null ? "n/a" : d.counter().claim().points(),
+        "counterOther", d.counter() == null ? "the better relative scheme" : d.counter().other(),
+        "lean", dif == null ? "" : TEXT.fill(dif.nopeVsRope().agrees() ? "verdict.lean" : "verdict.nolean",
+            "vsRope", dif.nopeVsRope().text(3), "nope", dif.lossRatio().interval().format(3), "rope", dif.ropeRatio().interval().format(3)),
+        "counterText", TEXT.fill(d.counter() != null && d.counter().reproduced() ? "verdict.counter.win" : "verdict.counter.loss")));
     f.verdict(d.verdict(), TEXT.fill("summary", "slope", nopeSlope, "causal", causal, "chance", r.e2().chance(), "bi", biMad,
         "text", r.e3().text().equals("brown") ? "Brown" : "synthetic-text", "nope", nopeLoss,
         "rope", rope == null ? "n/a" : rope.interval().format(4), "alibi", alibi == null ? "n/a" : alibi.interval().format(4),
-        "seeds", nope == null ? 0 : nope.valLoss().length, "dH", dif == null ? "n/a" : dif.rise().interval().format(3), "best256", rep == null ? "n/a" : signed(-rep.bestGain256()),
-        "head256", rep == null ? "n/a" : signed(-rep.headGain256()), "modFirst", modFirst, "modLast", modLast,
+        "seeds", nope == null ? 0 : nope.valLoss().length, "dH", dif == null ? "n/a" : dif.rise().interval().format(3),
+        "raw", dif == null ? "n/a" : dif.rawRise().interval().format(3), "nopeRatio", dif == null ? "n/a" : dif.lossRatio().interval().format(3),
+        "ropeRatio", dif == null ? "n/a" : dif.ropeRatio().interval().format(3),
+        "best256", rep == null ? "n/a" : signed(-mean(rep.bestGain256())), "head256", rep == null ? "n/a" : signed(-mean(rep.headGain256())), "modFirst", modFirst, "modLast", modLast,
         "bosFirst", bosFirst, "bosLast", bosLast, "nopeOod", nopeOod, "ropeOod", ropeOod, "alibiOod", alibiOod,
         "mlmNope", mlmMean(r, PositionKind.NOPE), "mlmRope", mlmMean(r, PositionKind.ROPE),
         "mlmBag", r.e6() == null ? "n/a" : Findings.num(r.e6().bag().loss(), 4)));
+  }
+
+  /** The counterweight's outcome in words. */
+  private static String counterOutcome(NopeRules.Counter c) {
+    if (c == null) return "not run";
+    if (!c.learned()) return "inconclusive (NoPE did not learn copy in distribution)";
+    return c.claim().agrees() ? "reproduced" : c.claim().contradicts() ? "not reproduced (contradicted on the interval)"
+        : "not shown (inside the noise)";
   }
 
   private static String mlmMean(NopeExperiment.Results r, PositionKind p) {

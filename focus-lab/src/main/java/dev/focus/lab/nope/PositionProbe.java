@@ -120,6 +120,24 @@ final class PositionProbe {
     return new Result(total / pred.length, bucket, mean, p10, p90);
   }
 
+  /**
+   * Chance MAD per bucket of {@link #BUCKETS} at T positions: the mean over the bucket's positions n of
+   * E|U − n| for a guess U uniform on 0..T−1 drawn without regard to the position (D7 per position:
+   * (n(n+1) + (T−1−n)(T−n))/(2T)). The buckets' means weighted by their sizes give D7's (T²−1)/(3T);
+   * the end buckets' chance is higher than the middle's, so each bucket is read against its own.
+   */
+  static double[] bucketChance(int t) {
+    double[] sum = new double[BUCKETS.length];
+    int[] count = new int[BUCKETS.length];
+    for (int n = 0; n < t; n++) {
+      int b = bucketOf(n);
+      sum[b] += (n * (n + 1.0) + (t - 1.0 - n) * (t - n)) / (2.0 * t);
+      count[b]++;
+    }
+    for (int b = 0; b < sum.length; b++) sum[b] = count[b] == 0 ? Double.NaN : sum[b] / count[b];
+    return sum;
+  }
+
   static int bucketOf(int n) {
     int b = 0;
     while (b + 1 < BUCKETS.length && n >= BUCKETS[b + 1]) b++;

@@ -5,6 +5,7 @@ import static dev.focus.lab.nope.NopeReport.pct;
 import static dev.focus.lab.nope.NopeReport.posName;
 
 import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.Stats;
 import dev.focus.position.PositionKind;
 import dev.focus.report.Chart;
 import dev.focus.report.DataFile;
@@ -90,6 +91,11 @@ final class TasksReport {
     }
   }
 
+  /** An interval of fractions in percent: "12.3 ± 4.5%", or "12.3% (1 seed)". */
+  static String points(Stats.Interval i) {
+    return i.n() < 2 ? pct(i.mean()) + " (1 seed)" : Findings.num(100 * i.mean(), 3) + " ± " + Findings.num(100 * i.halfWidth(), 2) + "%";
+  }
+
   static void lengthGeneralisation(Findings f, LengthGeneralisation.Settings s, LengthGeneralisation.Result r) {
     int trMax = s.trainMax(), testMax = s.testMax();
     f.md(TEXT.fill("e8", "tasks", String.join(" and ", s.tasks()), "trainMax", trMax, "symbols", s.symbols(), "steps", s.steps(),
@@ -109,14 +115,20 @@ final class TasksReport {
           for (LengthGeneralisation.Run run : runs) csv.add(List.of(task, posName(pos), run.seed(), n + 1, run.exactMatch()[n]));
         }
         double[] em = c.exactMatch();
-        rows.add(List.of(task, posName(pos), pct(c.inDistribution()), pct(c.beyond()), pct(em[trMax]), pct(em[testMax - 1])));
+        rows.add(List.of(task, posName(pos), String.valueOf(runs.size()), pct(c.inDistribution()),
+            points(Stats.interval95(NopeRules.beyond(s, r, task, pos))), pct(em[trMax]), pct(em[testMax - 1])));
         series.add(Series.of(posName(pos), x, em));
       }
       f.chart(Chart.line("e8-" + task, "Exact match on " + task + " by length (trained on 1.." + trMax + ")", "length n",
           "exact match", series.toArray(Series[]::new)));
     }
-    f.md(Findings.table(List.of("task", "position", "in distribution (n ≤ " + trMax + ")", "beyond (" + (trMax + 1) + "–" + testMax + ")",
-        "n = " + (trMax + 1), "n = " + testMax), rows));
+    f.md(Findings.table(List.of("task", "position", "seeds", "in distribution (n ≤ " + trMax + ")",
+        "beyond (" + (trMax + 1) + "–" + testMax + "), mean ± 95% interval", "n = " + (trMax + 1), "n = " + testMax), rows));
     f.data(DataFile.csv("e8-length.csv", List.of("task", "position", "seed", "length", "exact_match"), csv));
+    NopeRules.Counter c = NopeRules.counter(s, r);
+    if (c != null) {
+      f.md(TEXT.fill("e8.result", "other", c.other(), "diff", c.claim().points(),
+          "outcome", TEXT.fill(!c.learned() ? "e8.unlearned" : c.claim().agrees() ? "e8.win" : c.claim().contradicts() ? "e8.loss" : "e8.noise")));
+    }
   }
 }

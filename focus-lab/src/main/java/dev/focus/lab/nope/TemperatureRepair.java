@@ -18,9 +18,10 @@ import java.util.List;
 
 /**
  * Spec 05 E9's temperature repair (Wang et al. 2024): the content logit becomes
- * λ·λ_h·q·k/√d_h. The trained NoPE model of E3 (seed 1) is frozen and read at 1× and 4× the
+ * λ·λ_h·q·k/√d_h. Each trained NoPE model of E3 (every seed) is frozen and read at 1× and 4× the
  * training length (a) with each global λ, and (b) with per-head λ_h trained alone at 4× through the
- * trainer's parameter filter.
+ * trainer's parameter filter. Seed 1's λ_h train from {@code seed + 51}, seed q + 1's from
+ * {@code seed + 51 + 1000·q}; every seed is read on the same windows, so seeds pair.
  */
 final class TemperatureRepair implements Section<TemperatureRepair.Settings, TemperatureRepair.Result> {
   /**
@@ -40,11 +41,22 @@ final class TemperatureRepair implements Section<TemperatureRepair.Settings, Tem
   record Scaled(String setting, NopeTraining.LongEval atTrain, NopeTraining.LongEval atLong) implements Serializable {}
 
   /**
-   * Global λ in order, then λ_h = 1 before and after training; the tensors the filter trained, the
-   * largest change outside them, the trained λ_h (layer, head) and the training-loss curve.
+   * One E3 seed (0 = seed 1): global λ in order, then λ_h = 1 before and after training; the tensors
+   * the filter trained, the largest change outside them, the trained λ_h (layer, head) and the
+   * training-loss curve.
    */
-  record Result(int heads, List<Scaled> global, Scaled before, Scaled after, List<String> trained, double frozenDiff,
-                double[][] headScales, double[] curve) implements Serializable {}
+  record Repaired(int seedIndex, int heads, List<Scaled> global, Scaled before, Scaled after, List<String> trained, double frozenDiff,
+                  double[][] headScales, double[] curve) implements Serializable {}
+
+  /** Every NoPE seed of E3, in seed order. */
+  record Result(List<Repaired> seeds) implements Serializable {
+    Result {
+      seeds = List.copyOf(seeds);
+    }
+
+    /** Seed 1's repair. */
+    Repaired first() { return seeds.get(0); }
+  }
 
   private final LmStore store;
 
@@ -52,8 +64,16 @@ final class TemperatureRepair implements Section<TemperatureRepair.Settings, Tem
 
   @Override
   public Result run(Settings s, LabContext ctx) throws IOException {
-    Model nope = store.model(s.arm());
-    if (nope == null) return null;
+    List<Repaired> out = new ArrayList<>();
+    for (int q = 0; q < store.seeds(s.arm()); q++) {
+      Repaired r = repair(store.model(s.arm(), q), q, s, ctx);
+      if (r == null) return null;
+      out.add(r);
+    }
+    return out.isEmpty() ? null : new Result(out);
+  }
+
+  private Repaired repair(Model nope, int q, Settings s, LabContext ctx) throws IOException {
     TextDataset data = store.text(ctx, s.seed());
     List<Scaled> global = new ArrayList<>();
     for (double lambda : s.lambdas()) {
@@ -64,11 +84,11 @@ final class TemperatureRepair implements Section<TemperatureRepair.Settings, Tem
     // (b) train only the per-head λₕ at the long length
     Model scaled = NopeTraining.withLogitScales(nope, 1, true);
     Scaled before = new Scaled("λh before", eval(scaled, data, s.trainLength(), s), eval(scaled, data, s.length(), s));
-    ctx.progress().message("E9: training only the per-head λₕ at L = " + s.length());
-    Path runDir = ctx.work("e9-head-scale");
+    ctx.progress().message("E9: training only the per-head λₕ at L = " + s.length() + ", NoPE seed " + (q + 1));
+    Path runDir = ctx.work("e9-head-scale" + (q == 0 ? "" : "-" + (q + 1)));
     OutputDir.deleteTree(runDir);
     TrainConfig tc = TrainConfig.defaults(s.steps()).toBuilder().batchSize(s.trainBatch()).seqLen(s.length())
-        .lr(s.lr()).warmup(s.warmup()).weightDecay(0.0).seed(s.seed() + 51).evalEvery(0).evalBatches(1).checkpointEvery(0)
+        .lr(s.lr()).warmup(s.warmup()).weightDecay(0.0).seed(s.seed() + 51 + 1000L * q).evalEvery(0).evalBatches(1).checkpointEvery(0)
         .trainOnly(List.of("head_scale")).build();
     var trainer = Trainer.of(new ModelTrainable(scaled), data, tc, runDir);
     List<String> trained = trainer.trainedParams().stream().map(Trainable.Param::name).toList();
@@ -82,9 +102,9 @@ final class TemperatureRepair implements Section<TemperatureRepair.Settings, Tem
     if (ctx.cancelled()) return null;
     // every other weight is exactly the E3 model's
     double frozenDiff = 0;
-    for (Parameter q : scaled.parameters()) {
-      if (q.name().endsWith("head_scale")) continue;
-      float[] a = q.value(), o = nope.parameter(q.name()).value();
+    for (Parameter p : scaled.parameters()) {
+      if (p.name().endsWith("head_scale")) continue;
+      float[] a = p.value(), o = nope.parameter(p.name()).value();
       for (int i = 0; i < a.length; i++) frozenDiff = Math.max(frozenDiff, Math.abs(a[i] - o[i]));
     }
     int layers = scaled.config().layers(), heads = scaled.config().heads();
@@ -94,10 +114,10 @@ final class TemperatureRepair implements Section<TemperatureRepair.Settings, Tem
       for (int h = 0; h < heads; h++) headScales[l][h] = v[h];
     }
     Scaled after = new Scaled("λh after", eval(scaled, data, s.trainLength(), s), eval(scaled, data, s.length(), s));
-    return new Result(heads, global, before, after, trained, frozenDiff, headScales, curve);
+    return new Repaired(q, heads, global, before, after, trained, frozenDiff, headScales, curve);
   }
 
   private static NopeTraining.LongEval eval(Model m, TextDataset data, int len, Settings s) {
-    return NopeTraining.longEval(m, data, len, s.length(), s.tail(), s.batches(), s.batch(), s.seed() + 21);
+    return NopeTraining.longEval(m, data, len, s.length(), s.tail(), s.batches(), s.batch(), s.seed() + 21, 0);
   }
 }

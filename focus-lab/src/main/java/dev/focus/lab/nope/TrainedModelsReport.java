@@ -5,7 +5,9 @@ import static dev.focus.lab.nope.NopeReport.pct;
 import static dev.focus.lab.nope.NopeReport.signed;
 import static dev.focus.lab.run.Stats.mean;
 
+import dev.focus.lab.run.Claim;
 import dev.focus.lab.run.Findings;
+import dev.focus.lab.run.Stats;
 import dev.focus.report.Chart;
 import dev.focus.report.DataFile;
 import dev.focus.report.Series;
@@ -15,58 +17,101 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Report 5's sections on the trained E3 models: E4 probes, E5 shuffled prefixes, E9 long windows and the temperature repair. */
+/** Report 5's sections on the trained E3 models: E4 probes, E5 shuffled prefixes, E9 long windows (the repair: {@link RepairReport}). */
 final class TrainedModelsReport {
   private TrainedModelsReport() {}
 
   static void trainedProbes(Findings f, TrainedProbes.Settings s, TrainedProbes.Result r) {
     int L = s.length();
+    double[] bc = PositionProbe.bucketChance(L);
     f.md(TEXT.fill("e4", "hidden", s.hidden(), "steps", s.steps(), "batch", s.batch(), "seqs", s.trainSeqs() + s.testSeqs(),
-        "length", L, "trainSeqs", s.trainSeqs(), "testSeqs", s.testSeqs(), "chance", r.chance()));
+        "length", L, "trainSeqs", s.trainSeqs(), "testSeqs", s.testSeqs(), "chance", r.chance(), "c0", bc[0], "c1", bc[1],
+        "c2", bc[2], "c3", bc[3]));
     double chance = r.chance();
     List<List<String>> rows = new ArrayList<>();
     List<List<?>> csv = new ArrayList<>();
     Map<String, List<double[]>> byArm = new LinkedHashMap<>();
     for (TrainedProbes.Probe p : r.probes()) {
-      PositionProbe.Result pr = p.result();
-      double[] b = pr.bucketMad();
-      String tap = TrainedProbes.tapName(p.tap());
-      rows.add(List.of(p.arm(), tap, Findings.num(pr.mad(), 3), Findings.num(pr.mad() / chance, 3),
-          Findings.num(b[0], 3), Findings.num(b[1], 3), Findings.num(b[2], 3), Findings.num(b[3], 3)));
-      csv.add(List.of(p.arm(), tap, pr.mad(), b[0], b[1], b[2], b[3]));
-      byArm.computeIfAbsent(p.arm(), k -> new ArrayList<>()).add(new double[] {p.tap(), pr.mad()});
+      double[] b = p.result().bucketMad();
+      csv.add(List.of(p.arm(), p.seedIndex(), p.feature(), TrainedProbes.tapName(p.tap()), p.result().mad(), b[0], b[1], b[2], b[3]));
+      if (p.seedIndex() != 0) continue;                             // one row per arm, feature and tap: the mean over its seeds
+      List<PositionProbe.Result> all = r.all(p.arm(), p.feature(), p.tap());
+      Stats.Interval mad = Stats.interval95(all.stream().mapToDouble(PositionProbe.Result::mad).toArray());
+      List<String> row = new ArrayList<>(List.of(p.arm(), probeHook(p), String.valueOf(all.size()), mad.format(3),
+          Findings.num(mad.mean() / chance, 3)));
+      for (int k = 0; k < bc.length; k++) {
+        int kk = k;
+        double m = Stats.mean(all.stream().mapToDouble(x -> x.bucketMad()[kk]).toArray());
+        row.add(Findings.num(m, 3) + " (" + Findings.num(m / bc[k], 2) + ")");
+      }
+      rows.add(row);
+      if (p.feature().equals(TrainedProbes.RESIDUAL)) {
+        byArm.computeIfAbsent(p.arm(), k -> new ArrayList<>()).add(new double[] {p.tap(), mad.mean()});
+      }
     }
     if (byArm.isEmpty()) return;
+    List<String> chanceRow = new ArrayList<>(List.of("chance (position-blind guess)", "–", "–", Findings.num(chance, 4), "1"));
+    for (double c : bc) chanceRow.add(Findings.num(c, 4) + " (1)");
+    rows.add(chanceRow);
     List<Series> byLayer = new ArrayList<>();
     for (Map.Entry<String, List<double[]>> e : byArm.entrySet()) {
       byLayer.add(Series.of(e.getKey(), e.getValue().stream().mapToDouble(v -> v[0]).toArray(),
           e.getValue().stream().mapToDouble(v -> v[1]).toArray()));
     }
-    f.md(Findings.table(List.of("position", "hook point", "MAD", "MAD / chance", "n<8", "8≤n<16", "16≤n<32", "n≥32"), rows));
+    f.md(Findings.table(List.of("position", "hook point", "seeds", "MAD (mean ± 95% interval)", "MAD / chance",
+        "n<8 (/ its chance)", "8≤n<16", "16≤n<32", "n≥32"), rows));
     byLayer.add(Series.of("chance", new double[] {0, 1, 2}, new double[] {chance, chance, chance}));
-    f.chart(Chart.line("e4-mad", "Probe MAD on the trained models by depth (0 = embeddings)", "blocks read",
+    f.chart(Chart.line("e4-mad", "Probe MAD on the trained models by depth (0 = embeddings; mean over seeds)", "blocks read",
         "MAD (positions)", byLayer.toArray(Series[]::new)));
     TrainedProbes.Probe n1 = r.probe("nope", 1);
     if (n1 != null) {
       double[] x = new double[L];
       for (int n = 0; n < L; n++) x[n] = n;
-      f.chart(Chart.line("e4-nope-band", "Trained NoPE, residual after block 1: probe prediction (mean and 10–90% band)",
+      f.chart(Chart.line("e4-nope-band", "Trained NoPE (seed 1), residual after block 1: probe prediction (mean and 10–90% band)",
           "true position", "predicted position", Series.of("truth", x, x), Series.of("mean", x, n1.result().meanPred()),
           Series.of("p10", x, n1.result().p10()), Series.of("p90", x, n1.result().p90())));
     }
-    f.data(DataFile.csv("e4-trained-probes.csv", List.of("position", "hook", "mad", "mad_n_lt_8", "mad_8_16", "mad_16_32",
-        "mad_ge_32"), csv));
-    TrainedProbes.Probe n0 = r.probe("nope", 0), a0 = r.probe("learned", 0), s0 = r.probe("sinusoidal", 0);
-    if (n0 != null && n1 != null) {
+    f.data(DataFile.csv("e4-trained-probes.csv", List.of("position", "seed", "feature", "hook", "mad", "mad_n_lt_8", "mad_8_16",
+        "mad_16_32", "mad_ge_32"), csv));
+    List<PositionProbe.Result> n0 = r.all("nope", TrainedProbes.RESIDUAL, 0), nb1 = r.all("nope", TrainedProbes.RESIDUAL, 1);
+    TrainedProbes.Probe a0 = r.probe("learned", 0), s0 = r.probe("sinusoidal", 0);
+    if (!n0.isEmpty() && !nb1.isEmpty()) {
       double nopeBest = r.bestMad("nope"), alibiBest = r.bestMad("alibi");
-      f.md(TEXT.fill("e4.result", "embeddings", n0.result().mad(), "chance", chance, "block1", n1.result().mad(),
-          "first", n1.result().bucketMad()[0], "last", n1.result().bucketMad()[3],
-          "rises", TEXT.fill(NopeRules.nopeRises(r) ? "e4.rises" : "e4.flat"),
+      Claim rises = NopeRules.probeRises(r);
+      f.md(TEXT.fill("e4.result", "embeddings", madOf(n0), "chance", chance, "block1", madOf(nb1),
+          "first", bucketOf(nb1, 0), "last", bucketOf(nb1, bc.length - 1), "c0", bc[0], "c3", bc[bc.length - 1],
+          "rise", rises.text(3), "riseMin", NopeRules.PROBE_RISE,
+          "rises", TEXT.fill(rises.agrees() ? "e4.rises" : rises.contradicts() ? "e4.flat" : "e4.noise"),
           "learned", a0 == null ? "n/a" : Findings.num(a0.result().mad(), 3),
           "sinusoidal", s0 == null ? TEXT.fill("e4.nosinusoidal") : "; sinusoidal: " + Findings.num(s0.result().mad(), 3),
           "alibiBest", alibiBest, "nopeBest", nopeBest,
           "alibi", TEXT.fill(Double.isNaN(alibiBest) ? "e4.alibi.none" : alibiBest > nopeBest ? "e4.alibi.less" : "e4.alibi.more")));
     }
+    Claim code = NopeRules.normCode(r);
+    if (code != null) {
+      double[] share2 = TrainedProbes.logNormShare(r, 2);
+      f.md(TEXT.fill("e4.norms", "heads1", madOf(r.all("nope", TrainedProbes.HEADS, 1)),
+          "norms1", madOf(r.all("nope", TrainedProbes.LOG_NORM_HEADS, 1)), "res1", madOf(r.all("nope", TrainedProbes.LOG_NORM, 1)),
+          "share1", code.text(3), "shareMin", NopeRules.NORM_SHARE,
+          "share2", share2.length == 0 ? "n/a" : Stats.interval95(share2).format(3),
+          "norms2", madOf(r.all("nope", TrainedProbes.LOG_NORM_HEADS, 2)), "heads2", madOf(r.all("nope", TrainedProbes.HEADS, 2)),
+          "outcome", TEXT.fill(code.agrees() ? "e4.norms.survives" : code.contradicts() ? "e4.norms.gone" : "e4.norms.noise")));
+    }
+  }
+
+  /** "after block 1", "head outputs, layer 1", "log-norm per head, layer 1". */
+  private static String probeHook(TrainedProbes.Probe p) {
+    return p.feature().equals(TrainedProbes.RESIDUAL) ? TrainedProbes.tapName(p.tap()) : p.feature() + ", layer " + p.tap();
+  }
+
+  /** The mean MAD over seeds with its 95% interval. */
+  private static String madOf(List<PositionProbe.Result> rs) {
+    return rs.isEmpty() ? "n/a" : Stats.interval95(rs.stream().mapToDouble(PositionProbe.Result::mad).toArray()).format(3);
+  }
+
+  /** The mean over seeds of one bucket's MAD. */
+  private static double bucketOf(List<PositionProbe.Result> rs, int b) {
+    return Stats.mean(rs.stream().mapToDouble(x -> x.bucketMad()[b]).toArray());
   }
 
   static void shuffled(Findings f, ShuffledPrefixes.Result r, double unigram) {
@@ -97,7 +142,7 @@ final class TrainedModelsReport {
 
   static void longContext(Findings f, LongContext.Settings s, LongContext.Result r) {
     int tail = s.tail();
-    f.md(TEXT.fill("e9", "windows", s.batches() * s.batch(), "tail", tail));
+    f.md(TEXT.fill("e9", "windows", s.batches() * s.batch(), "tail", tail, "train", s.trainLength()));
     List<List<String>> rows = new ArrayList<>();
     List<List<?>> csv = new ArrayList<>();
     Map<String, List<double[]>> byArm = new LinkedHashMap<>();
@@ -105,50 +150,69 @@ final class TrainedModelsReport {
       NopeTraining.LongEval ev = e.eval();
       int len = e.length();
       csv.add(List.of(e.arm(), e.seedIndex(), len, ev.tailLoss(), ev.entropy()[0], ev.entropy()[1], ev.normalisedEntropy()[0],
-          ev.normalisedEntropy()[1], ev.nEff()[0], ev.nEff()[1]));
-      if (e.seedIndex() != 0) continue;                           // the table and charts show seed 1; the rule reads every seed
-      byArm.computeIfAbsent(e.arm(), k -> new ArrayList<>()).add(new double[] {len, ev.tailLoss(), mean(ev.entropy())});
-      rows.add(List.of(e.arm(), len + " (" + len / s.trainLength() + "×)", Findings.num(ev.tailLoss(), 4),
-          Findings.num(ev.entropy()[0], 3) + " / " + Findings.num(ev.entropy()[1], 3),
-          Findings.num(ev.normalisedEntropy()[0], 3) + " / " + Findings.num(ev.normalisedEntropy()[1], 3),
-          Findings.num(ev.nEff()[0], 3) + " / " + Findings.num(ev.nEff()[1], 3)));
+          ev.normalisedEntropy()[1], ev.nEff()[0], ev.nEff()[1], ev.wholeLoss(), ev.beyondLoss()));
+      if (e.seedIndex() != 0) continue;                           // one row per arm and length: the mean over its seeds
+      List<NopeTraining.LongEval> all = r.all(e.arm(), len);
+      Stats.Interval tailLoss = Stats.interval95(all.stream().mapToDouble(NopeTraining.LongEval::tailLoss).toArray());
+      double h = meanOf(all, x -> mean(x.entropy()));
+      byArm.computeIfAbsent(e.arm(), k -> new ArrayList<>()).add(new double[] {len, tailLoss.mean(), h,
+          meanOf(all, x -> mean(x.normalisedEntropy()))});
+      double beyond = meanOf(all, NopeTraining.LongEval::beyondLoss);
+      rows.add(List.of(e.arm(), len + " (" + len / s.trainLength() + "×)", String.valueOf(all.size()), tailLoss.format(4),
+          Findings.num(meanOf(all, NopeTraining.LongEval::wholeLoss), 4), Double.isNaN(beyond) ? "–" : Findings.num(beyond, 4),
+          Findings.num(meanOf(all, x -> x.entropy()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.entropy()[1]), 3),
+          Findings.num(meanOf(all, x -> x.normalisedEntropy()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.normalisedEntropy()[1]), 3),
+          Findings.num(meanOf(all, x -> x.nEff()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.nEff()[1]), 3)));
     }
     double[] xs = s.lengths().stream().mapToDouble(Integer::doubleValue).toArray();
-    List<Series> lossSeries = new ArrayList<>(), entSeries = new ArrayList<>();
+    List<Series> lossSeries = new ArrayList<>(), entSeries = new ArrayList<>(), normSeries = new ArrayList<>();
     for (Map.Entry<String, List<double[]>> e : byArm.entrySet()) {
       double[] x = Arrays.copyOf(xs, e.getValue().size());
       lossSeries.add(Series.of(e.getKey(), x, e.getValue().stream().mapToDouble(v -> v[1]).toArray()));
       entSeries.add(Series.of(e.getKey(), x, e.getValue().stream().mapToDouble(v -> v[2]).toArray()));
+      normSeries.add(Series.of(e.getKey(), x, e.getValue().stream().mapToDouble(v -> v[3]).toArray()));
     }
     double[] lnRef = new double[xs.length];
     for (int i = 0; i < xs.length; i++) lnRef[i] = lnMean(s.lengths().get(i), tail);
     entSeries.add(Series.of("uniform (ln n)", xs, lnRef));
-    f.md(Findings.table(List.of("position", "window", "loss on last 16", "entropy L1 / L2", "H/ln n L1 / L2",
-        "n_eff L1 / L2"), rows));
-    f.chart(Chart.line("e9-loss", "Loss on the last 16 bytes against window length (trained at 64)", "window (bytes)",
+    f.md(Findings.table(List.of("position", "window", "seeds", "loss on last " + tail + " (mean ± 95% interval)", "loss, whole window",
+        "loss beyond " + s.trainLength(), "entropy L1 / L2", "H/ln n L1 / L2", "n_eff L1 / L2"), rows));
+    f.chart(Chart.line("e9-loss", "Loss on the last 16 bytes against window length (trained at 64; mean over seeds)", "window (bytes)",
         "loss (nats/byte)", lossSeries.toArray(Series[]::new)).withLogX());
-    f.chart(Chart.line("e9-entropy", "Mean attention entropy of the last 16 queries (both layers)", "window (bytes)",
+    f.chart(Chart.line("e9-entropy", "Mean attention entropy of the last 16 queries (both layers; mean over seeds)", "window (bytes)",
         "entropy (nats)", entSeries.toArray(Series[]::new)).withLogX());
+    f.chart(Chart.line("e9-normalised-entropy", "Normalised entropy H/ln n of the last 16 queries (both layers; 1 = uniform)",
+        "window (bytes)", "H / ln n", normSeries.toArray(Series[]::new)).withLogX());
     f.data(DataFile.csv("e9-long.csv", List.of("position", "seed", "window", "tail_loss", "entropy_l1", "entropy_l2", "h_over_ln_n_l1",
-        "h_over_ln_n_l2", "neff_l1", "neff_l2"), csv));
+        "h_over_ln_n_l2", "neff_l1", "neff_l2", "whole_loss", "beyond_train_loss"), csv));
     int first = s.trainLength(), last = s.lengths().get(s.lengths().size() - 1);
-    var n1 = r.get("nope", first);
-    var n4 = r.get("nope", last);
-    var a1 = r.get("alibi", first);
-    var a4 = r.get("alibi", last);
-    var r1 = r.get("rope", first);
-    var r4 = r.get("rope", last);
-    if (n1 != null && n4 != null && a1 != null && a4 != null && r1 != null && r4 != null) {
-      f.md(TEXT.fill("e9.result", "nopeH1", mean(n1.entropy()), "nopeH4", mean(n4.entropy()), "nopeL1", n1.tailLoss(),
-          "nopeL4", n4.tailLoss(), "alibiH1", mean(a1.entropy()), "alibiH4", mean(a4.entropy()), "alibiL1", a1.tailLoss(),
-          "alibiL4", a4.tailLoss(), "ropeH1", mean(r1.entropy()), "ropeH4", mean(r4.entropy()), "ropeL1", r1.tailLoss(),
-          "ropeL4", r4.tailLoss()));
+    List<NopeTraining.LongEval> n1 = r.all("nope", first), n4 = r.all("nope", last), a1 = r.all("alibi", first),
+        a4 = r.all("alibi", last), r1 = r.all("rope", first), r4 = r.all("rope", last);
+    if (!n1.isEmpty() && !n4.isEmpty() && !a1.isEmpty() && !a4.isEmpty() && !r1.isEmpty() && !r4.isEmpty()) {
+      f.md(TEXT.fill("e9.result", "nopeH1", meanOf(n1, x -> mean(x.entropy())), "nopeH4", meanOf(n4, x -> mean(x.entropy())),
+          "nopeN1", meanOf(n1, x -> mean(x.normalisedEntropy())), "nopeN4", meanOf(n4, x -> mean(x.normalisedEntropy())),
+          "nopeL1", meanOf(n1, NopeTraining.LongEval::tailLoss), "nopeL4", meanOf(n4, NopeTraining.LongEval::tailLoss),
+          "nopeW1", meanOf(n1, NopeTraining.LongEval::wholeLoss), "nopeW4", meanOf(n4, NopeTraining.LongEval::wholeLoss),
+          "nopeB4", meanOf(n4, NopeTraining.LongEval::beyondLoss),
+          "alibiH1", meanOf(a1, x -> mean(x.entropy())), "alibiH4", meanOf(a4, x -> mean(x.entropy())),
+          "alibiN1", meanOf(a1, x -> mean(x.normalisedEntropy())), "alibiN4", meanOf(a4, x -> mean(x.normalisedEntropy())),
+          "alibiL1", meanOf(a1, NopeTraining.LongEval::tailLoss), "alibiL4", meanOf(a4, NopeTraining.LongEval::tailLoss),
+          "ropeH1", meanOf(r1, x -> mean(x.entropy())), "ropeH4", meanOf(r4, x -> mean(x.entropy())),
+          "ropeL1", meanOf(r1, NopeTraining.LongEval::tailLoss), "ropeL4", meanOf(r4, NopeTraining.LongEval::tailLoss),
+          "ropeW4", meanOf(r4, NopeTraining.LongEval::wholeLoss), "ropeB4", meanOf(r4, NopeTraining.LongEval::beyondLoss)));
     }
     NopeRules.Diffusion d = NopeRules.diffusion(s, r);
     if (d != null) {
       f.md(TEXT.fill("e9.seeds", "rise", d.rise().text(3), "aboveAlibi", d.aboveAlibi().text(3), "ratio", d.lossRatio().text(3),
-          "ropeRatio", d.ropeRatio().interval().format(3), "riseMin", NopeRules.RISE, "factor", NopeRules.LOSS_FACTOR));
+          "ropeRatio", d.ropeRatio().interval().format(3), "riseMin", NopeRules.RISE, "factor", NopeRules.LOSS_FACTOR,
+          "raw", d.rawRise().interval().format(3), "ln4", lnMean(last, tail) - lnMean(first, tail),
+          "vsRope", d.nopeVsRope().text(3)));
     }
+  }
+
+  /** The mean of {@code f} over evaluations (seeds). */
+  static double meanOf(List<NopeTraining.LongEval> evals, java.util.function.ToDoubleFunction<NopeTraining.LongEval> f) {
+    return mean(evals.stream().mapToDouble(f).toArray());
   }
 
   /** Mean of ln n over the last {@code tail} query positions n = len − tail + 1 .. len (uniform attention's entropy). */
@@ -156,79 +220,5 @@ final class TrainedModelsReport {
     double s = 0;
     for (int n = len - tail + 1; n <= len; n++) s += Math.log(n);
     return s / tail;
-  }
-
-  static void repair(Findings f, TemperatureRepair.Settings s, TemperatureRepair.Result r) {
-    if (r == null) return;
-    int steps = s.steps(), tail = s.tail();
-    f.md(TEXT.fill("repair", "scalars", 2 * r.heads(), "steps", steps, "batch", s.trainBatch(), "warmup", s.warmup(),
-        "fewer", steps == 200 ? "" : ", fewer in this profile", "tail", tail));
-    List<List<String>> rows = new ArrayList<>();
-    List<List<?>> csv = new ArrayList<>();
-    int n = r.global().size();
-    double[] lambdas = s.lambdas().stream().mapToDouble(Double::doubleValue).toArray();
-    double[] loss64 = new double[n], loss256 = new double[n], ent256 = new double[n];
-    for (int i = 0; i < n; i++) {
-      TemperatureRepair.Scaled g = r.global().get(i);
-      loss64[i] = g.atTrain().tailLoss();
-      loss256[i] = g.atLong().tailLoss();
-      ent256[i] = mean(g.atLong().entropy());
-      rows.add(repairRow("global λ = " + Findings.num(lambdas[i], 3), g));
-      csv.add(repairCsv("lambda=" + lambdas[i], g));
-    }
-    rows.add(repairRow("per-head λₕ = 1 (before)", r.before()));
-    csv.add(repairCsv("head_scale_before", r.before()));
-    rows.add(repairRow("per-head λₕ after " + steps + " steps", r.after()));
-    csv.add(repairCsv("head_scale_after", r.after()));
-    f.md(Findings.table(List.of("setting", "loss on last 16, L=64", "loss on last 16, L=256", "entropy L1 / L2 at 256",
-        "n_eff L1 / L2 at 256"), rows));
-    int layers = r.headScales().length, heads = r.heads();
-    List<List<String>> hs = new ArrayList<>();
-    for (int l = 0; l < layers; l++) {
-      List<String> row = new ArrayList<>(List.of("layer " + (l + 1)));
-      for (int h = 0; h < heads; h++) row.add(Findings.num(r.headScales()[l][h], 3));
-      hs.add(row);
-    }
-    List<String> hh = new ArrayList<>(List.of("trained λₕ"));
-    for (int h = 0; h < heads; h++) hh.add("head " + (h + 1));
-    f.md(Findings.table(hh, hs));
-    NopeTraining.LongEval t64 = r.after().atTrain(), t256 = r.after().atLong();
-    f.chart(Chart.line("e9-repair", "Frozen NoPE: loss on the last 16 bytes against the global scale λ", "λ",
-        "loss (nats/byte)", Series.of("L = 256 (4×)", lambdas, loss256), Series.of("L = 64 (1×)", lambdas, loss64),
-        Series.of("trained λₕ, L = 256", new double[] {1, 2}, new double[] {t256.tailLoss(), t256.tailLoss()}),
-        Series.of("trained λₕ, L = 64", new double[] {1, 2}, new double[] {t64.tailLoss(), t64.tailLoss()})));
-    f.chart(Chart.line("e9-repair-entropy", "Frozen NoPE at L = 256: mean attention entropy of the last 16 queries", "λ",
-        "entropy (nats)", Series.of("global λ", lambdas, ent256),
-        Series.of("trained λₕ", new double[] {1, 2}, new double[] {mean(t256.entropy()), mean(t256.entropy())}),
-        Series.of("uniform over the window", new double[] {1, 2}, new double[] {lnMean(256, tail), lnMean(256, tail)})));
-    f.data(DataFile.csv("e9-repair.csv", List.of("setting", "tail_loss_64", "tail_loss_256", "entropy_256_l1",
-        "entropy_256_l2", "neff_256_l1", "neff_256_l2"), csv));
-    List<List<?>> curve = new ArrayList<>();
-    for (int i = 0; i < r.curve().length; i++) curve.add(List.of(i + 1, r.curve()[i]));
-    f.data(DataFile.csv("e9-head-scale-curve.csv", List.of("step", "train_loss"), curve));
-    NopeRules.Repair rep = NopeRules.repair(s, r);
-    List<String> d256 = new ArrayList<>(), d64 = new ArrayList<>();
-    for (int i = 1; i < n; i++) {
-      d256.add(signed(loss256[i] - loss256[0]));
-      d64.add(signed(loss64[i] - loss64[0]));
-    }
-    f.md(TEXT.fill("repair.result", "frozen", r.frozenDiff(), "tensors", r.trained().size(), "base", loss256[0], "gap", rep.gap(),
-        "rise", loss256[0] / loss64[0], "d256", String.join(", ", d256), "d64", String.join(", ", d64), "h1", ent256[0],
-        "h2", ent256[n - 1], "head256", signed(-rep.headGain256()), "share", pct(rep.headGain256() / rep.gap()),
-        "head64", signed(-rep.headGain64()), "headH", mean(t256.entropy()),
-        "conclusion", TEXT.fill(rep.repairs() ? "repair.repairs" : "repair.none"),
-        "note", loss256[0] / loss64[0] < 1.05 ? TEXT.fill("repair.small") : ""));
-  }
-
-  private static List<String> repairRow(String name, TemperatureRepair.Scaled e) {
-    NopeTraining.LongEval e64 = e.atTrain(), e256 = e.atLong();
-    return List.of(name, Findings.num(e64.tailLoss(), 4), Findings.num(e256.tailLoss(), 4),
-        Findings.num(e256.entropy()[0], 3) + " / " + Findings.num(e256.entropy()[1], 3),
-        Findings.num(e256.nEff()[0], 3) + " / " + Findings.num(e256.nEff()[1], 3));
-  }
-
-  private static List<?> repairCsv(String name, TemperatureRepair.Scaled e) {
-    NopeTraining.LongEval e64 = e.atTrain(), e256 = e.atLong();
-    return List.of(name, e64.tailLoss(), e256.tailLoss(), e256.entropy()[0], e256.entropy()[1], e256.nEff()[0], e256.nEff()[1]);
   }
 }

@@ -60,9 +60,12 @@ class NopeExperimentTest {
     // at 4× the visible keys number 241..256, so n_eff ≤ 256 and H ≤ ln 256
     NopeTraining.LongEval nope4 = o.e9().get("nope", 256);
     assertTrue(nope4.nEff()[0] <= 256 + 1e-6 && nope4.entropy()[0] <= Math.log(256) + 1e-6);
+    // the whole-window and beyond-64 losses: the latter only where the window is longer than the training length
+    assertTrue(Double.isNaN(o.e9().get("nope", 64).beyondLoss()) && nope4.beyondLoss() > 0 && nope4.wholeLoss() > 0);
+    assertEquals(2, o.e9().all("nope", 256).size(), "every seed of NoPE is read at 4x");
     // E5 and E8
     assertTrue(o.e5().loss("nope") != null && o.e5().loss("nope").length == 3);
-    assertEquals(3, o.e8().runs().size(), "copy × nope, rope, alibi");
+    assertEquals(6, o.e8().runs().size(), "copy × nope, rope, alibi × 2 seeds");
     for (LengthGeneralisation.Run run : o.e8().runs()) {
       assertEquals(16, run.exactMatch().length, "lengths 1..16");
       for (double em : run.exactMatch()) assertTrue(em >= 0 && em <= 1);
@@ -74,8 +77,18 @@ class NopeExperimentTest {
         assertTrue(mad >= 0 && mad <= 63, pos + " " + TrainedProbes.tapName(tap) + " MAD " + mad);
       }
     }
-    // E9 repair: a copy with λ = 1 (same weights) reproduces the unscaled model's loss exactly, and so does λ_h = 1
-    TemperatureRepair.Result rep = o.repair();
+    // every seed of the deciding arms is probed (two in MINI), learned positions once; NoPE's norm probes on every seed
+    assertEquals(2, o.e4().all("rope", TrainedProbes.RESIDUAL, 1).size());
+    assertEquals(1, o.e4().all("learned", TrainedProbes.RESIDUAL, 1).size());
+    for (String feature : List.of(TrainedProbes.HEADS, TrainedProbes.LOG_NORM_HEADS, TrainedProbes.LOG_NORM)) {
+      assertEquals(2, o.e4().all("nope", feature, 2).size(), feature);
+    }
+    assertEquals(2, TrainedProbes.logNormShare(o.e4(), 1).length);
+    // E9 repair, every NoPE seed: a copy with λ = 1 (same weights) reproduces the unscaled model's loss exactly, and so does λ_h = 1
+    assertEquals(2, o.repair().seeds().size());
+    assertEquals(o.e9().all("nope", 256).get(1).tailLoss(), o.repair().seeds().get(1).global().get(0).atLong().tailLoss(),
+        "seed 2's λ = 1 copy reproduces seed 2's E9 loss");
+    TemperatureRepair.Repaired rep = o.repair().first();
     double base = o.e9().get("nope", 256).tailLoss();
     assertEquals(base, rep.global().get(0).atLong().tailLoss(), "λ = 1 reproduces the E9 loss at 4x");
     assertEquals(o.e9().get("nope", 64).tailLoss(), rep.global().get(0).atTrain().tailLoss(), "and at 1x");
@@ -227,55 +240,144 @@ class NopeExperimentTest {
     assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, NopeRules.relativeAhead(r).outcome());
   }
 
-  static LongContext.Eval eval(String arm, int seed, int len, double loss, double entropy) {
-    return new LongContext.Eval(arm, seed, len, new NopeTraining.LongEval(len, loss, new double[] {entropy, entropy}, new double[2],
-        new double[2]));
+  /** An evaluation whose attention has normalised entropy {@code norm} in both layers (raw entropy norm·ln len). */
+  static LongContext.Eval eval(String arm, int seed, int len, double loss, double norm) {
+    double h = norm * Math.log(len);
+    return new LongContext.Eval(arm, seed, len, new NopeTraining.LongEval(len, loss, new double[] {h, h}, new double[] {norm, norm},
+        new double[2], Double.NaN, Double.NaN));
+  }
+
+  /** NoPE, ALiBi and RoPE over three seeds: NoPE's normalised entropy 64 → 256 and loss factor per seed, ALiBi's entropies. */
+  static List<LongContext.Eval> evals(double nope64, double[] nope256, double[] factor, double alibi64, double alibi256) {
+    List<LongContext.Eval> evals = new java.util.ArrayList<>();
+    for (int q = 0; q < 3; q++) {
+      evals.add(eval("nope", q, 64, 2.0, nope64));
+      evals.add(eval("nope", q, 256, 2.0 * factor[q], nope256[q]));
+      evals.add(eval("alibi", q, 64, 2.0, alibi64));
+      evals.add(eval("alibi", q, 256, 2.0, alibi256));
+      evals.add(eval("rope", q, 64, 2.0, 0.8));
+      evals.add(eval("rope", q, 256, 4.0, 0.8));
+    }
+    return evals;
   }
 
   @Test
   void diffusionRuleOnHandMadeRecords() {
     LongContext.Settings s = new LongContext.Settings(List.of(), List.of(64, 256), 64, 16, 1, 8, 1);
-    // NoPE's entropy rises by 1.0, 1.1, 1.2 and ALiBi's by 0.5 on each seed; NoPE's loss ×1.20, 1.25, 1.30; RoPE ×2
-    List<LongContext.Eval> evals = new java.util.ArrayList<>();
-    double[] rise = {1.0, 1.1, 1.2}, factor = {1.20, 1.25, 1.30};
-    for (int q = 0; q < 3; q++) {
-      evals.add(eval("nope", q, 64, 2.0, 3.0));
-      evals.add(eval("nope", q, 256, 2.0 * factor[q], 3.0 + rise[q]));
-      evals.add(eval("alibi", q, 64, 2.0, 3.0));
-      evals.add(eval("alibi", q, 256, 2.0, 3.5));
-      evals.add(eval("rope", q, 64, 2.0, 3.0));
-      evals.add(eval("rope", q, 256, 4.0, 3.0));
-    }
-    NopeRules.Diffusion d = NopeRules.diffusion(s, new LongContext.Result(evals));
-    assertEquals(1.1, d.rise().interval().mean(), 1e-12);
-    assertEquals(0.6, d.aboveAlibi().interval().mean(), 1e-12);
+    // NoPE's H/ln n rises by 0.05, 0.06, 0.07 and ALiBi's falls by 0.10 on each seed; NoPE's loss ×1.20, 1.25, 1.30; RoPE ×2
+    NopeRules.Diffusion d = NopeRules.diffusion(s, new LongContext.Result(evals(0.8, new double[] {0.85, 0.86, 0.87},
+        new double[] {1.20, 1.25, 1.30}, 0.8, 0.7)));
+    assertEquals(0.06, d.rise().interval().mean(), 1e-12);
+    assertEquals(0.16, d.aboveAlibi().interval().mean(), 1e-12);
     assertEquals(1.25, d.lossRatio().interval().mean(), 1e-12);
     assertTrue(d.holds() && !d.against(), d.toString());
-    // a flat loss (×1.00, 1.01, 1.02) and a flat entropy (+0.00, +0.01, +0.02): both below their thresholds, the case against
-    evals.clear();
-    for (int q = 0; q < 3; q++) {
-      evals.add(eval("nope", q, 64, 2.0, 3.0));
-      evals.add(eval("nope", q, 256, 2.0 * (1 + 0.01 * q), 3.0 + 0.01 * q));
-      evals.add(eval("alibi", q, 64, 2.0, 3.0));
-      evals.add(eval("alibi", q, 256, 2.0, 3.5));
-      evals.add(eval("rope", q, 64, 2.0, 3.0));
-      evals.add(eval("rope", q, 256, 4.0, 3.0));
-    }
-    d = NopeRules.diffusion(s, new LongContext.Result(evals));
+    // NoPE's factor minus RoPE's (×2 on every seed): −0.75 ± …, below 0: NoPE extrapolates better than RoPE
+    assertEquals(-0.75, d.nopeVsRope().interval().mean(), 1e-12);
+    assertTrue(d.nopeVsRope().agrees(), d.nopeVsRope().text(3));
+    // uniform attention at both lengths (H/ln n = 1): the raw entropy gains ln 4 from the window alone, the rule's rise is 0,
+    // and with a flat loss (×1.00, 1.01, 1.02) that is the case against
+    d = NopeRules.diffusion(s, new LongContext.Result(evals(1.0, new double[] {1.0, 1.0, 1.0}, new double[] {1.00, 1.01, 1.02}, 0.9,
+        0.95)));
+    assertEquals(Math.log(4), d.rawRise().interval().mean(), 1e-12);
+    assertEquals(0.0, d.rise().interval().mean(), 1e-12);
     assertTrue(!d.holds() && d.against() && d.aboveAlibi().contradicts(), d.toString());
+    // H/ln n rising by 0.000, 0.001, 0.002: below 0.02 on the interval, also against
+    d = NopeRules.diffusion(s, new LongContext.Result(evals(0.9, new double[] {0.900, 0.901, 0.902}, new double[] {1.00, 1.01, 1.02},
+        0.9, 0.95)));
+    assertTrue(d.rise().contradicts() && d.against(), d.rise().text(4));
     // the loss factor 1.00, 1.05, 1.10 straddles 1.05: inside the noise, so point 4 neither holds nor is contradicted
-    evals.clear();
-    for (int q = 0; q < 3; q++) {
-      evals.add(eval("nope", q, 64, 2.0, 3.0));
-      evals.add(eval("nope", q, 256, 2.0 * (1 + 0.05 * q), 4.0));
-      evals.add(eval("alibi", q, 64, 2.0, 3.0));
-      evals.add(eval("alibi", q, 256, 2.0, 3.5));
-      evals.add(eval("rope", q, 64, 2.0, 3.0));
-      evals.add(eval("rope", q, 256, 4.0, 3.0));
-    }
-    d = NopeRules.diffusion(s, new LongContext.Result(evals));
+    d = NopeRules.diffusion(s, new LongContext.Result(evals(0.8, new double[] {0.9, 0.9, 0.9}, new double[] {1.00, 1.05, 1.10}, 0.8,
+        0.7)));
     assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, d.lossRatio().outcome());
     assertTrue(!d.holds() && !d.against());
+  }
+
+  @Test
+  void perBucketChanceIsD7WithinEachBucketAndAveragesToIt() {
+    // L = 64, buckets [0,8), [8,16), [16,32), [32,64): mean over n of (n(n+1) + (63−n)(64−n))/128
+    double[] c = PositionProbe.bucketChance(64);
+    assertArrayEquals(new double[] {28.328125, 22.328125, 17.328125, 21.328125}, c, 1e-12);
+    double weighted = (8 * c[0] + 8 * c[1] + 16 * c[2] + 32 * c[3]) / 64;
+    assertEquals((64.0 * 64 - 1) / (3 * 64), weighted, 1e-12, "the size-weighted mean is D7's (L²−1)/(3L)");
+    // a brute-force check of one bucket: E|U − n| over U uniform on 0..63, n in [0, 8)
+    double brute = 0;
+    for (int n = 0; n < 8; n++) for (int u = 0; u < 64; u++) brute += Math.abs(u - n) / 64.0 / 8;
+    assertEquals(brute, c[0], 1e-12);
+  }
+
+  static TrainedProbes.Probe probe(String feature, int seed, int tap, double mad, double first, double last) {
+    return new TrainedProbes.Probe("nope", seed, feature, tap, new PositionProbe.Result(mad, new double[] {first, 0, 0, last},
+        new double[1], new double[1], new double[1]));
+  }
+
+  @Test
+  void trainedProbeRulesReadEachBucketAgainstItsOwnChance() {
+    double[] c = PositionProbe.bucketChance(64);
+    double chance = (64.0 * 64 - 1) / (3 * 64);
+    // errors 3 and 14.5–14.7 (against a position-blind 28.3 and 21.3): a rise of 11.6 positions on every seed, above 2
+    List<TrainedProbes.Probe> ps = new java.util.ArrayList<>();
+    for (int q = 0; q < 3; q++) ps.add(probe(TrainedProbes.RESIDUAL, q, 1, 13, 3, 14.5 + 0.1 * q));
+    dev.focus.lab.run.Claim rises = NopeRules.probeRises(new TrainedProbes.Result(chance, ps));
+    assertEquals(11.6, rises.interval().mean(), 1e-12);
+    assertTrue(rises.agrees());
+    // a position-blind probe errs by each bucket's chance: 21.3 − 28.3 = −7 positions, contradicted (chance cannot fake a rise)
+    ps.clear();
+    for (int q = 0; q < 3; q++) ps.add(probe(TrainedProbes.RESIDUAL, q, 1, chance, c[0] + 0.1 * q, c[3]));
+    rises = NopeRules.probeRises(new TrainedProbes.Result(chance, ps));
+    assertEquals(-7.1, rises.interval().mean(), 1e-12);
+    assertTrue(rises.contradicts(), rises.text(3));
+    // the log norms reach 0.9, 0.8, 0.85 of the head outputs' gain over chance: the norm code survives
+    ps.clear();
+    double[] share = {0.9, 0.8, 0.85};
+    for (int q = 0; q < 3; q++) {
+      ps.add(probe(TrainedProbes.HEADS, q, 1, 11.328125, 0, 0));                       // a gain of 10 over chance
+      ps.add(probe(TrainedProbes.LOG_NORM_HEADS, q, 1, chance - 10 * share[q], 0, 0));
+    }
+    TrainedProbes.Result r = new TrainedProbes.Result(chance, ps);
+    assertArrayEquals(share, TrainedProbes.logNormShare(r, 1), 1e-12);
+    assertTrue(NopeRules.normCode(r).agrees());
+    // shares of 0.2, 0.25, 0.3: below 0.5 on the interval, contradicted
+    ps.clear();
+    for (int q = 0; q < 3; q++) {
+      ps.add(probe(TrainedProbes.HEADS, q, 1, 11.328125, 0, 0));
+      ps.add(probe(TrainedProbes.LOG_NORM_HEADS, q, 1, chance - 10 * (0.2 + 0.05 * q), 0, 0));
+    }
+    assertTrue(NopeRules.normCode(new TrainedProbes.Result(chance, ps)).contradicts());
+  }
+
+  @Test
+  void counterweightAndRepairRulesOnHandMadeRecords() {
+    LengthGeneralisation.Settings s = new LengthGeneralisation.Settings(List.of("copy"), List.of(PositionKind.NOPE, PositionKind.ROPE,
+        PositionKind.ALIBI), 16, 2, 32, 3, 1, 1, 1);
+    // lengths 1..4, trained on 1..2: NoPE beyond 0.10, 0.12, 0.14; ALiBi 0.30 on every seed; RoPE 0
+    List<LengthGeneralisation.Run> runs = new java.util.ArrayList<>();
+    for (int q = 0; q < 3; q++) {
+      double b = 0.10 + 0.02 * q;
+      runs.add(new LengthGeneralisation.Run("copy", PositionKind.NOPE, q, new double[] {1, 1, b, b}));
+      runs.add(new LengthGeneralisation.Run("copy", PositionKind.ROPE, q, new double[] {1, 1, 0, 0}));
+      runs.add(new LengthGeneralisation.Run("copy", PositionKind.ALIBI, q, new double[] {1, 1, 0.3, 0.3}));
+    }
+    NopeRules.Counter c = NopeRules.counter(s, new LengthGeneralisation.Result(runs));
+    assertEquals("ALiBi", c.other());
+    assertEquals(-0.18, c.claim().interval().mean(), 1e-12);
+    assertTrue(c.learned() && c.claim().contradicts() && !c.reproduced());
+    // repair: the rise 0.10 on every seed; λ_h win 0.04, 0.05, 0.06 at 4× and nothing at 1×: ≥ ¼ of the rise and specific
+    List<TemperatureRepair.Repaired> seeds = new java.util.ArrayList<>();
+    for (int q = 0; q < 3; q++) {
+      List<TemperatureRepair.Scaled> global = List.of(scaled(2.0, 2.1), scaled(2.01, 2.11), scaled(2.02, 2.12), scaled(2.05, 2.2));
+      seeds.add(new TemperatureRepair.Repaired(q, 4, global, scaled(2.0, 2.1), scaled(2.0, 2.1 - 0.04 - 0.01 * q), List.of(), 0,
+          new double[1][4], new double[1]));
+    }
+    TemperatureRepair.Settings rs = new TemperatureRepair.Settings("nope", List.of(1.0, 1.25, 1.5, 2.0), 64, 256, 1, 8, 1e-2, 16, 1, 8, 1);
+    NopeRules.Repair rep = NopeRules.repair(rs, new TemperatureRepair.Result(seeds));
+    assertEquals(1.25, rep.bestLambda());
+    assertArrayEquals(new double[] {0.1, 0.1, 0.1}, rep.gap(), 1e-12);
+    assertTrue(rep.headShare().agrees() && rep.headSpecific().agrees() && rep.repairs(), rep.toString());
+    assertTrue(rep.bestShare().contradicts() && !rep.against(), "λ = 1.25 loses 0.01 at 4×; the λ_h repair");
+  }
+
+  static TemperatureRepair.Scaled scaled(double at64, double at256) {
+    return new TemperatureRepair.Scaled("x", eval("nope", 0, 64, at64, 0.9).eval(), eval("nope", 0, 256, at256, 0.9).eval());
   }
 
   @Test
