@@ -29,7 +29,8 @@ public final class LengthRun implements Section<LengthRun.Settings, LengthGenera
 
   static Task<Settings, LengthGeneralisation.Run> task(Settings s) {
     return Task.of(KIND, new LengthRun(), s)
-        .labelled("E8 " + s.task() + " " + LanguageModels.posName(s.arm()) + " seed " + (s.seedIndex() + 1)).withCost(s.steps());
+        .labelled("E8 " + s.task() + " " + LanguageModels.posName(s.arm()) + " seed " + (s.seedIndex() + 1)).withCost(s.steps())
+        .withProgressUnits(s.steps());
   }
 
   @Override
