@@ -198,9 +198,6 @@ public final class LabCommand implements Callable<Integer> {
       return new Progress() {
         @Override public void total(long units) { b.maxHint(units); }
         @Override public void step(long units) { b.stepBy(units); }
-        // A stored task's steps leave the total, so the percentage and the rate behind the ETA count
-        // only the work this run does (after the plan phase most of an experiment's steps are stored).
-        @Override public void doneBefore(long units) { if (b.getMax() > 0) b.maxHint(Math.max(b.getCurrent(), b.getMax() - units)); }
         @Override public void message(String text) { b.setExtraMessage(text); }
         @Override public boolean cancelled() { return cancelled; }
       };

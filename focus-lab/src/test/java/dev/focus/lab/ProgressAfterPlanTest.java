@@ -15,20 +15,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * After the plan phase every planned task is stored, so an experiment's progress bar must count only
- * the work its own run still does: the stored tasks' steps leave its total ({@link Progress#doneBefore}),
- * and the bar ends full. (Before, they stayed in the total: report 1's bar ended at 6 of 6 + its E7
+ * the work its own run still does: the stored tasks' steps are out of the total the bar gets from
+ * its first step on, and the bar ends full. (Before, they stayed in the total: report 1's bar ended at 6 of 6 + its E7
  * training steps, a few percent, and the ETA grew accordingly.)
  */
 class ProgressAfterPlanTest {
-  /** What a bar shows: its total (less the units done before) and the units stepped. */
+  /** What a bar shows: its total, the units stepped, and every total it was given before its first step. */
   static final class Bar implements Progress {
     long max, done;
+    final List<Long> totalsBeforeFirstStep = new java.util.ArrayList<>();
 
-    @Override public void total(long units) { max = units; }
+    @Override public void total(long units) {
+      max = units;
+      if (done == 0) totalsBeforeFirstStep.add(units);
+    }
 
     @Override public void step(long units) { done += units; }
-
-    @Override public void doneBefore(long units) { max -= units; }
 
     @Override public void message(String text) {}
 
@@ -45,6 +47,9 @@ class ProgressAfterPlanTest {
     for (LabRunner.Result r : results) assertEquals(LabRunner.Outcome.RAN, r.outcome(), r.experiment().slug() + ": " + r.error());
     Map<String, List<Long>> shown = new LinkedHashMap<>();
     bars.forEach((slug, bar) -> shown.put(slug, List.of(bar.done, bar.max)));
+    // From its first step on, each bar had its final total (report 1's E1 to E6 ran before E7's stored
+    // tasks were read: they were already out of the total).
+    bars.forEach((slug, bar) -> assertEquals(List.of(bar.max), bar.totalsBeforeFirstStep, slug));
     // done, total: report 1's six analytic stages; report 2 has only tasks (its digits demonstration is
     // skipped without the digits); report 3's 46 cases; report 4 only tasks; report 5's E1 and E2 (10
     // each), E4's 4 probed arms, E9 (5) and the repair's 4 steps on each of 2 NoPE seeds (E8's runs are tasks): 37.

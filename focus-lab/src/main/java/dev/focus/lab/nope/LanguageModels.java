@@ -111,7 +111,6 @@ final class LanguageModels implements Section<LanguageModels.Settings, LanguageM
       @Override public synchronized void total(long units) { p.total(units); }
       @Override public synchronized void step(long units) { p.step(units); }
       @Override public synchronized void message(String text) { p.message(text); }
-      @Override public synchronized void doneBefore(long units) { p.doneBefore(units); }
       @Override public boolean cancelled() { return p.cancelled(); }
     };
   }

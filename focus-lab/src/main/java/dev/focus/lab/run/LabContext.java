@@ -31,13 +31,11 @@ public record LabContext(Profile profile, long seed, Path workDir, Path dataCach
   /**
    * The results of {@code tasks}, in order: stored ones are read, the others run now (on the
    * context's runner; the lab runner has usually run them all before, from the experiment's plan).
-   * A stored task's {@link Task#progressUnits()} leave the progress total ({@link Progress#doneBefore}).
    */
   public <S extends Record, R extends Record> List<R> results(List<Task<S, R>> tasks) throws Exception {
     Progress p = progress;
     List<TaskResult<?>> r = this.tasks.run(tasks, new TaskRunner.Listener() {
       @Override public Progress progress(Task<?, ?> task) { return p; }
-      @Override public void finished(Task<?, ?> task, double seconds, boolean fromStore) { if (fromStore) p.doneBefore(task.progressUnits()); }
       @Override public boolean cancelled() { return p.cancelled(); }
     });
     return TaskRunner.values(tasks, r);

@@ -129,7 +129,7 @@ public final class LabRunner {
         continue;
       }
       listener.started(e, i, experiments.size());
-      Progress progress = listener.progress(e);
+      Progress progress = withoutStored(listener.progress(e), storedUnits(e));
       long t0 = System.nanoTime();
       Result r;
       try {
@@ -153,6 +153,33 @@ public final class LabRunner {
       if (r.outcome() == Outcome.CANCELLED) break;
     }
     return results;
+  }
+
+  /** The progress units of {@code e}'s planned tasks whose results are stored now (after the plan phase: all that ran). */
+  private long storedUnits(Experiment<?, ?> e) {
+    long units = 0;
+    for (Task<?, ?> t : planOf(e)) {
+      try {
+        if (tasks.store().get(t) != null) units += t.progressUnits();
+      } catch (IOException unreadable) {
+        // the experiment runs the task again, stepping its units
+      }
+    }
+    return units;
+  }
+
+  /**
+   * {@code p} with {@code stored} units taken out of the total the experiment announces: the stored
+   * tasks are read, not stepped, so the bar counts only the work left (its percentage and ETA with it).
+   */
+  static Progress withoutStored(Progress p, long stored) {
+    if (stored == 0) return p;
+    return new Progress() {
+      @Override public void total(long units) { p.total(Math.max(0, units - stored)); }
+      @Override public void step(long units) { p.step(units); }
+      @Override public void message(String text) { p.message(text); }
+      @Override public boolean cancelled() { return p.cancelled(); }
+    };
   }
 
   /**

@@ -90,7 +90,8 @@ public final class Task<S extends Record, R extends Record> implements Serializa
   /**
    * The same task, declaring the {@link Progress#step} units it reports when it runs (its training
    * steps, say: what its experiment counts in its progress total; not part of the key). When the
-   * task's result is stored, {@link LabContext#results} takes them out of the experiment's total.
+   * task's result is stored when its experiment starts, the {@link LabRunner} takes them out of the
+   * experiment's total.
    */
   public Task<S, R> withProgressUnits(long units) {
     if (units < 0) throw new IllegalArgumentException("progress units=" + units + " must be >= 0");
