@@ -49,9 +49,11 @@ public final class NopeExperiment implements Experiment<NopeExperiment.Settings,
    * 66 CPU-seconds in all (measured 2026-12-07), two at a time. With three seeds of E3's NoPE, RoPE and
    * ALiBi (six more runs of 750 steps, their E9 evaluations) and of E7's deciding runs: 395 CPU-seconds
    * before E7's seeds (measured 2026-12-07, against 284 for the one-seed plan on the same machine), so
-   * about 4 minutes on two idle cores. Full: an estimate, not measured.
+   * about 4 minutes on two idle cores. With three seeds of E4, E8 and the repair (and E9's whole-window
+   * losses): 572 CPU-seconds for the whole command against 492 before (measured 2026-12-07 at a load of
+   * 15–19), so +80, about 40 s more on two idle cores: about 5 minutes. Full: an estimate, not measured.
    */
-  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 4 : 60; }
+  @Override public double expectedMinutes(Profile p) { return p == Profile.MINI ? 0.1 : p == Profile.QUICK ? 5 : 60; }
 
   @Override
   public Settings settings(Profile p, long seed) {
