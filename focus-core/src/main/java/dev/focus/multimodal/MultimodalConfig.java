@@ -1,6 +1,7 @@
 package dev.focus.multimodal;
 
 import dev.focus.position.PositionKind;
+import dev.focus.position.PositionScheme;
 import dev.focus.position.PositionSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * two-axis rotary positions); {@code intermediate} I, the SwiGLU width; {@code vocab} V (the caption
  * vocabulary); {@code patchDim} D = P²·channels; {@code timeFeatures} F, sinusoidal features of t (even);
  * {@code position} a rotary {@link PositionKind} without a frame axis ({@code rope-tv} by default;
- * {@code rope-2d} is the author's raw grid coordinates, spec 02 §3.6 b); {@code ropeBase}; {@code target},
+ * {@code rope-2d} is the author's raw grid coordinates, spec 02 §3.6 b; {@code mrope} and {@code mrope-i} are
+ * M-RoPE with blocked or interleaved frequencies); {@code ropeBase}; {@code target},
  * what the image head predicts; {@code imageWeight} λ in L = L_CE + λ·L_img; {@code context}, the longest
  * packed sequence accepted; {@code initStd}; {@code vqCodes}, 0 for lossless patches, or K &gt; 0 to feed
  * k-means codes through an Embedding(K, C) instead, the lossy VQ baseline of spec 02 §4.3;
@@ -71,12 +73,14 @@ public final class MultimodalConfig {
     if (vqCodes < 0 || vqCodes == 1) throw new IllegalArgumentException("vqCodes=" + vqCodes + " must be 0 (lossless) or >= 2");
   }
 
-  /** The position kinds a multimodal model accepts: the rotary ones without a frame axis. */
+  /** The position kinds a multimodal model accepts: the rotary ones without a frame axis, and M-RoPE's two (t, h, w) kinds. */
   public static final List<PositionKind> POSITIONS;
 
   static {
     List<PositionKind> p = new ArrayList<>();
-    for (PositionKind k : PositionKind.values()) if (k.rotary() && k.scheme().axes() < 3 || k == PositionKind.MROPE) p.add(k);
+    for (PositionKind k : PositionKind.values()) {
+      if (k.rotary() && (k.scheme().axes() < 3 || k.scheme() == PositionScheme.MROPE)) p.add(k);
+    }
     POSITIONS = List.copyOf(p);
   }
 

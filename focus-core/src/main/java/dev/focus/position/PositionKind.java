@@ -25,6 +25,9 @@ import java.util.Locale;
  * rope-tie-frac   RoPE-Tie v1, fractional steps [S2]            rope-tie-frac
  * rope-tv         RoPE-TV (= RoPE-Tie-v2) [S1]                  rope-tv
  * rope-tv-3d      RoPE-TV with a frame axis [S1] option (b)     rope-tv-3d
+ * mrope-i         M-RoPE's coordinates, frequencies INTERLEAVED  mrope
+ *                 (3) + HALF: frequency i turns with axis i mod 3, the interleaving Qwen3-VL adopted;
+ *                 a Focus extension beyond spec 04, which keeps only Qwen2-VL's blocked sections
  * </pre>
  */
 public enum PositionKind {
@@ -40,7 +43,8 @@ public enum PositionKind {
   ROPE_TIE(PositionScheme.ROPE_TIE),
   ROPE_TIE_FRAC(PositionScheme.ROPE_TIE_FRAC),
   ROPE_TV(PositionScheme.ROPE_TV),
-  ROPE_TV_3D(PositionScheme.ROPE_TV_3D);
+  ROPE_TV_3D(PositionScheme.ROPE_TV_3D),
+  MROPE_I(PositionScheme.MROPE);
 
   private final String cliName;
   private final PositionScheme scheme;

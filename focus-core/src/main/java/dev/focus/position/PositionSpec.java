@@ -40,6 +40,10 @@ public record PositionSpec(PositionKind kind, double base, PairLayout pairLayout
         throw new IllegalArgumentException("sections " + Arrays.toString(sections) + " are not allowed under position=" + kind
             + " (one coordinate axis)");
       }
+      if (kind == PositionKind.MROPE_I) {
+        throw new IllegalArgumentException("sections " + Arrays.toString(sections) + " are not allowed under position=mrope-i"
+            + " (its frequencies interleave over the axes; position=mrope takes blocked sections)");
+      }
       if (sections.length != a) {
         throw new IllegalArgumentException("position=" + kind + " needs " + a + " sections but got " + Arrays.toString(sections));
       }
@@ -68,8 +72,10 @@ public record PositionSpec(PositionKind kind, double base, PairLayout pairLayout
 
   public PositionSpec withScaling(RopeScaling s) { return new PositionSpec(kind, base, pairLayout, sections, axes, rotaryDim, s); }
 
-  /** The pair layout in use: the given one, or {@code HALF} for mrope and {@code ADJACENT} otherwise. */
-  public PairLayout layout() { return pairLayout != null ? pairLayout : kind == PositionKind.MROPE ? PairLayout.HALF : PairLayout.ADJACENT; }
+  /** The pair layout in use: the given one, or {@code HALF} for mrope and mrope-i (as Qwen's models) and {@code ADJACENT} otherwise. */
+  public PairLayout layout() {
+    return pairLayout != null ? pairLayout : kind.scheme() == PositionScheme.MROPE ? PairLayout.HALF : PairLayout.ADJACENT;
+  }
 
   @Override public int[] sections() { return sections == null ? null : sections.clone(); }
 

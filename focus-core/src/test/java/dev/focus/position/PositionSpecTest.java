@@ -75,6 +75,24 @@ class PositionSpecTest {
   }
 
   @Test
+  void mropeInterleavedSharesMropesCoordinatesAndSpreadsItsFrequencies() {
+    // Same (t, h, w) coordinates and HALF pairs as mrope; frequency i turns with axis i mod 3 instead of
+    // blocked sections, so every axis gets fast and slow frequencies (no sections needed at any head size).
+    Rope i = (Rope) PositionSpec.parse("mrope-i").create(32, 2, 1); // head dim 16: 8 frequencies
+    assertEquals(PositionScheme.MROPE, i.scheme());
+    assertEquals(PairLayout.HALF, i.layout());
+    assertArrayEquals(new int[] {0, 1, 2, 0, 1, 2, 0, 1}, i.plan().axisOf());
+    Rope blocked = (Rope) PositionSpec.parse("mrope").withSections(2, 3, 3).create(32, 2, 1);
+    assertArrayEquals(new int[] {0, 0, 1, 1, 1, 2, 2, 2}, blocked.plan().axisOf());
+    Layout video = Layout.parse("T V2x3x2 T");
+    for (int t = 0; t < video.tokens(); t++) {
+      assertArrayEquals(blocked.positions(video).coords(t), i.positions(video).coords(t), 0.0, "token " + t);
+    }
+    var ex = assertThrows(IllegalArgumentException.class, () -> PositionSpec.parse("mrope-i").withSections(2, 3, 3));
+    assertTrue(ex.getMessage().startsWith("sections [2, 3, 3] are not allowed under position=mrope-i"), ex.getMessage());
+  }
+
+  @Test
   void specsAreValuesWithArraysComparedByContent() {
     PositionSpec a = PositionSpec.parse("mrope").withSections(2, 1, 1), b = PositionSpec.parse("MROPE").withSections(2, 1, 1);
     assertEquals(a, b);
