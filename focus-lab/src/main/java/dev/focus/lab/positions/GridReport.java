@@ -21,7 +21,7 @@ final class GridReport {
     f.md(TEXT.fill("grid", "atQuestions", PositionsExperiment.AT_QUESTIONS, "layers", g.layers(),
         "ropeBase", coord(PositionsExperiment.GRID_BASE), "steps", g.steps(), "initStd", coord(PositionsExperiment.INIT_STD),
         "seeds", g.seeds() == g.otherSeeds() ? g.seeds() + " seeds of every scheme"
-            : g.seeds() + " seeds of RoPE-TV and RoPE-Tie (the comparison that decides), " + g.otherSeeds() + " of flat and M-RoPE",
+            : g.seeds() + " seeds of RoPE-TV and RoPE-Tie (the comparison that decides), " + g.otherSeeds() + " of flat and the two M-RoPEs",
         "evalN", g.evalN()) + "\n");
     f.md(TEXT.fill("grid.tuning") + "\n");
     List<List<String>> angles = new ArrayList<>();
@@ -37,7 +37,7 @@ final class GridReport {
     for (String scheme : trained) {
       List<String> row = new ArrayList<>(List.of(scheme));
       for (int task = 0; task < 2; task++) {
-        for (int sh = 0; sh < shapes.size(); sh++) row.add(pct(Stats.mean(tr.acc().get(scheme)[task][sh])));
+        for (int sh = 0; sh < shapes.size(); sh++) row.add(cell(tr.acc().get(scheme)[task][sh]));
       }
       rows.add(row);
     }
@@ -94,6 +94,13 @@ final class GridReport {
   static double nz(double v) { return Double.isNaN(v) ? 0 : v; }
 
   static String pct(double v) { return Double.isNaN(v) ? "n/a" : Findings.num(100 * v, 3); }
+
+  /** One shape's accuracy over seeds: "61.2 ± 8.3" (mean ± 95% half-width), the bare mean for one seed. */
+  static String cell(double[] perSeed) {
+    if (perSeed == null) return "n/a";
+    Stats.Interval i = Stats.interval95(perSeed);
+    return pct(Stats.mean(perSeed)) + (i.n() > 1 ? " ± " + Findings.num(100 * i.halfWidth(), 2) : "");
+  }
 
   static String pm(PositionsRules.Training tr, String scheme, int task, boolean shifted) {
     Stats.Interval i = Stats.interval95(tr.perSeed(scheme, task, shifted));

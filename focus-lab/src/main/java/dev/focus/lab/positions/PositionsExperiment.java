@@ -23,11 +23,19 @@ import java.util.List;
  */
 public final class PositionsExperiment implements Experiment<PositionsExperiment.Settings, PositionsExperiment.Results> {
   /** Every multimodal scheme of spec 04 §5. */
-  static final List<String> SCHEMES = List.of("flat", "rope-tie", "rope-tie-frac", "rope-tv", "rope-tv-3d", "mrope");
+  static final List<String> SCHEMES = List.of("flat", "rope-tie", "rope-tie-frac", "rope-tv", "rope-tv-3d", "mrope", "mrope-i");
   /** Image schemes drawn as heat maps (rope-tv-3d equals rope-tv on images up to its constant frame axis). */
-  static final List<String> MAPPED = List.of("flat", "rope-tie", "rope-tie-frac", "rope-tv", "mrope");
-  /** Schemes of the training comparison. */
-  static final List<String> TRAINED = List.of("flat", "rope-tie", "rope-tv", "mrope");
+  static final List<String> MAPPED = List.of("flat", "rope-tie", "rope-tie-frac", "rope-tv", "mrope", "mrope-i");
+  /**
+   * Schemes of the training comparison. {@code mrope-i} (M-RoPE's coordinates with interleaved
+   * frequencies) separates M-RoPE's coordinate rule from its blocked frequency sections, which leave the
+   * column axis of a 16-dim head only the slowest frequencies.
+   */
+  static final List<String> TRAINED = List.of("flat", "rope-tie", "rope-tv", "mrope", "mrope-i");
+  /** Video schemes of the stress cases, and the shapes (t, h, w): cubes, then long thin videos. */
+  static final List<String> VIDEO_SCHEMES = List.of("flat", "rope-tv-3d", "mrope");
+  static final List<VideoStress.Shape> VIDEO_SHAPES = List.of(video(2, 2, 2), video(4, 4, 4), video(8, 8, 8), video(16, 1, 1),
+      video(64, 1, 1), video(64, 2, 2), video(256, 2, 2));
   static final int DIM = 128;
   static final double BASE = 10000.0;
   static final String SEQUENCE_A = "T T T I2x3 T T";
@@ -58,7 +66,7 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
    */
   public record Grid(int seeds, int otherSeeds, int steps, int evalN, int layers) implements Serializable {
     static Grid of(Profile p) {
-      return new Grid(p.pick(2, 3, 3), p.pick(1, 1, 3), p.pick(4, QUICK_STEPS, 3000), p.pick(8, 200, 1000), 2);
+      return new Grid(p.pick(2, 3, 5), p.pick(1, 1, 5), p.pick(4, QUICK_STEPS, 3000), p.pick(8, 200, 1000), 2);
     }
 
     /** Seeds of {@code scheme}. */
@@ -66,8 +74,8 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
   }
 
   /** {@code runs}: one grid training per seed and scheme, seed-major. */
-  public record Settings(PositionTables.Settings tables, SchemeChecks.Settings checks, LogitMaps.Settings maps, Grid grid,
-                         List<GridRun.Settings> runs) implements Serializable {
+  public record Settings(PositionTables.Settings tables, SchemeChecks.Settings checks, VideoStress.Settings stress,
+                         LogitMaps.Settings maps, Grid grid, List<GridRun.Settings> runs) implements Serializable {
     public Settings {
       runs = List.copyOf(runs);
     }
@@ -76,7 +84,7 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
   /** How far one cell step turns the fastest rotary pair of a grid model, (row, column) on 4×4 and on 4×2. */
   public record StepAngles(String scheme, double[] square, double[] half) implements Serializable {}
 
-  public record Results(PositionTables.Result tables, SchemeChecks.Result checks, LogitMaps.Result maps,
+  public record Results(PositionTables.Result tables, SchemeChecks.Result checks, VideoStress.Result stress, LogitMaps.Result maps,
                         List<StepAngles> angles, List<GridRun.Result> runs) implements Serializable {}
 
   @Override public String slug() { return "04-multimodal-positions"; }
@@ -101,7 +109,8 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
       }
     }
     return new Settings(new PositionTables.Settings(SCHEMES, List.of(SEQUENCE_A, SEQUENCE_B), BUDGET_SHAPES),
-        new SchemeChecks.Settings(SCHEMES, CHECK_LAYOUTS, DIM, BASE), new LogitMaps.Settings(MAPPED, maps, 256, seed, DIM, BASE),
+        new SchemeChecks.Settings(SCHEMES, CHECK_LAYOUTS, DIM, BASE), new VideoStress.Settings(VIDEO_SCHEMES, VIDEO_SHAPES),
+        new LogitMaps.Settings(MAPPED, maps, 256, seed, DIM, BASE),
         g, runs);
   }
 
@@ -112,13 +121,14 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
     ctx.progress().total(units);
     PositionTables.Result tables = new PositionTables().run(s.tables(), ctx);
     SchemeChecks.Result checks = new SchemeChecks().run(s.checks(), ctx);
+    VideoStress.Result stress = new VideoStress().run(s.stress(), ctx);
     LogitMaps.Result maps = new LogitMaps().run(s.maps(), ctx);
     List<StepAngles> angles = new ArrayList<>();
     for (String scheme : TRAINED) {
       angles.add(new StepAngles(scheme, GridRun.stepAngles(scheme, 4, 4, GRID_BASE), GridRun.stepAngles(scheme, 4, 2, GRID_BASE)));
     }
     List<GridRun.Result> runs = ctx.results(gridRuns(s));
-    return new Results(tables, checks, maps, angles, runs);
+    return new Results(tables, checks, stress, maps, angles, runs);
   }
 
   /** The grid trainings, one task per scheme and seed: the units a cluster runs side by side. */
@@ -141,6 +151,8 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
   private static LogitMaps.NamedShape named(String name, int h, int w) {
     return new LogitMaps.NamedShape(name, new BlockShape(h, w));
   }
+
+  private static VideoStress.Shape video(int t, int h, int w) { return new VideoStress.Shape(t, h, w); }
 
   private static List<BlockShape> shapes(int... hw) {
     List<BlockShape> out = new ArrayList<>();

@@ -25,6 +25,7 @@ final class PositionsReport {
     tables(f, r.tables());
     budgets(f, r.tables());
     checks(f, s.checks(), r.checks());
+    stress(f, r.stress());
     maps(f, r.maps());
     PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, PositionsExperiment.SHAPES.size(), r.runs());
     GridReport.render(f, s.grid(), r, tr);
@@ -103,6 +104,30 @@ final class PositionsReport {
     }
     f.data(DataFile.csv("checks.csv", List.of("scheme", "text_bit_mismatches", "text_flat", "image_2d", "image_unit_steps",
         "equivalence_gap", "symmetry_gap", "crop_consistent"), csv));
+  }
+
+  /** The note's stress cases: each video's budget against its N tokens and its largest gap asymmetry, per scheme. */
+  static void stress(Findings f, VideoStress.Result r) {
+    List<String> header = new ArrayList<>(List.of("video t × h × w", "N = thw"));
+    List<String> schemes = r.rows().get(0).cells().stream().map(VideoStress.Cell::scheme).toList();
+    for (String scheme : schemes) header.add(scheme + ": budget (asymmetry)");
+    header.add("M-RoPE gaps in → out (t, h, w)");
+    List<List<String>> rows = new ArrayList<>();
+    List<List<?>> csv = new ArrayList<>();
+    for (VideoStress.Row row : r.rows()) {
+      VideoStress.Shape v = row.shape();
+      List<String> cells = new ArrayList<>(List.of(v.t() + " × " + v.h() + " × " + v.w(), String.valueOf(row.tokens())));
+      String mropeGaps = "";
+      for (VideoStress.Cell c : row.cells()) {
+        cells.add(coord(c.budget()) + " (" + coord(c.asymmetry()) + ")");
+        if (c.scheme().equals("mrope")) mropeGaps = tuple(c.gapIn()) + " → " + tuple(c.gapOut());
+        csv.add(List.of(v.t(), v.h(), v.w(), row.tokens(), c.scheme(), c.budget(), c.asymmetry()));
+      }
+      cells.add(mropeGaps);
+      rows.add(cells);
+    }
+    f.md(TEXT.fill("stress", "table", Findings.table(header, rows)));
+    f.data(DataFile.csv("video-stress.csv", List.of("t", "h", "w", "tokens", "scheme", "budget", "asymmetry"), csv));
   }
 
   /** A gap for the tables: below the checks' tolerance it is float64 rounding of fractional coordinates. */

@@ -134,10 +134,12 @@ public final class PositionsRules {
    * its 95% interval; {@code tvNotBehind}: RoPE-TV minus RoPE-Tie on the shifted shapes above
    * −{@link #MARGIN}; {@code atTieSuffers} as {@code tieSuffers} for at. {@code training} is the
    * training part's outcome: agrees, contradicts (RoPE-Tie's relative loss or RoPE-TV's standing
-   * contradicted on the interval) or inside the noise.
+   * contradicted on the interval) or inside the noise. {@code mropeI} and {@code interleaved} (M-RoPE
+   * with interleaved frequencies minus blocked M-RoPE, rel on squares, paired by seed; null without
+   * both) describe; they do not enter the verdict, which is about [S1]'s coordinate rules.
    */
   record Decision(boolean tvAll, List<String> passAllThree, boolean staticOk, Change tv, Change tie, Change flat,
-                  Change mrope, boolean learned, Claim tieSuffers, Claim tvNotBehind, boolean atBoth,
+                  Change mrope, Change mropeI, Claim interleaved, boolean learned, Claim tieSuffers, Claim tvNotBehind, boolean atBoth,
                   Change tvAt, Change tieAt, Claim atTieSuffers, boolean trainOk, Claim.Outcome training, List<String> notGrounding,
                   Verdict verdict) {}
 
@@ -192,7 +194,13 @@ public final class PositionsRules {
     List<String> notGrounding = new ArrayList<>();
     for (String s : trained) if (!tr.grounds(s)) notGrounding.add(s);
     Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
+    Claim interleaved = null;
+    if (tr.acc().containsKey("mrope-i") && tr.seeds("mrope-i") > 0 && tr.seeds("mrope") > 0) {
+      double[] mi = tr.perSeed("mrope-i", 1, false), mb = tr.perSeed("mrope", 1, false);
+      int n = Math.min(mi.length, mb.length);
+      interleaved = Claim.pairedAbove(java.util.Arrays.copyOf(mi, n), java.util.Arrays.copyOf(mb, n), 0);
+    }
     return new Decision(tvAll, passAllThree, staticOk, tv, tie, change(tr, "flat", 1), change(tr, "mrope", 1),
-        learned, tieSuffers, tvNotBehind, atBoth, tvAt, tieAt, atTieSuffers, trainOk, training, notGrounding, v);
+        tr.acc().containsKey("mrope-i") ? change(tr, "mrope-i", 1) : new Change(Double.NaN, Double.NaN), interleaved, learned, tieSuffers, tvNotBehind, atBoth, tvAt, tieAt, atTieSuffers, trainOk, training, notGrounding, v);
   }
 }

@@ -37,16 +37,24 @@ final class VerdictText {
         "scaledNote", d.passAllThree().isEmpty() ? "" : TEXT.fill("verdict.scaled", "schemes", String.join(", ", d.passAllThree())),
         "tvD", signed(d.tv().delta()), "tvSq", pct(d.tv().squares()), "tvSh", pct(d.tv().shifted()),
         "tieD", signed(d.tie().delta()), "tieSq", pct(d.tie().squares()), "tieSh", pct(d.tie().shifted()),
-        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "suffers", points(d.tieSuffers()),
+        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "interleaved", interleaved(d),
+        "suffers", points(d.tieSuffers()),
         "behind", points(d.tvNotBehind()), "margin", Findings.num(100 * PositionsRules.MARGIN, 2), "outcome", d.training().text(),
         "training", training, "at", at));
     f.verdict(d.verdict(), TEXT.fill("summary",
         "tvStatus", d.tvAll() ? TEXT.fill("summary.tv.all") : "fails " + failures(tv), "others", others(r.checks(), true),
         "tvSh", pct(d.tv().shifted()), "tvSq", pct(d.tv().squares()), "tieSh", pct(d.tie().shifted()), "tieSq", pct(d.tie().squares()),
-        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()),
+        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()), "mriSh", pct(d.mropeI().shifted()),
         "at", d.atBoth() ? TEXT.fill("summary.at.both", "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
             "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()))
             : TEXT.fill("summary.at.out", "schemes", String.join(", ", d.notGrounding()))));
+  }
+
+  /** The sentence on M-RoPE's frequency allocation, or nothing when the interleaved arm did not run. */
+  static String interleaved(PositionsRules.Decision d) {
+    if (d.interleaved() == null) return "";
+    return TEXT.fill("verdict.interleaved", "miSq", pct(d.mropeI().squares()), "miSh", pct(d.mropeI().shifted()),
+        "mrSq", pct(d.mrope().squares()), "mrSh", pct(d.mrope().shifted()), "claim", points(d.interleaved()));
   }
 
   /** A claim on accuracies in points: "+12.3 ± 4.5 points over 3 seeds: agrees". */

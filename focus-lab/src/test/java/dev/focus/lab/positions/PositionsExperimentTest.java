@@ -43,7 +43,7 @@ class PositionsExperimentTest {
     // Budgets of a 24×32 image: hw = 768 except rope-tie hw + h + w = 824 and mrope max(h, w) = 32.
     PositionTables.Budget big = t.budgets().get(t.budgets().size() - 1);
     assertEquals(new BlockShape(24, 32), big.shape());
-    assertArrayEquals(new double[] {768, 824, 768, 768, 768, 32}, big.budgets(), 1e-9);
+    assertArrayEquals(new double[] {768, 824, 768, 768, 768, 32, 32}, big.budgets(), 1e-9, "mrope-i has mrope's coordinates");
   }
 
   private static double[][] column(PositionTables.Table t, String scheme) {
@@ -54,9 +54,9 @@ class PositionsExperimentTest {
   @Test
   void aMiniGridRunScoresEveryShapeAndTask() {
     PositionsExperiment.Settings s = new PositionsExperiment().settings(Profile.MINI, 1);
-    assertEquals(4 + 2, s.runs().size(), "one run per trained scheme, a second of RoPE-Tie and RoPE-TV");
-    assertEquals(List.of("rope-tie", "rope-tv"), s.runs().subList(4, 6).stream().map(GridRun.Settings::scheme).toList());
-    assertEquals(32, s.runs().get(5).train().seed(), "seed 1 · 31 + seed index 1");
+    assertEquals(5 + 2, s.runs().size(), "one run per trained scheme, a second of RoPE-Tie and RoPE-TV");
+    assertEquals(List.of("rope-tie", "rope-tv"), s.runs().subList(5, 7).stream().map(GridRun.Settings::scheme).toList());
+    assertEquals(32, s.runs().get(6).train().seed(), "seed 1 · 31 + seed index 1");
     GridRun.Settings tv = s.runs().get(2);
     assertEquals("rope-tv", tv.scheme());
     assertEquals(4, tv.train().steps());
@@ -74,7 +74,8 @@ class PositionsExperimentTest {
     SchemeChecks.Result checks = new SchemeChecks().run(new PositionsExperiment().settings(Profile.MINI, 1).checks(), ctx());
     // at at chance everywhere (no scheme grounds); rel: RoPE-TV 0.9 → 0.9, RoPE-Tie 0.9 → 0.70, 0.69, 0.71 on the
     // shifted shapes over three seeds; flat and M-RoPE one seed each, as in quick
-    List<GridRun.Result> runs = new java.util.ArrayList<>(List.of(run("flat", 0, 0.25, 0.9, 0.9), run("mrope", 0, 0.25, 0.9, 0.9)));
+    List<GridRun.Result> runs = new java.util.ArrayList<>(List.of(run("flat", 0, 0.25, 0.9, 0.9), run("mrope", 0, 0.25, 0.9, 0.9),
+        run("mrope-i", 0, 0.25, 0.95, 0.9)));
     double[] tieShifted = {0.70, 0.69, 0.71};
     for (int q = 0; q < 3; q++) {
       runs.add(run("rope-tie", q, 0.25, 0.9, tieShifted[q]));
@@ -88,7 +89,11 @@ class PositionsExperimentTest {
     assertEquals(-0.2, d.tie().delta(), 1e-12);
     assertEquals(dev.focus.lab.run.Claim.Outcome.AGREES, d.training());
     assertEquals(Verdict.AGREES, d.verdict());
-    assertEquals(List.of("flat", "rope-tie", "rope-tv", "mrope"), d.notGrounding());
+    assertEquals(List.of("flat", "rope-tie", "rope-tv", "mrope", "mrope-i"), d.notGrounding());
+    // interleaved minus blocked M-RoPE on squares: +5 points on one seed, described, inside the noise
+    assertEquals(0.05, d.interleaved().interval().mean(), 1e-12);
+    assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, d.interleaved().outcome());
+    assertEquals(0.95, d.mropeI().squares(), 1e-12);
     // The same drop on both: RoPE-Tie does not suffer relative to RoPE-TV — the training part contradicts E4
     runs.replaceAll(r -> r.scheme().equals("rope-tv") ? run("rope-tv", r.seedIndex(), 0.25, 0.9, tieShifted[r.seedIndex()]) : r);
     d = decide(checks, runs);
@@ -110,6 +115,27 @@ class PositionsExperimentTest {
     // RoPE-TV below 40 % on squares: it did not learn, whatever the others do.
     assertFalse(decide(checks, List.of(run("flat", 0, 0.25, 0.3, 0.3), run("rope-tie", 0, 0.25, 0.3, 0.1),
         run("rope-tv", 0, 0.25, 0.3, 0.3), run("mrope", 0, 0.25, 0.3, 0.3))).learned());
+  }
+
+  @Test
+  void videoStressCasesShowMropesCompressionAndItsJumpAfterLongThinVideos() {
+    // an n×n×n cube spends n positions for n³ tokens but stays symmetric (t = h = w); a 64×1×1 video
+    // spends 64 = N, but the text after it jumps 64 on the h and w axes against 1 into the block
+    VideoStress.Cell cube = VideoStress.cell("mrope", 4, 4, 4);
+    assertEquals(4, cube.budget(), 0);
+    assertArrayEquals(new double[] {1, 1, 1}, cube.gapIn(), 0);
+    assertArrayEquals(new double[] {1, 1, 1}, cube.gapOut(), 0);
+    VideoStress.Cell thin = VideoStress.cell("mrope", 64, 1, 1);
+    assertEquals(64, thin.budget(), 0);
+    assertArrayEquals(new double[] {1, 64, 64}, thin.gapOut(), 0);
+    assertEquals(63, thin.asymmetry(), 0);
+    assertEquals(64, VideoStress.cell("mrope", 64, 2, 2).budget(), 0);
+    assertEquals(62, VideoStress.cell("mrope", 64, 2, 2).asymmetry(), 0);
+    for (String scheme : List.of("flat", "rope-tv-3d")) {
+      VideoStress.Cell c = VideoStress.cell(scheme, 8, 8, 8);
+      assertEquals(512, c.budget(), 0, scheme + " spends a cube like text");
+    }
+    assertEquals(0, VideoStress.cell("flat", 64, 2, 2).asymmetry(), 0);
   }
 
   private static PositionsRules.Decision decide(SchemeChecks.Result checks, List<GridRun.Result> runs) {
