@@ -270,7 +270,7 @@ final class Options {
 
   /** {@code --scheme}: a position scheme by name, for the commands that show its layout rule or its rotation. */
   static final class Scheme {
-    static final String NAMES = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d, mrope or rope-2d";
+    static final String NAMES = "flat, rope-tie, rope-tie-frac, rope-tv, rope-tv-3d, mrope, mrope-i or rope-2d";
 
     @Option(names = "--scheme", paramLabel = "SCHEME", description = NAMES + " (any position kind: its layout rule).") String name;
 
