@@ -30,9 +30,13 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
   public record Settings(ClosedForms.Settings e1, LengthSweep.Settings e2, Temperature.Settings e3, KeyBias.Settings e4,
                          GeneralLinear.Settings e5, DecoderFraming.Settings e6, RecallTasks.Plan e7) implements Serializable {}
 
-  /** {@code e7} holds the runs that finished (all of them unless the lab was cancelled). */
+  /**
+   * {@code e7} holds the main runs that finished (all of them unless the lab was cancelled), {@code e7sweep}
+   * the linear sweep's ({@link RecallTasks.Plan#sweepRuns()}).
+   */
   public record Results(ClosedForms.Result e1, LengthSweep.Result e2, Temperature.Result e3, KeyBias.Result e4,
-                        GeneralLinear.Result e5, DecoderFraming.Result e6, List<RecallRun.Run> e7) implements Serializable {}
+                        GeneralLinear.Result e5, DecoderFraming.Result e6, List<RecallRun.Run> e7, List<RecallRun.Run> e7sweep)
+      implements Serializable {}
 
   @Override public String slug() { return "01-attention-focus"; }
 
@@ -75,13 +79,16 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
     DecoderFraming.Result e6 = new DecoderFraming().run(s.e6(), ctx);
     step(ctx, "E7 training");
     List<RecallRun.Run> e7 = ctx.results(recallRuns(s.e7()));
-    return new Results(e1, e2, e3, e4, e5, e6, e7);
+    List<RecallRun.Run> sweep = ctx.results(Task.each(s.e7().sweepRuns(), RecallRun::task));
+    return new Results(e1, e2, e3, e4, e5, e6, e7, sweep);
   }
 
-  /** E7's trainings, one task per task, length, seed and kind: the units a cluster runs side by side. */
+  /** E7's trainings, one task per task, length, seed and arm: the units a cluster runs side by side. */
   @Override
   public List<Task<?, ?>> plan(Settings s) {
-    return List.copyOf(recallRuns(s.e7()));
+    List<Task<?, ?>> out = new ArrayList<>(recallRuns(s.e7()));
+    out.addAll(Task.each(s.e7().sweepRuns(), RecallRun::task));
+    return List.copyOf(out);
   }
 
   static List<Task<RecallRun.Settings, RecallRun.Run>> recallRuns(RecallTasks.Plan plan) { return Task.each(plan.runs(), RecallRun::task); }

@@ -35,7 +35,7 @@ final class AttentionFocusReport {
     e4(f, r.e4());
     e5(f, r.e5());
     e6(f, r.e6());
-    AttentionFocusRules.Recall recall = RecallReport.render(f, s.e7(), r.e7());
+    AttentionFocusRules.Recall recall = RecallReport.render(f, s.e7(), r.e7(), r.e7sweep());
     verdict(f, r, AttentionFocusRules.analytic(r), recall);
     return f;
   }

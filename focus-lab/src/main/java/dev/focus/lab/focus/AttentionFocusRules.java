@@ -15,7 +15,9 @@ import java.util.List;
  * more accurate than linear attention by more than 5 points at the longest length with a sharper
  * sharpest head — both on the 95% interval of the paired difference over seeds — no task says the
  * opposite (linear attention more accurate on the interval, or softmax more accurate with a sharpest
- * head less sharp on the interval), and the sharpest head's S* correlates negatively with accuracy.
+ * head less sharp on the interval), and, within linear attention at a fixed head size, the sharpest
+ * head's S* correlates with accuracy at ρ ≤ −0.5 ({@link RecallSweep#within}); ρ ≥ 0 there contradicts
+ * it. The Spearman over both kinds pooled is reported, but decides nothing (softmax sits at 100 %).
  */
 final class AttentionFocusRules {
   private AttentionFocusRules() {}
@@ -98,10 +100,11 @@ final class AttentionFocusRules {
   /**
    * What E7's runs say. {@code comparisons} holds the tasks where both kinds ran the same lengths and
    * softmax learned the task (≥ 50 % on some run); {@code counted} the runs of learned tasks, over
-   * which {@code rho} is the Spearman correlation of sharpest-head S* and accuracy.
+   * which {@code rho} is the Spearman correlation of sharpest-head S* and accuracy (both kinds pooled);
+   * {@code within} the deciding correlation within linear attention.
    */
   record Recall(List<Curve> curves, List<Comparison> comparisons, List<String> learned, List<String> unlearned, int counted,
-                double rho, double seconds, boolean supports, boolean contradicts) {}
+                double rho, double seconds, boolean supports, boolean contradicts, RecallSweep.Within within) {}
 
   static List<Curve> curves(RecallTasks.Plan plan, List<RecallRun.Run> runs) {
     List<Curve> out = new ArrayList<>();
@@ -122,7 +125,9 @@ final class AttentionFocusRules {
     return out;
   }
 
-  static Recall recall(RecallTasks.Plan plan, List<RecallRun.Run> runs) {
+  static Recall recall(RecallTasks.Plan plan, List<RecallRun.Run> runs) { return recall(plan, runs, List.of()); }
+
+  static Recall recall(RecallTasks.Plan plan, List<RecallRun.Run> runs, List<RecallRun.Run> sweep) {
     List<Curve> curves = curves(plan, runs);
     // a task counts only if softmax learned it somewhere (at least 50% accuracy); otherwise its runs say nothing about focus
     List<String> learned = new ArrayList<>(), unlearned = new ArrayList<>();
@@ -147,10 +152,12 @@ final class AttentionFocusRules {
     List<RecallRun.Run> counted = runs.stream().filter(r -> learned.contains(r.task())).toList();
     double rho = spearman(counted.stream().mapToDouble(r -> r.headS()[r.sharpest()]).toArray(),
         counted.stream().mapToDouble(RecallRun.Run::accuracy).toArray());
-    double seconds = runs.stream().mapToDouble(RecallRun.Run::seconds).sum();
-    boolean supports = supportVotes > 0 && contraVotes == 0 && rho < 0;
-    boolean contradicts = contraVotes > 0 && supportVotes == 0;
-    return new Recall(curves, comparisons, learned, unlearned, counted.size(), rho, seconds, supports, contradicts);
+    double seconds = runs.stream().mapToDouble(RecallRun.Run::seconds).sum() + sweep.stream().mapToDouble(RecallRun.Run::seconds).sum();
+    // the pooled rho only ranks the kinds (softmax at 100 %); what decides is S* against accuracy within linear attention
+    RecallSweep.Within within = RecallSweep.within(plan, runs, sweep);
+    boolean supports = supportVotes > 0 && contraVotes == 0 && within.supports();
+    boolean contradicts = (contraVotes > 0 && supportVotes == 0) || within.contradicts();
+    return new Recall(curves, comparisons, learned, unlearned, counted.size(), rho, seconds, supports, contradicts, within);
   }
 
   static Curve curve(List<Curve> curves, String task, String kind) {

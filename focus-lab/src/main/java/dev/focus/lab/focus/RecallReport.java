@@ -16,7 +16,7 @@ final class RecallReport {
   private RecallReport() {}
 
   /** Writes E7 and returns what its runs say (null when no run finished). */
-  static AttentionFocusRules.Recall render(Findings f, RecallTasks.Plan plan, List<RecallRun.Run> runs) {
+  static AttentionFocusRules.Recall render(Findings f, RecallTasks.Plan plan, List<RecallRun.Run> runs, List<RecallRun.Run> sweep) {
     f.md(TEXT.fill("e7", "lr", plan.lr(), "seeds", plan.seeds() == plan.otherSeeds() ? plan.seeds() + " seeds at every length"
         : plan.seeds() + " seeds at each task's longest length (where the kinds are compared), " + plan.otherSeeds()
         + " at the others", "evalSequences", plan.evalSequences()) + "\n\n");
@@ -56,7 +56,9 @@ final class RecallReport {
     f.data(DataFile.csv("e7-heads.csv", List.of("task", "attention", "length", "seed", "layer", "head", "s", "pr", "gamma"),
         headCsv));
     mqarByPairs(f, plan, runs);
-    AttentionFocusRules.Recall recall = AttentionFocusRules.recall(plan, runs);
+    AttentionFocusRules.Recall recall = AttentionFocusRules.recall(plan, runs, sweep);
+    RecallSweep.curves(f, plan, RecallSweep.concat(runs, sweep));
+    RecallSweep.sweep(f, plan, runs, sweep, recall.within());
     for (RecallTasks.Task task : plan.tasks()) {
       List<AttentionFocusRules.Curve> cs = recall.curves().stream().filter(c -> c.task().equals(task.name())).toList();
       if (cs.isEmpty() || cs.get(cs.size() - 1).lengths().length < 2) continue; // with one length the table says it all
@@ -113,7 +115,9 @@ final class RecallReport {
   /** One line for the verdict table and the index: the comparisons, the correlation, and the unlearned tasks. */
   static String summary(AttentionFocusRules.Recall recall) {
     return TEXT.fill("e7.summary", "comparisons", recall.comparisons().isEmpty() ? "" : comparisons(recall) + "; ",
-        "rho", recall.rho(), "unlearned", recall.unlearned().isEmpty() ? ""
+        "rho", recall.rho(), "within", recall.within().measured() ? TEXT.fill("e7.summary.within", "hd", recall.within().headDim(),
+            "runs", recall.within().runs(), "rho", recall.within().rho(), "verdict", recall.within().text())
+            : "; within linear attention: not measured", "unlearned", recall.unlearned().isEmpty() ? ""
             : "; not learned at this budget: " + String.join(", ", recall.unlearned()));
   }
 

@@ -22,6 +22,7 @@ import dev.focus.train.Trainer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,34 +39,70 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
   /** Needle accuracy is also reported in this many depth bins of equal width. */
   static final int DEPTH_BINS = 4;
 
-  /** The task kind; bump the version when a change here changes what a run computes. */
-  static final String KIND = "focus.recall-run.v1";
+  /**
+   * The task kind; bump the version when a change here changes what a run computes (v2: the training
+   * curve, and the arm's feature map, width and heads in the settings; the final numbers of v1's arms are
+   * unchanged, since the curve's evaluations only read the weights and the validation batches).
+   */
+  static final String KIND = "focus.recall-run.v2";
+
+  /** The training curve is measured after each 1/CURVE_POINTS of the steps (the last point is the final measurement). */
+  static final int CURVE_POINTS = 5;
 
   /** The task of one run (its cost: steps × batch × length, the tokens it trains on). */
   static Task<Settings, Run> task(Settings s) {
-    return Task.of(KIND, new RecallRun(), s).labelled("E7 " + s.task().name() + " " + s.kind() + " T=" + s.length() + " seed "
+    return Task.of(KIND, new RecallRun(), s).labelled("E7 " + s.task().name() + " " + s.arm() + " T=" + s.length() + " seed "
         + (s.seedIndex() + 1)).withCost((double) s.steps() * s.task().batch() * s.length()).withProgressUnits(s.steps());
   }
 
   /**
    * @param seedIndex  which of the plan's seeds; {@code seed} initialises the model and orders the data
-   * @param profile    names the scratch directory (with task, kind, length and seed index)
+   * @param profile    names the scratch directory (with task, arm, length and seed index)
+   * @param feature    linear attention's feature map φ as {@code linearFeature} writes it (elu_plus_1, relu, relu2);
+   *                   empty for softmax
+   * @param hidden     model width; {@code heads} of head size hidden/heads (the task's own for the main arms)
    */
   record Settings(RecallTasks.Task task, String kind, int length, int seedIndex, long seed, int steps, double lr,
-                  int evalSequences, String profile) implements Serializable {}
+                  int evalSequences, String profile, String feature, int hidden, int heads) implements Serializable {
+    /** The main arms of a task (its own width and heads; linear with elu+1). */
+    static Settings main(RecallTasks.Task task, String kind, int length, int seedIndex, long seed, int steps, double lr,
+                         int evalSequences, String profile) {
+      return new Settings(task, kind, length, seedIndex, seed, steps, lr, evalSequences, profile,
+          kind.equals("linear") ? "elu_plus_1" : "", task.hidden(), task.heads());
+    }
+
+    int headDim() { return hidden / heads; }
+
+    /** True for the task's own softmax and linear (elu+1) arms, false for a sweep arm. */
+    boolean isMain() {
+      return hidden == task.hidden() && heads == task.heads() && feature.equals(kind.equals("linear") ? "elu_plus_1" : "");
+    }
+
+    /** "softmax", "linear" for the main arms; "elu+1 d_h=16" and the like for a sweep arm. */
+    String arm() { return isMain() ? kind : RecallTasks.Arm.label(feature, headDim()); }
+  }
 
   /**
    * One trained run. headS and headPr are (layers·heads), layer-major, means over the query rows;
    * headGamma is softmax's γ̂ per head (NaN for linear); depthAccuracy (needle) is by depth bin,
    * kvAccuracy (MQAR) by the task's evalKv; null where not measured. seconds is wall time, the only
-   * field that is not a function of the settings.
+   * field that is not a function of the settings. arm is {@link Settings#arm()} and headDim the head
+   * size. curveAccuracy, curveLoss and curveS (sharpest-head S*) are the training curve: point k after
+   * (k+1)/{@link #CURVE_POINTS} of the steps, on the same validation sequences as the final numbers, the
+   * last point being them (NaN for points a resumed run did not see; null when not measured).
    */
   record Run(String task, String kind, int length, int seed, long steps, double accuracy, int answers, double valLoss,
              double[] headS, double[] headPr, double[] headGamma, double[] depthAccuracy, double[] kvAccuracy,
-             double seconds) implements Serializable {
+             double seconds, String arm, int headDim, double[] curveAccuracy, double[] curveLoss, double[] curveS)
+      implements Serializable {
     Run withKvAccuracy(double[] v) {
       return new Run(task, kind, length, seed, steps, accuracy, answers, valLoss, headS, headPr, headGamma, depthAccuracy, v,
-          seconds);
+          seconds, arm, headDim, curveAccuracy, curveLoss, curveS);
+    }
+
+    Run withCurve(double[] acc, double[] loss, double[] s) {
+      return new Run(task, kind, length, seed, steps, accuracy, answers, valLoss, headS, headPr, headGamma, depthAccuracy,
+          kvAccuracy, seconds, arm, headDim, acc, loss, s);
     }
 
     int sharpest() {
@@ -80,18 +117,23 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
     RecallTasks.Task task = s.task();
     String kind = s.kind();
     int len = s.length(), steps = s.steps();
-    ctx.progress().message("E7 " + task.name() + " " + kind + " T=" + len + " seed " + s.seedIndex());
+    ctx.progress().message("E7 " + task.name() + " " + s.arm() + " T=" + len + " seed " + s.seedIndex());
     long t0 = System.nanoTime();
     long seed = s.seed();
     Dataset data = Datasets.open(task.spec(), ctx.dataCache() == null ? ctx.workDir() : ctx.dataCache());
     Dataset trainData = task.kvMin() > 0 ? new RecallTasks.MqarMixture(task.mqar(), task.kvMin()) : data;
-    ModelConfig config = Overrides.apply(ModelConfig.llama(data.vocabSize(), task.hidden(), 2 * task.hidden(), 2, task.heads(), len),
-        List.of("attention=" + kind, "initStd=" + task.initStd()));
+    List<String> set = new ArrayList<>(List.of("attention=" + kind, "initStd=" + task.initStd()));
+    if (!s.feature().isEmpty()) set.add("linearFeature=" + s.feature());
+    // relu² has no feature vectors for the rotary numerator (LinearAttention, RoFormer eq. 19), so it runs without
+    // positions: its arm differs from the others in positions too, and the within-kind test leaves it out
+    if (s.feature().equals("relu2")) set.add("position=nope");
+    ModelConfig config = Overrides.apply(ModelConfig.llama(data.vocabSize(), s.hidden(), 2 * s.hidden(), 2, s.heads(), len), set);
     Model model = new Model(config, seed);
     TrainConfig tc = TrainConfig.defaults(steps).withBatch(task.batch(), len).withLr(s.lr(), s.lr() / 10, Math.max(1, steps / 10))
         .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(seed).withEval(0, 4).withCheckpointEvery(0);
-    Path dir = ctx.work("e7").resolve(String.format(Locale.ROOT, "%s-%s-T%d-s%d-%s", task.name(), kind, len, s.seedIndex(),
-        s.profile()));
+    // v2 in the name: a v1 scratch directory holds a finished run without its curve
+    Path dir = ctx.work("e7").resolve(String.format(Locale.ROOT, "%s-%s-%s-w%dh%d-T%d-s%d-%s-v2", task.name(), kind,
+        s.feature().isEmpty() ? "exp" : s.feature(), s.hidden(), s.heads(), len, s.seedIndex(), s.profile()));
     Trainer<Batch> trainer = Trainer.of(new ModelTrainable(model), trainData, tc, dir);
     try {
       trainer.resume();
@@ -101,14 +143,33 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
       trainer = Trainer.of(new ModelTrainable(model), trainData, tc, dir);
     }
     Trainer<Batch> tr = trainer;
+    Model trained = model;
     long before = tr.step();
+    double[] cAcc = new double[CURVE_POINTS], cLoss = new double[CURVE_POINTS], cS = new double[CURVE_POINTS];
+    java.util.Arrays.fill(cAcc, Double.NaN);
+    java.util.Arrays.fill(cLoss, Double.NaN);
+    java.util.Arrays.fill(cS, Double.NaN);
     tr.run(p -> {
       ctx.progress().step(1);
       if (ctx.cancelled()) tr.requestStop();
+      // the curve: measuring reads the weights and validation batches of (seed, VALIDATION, i) only, so training
+      // (its batches depend on (seed, TRAIN, step)) is unchanged
+      for (int k = 1; k < CURVE_POINTS; k++) {
+        if (p.step() == (long) steps * k / CURVE_POINTS) {
+          Run at = measure(trained, data, s, seed, p.step(), 0);
+          cAcc[k - 1] = at.accuracy();
+          cLoss[k - 1] = at.valLoss();
+          cS[k - 1] = at.headS()[at.sharpest()];
+        }
+      }
     });
     if (before > 0) ctx.progress().step(before);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Run r = measure(model, data, s, seed, tr.step(), seconds);
+    cAcc[CURVE_POINTS - 1] = r.accuracy();
+    cLoss[CURVE_POINTS - 1] = r.valLoss();
+    cS[CURVE_POINTS - 1] = r.headS()[r.sharpest()];
+    r = r.withCurve(cAcc, cLoss, cS);
     if (task.evalKv().isEmpty()) return r;
     // MQAR: accuracy at each number of pairs, on its own validation data (the spec's own kv is r itself)
     SyntheticTask.Mqar m = task.mqar();
@@ -200,7 +261,7 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
       for (int i = 0; i < DEPTH_BINS; i++) depthAcc[i] = depthCount[i] == 0 ? Double.NaN : depthHits[i] / depthCount[i];
     }
     return new Run(task.name(), kind, len, s.seedIndex(), steps, (double) correct / Math.max(1, answers), answers,
-        lossSum / Math.max(1, answers), sumS, sumPr, sumG, depthAcc, null, seconds);
+        lossSum / Math.max(1, answers), sumS, sumPr, sumG, depthAcc, null, seconds, s.arm(), s.headDim(), null, null, null);
   }
 
   /**

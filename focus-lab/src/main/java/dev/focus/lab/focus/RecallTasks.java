@@ -50,17 +50,38 @@ final class RecallTasks {
    * @param profile     names the scratch directories, so profiles never resume each other's runs
    */
   record Plan(List<Task> tasks, List<List<Integer>> lengths, List<Integer> steps, int seeds, int otherSeeds, int evalSequences,
-              double lr, long seed, String profile) implements Serializable {
+              double lr, long seed, String profile, List<Arm> sweep, int sweepSeeds) implements Serializable {
     Plan {
       tasks = List.copyOf(tasks);
       lengths = lengths.stream().map(List::copyOf).toList();
       steps = List.copyOf(steps);
+      sweep = List.copyOf(sweep);
     }
 
     long totalSteps() {
       long s = 0;
       for (RecallRun.Settings r : runs()) s += r.steps();
+      for (RecallRun.Settings r : sweepRuns()) s += r.steps();
       return s;
+    }
+
+    /**
+     * The linear-attention sweep on MQAR at its longest length: each {@link Arm} with seeds
+     * 0..sweepSeeds−1, and the main linear arm's seeds the sweep shares with it left out (they are the
+     * main runs). Seed q uses the main runs' seed 1000·seed + q, so arms differ only in their attention.
+     */
+    List<RecallRun.Settings> sweepRuns() {
+      List<RecallRun.Settings> out = new ArrayList<>();
+      int ti = tasks.indexOf(task("mqar"));
+      Task mqar = tasks.get(ti);
+      for (Arm a : sweep) {
+        for (int s = 0; s < sweepSeeds; s++) {
+          RecallRun.Settings r = new RecallRun.Settings(mqar, "linear", longest(ti), s, seed * 1000 + s, steps.get(ti), lr,
+              evalSequences, profile, a.feature(), a.hidden(mqar), a.heads(mqar));
+          if (!r.isMain()) out.add(r);
+        }
+      }
+      return out;
     }
 
     /** The longest length of task {@code ti}. */
@@ -73,7 +94,7 @@ final class RecallTasks {
         for (int len : lengths.get(ti)) {
           for (int s = 0; s < (len == longest(ti) ? seeds : otherSeeds); s++) {
             for (String kind : KINDS) {
-              out.add(new RecallRun.Settings(tasks.get(ti), kind, len, s, seed * 1000 + s, steps.get(ti), lr, evalSequences,
+              out.add(RecallRun.Settings.main(tasks.get(ti), kind, len, s, seed * 1000 + s, steps.get(ti), lr, evalSequences,
                   profile));
             }
           }
@@ -110,8 +131,31 @@ final class RecallTasks {
     };
     // three seeds where the kinds are compared (each task's longest length), one on the way there outside full;
     // mini runs two to exercise the intervals
+    // the linear sweep on MQAR (issue #15): head size 8 (the main arm), 16, 32, 64 with elu+1, and the sharper relu and
+    // relu² at head size 8; one seed per point in quick (descriptive), three in full; mini runs two points to exercise it
+    List<Arm> sweep = p == Profile.MINI ? List.of(new Arm("elu_plus_1", 16), new Arm("relu2", 8))
+        : List.of(new Arm("elu_plus_1", 8), new Arm("elu_plus_1", 16), new Arm("elu_plus_1", 32), new Arm("elu_plus_1", 64),
+            new Arm("relu", 8), new Arm("relu2", 8));
     return new Plan(List.of(needle, mqar), lengths, steps, p.pick(2, 3, 3), p.pick(1, 1, 3), p.pick(8, 128, 512), 3e-3, seed,
-        p.name().toLowerCase(java.util.Locale.ROOT));
+        p.name().toLowerCase(java.util.Locale.ROOT), sweep, p.pick(1, 1, 3));
+  }
+
+  /**
+   * One point of the linear sweep: feature map φ ({@code linearFeature}: elu_plus_1, relu, relu2) and head size
+   * d_h. The width stays the task's where d_h divides it (fewer heads as d_h grows) and is d_h with one head
+   * beyond. A factorising φ keeps a state of d_h × d_h per head (φ(k)ᵀv summed over keys, Katharopoulos et al.
+   * 2020 eq. 5); relu², a kernel of q·k with no finite feature map, has the same parameters and head size but
+   * no recurrent state (its (q·k)² alone would need d_h² × d_h); it also has no feature vectors for the rotary
+   * numerator, so {@link RecallRun} trains it without positions.
+   */
+  record Arm(String feature, int headDim) implements Serializable {
+    int hidden(Task t) { return Math.max(t.hidden(), headDim); }
+
+    int heads(Task t) { return hidden(t) / headDim; }
+
+    static String label(String feature, int headDim) {
+      return (feature.equals("elu_plus_1") ? "elu+1" : feature.equals("relu2") ? "relu²" : feature) + " d_h=" + headDim;
+    }
   }
 
   /**

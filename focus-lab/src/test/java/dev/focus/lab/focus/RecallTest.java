@@ -85,7 +85,16 @@ class RecallTest {
       runs.add(run("mqar", "softmax", 32, q, 0.99, 0.2, new double[] {1, 1, 0.99}));
       runs.add(run("mqar", "linear", 32, q, 0.16 - 0.01 * q, 0.55, new double[] {0.4, 0.25, 0.16}));
     }
-    AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs);
+    // within linear attention at d_h = 8: relu and relu² sharper and more accurate than elu+1
+    List<RecallRun.Run> sweep = List.of(sweepRun("relu", 0, 0.5, 0.3), sweepRun("relu2", 0, 0.7, 0.25));
+    AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs, sweep);
+    assertEquals(4, o.within().runs(), "relu² (no finite state, no positions) is left out");
+    assertEquals(2, o.within().maps());
+    // S* ranks (2, 2, 2, 0) against accuracy ranks (2, 1, 0, 3): −3/√(3·5)
+    assertEquals(-3 / Math.sqrt(15), o.within().rho(), 1e-12);
+    assertTrue(o.within().supports());
+    assertTrue(AttentionFocusRules.recall(plan, runs).within().text().equals("not measured"));
+    assertTrue(!AttentionFocusRules.recall(plan, runs).supports(), "without the within-linear test the pooled rho supports nothing");
     assertEquals(18, o.counted());
     assertEquals(List.of("needle", "mqar"), o.learned());
     assertTrue(o.unlearned().isEmpty());
@@ -111,7 +120,7 @@ class RecallTest {
       RecallRun.Run r = runs.get(i);
       if (r.task().equals("mqar") && r.kind().equals("softmax")) runs.set(i, run("mqar", "softmax", 32, r.seed(), 0.13, 0.5, null));
     }
-    AttentionFocusRules.Recall p = AttentionFocusRules.recall(plan, runs);
+    AttentionFocusRules.Recall p = AttentionFocusRules.recall(plan, runs, sweep);
     assertEquals(List.of("mqar"), p.unlearned());
     assertEquals(12, p.counted());
     assertEquals(List.of("needle"), p.comparisons().stream().map(AttentionFocusRules.Comparison::task).toList());
@@ -146,6 +155,45 @@ class RecallTest {
   }
 
   @Test
+  void aSharperMapThatRecallsWorseContradictsAndCurvesDecideConvergence() {
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
+    List<RecallRun.Run> runs = new ArrayList<>();
+    for (int q = 0; q < 3; q++) {
+      runs.add(run("mqar", "softmax", 32, q, 1.0, 0.2, new double[] {1, 1, 1}));
+      runs.add(run("mqar", "linear", 32, q, 0.2 + 0.01 * q, 0.6, new double[] {0.5, 0.3, 0.2}));
+    }
+    // relu sharper than elu+1 but worse: the within-linear correlation is positive (3/√15)
+    List<RecallRun.Run> sweep = List.of(sweepRun("relu", 0, 0.15, 0.3), sweepRun("relu2", 0, 0.1, 0.1));
+    AttentionFocusRules.Recall o = AttentionFocusRules.recall(plan, runs, sweep);
+    assertTrue(o.within().rho() > 0.5, "rho " + o.within().rho());
+    assertTrue(o.within().contradicts() && o.contradicts() && !o.supports(), "the comparison agrees, the link within linear does not");
+    assertTrue(RecallReport.summary(o).contains("within linear attention at d_h = 8 (4 runs)"), RecallReport.summary(o));
+    // the helper's curves end with two equal points: converged; a jump of 3 points in the last fifth is not
+    assertTrue(RecallSweep.converged(runs));
+    RecallRun.Run r = runs.get(1);
+    RecallRun.Run moving = r.withCurve(new double[] {0.1, 0.1, 0.1, 0.17, 0.2}, r.curveLoss(), r.curveS());
+    assertEquals(0.03, RecallSweep.lastChange(moving), 1e-12);
+    assertTrue(!RecallSweep.converged(List.of(r, moving)));
+  }
+
+  @Test
+  void theSweepPlanAddsDistinctArmsAndKeepsTheMainRuns() {
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
+    List<RecallRun.Settings> sweep = plan.sweepRuns();
+    // elu+1 at d_h = 8 is the main linear arm: 16, 32, 64 with elu+1, relu and relu² at 8, one seed each
+    assertEquals(5, sweep.size());
+    assertEquals(List.of("elu+1 d_h=16", "elu+1 d_h=32", "elu+1 d_h=64", "relu d_h=8", "relu² d_h=8"),
+        sweep.stream().map(RecallRun.Settings::arm).toList());
+    assertEquals(List.of(2, 1, 1, 4, 4), sweep.stream().map(RecallRun.Settings::heads).toList());
+    assertEquals(64, sweep.get(2).hidden(), "d_h = 64 needs width 64");
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (RecallRun.Settings s : plan.runs()) keys.add(RecallRun.task(s).key());
+    for (RecallRun.Settings s : sweep) assertTrue(keys.add(RecallRun.task(s).key()), "distinct key for " + s.arm());
+    assertTrue(plan.runs().stream().allMatch(RecallRun.Settings::isMain));
+    assertEquals(3 * 5, RecallTasks.plan(Profile.FULL, 1).sweepRuns().size());
+  }
+
+  @Test
   void spearmanRanksWithTies() {
     assertEquals(-1, AttentionFocusRules.spearman(new double[] {1, 2, 3, 4}, new double[] {8, 6, 4, 2}), 1e-12);
     assertEquals(1, AttentionFocusRules.spearman(new double[] {1, 2, 3}, new double[] {1, 5, 9}), 1e-12);
@@ -170,6 +218,12 @@ class RecallTest {
     }
     assertEquals(3, r.kvAccuracy().length);
     assertEquals(r.accuracy(), r.kvAccuracy()[2], 0, "kv = 8 is the spec's own validation data");
+    assertEquals(RecallRun.CURVE_POINTS, r.curveAccuracy().length);
+    assertEquals(r.accuracy(), r.curveAccuracy()[RecallRun.CURVE_POINTS - 1], 0, "the curve ends at the final measurement");
+    assertEquals(r.valLoss(), r.curveLoss()[RecallRun.CURVE_POINTS - 1], 0);
+    for (int k = 0; k < RecallRun.CURVE_POINTS; k++) {
+      assertTrue(r.curveAccuracy()[k] >= 0 && r.curveAccuracy()[k] <= 1 && r.curveLoss()[k] > 0, "curve point " + k);
+    }
     double hits = r.accuracy() * r.answers();
     assertEquals(Math.rint(hits), hits, 1e-9, "accuracy counts exact answers");
   }
@@ -184,6 +238,15 @@ class RecallTest {
       g[i] = kind.equals("softmax") ? 1 : Double.NaN;
     }
     double[] depth = task.equals("needle") ? new double[] {acc, acc, acc, acc} : null;
-    return new RecallRun.Run(task, kind, len, seed, 100, acc, 128, 1.0, hs, pr, g, depth, kvAcc, 1.0);
+    return new RecallRun.Run(task, kind, len, seed, 100, acc, 128, 1.0, hs, pr, g, depth, kvAcc, 1.0, kind, task.equals("mqar") ? 8 : 32,
+        new double[] {acc / 2, acc / 2, acc / 2, acc, acc}, new double[] {2, 2, 2, 1, 1}, new double[] {s, s, s, s, s});
+  }
+
+  /** A linear sweep run on MQAR (T = 32) with feature map {@code feature} at head size 8. */
+  private static RecallRun.Run sweepRun(String feature, int seed, double acc, double s) {
+    RecallRun.Run r = run("mqar", "linear", 32, seed, acc, s, new double[] {acc, acc, acc});
+    return new RecallRun.Run(r.task(), r.kind(), r.length(), r.seed(), r.steps(), r.accuracy(), r.answers(), r.valLoss(), r.headS(),
+        r.headPr(), r.headGamma(), r.depthAccuracy(), r.kvAccuracy(), r.seconds(), RecallTasks.Arm.label(feature, 8), 8,
+        r.curveAccuracy(), r.curveLoss(), r.curveS());
   }
 }
