@@ -45,8 +45,10 @@ public final class AttentionFocusExperiment implements Experiment<AttentionFocus
   @Override
   public double expectedMinutes(Profile p) {
     // quick measured with one seed: 3.9 min (239 s of CPU) at load 4 on 2 cores while another lab run held one
-    // core, 176 s of CPU on 2026-12-07; three seeds at the longest lengths add about 280 CPU-seconds, run two at a time
-    return p.pick(0.3, 4.5, 90);
+    // core, 176 s of CPU on 2026-12-07; three seeds at the longest lengths add about 280 CPU-seconds, run two at a time;
+    // the curves and the five-point linear sweep add 107 CPU-seconds (491 against 384, both at load 9-12); full's
+    // 15 sweep runs of 3000 steps are an estimate, not measured
+    return p.pick(0.3, 5.5, 105);
   }
 
   @Override
