@@ -122,15 +122,9 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
     long seed = s.seed();
     Dataset data = Datasets.open(task.spec(), ctx.dataCache() == null ? ctx.workDir() : ctx.dataCache());
     Dataset trainData = task.kvMin() > 0 ? new RecallTasks.MqarMixture(task.mqar(), task.kvMin()) : data;
-    List<String> set = new ArrayList<>(List.of("attention=" + kind, "initStd=" + task.initStd()));
-    if (!s.feature().isEmpty()) set.add("linearFeature=" + s.feature());
-    // relu² has no feature vectors for the rotary numerator (LinearAttention, RoFormer eq. 19), so it runs without
-    // positions: its arm differs from the others in positions too, and the within-kind test leaves it out
-    if (s.feature().equals("relu2")) set.add("position=nope");
-    ModelConfig config = Overrides.apply(ModelConfig.llama(data.vocabSize(), s.hidden(), 2 * s.hidden(), 2, s.heads(), len), set);
+    ModelConfig config = config(s, data.vocabSize());
     Model model = new Model(config, seed);
-    TrainConfig tc = TrainConfig.defaults(steps).withBatch(task.batch(), len).withLr(s.lr(), s.lr() / 10, Math.max(1, steps / 10))
-        .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(seed).withEval(0, 4).withCheckpointEvery(0);
+    TrainConfig tc = trainConfig(s);
     // v2 in the name: a v1 scratch directory holds a finished run without its curve
     Path dir = ctx.work("e7").resolve(String.format(Locale.ROOT, "%s-%s-%s-w%dh%d-T%d-s%d-%s-v2", task.name(), kind,
         s.feature().isEmpty() ? "exp" : s.feature(), s.hidden(), s.heads(), len, s.seedIndex(), s.profile()));
@@ -181,6 +175,24 @@ final class RecallRun implements Section<RecallRun.Settings, RecallRun.Run>, Ser
               seed, tr.step(), seconds).accuracy();
     }
     return r.withKvAccuracy(kvAcc);
+  }
+
+  /** The run's model: a two-layer Llama-style decoder of the arm's width, heads, attention and feature map. */
+  static ModelConfig config(Settings s, int vocab) {
+    RecallTasks.Task task = s.task();
+    List<String> set = new ArrayList<>(List.of("attention=" + s.kind(), "initStd=" + task.initStd()));
+    if (!s.feature().isEmpty()) set.add("linearFeature=" + s.feature());
+    // relu² has no feature vectors for the rotary numerator (LinearAttention, RoFormer eq. 19), so it runs without
+    // positions: its arm differs from the others in positions too, and the within-kind test leaves it out
+    if (s.feature().equals("relu2")) set.add("position=nope");
+    return Overrides.apply(ModelConfig.llama(vocab, s.hidden(), 2 * s.hidden(), 2, s.heads(), s.length()), set);
+  }
+
+  /** AdamW lr → lr/10 after a tenth of the steps as warm-up, β = (0.9, 0.95), no weight decay, clip 1. */
+  static TrainConfig trainConfig(Settings s) {
+    int steps = s.steps();
+    return TrainConfig.defaults(steps).withBatch(s.task().batch(), s.length()).withLr(s.lr(), s.lr() / 10, Math.max(1, steps / 10))
+        .withOptimizer(0.0, 0.9, 0.95, 1e-8, 1.0).withSeed(s.seed()).withEval(0, 4).withCheckpointEvery(0);
   }
 
   /** Accuracy and per-head S*, PR at the answer positions over validation sequences. */

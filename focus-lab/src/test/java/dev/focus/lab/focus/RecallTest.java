@@ -194,6 +194,25 @@ class RecallTest {
   }
 
   @Test
+  void theCurveDoesNotChangeTraining(@TempDir Path dir) throws Exception {
+    // the same mini MQAR linear run trained without any curve evaluation ends at the same bits as RecallRun's
+    RecallTasks.Plan plan = RecallTasks.plan(Profile.MINI, 1);
+    RecallRun.Settings s = plan.runs().stream().filter(r -> r.task().name().equals("mqar") && r.kind().equals("linear"))
+        .findFirst().orElseThrow();
+    RecallRun.Run withCurve = new RecallRun().run(s, new LabContext(Profile.MINI, 1, dir, null, null));
+    dev.focus.data.Dataset data = dev.focus.data.Datasets.open(s.task().spec(), dir);
+    dev.focus.model.Model model = new dev.focus.model.Model(RecallRun.config(s, data.vocabSize()), s.seed());
+    dev.focus.train.Trainer.of(new dev.focus.train.ModelTrainable(model), new RecallTasks.MqarMixture(s.task().mqar(), s.task().kvMin()),
+        RecallRun.trainConfig(s), null).run(null);
+    RecallRun.Run plain = RecallRun.measure(model, data, s, s.seed(), s.steps(), 0);
+    assertEquals(plain.valLoss(), withCurve.valLoss(), 0);
+    assertEquals(plain.accuracy(), withCurve.accuracy(), 0);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(plain.headS(), withCurve.headS(), 0);
+    assertTrue(Double.isFinite(withCurve.curveLoss()[0]) && withCurve.curveLoss()[0] != withCurve.curveLoss()[4],
+        "the curve saw the weights change: " + java.util.Arrays.toString(withCurve.curveLoss()));
+  }
+
+  @Test
   void spearmanRanksWithTies() {
     assertEquals(-1, AttentionFocusRules.spearman(new double[] {1, 2, 3, 4}, new double[] {8, 6, 4, 2}), 1e-12);
     assertEquals(1, AttentionFocusRules.spearman(new double[] {1, 2, 3}, new double[] {1, 5, 9}), 1e-12);
