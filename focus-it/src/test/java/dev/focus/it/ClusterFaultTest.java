@@ -129,7 +129,7 @@ class ClusterFaultTest {
     Process p = StandaloneCluster.focus(log, a.toArray(new String[0]));
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), read(log));
     assertEquals(0, p.exitValue(), read(log));
-    assertTrue(read(log).contains("6 task(s), 0 already done"), read(log)); // 4 schemes, a second seed of RoPE-TV and RoPE-Tie
+    assertTrue(read(log).contains("7 task(s), 0 already done"), read(log)); // 5 schemes (mrope-i included), a second seed of RoPE-TV and RoPE-Tie
     Map<String, String> out = new TreeMap<>();
     Path report = runs.resolve("04-multimodal-positions");
     for (String f : List.of("grid-accuracy.csv", "checks.csv")) out.put(f, Files.readString(report.resolve(f)));
