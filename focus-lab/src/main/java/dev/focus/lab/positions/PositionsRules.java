@@ -145,16 +145,18 @@ public final class PositionsRules {
 
   /** RoPE-TV's per-seed change minus RoPE-Tie's (task 0 at, 1 rel), over their common seeds, above {@link #MARGIN}. */
   static Claim tieSuffers(Training tr, int task) {
-    double[] tv = tr.deltas("rope-tv", task), tie = tr.deltas("rope-tie", task);
-    int n = Math.min(tv.length, tie.length);
-    return Claim.pairedAbove(java.util.Arrays.copyOf(tv, n), java.util.Arrays.copyOf(tie, n), MARGIN);
+    return paired(tr.deltas("rope-tv", task), tr.deltas("rope-tie", task), MARGIN);
+  }
+
+  /** a − b paired by seed over the seeds both ran (the first ones), above {@code threshold}. */
+  static Claim paired(double[] a, double[] b, double threshold) {
+    int n = Math.min(a.length, b.length);
+    return Claim.pairedAbove(java.util.Arrays.copyOf(a, n), java.util.Arrays.copyOf(b, n), threshold);
   }
 
   /** RoPE-TV minus RoPE-Tie rel accuracy on the shifted shapes, paired by seed, above −{@link #MARGIN}. */
   static Claim tvNotBehind(Training tr) {
-    double[] tv = tr.perSeed("rope-tv", 1, true), tie = tr.perSeed("rope-tie", 1, true);
-    int n = Math.min(tv.length, tie.length);
-    return Claim.pairedAbove(java.util.Arrays.copyOf(tv, n), java.util.Arrays.copyOf(tie, n), -MARGIN);
+    return paired(tr.perSeed("rope-tv", 1, true), tr.perSeed("rope-tie", 1, true), -MARGIN);
   }
 
   static Change change(Training tr, String scheme, int task) {
@@ -196,9 +198,7 @@ public final class PositionsRules {
     Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
     Claim interleaved = null;
     if (tr.acc().containsKey("mrope-i") && tr.seeds("mrope-i") > 0 && tr.seeds("mrope") > 0) {
-      double[] mi = tr.perSeed("mrope-i", 1, false), mb = tr.perSeed("mrope", 1, false);
-      int n = Math.min(mi.length, mb.length);
-      interleaved = Claim.pairedAbove(java.util.Arrays.copyOf(mi, n), java.util.Arrays.copyOf(mb, n), 0);
+      interleaved = paired(tr.perSeed("mrope-i", 1, false), tr.perSeed("mrope", 1, false), 0);
     }
     return new Decision(tvAll, passAllThree, staticOk, tv, tie, change(tr, "flat", 1), change(tr, "mrope", 1),
         tr.acc().containsKey("mrope-i") ? change(tr, "mrope-i", 1) : new Change(Double.NaN, Double.NaN), interleaved, learned, tieSuffers, tvNotBehind, atBoth, tvAt, tieAt, atTieSuffers, trainOk, training, notGrounding, v);
