@@ -4,6 +4,7 @@ import dev.focus.data.Digits;
 import dev.focus.data.PixelImage;
 import dev.focus.io.OutputDir;
 import dev.focus.lab.run.LabContext;
+import dev.focus.lab.run.Stats;
 import dev.focus.lab.run.Section;
 import dev.focus.multimodal.CaptionedImage;
 import dev.focus.multimodal.MultimodalData;
@@ -52,7 +53,7 @@ public final class DigitsDemo implements Section<DigitsDemo.Settings, DigitsDemo
                        int perDigit, List<Sample> samples, double[] sampleNearest, double[] heldOutNearest) implements Serializable {
     /** Samples nearer their nearest training digit than the 5th percentile of held-out real digits are, as a fraction. */
     public double closeShare() {
-      double p5 = percentile(heldOutNearest, 0.05);
+      double p5 = Stats.percentile(heldOutNearest, 0.05);
       int close = 0;
       for (double d : sampleNearest) if (d < p5) close++;
       return (double) close / sampleNearest.length;
@@ -64,15 +65,6 @@ public final class DigitsDemo implements Section<DigitsDemo.Settings, DigitsDemo
       for (double d : sampleNearest) if (d == 0) n++;
       return n;
     }
-  }
-
-  /** The q-quantile of {@code v} (0 ≤ q ≤ 1), linear between order statistics. */
-  static double percentile(double[] v, double q) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    double at = q * (s.length - 1);
-    int lo = (int) Math.floor(at), hi = Math.min(s.length - 1, lo + 1);
-    return s[lo] + (at - lo) * (s[hi] - s[lo]);
   }
 
   @Override

@@ -237,8 +237,8 @@ final class LosslessReport {
     f.md(TEXT.fill("digits.result", "steps", d.steps(), "trainImages", d.trainImages(), "accuracy", 100 * d.accuracy(),
         "testImages", d.testImages(), "agreement", 100 * d.agreement(), "samples", 10 * d.perDigit(), "perDigit", d.perDigit()) + "\n");
     double[] s = d.sampleNearest(), h = d.heldOutNearest();
-    f.md("\n" + TEXT.fill("digits.memory", "sampleMedian", DigitsDemo.percentile(s, 0.5), "sampleMin", DigitsDemo.percentile(s, 0),
-        "heldMedian", DigitsDemo.percentile(h, 0.5), "heldOut", h.length, "p5", DigitsDemo.percentile(h, 0.05),
+    f.md("\n" + TEXT.fill("digits.memory", "sampleMedian", Stats.percentile(s, 0.5), "sampleMin", Stats.percentile(s, 0),
+        "heldMedian", Stats.percentile(h, 0.5), "heldOut", h.length, "p5", Stats.percentile(h, 0.05),
         "close", 100 * d.closeShare(), "copies", d.copies(), "limit", 100 * COPY_SHARE,
         "outcome", copies(d) ? "the samples copy training digits" : "holds, the samples are not copies") + "\n");
     return TEXT.fill("verdict.digits", "accuracy", 100 * d.accuracy(), "agreement", 100 * d.agreement(),

@@ -12,7 +12,6 @@ import dev.focus.report.DataFile;
 import dev.focus.report.Series;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 /** Report 5's section on E9's temperature repair (Wang et al.) over every NoPE seed of E3. */
 final class RepairReport {
@@ -32,9 +31,9 @@ final class RepairReport {
     for (int i = 0; i < n; i++) {
       int ii = i;
       List<TemperatureRepair.Scaled> g = r.seeds().stream().map(x -> x.global().get(ii)).toList();
-      loss64[i] = meanOf(g, e -> e.atTrain().tailLoss());
-      loss256[i] = meanOf(g, e -> e.atLong().tailLoss());
-      ent256[i] = meanOf(g, e -> mean(e.atLong().entropy()));
+      loss64[i] = Stats.mean(g, e -> e.atTrain().tailLoss());
+      loss256[i] = Stats.mean(g, e -> e.atLong().tailLoss());
+      ent256[i] = Stats.mean(g, e -> mean(e.atLong().entropy()));
       rows.add(row("global λ = " + Findings.num(lambdas[i], 3), g));
     }
     List<TemperatureRepair.Scaled> before = r.seeds().stream().map(TemperatureRepair.Repaired::before).toList();
@@ -60,8 +59,8 @@ final class RepairReport {
     List<String> hh = new ArrayList<>(List.of("trained λₕ"));
     for (int h = 0; h < heads; h++) hh.add("head " + (h + 1));
     f.md(Findings.table(hh, hs));
-    double t64 = meanOf(after, e -> e.atTrain().tailLoss()), t256 = meanOf(after, e -> e.atLong().tailLoss());
-    double tH = meanOf(after, e -> mean(e.atLong().entropy()));
+    double t64 = Stats.mean(after, e -> e.atTrain().tailLoss()), t256 = Stats.mean(after, e -> e.atLong().tailLoss());
+    double tH = Stats.mean(after, e -> mean(e.atLong().entropy()));
     f.chart(Chart.line("e9-repair", "Frozen NoPE: loss on the last 16 bytes against the global scale λ (mean over seeds)", "λ",
         "loss (nats/byte)", Series.of("L = 256 (4×)", lambdas, loss256), Series.of("L = 64 (1×)", lambdas, loss64),
         Series.of("trained λₕ, L = 256", new double[] {1, 2}, new double[] {t256, t256}),
@@ -93,17 +92,13 @@ final class RepairReport {
         "note", loss256[0] / loss64[0] < 1.05 ? TEXT.fill("repair.small") : ""));
   }
 
-  private static double meanOf(List<TemperatureRepair.Scaled> xs, ToDoubleFunction<TemperatureRepair.Scaled> f) {
-    return mean(xs.stream().mapToDouble(f).toArray());
-  }
-
   /** A setting's row: seeds, then means (with the 95% interval of the losses) over seeds. */
   private static List<String> row(String name, List<TemperatureRepair.Scaled> e) {
     return List.of(name, String.valueOf(e.size()),
         Stats.interval95(e.stream().mapToDouble(x -> x.atTrain().tailLoss()).toArray()).format(4),
         Stats.interval95(e.stream().mapToDouble(x -> x.atLong().tailLoss()).toArray()).format(4),
-        Findings.num(meanOf(e, x -> x.atLong().entropy()[0]), 3) + " / " + Findings.num(meanOf(e, x -> x.atLong().entropy()[1]), 3),
-        Findings.num(meanOf(e, x -> x.atLong().nEff()[0]), 3) + " / " + Findings.num(meanOf(e, x -> x.atLong().nEff()[1]), 3));
+        Findings.num(Stats.mean(e, x -> x.atLong().entropy()[0]), 3) + " / " + Findings.num(Stats.mean(e, x -> x.atLong().entropy()[1]), 3),
+        Findings.num(Stats.mean(e, x -> x.atLong().nEff()[0]), 3) + " / " + Findings.num(Stats.mean(e, x -> x.atLong().nEff()[1]), 3));
   }
 
   private static List<?> csvRow(int seed, String name, TemperatureRepair.Scaled e) {

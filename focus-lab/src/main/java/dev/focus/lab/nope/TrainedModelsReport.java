@@ -154,15 +154,15 @@ final class TrainedModelsReport {
       if (e.seedIndex() != 0) continue;                           // one row per arm and length: the mean over its seeds
       List<NopeTraining.LongEval> all = r.all(e.arm(), len);
       Stats.Interval tailLoss = Stats.interval95(all.stream().mapToDouble(NopeTraining.LongEval::tailLoss).toArray());
-      double h = meanOf(all, x -> mean(x.entropy()));
+      double h = Stats.mean(all, x -> mean(x.entropy()));
       byArm.computeIfAbsent(e.arm(), k -> new ArrayList<>()).add(new double[] {len, tailLoss.mean(), h,
-          meanOf(all, x -> mean(x.normalisedEntropy()))});
-      double beyond = meanOf(all, NopeTraining.LongEval::beyondLoss);
+          Stats.mean(all, x -> mean(x.normalisedEntropy()))});
+      double beyond = Stats.mean(all, NopeTraining.LongEval::beyondLoss);
       rows.add(List.of(e.arm(), len + " (" + len / s.trainLength() + "×)", String.valueOf(all.size()), tailLoss.format(4),
-          Findings.num(meanOf(all, NopeTraining.LongEval::wholeLoss), 4), Double.isNaN(beyond) ? "–" : Findings.num(beyond, 4),
-          Findings.num(meanOf(all, x -> x.entropy()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.entropy()[1]), 3),
-          Findings.num(meanOf(all, x -> x.normalisedEntropy()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.normalisedEntropy()[1]), 3),
-          Findings.num(meanOf(all, x -> x.nEff()[0]), 3) + " / " + Findings.num(meanOf(all, x -> x.nEff()[1]), 3)));
+          Findings.num(Stats.mean(all, NopeTraining.LongEval::wholeLoss), 4), Double.isNaN(beyond) ? "–" : Findings.num(beyond, 4),
+          Findings.num(Stats.mean(all, x -> x.entropy()[0]), 3) + " / " + Findings.num(Stats.mean(all, x -> x.entropy()[1]), 3),
+          Findings.num(Stats.mean(all, x -> x.normalisedEntropy()[0]), 3) + " / " + Findings.num(Stats.mean(all, x -> x.normalisedEntropy()[1]), 3),
+          Findings.num(Stats.mean(all, x -> x.nEff()[0]), 3) + " / " + Findings.num(Stats.mean(all, x -> x.nEff()[1]), 3)));
     }
     double[] xs = s.lengths().stream().mapToDouble(Integer::doubleValue).toArray();
     List<Series> lossSeries = new ArrayList<>(), entSeries = new ArrayList<>(), normSeries = new ArrayList<>();
@@ -189,17 +189,17 @@ final class TrainedModelsReport {
     List<NopeTraining.LongEval> n1 = r.all("nope", first), n4 = r.all("nope", last), a1 = r.all("alibi", first),
         a4 = r.all("alibi", last), r1 = r.all("rope", first), r4 = r.all("rope", last);
     if (!n1.isEmpty() && !n4.isEmpty() && !a1.isEmpty() && !a4.isEmpty() && !r1.isEmpty() && !r4.isEmpty()) {
-      f.md(TEXT.fill("e9.result", "nopeH1", meanOf(n1, x -> mean(x.entropy())), "nopeH4", meanOf(n4, x -> mean(x.entropy())),
-          "nopeN1", meanOf(n1, x -> mean(x.normalisedEntropy())), "nopeN4", meanOf(n4, x -> mean(x.normalisedEntropy())),
-          "nopeL1", meanOf(n1, NopeTraining.LongEval::tailLoss), "nopeL4", meanOf(n4, NopeTraining.LongEval::tailLoss),
-          "nopeW1", meanOf(n1, NopeTraining.LongEval::wholeLoss), "nopeW4", meanOf(n4, NopeTraining.LongEval::wholeLoss),
-          "nopeB4", meanOf(n4, NopeTraining.LongEval::beyondLoss),
-          "alibiH1", meanOf(a1, x -> mean(x.entropy())), "alibiH4", meanOf(a4, x -> mean(x.entropy())),
-          "alibiN1", meanOf(a1, x -> mean(x.normalisedEntropy())), "alibiN4", meanOf(a4, x -> mean(x.normalisedEntropy())),
-          "alibiL1", meanOf(a1, NopeTraining.LongEval::tailLoss), "alibiL4", meanOf(a4, NopeTraining.LongEval::tailLoss),
-          "ropeH1", meanOf(r1, x -> mean(x.entropy())), "ropeH4", meanOf(r4, x -> mean(x.entropy())),
-          "ropeL1", meanOf(r1, NopeTraining.LongEval::tailLoss), "ropeL4", meanOf(r4, NopeTraining.LongEval::tailLoss),
-          "ropeW4", meanOf(r4, NopeTraining.LongEval::wholeLoss), "ropeB4", meanOf(r4, NopeTraining.LongEval::beyondLoss)));
+      f.md(TEXT.fill("e9.result", "nopeH1", Stats.mean(n1, x -> mean(x.entropy())), "nopeH4", Stats.mean(n4, x -> mean(x.entropy())),
+          "nopeN1", Stats.mean(n1, x -> mean(x.normalisedEntropy())), "nopeN4", Stats.mean(n4, x -> mean(x.normalisedEntropy())),
+          "nopeL1", Stats.mean(n1, NopeTraining.LongEval::tailLoss), "nopeL4", Stats.mean(n4, NopeTraining.LongEval::tailLoss),
+          "nopeW1", Stats.mean(n1, NopeTraining.LongEval::wholeLoss), "nopeW4", Stats.mean(n4, NopeTraining.LongEval::wholeLoss),
+          "nopeB4", Stats.mean(n4, NopeTraining.LongEval::beyondLoss),
+          "alibiH1", Stats.mean(a1, x -> mean(x.entropy())), "alibiH4", Stats.mean(a4, x -> mean(x.entropy())),
+          "alibiN1", Stats.mean(a1, x -> mean(x.normalisedEntropy())), "alibiN4", Stats.mean(a4, x -> mean(x.normalisedEntropy())),
+          "alibiL1", Stats.mean(a1, NopeTraining.LongEval::tailLoss), "alibiL4", Stats.mean(a4, NopeTraining.LongEval::tailLoss),
+          "ropeH1", Stats.mean(r1, x -> mean(x.entropy())), "ropeH4", Stats.mean(r4, x -> mean(x.entropy())),
+          "ropeL1", Stats.mean(r1, NopeTraining.LongEval::tailLoss), "ropeL4", Stats.mean(r4, NopeTraining.LongEval::tailLoss),
+          "ropeW4", Stats.mean(r4, NopeTraining.LongEval::wholeLoss), "ropeB4", Stats.mean(r4, NopeTraining.LongEval::beyondLoss)));
     }
     NopeRules.Diffusion d = NopeRules.diffusion(s, r);
     if (d != null) {
@@ -208,11 +208,6 @@ final class TrainedModelsReport {
           "raw", d.rawRise().interval().format(3), "ln4", lnMean(last, tail) - lnMean(first, tail),
           "vsRope", d.nopeVsRope().text(3)));
     }
-  }
-
-  /** The mean of {@code f} over evaluations (seeds). */
-  static double meanOf(List<NopeTraining.LongEval> evals, java.util.function.ToDoubleFunction<NopeTraining.LongEval> f) {
-    return mean(evals.stream().mapToDouble(f).toArray());
   }
 
   /** Mean of ln n over the last {@code tail} query positions n = len − tail + 1 .. len (uniform attention's entropy). */

@@ -1,6 +1,9 @@
 package dev.focus.lab.run;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Summary statistics the reports quote: mean and sample standard deviation over seeds or draws, the
@@ -15,6 +18,20 @@ public final class Stats {
     double s = 0;
     for (double v : a) s += v;
     return s / a.length;
+  }
+
+  /** The mean of one number read off each of {@code xs} (a field of per-seed records, say). */
+  public static <T> double mean(List<T> xs, ToDoubleFunction<? super T> f) {
+    return mean(xs.stream().mapToDouble(f).toArray());
+  }
+
+  /** The {@code q}-quantile of {@code v} (0 ≤ q ≤ 1), interpolating linearly between order statistics. */
+  public static double percentile(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    double at = q * (s.length - 1);
+    int lo = (int) Math.floor(at), hi = Math.min(s.length - 1, lo + 1);
+    return s[lo] + (at - lo) * (s[hi] - s[lo]);
   }
 
   /** Sample standard deviation (n − 1); 0 for fewer than two values. */

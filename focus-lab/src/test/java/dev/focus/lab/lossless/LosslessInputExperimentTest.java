@@ -182,8 +182,8 @@ class LosslessInputExperimentTest {
   void memorisationRuleComparesSamplesWithHeldOutDigits() {
     double[] heldOut = new double[101];
     for (int i = 0; i <= 100; i++) heldOut[i] = 10 + i; // 5th percentile 15
-    assertEquals(15, DigitsDemo.percentile(heldOut, 0.05), 1e-12);
-    assertEquals(60, DigitsDemo.percentile(heldOut, 0.5), 1e-12);
+    assertEquals(15, dev.focus.lab.run.Stats.percentile(heldOut, 0.05), 1e-12);
+    assertEquals(60, dev.focus.lab.run.Stats.percentile(heldOut, 0.5), 1e-12);
     DigitsDemo.Result far = demo(new double[] {20, 30, 14, 40, 50}, heldOut); // one of five below 15: 20 %
     assertEquals(0.2, far.closeShare(), 1e-12);
     assertEquals(0, far.copies());
