@@ -163,7 +163,14 @@ final class RecallSweep {
       for (RecallRun.Run r : rs) csv.add(List.of(e.getKey(), hd, heads, r.seed(), r.accuracy(), r.headS()[r.sharpest()], r.valLoss()));
       if (feature(first).equals("elu+1") && first.kind().equals("linear")) elu.add(new double[] {hd, acc});
     }
-    f.md(TEXT.fill("e7.sweep", "seeds", plan.sweepSeeds(), "length", len) + "\n\n");
+    List<String> points = new ArrayList<>(List.of("elu+1 d_h=" + mqar.hidden() / mqar.heads() + " (the main arm)"));
+    sweep.stream().map(RecallRun.Run::arm).distinct().forEach(points::add);
+    String note = plan.profile().equals("quick")
+        ? "The full profile adds elu+1 at 16 and 64 and relu² at 8, and three seeds of every point; quick keeps the"
+          + " points it reads (relu at 8 for the rule below, elu+1 at 32 for the state size)."
+        : "";
+    f.md(TEXT.fill("e7.sweep", "seeds", plan.sweepSeeds(), "length", len, "points", String.join(", ", points),
+        "profileNote", note) + "\n\n");
     f.md(Findings.table(List.of("arm", "d_h", "heads", "width", "state per head", "seeds", "accuracy (kv = 8)",
         "kv = " + RecallReport.ints(mqar.evalKv()), "sharpest-head S*", "converged"), rows));
     if (elu.size() > 1) {

@@ -181,7 +181,10 @@ final class LosslessReport {
 
   /** The mask section: the hybrid arm (the demonstration when no hybrid run is planned) against the causal arm. */
   static void masks(Findings f, LosslessInputExperiment.Results r) {
-    if (r.masks().isEmpty()) return;
+    if (r.masks().isEmpty()) {
+      if (r.digits() != null && r.digits().skipped() == null) f.md(TEXT.fill("masks.full") + "\n");
+      return;
+    }
     List<DigitsDemo.Result> hybrid = new ArrayList<>(), causal = new ArrayList<>();
     for (int i = 0; i < r.masks().size(); i++) (r.maskRuns().get(i).mask().equals("hybrid") ? hybrid : causal).add(r.masks().get(i));
     boolean demoAsHybrid = hybrid.isEmpty() && r.digits() != null && r.digits().skipped() == null

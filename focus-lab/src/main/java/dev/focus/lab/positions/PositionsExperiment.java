@@ -62,15 +62,21 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
 
   /**
    * Sizes of the training comparison: {@code seeds} of the deciding schemes, {@code otherSeeds} of
-   * the baselines (one in quick: their numbers are shown, not compared).
+   * the baselines (one in quick: their numbers are shown, not compared), {@code interleavedSeeds} of
+   * {@code mrope-i} (none in quick: a descriptive arm, moved to full to keep quick within 20 minutes).
    */
-  public record Grid(int seeds, int otherSeeds, int steps, int evalN, int layers) implements Serializable {
+  public record Grid(int seeds, int otherSeeds, int interleavedSeeds, int steps, int evalN, int layers) implements Serializable {
     static Grid of(Profile p) {
-      return new Grid(p.pick(2, 3, 5), p.pick(1, 1, 5), p.pick(4, QUICK_STEPS, 3000), p.pick(8, 200, 1000), 2);
+      return new Grid(p.pick(2, 3, 5), p.pick(1, 1, 5), p.pick(1, 0, 5), p.pick(4, QUICK_STEPS, 3000), p.pick(8, 200, 1000), 2);
     }
 
     /** Seeds of {@code scheme}. */
-    int seedsOf(String scheme) { return DECIDING.contains(scheme) ? seeds : otherSeeds; }
+    int seedsOf(String scheme) {
+      return DECIDING.contains(scheme) ? seeds : scheme.equals("mrope-i") ? interleavedSeeds : otherSeeds;
+    }
+
+    /** The schemes of {@link #TRAINED} this grid trains (at least one seed), in that order. */
+    List<String> trained() { return TRAINED.stream().filter(s -> seedsOf(s) > 0).toList(); }
   }
 
   /** {@code runs}: one grid training per seed and scheme, seed-major. */
@@ -100,7 +106,7 @@ public final class PositionsExperiment implements Experiment<PositionsExperiment
     List<LogitMaps.NamedShape> maps = p == Profile.FULL
         ? List.of(named("square", 6, 6), named("wide", 4, 8), named("tall", 8, 4)) : List.of(named("wide", 4, 8));
     List<GridRun.Settings> runs = new ArrayList<>();
-    for (int s = 0; s < Math.max(g.seeds(), g.otherSeeds()); s++) {
+    for (int s = 0; s < Math.max(g.seeds(), Math.max(g.otherSeeds(), g.interleavedSeeds())); s++) {
       for (String scheme : TRAINED) {
         if (s >= g.seedsOf(scheme)) continue;
         long sd = seed * 31 + s;

@@ -27,9 +27,10 @@ final class PositionsReport {
     checks(f, s.checks(), r.checks());
     stress(f, r.stress());
     maps(f, r.maps());
-    PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, PositionsExperiment.SHAPES.size(), r.runs());
+    List<String> trained = s.grid().trained();
+    PositionsRules.Training tr = PositionsRules.Training.of(trained, PositionsExperiment.SHAPES.size(), r.runs());
     GridReport.render(f, s.grid(), r, tr);
-    VerdictText.render(f, r, PositionsRules.decide(r.checks(), tr, PositionsExperiment.TRAINED));
+    VerdictText.render(f, r, PositionsRules.decide(r.checks(), tr, trained));
     return f;
   }
 

@@ -44,7 +44,7 @@ final class VerdictText {
     f.verdict(d.verdict(), TEXT.fill("summary",
         "tvStatus", d.tvAll() ? TEXT.fill("summary.tv.all") : "fails " + failures(tv), "others", others(r.checks(), true),
         "tvSh", pct(d.tv().shifted()), "tvSq", pct(d.tv().squares()), "tieSh", pct(d.tie().shifted()), "tieSq", pct(d.tie().squares()),
-        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()), "mriSh", pct(d.mropeI().shifted()),
+        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()), "mri", Double.isNaN(d.mropeI().shifted()) ? "" : " (interleaved frequencies " + pct(d.mropeI().shifted()) + "%)",
         "at", d.atBoth() ? TEXT.fill("summary.at.both", "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
             "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()))
             : TEXT.fill("summary.at.out", "schemes", String.join(", ", d.notGrounding()))));

@@ -180,17 +180,20 @@ class RecallTest {
   void theSweepPlanAddsDistinctArmsAndKeepsTheMainRuns() {
     RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
     List<RecallRun.Settings> sweep = plan.sweepRuns();
-    // elu+1 at d_h = 8 is the main linear arm: 16, 32, 64 with elu+1, relu and relu² at 8, one seed each
-    assertEquals(5, sweep.size());
-    assertEquals(List.of("elu+1 d_h=16", "elu+1 d_h=32", "elu+1 d_h=64", "relu d_h=8", "relu² d_h=8"),
-        sweep.stream().map(RecallRun.Settings::arm).toList());
-    assertEquals(List.of(2, 1, 1, 4, 4), sweep.stream().map(RecallRun.Settings::heads).toList());
-    assertEquals(64, sweep.get(2).hidden(), "d_h = 64 needs width 64");
+    // elu+1 at d_h = 8 is the main linear arm: quick adds elu+1 at 32 and relu at 8, one seed each
+    assertEquals(List.of("elu+1 d_h=32", "relu d_h=8"), sweep.stream().map(RecallRun.Settings::arm).toList());
+    assertEquals(List.of(1, 4), sweep.stream().map(RecallRun.Settings::heads).toList());
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (RecallRun.Settings s : plan.runs()) keys.add(RecallRun.task(s).key());
     for (RecallRun.Settings s : sweep) assertTrue(keys.add(RecallRun.task(s).key()), "distinct key for " + s.arm());
     assertTrue(plan.runs().stream().allMatch(RecallRun.Settings::isMain));
-    assertEquals(3 * 5, RecallTasks.plan(Profile.FULL, 1).sweepRuns().size());
+    // full: 16, 32, 64 with elu+1, relu and relu² at 8, three seeds each, less the main arm's seeds it shares
+    List<RecallRun.Settings> full = RecallTasks.plan(Profile.FULL, 1).sweepRuns();
+    assertEquals(3 * 5, full.size());
+    assertEquals(List.of("elu+1 d_h=16", "elu+1 d_h=32", "elu+1 d_h=64", "relu d_h=8", "relu² d_h=8"),
+        full.stream().map(RecallRun.Settings::arm).distinct().toList());
+    assertEquals(List.of(2, 1, 1, 4, 4), full.stream().filter(r -> r.seedIndex() == 0).map(RecallRun.Settings::heads).toList());
+    assertEquals(64, full.get(6).hidden(), "d_h = 64 needs width 64");
   }
 
   @Test

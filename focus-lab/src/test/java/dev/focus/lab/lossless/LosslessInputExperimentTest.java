@@ -195,6 +195,23 @@ class LosslessInputExperimentTest {
     assertEquals(dev.focus.lab.run.Claim.Outcome.NOISE, LosslessRules.hybridHelps(new double[] {0.9}, new double[] {0.5}).outcome());
   }
 
+  @Test
+  void theMaskArmsRunInFullAndQuickSaysWhere() {
+    LosslessInputExperiment e = new LosslessInputExperiment();
+    assertTrue(e.settings(Profile.QUICK, 1).masks().isEmpty());
+    List<MaskArmRun.Settings> full = e.settings(Profile.FULL, 1).masks();
+    assertEquals(List.of("hybrid", "hybrid", "hybrid", "causal", "causal", "causal"), full.stream().map(MaskArmRun.Settings::mask).toList());
+    assertTrue(full.stream().allMatch(m -> m.demo().steps() == 2000));
+    // with the digits demonstrated and no mask runs, the report points to full; without the digits it says nothing
+    DigitsDemo.Result ran = demo(new double[] {20}, new double[] {10, 30});
+    dev.focus.lab.run.Findings f = new dev.focus.lab.run.Findings();
+    LosslessReport.masks(f, new LosslessInputExperiment.Results(null, List.of(), ran, List.of(), List.of()));
+    assertTrue(f.markdown().contains("is measured by the full profile"), f.markdown());
+    dev.focus.lab.run.Findings none = new dev.focus.lab.run.Findings();
+    LosslessReport.masks(none, new LosslessInputExperiment.Results(null, List.of(), null, List.of(), List.of()));
+    assertEquals("", none.markdown());
+  }
+
   private static DigitsDemo.Result demo(double[] samples, double[] heldOut) {
     return new DigitsDemo.Result(null, 1, 1, 0.5, 1, 0.5, 1, List.of(), samples, heldOut);
   }

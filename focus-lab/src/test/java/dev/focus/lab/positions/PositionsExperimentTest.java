@@ -138,6 +138,32 @@ class PositionsExperimentTest {
     assertEquals(0, VideoStress.cell("flat", 64, 2, 2).asymmetry(), 0);
   }
 
+  @Test
+  void quickLeavesTheInterleavedArmToFullAndItsReportSaysSo() throws Exception {
+    PositionsExperiment e = new PositionsExperiment();
+    PositionsExperiment.Settings quick = e.settings(Profile.QUICK, 1);
+    assertEquals(List.of("flat", "rope-tie", "rope-tv", "mrope"), quick.grid().trained());
+    // three seeds of RoPE-Tie and RoPE-TV, one of flat and M-RoPE, none of mrope-i
+    assertEquals(8, quick.runs().size());
+    assertEquals(0, quick.runs().stream().filter(r -> r.scheme().equals("mrope-i")).count());
+    assertEquals(PositionsExperiment.TRAINED, e.settings(Profile.FULL, 1).grid().trained());
+    assertEquals(5 * 5, e.settings(Profile.FULL, 1).runs().size());
+    assertEquals(1, e.settings(Profile.MINI, 1).runs().stream().filter(r -> r.scheme().equals("mrope-i")).count());
+    // the quick report over runs of the four schemes: no interleaved claim, no NaN, and it names where mrope-i runs
+    List<GridRun.Result> runs = new java.util.ArrayList<>();
+    for (GridRun.Settings r : quick.runs()) runs.add(run(r.scheme(), r.seedIndex(), 0.25, 0.9, r.scheme().equals("rope-tie") ? 0.6 : 0.85));
+    LabContext c = ctx();
+    PositionsExperiment.Results results = new PositionsExperiment.Results(new PositionTables().run(quick.tables(), c),
+        new SchemeChecks().run(quick.checks(), c), new VideoStress().run(quick.stress(), c), new LogitMaps().run(quick.maps(), c),
+        List.of(), runs);
+    String md = PositionsReport.render(quick, results).markdown();
+    String summary = PositionsReport.render(quick, results).summary();
+    assertFalse(md.contains("NaN") || summary.contains("NaN"), summary);
+    assertTrue(md.contains("1 of flat, mrope (M-RoPE with interleaved frequencies, mrope-i, runs in the full profile)"), md);
+    assertFalse(summary.contains("interleaved frequencies"), summary);
+    assertFalse(md.contains("M-RoPE's frequencies, not only its coordinates"), "no interleaved claim without the arm");
+  }
+
   private static PositionsRules.Decision decide(SchemeChecks.Result checks, List<GridRun.Result> runs) {
     PositionsRules.Training tr = PositionsRules.Training.of(PositionsExperiment.TRAINED, 6, runs);
     return PositionsRules.decide(checks, tr, PositionsExperiment.TRAINED);
