@@ -170,7 +170,12 @@ final class LosslessReport {
   static String seedText(VqComparison.Result r) {
     List<String> fewer = new ArrayList<>();
     for (VqComparison.Arm a : r.arms()) if (a.accuracy().length < r.seeds()) fewer.add(a.name() + ": " + a.accuracy().length);
-    return r.seeds() + (r.seeds() == 1 ? " seed" : " seeds") + (fewer.isEmpty() ? "" : " (" + String.join(", ", fewer) + ")");
+    List<String> later = new ArrayList<>();
+    for (int k : LosslessInputExperiment.CODEBOOKS) {
+      if (r.arms().stream().noneMatch(a -> a.codebook() == k)) later.add("VQ-" + k);
+    }
+    return r.seeds() + (r.seeds() == 1 ? " seed" : " seeds") + (fewer.isEmpty() ? "" : " (" + String.join(", ", fewer) + ")")
+        + (later.isEmpty() ? "" : "; " + String.join(" and ", later) + ", which only fill in the curve against K, run in the full profile");
   }
 
   static String perSeed(double[] v) {

@@ -18,13 +18,14 @@ final class GridReport {
   static void render(Findings f, PositionsExperiment.Grid g, PositionsExperiment.Results r, PositionsRules.Training tr) {
     List<String> trained = g.trained();
     List<String> baselines = trained.stream().filter(x -> !PositionsExperiment.DECIDING.contains(x)).toList();
+    List<String> untrained = PositionsExperiment.TRAINED.stream().filter(x -> !trained.contains(x)).toList();
     List<BlockShape> shapes = PositionsExperiment.SHAPES;
     f.md(TEXT.fill("grid", "atQuestions", PositionsExperiment.AT_QUESTIONS, "layers", g.layers(),
         "ropeBase", coord(PositionsExperiment.GRID_BASE), "steps", g.steps(), "initStd", coord(PositionsExperiment.INIT_STD),
         "seeds", g.seeds() == g.otherSeeds() ? g.seeds() + " seeds of every scheme"
-            : g.seeds() + " seeds of RoPE-TV and RoPE-Tie (the comparison that decides), " + g.otherSeeds() + " of "
-                + String.join(", ", baselines) + (g.interleavedSeeds() == 0 ? " (M-RoPE with interleaved frequencies, mrope-i, runs"
-                + " in the full profile)" : ""),
+            : g.seeds() + " seeds of RoPE-TV and RoPE-Tie (the comparison that decides)"
+                + (baselines.isEmpty() ? "" : ", " + g.otherSeeds() + " of " + String.join(", ", baselines))
+                + (untrained.isEmpty() ? "" : "; " + String.join(", ", untrained) + " (baselines, shown and not compared) run in the full profile"),
         "evalN", g.evalN()) + "\n");
     f.md(TEXT.fill("grid.tuning") + "\n");
     List<List<String>> angles = new ArrayList<>();

@@ -160,6 +160,8 @@ public final class PositionsRules {
   }
 
   static Change change(Training tr, String scheme, int task) {
+    // a baseline the profile does not train (quick trains only the deciding schemes) has no change
+    if (!tr.acc().containsKey(scheme)) return new Change(Double.NaN, Double.NaN);
     return new Change(tr.mean(scheme, task, false), tr.mean(scheme, task, true));
   }
 
@@ -197,7 +199,7 @@ public final class PositionsRules {
     for (String s : trained) if (!tr.grounds(s)) notGrounding.add(s);
     Verdict v = !staticOk ? Verdict.CONTRADICTS : trainOk ? Verdict.AGREES : Verdict.PARTLY;
     Claim interleaved = null;
-    if (tr.acc().containsKey("mrope-i") && tr.seeds("mrope-i") > 0 && tr.seeds("mrope") > 0) {
+    if (tr.acc().containsKey("mrope-i") && tr.acc().containsKey("mrope") && tr.seeds("mrope-i") > 0 && tr.seeds("mrope") > 0) {
       interleaved = paired(tr.perSeed("mrope-i", 1, false), tr.perSeed("mrope", 1, false), 0);
     }
     return new Decision(tvAll, passAllThree, staticOk, tv, tie, change(tr, "flat", 1), change(tr, "mrope", 1),

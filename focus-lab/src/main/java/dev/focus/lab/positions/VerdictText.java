@@ -37,17 +37,34 @@ final class VerdictText {
         "scaledNote", d.passAllThree().isEmpty() ? "" : TEXT.fill("verdict.scaled", "schemes", String.join(", ", d.passAllThree())),
         "tvD", signed(d.tv().delta()), "tvSq", pct(d.tv().squares()), "tvSh", pct(d.tv().shifted()),
         "tieD", signed(d.tie().delta()), "tieSq", pct(d.tie().squares()), "tieSh", pct(d.tie().shifted()),
-        "flatD", signed(d.flat().delta()), "mrD", signed(d.mrope().delta()), "interleaved", interleaved(d),
+        "baselineChanges", baselineChanges(d), "interleaved", interleaved(d),
         "suffers", points(d.tieSuffers()),
         "behind", points(d.tvNotBehind()), "margin", Findings.num(100 * PositionsRules.MARGIN, 2), "outcome", d.training().text(),
         "training", training, "at", at));
     f.verdict(d.verdict(), TEXT.fill("summary",
         "tvStatus", d.tvAll() ? TEXT.fill("summary.tv.all") : "fails " + failures(tv), "others", others(r.checks(), true),
         "tvSh", pct(d.tv().shifted()), "tvSq", pct(d.tv().squares()), "tieSh", pct(d.tie().shifted()), "tieSq", pct(d.tie().squares()),
-        "flatSh", pct(d.flat().shifted()), "mrSh", pct(d.mrope().shifted()), "mri", Double.isNaN(d.mropeI().shifted()) ? "" : " (interleaved frequencies " + pct(d.mropeI().shifted()) + "%)",
+        "baselines", baselines(d),
         "at", d.atBoth() ? TEXT.fill("summary.at.both", "tvSq", pct(d.tvAt().squares()), "tvSh", pct(d.tvAt().shifted()),
             "tieSq", pct(d.tieAt().squares()), "tieSh", pct(d.tieAt().shifted()))
             : TEXT.fill("summary.at.out", "schemes", String.join(", ", d.notGrounding()))));
+  }
+
+  /** ", −1.2 for flat and +3.4 for M-RoPE": the baselines' change from squares to shifted shapes, those that ran. */
+  static String baselineChanges(PositionsRules.Decision d) {
+    List<String> parts = new ArrayList<>();
+    if (!Double.isNaN(d.flat().delta())) parts.add(signed(d.flat().delta()) + " for flat");
+    if (!Double.isNaN(d.mrope().delta())) parts.add(signed(d.mrope().delta()) + " for M-RoPE");
+    return parts.isEmpty() ? "" : ", " + String.join(" and ", parts);
+  }
+
+  /** ", flat 53.1%, M-RoPE 54.2% (interleaved frequencies 80.0%)": the baselines on shifted shapes, those that ran. */
+  static String baselines(PositionsRules.Decision d) {
+    StringBuilder b = new StringBuilder();
+    if (!Double.isNaN(d.flat().shifted())) b.append(", flat ").append(pct(d.flat().shifted())).append('%');
+    if (!Double.isNaN(d.mrope().shifted())) b.append(", M-RoPE ").append(pct(d.mrope().shifted())).append('%');
+    if (!Double.isNaN(d.mropeI().shifted())) b.append(" (interleaved frequencies ").append(pct(d.mropeI().shifted())).append("%)");
+    return b.toString();
   }
 
   /** The sentence on M-RoPE's frequency allocation, or nothing when the interleaved arm did not run. */

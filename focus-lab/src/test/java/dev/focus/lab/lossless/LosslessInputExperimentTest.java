@@ -199,6 +199,10 @@ class LosslessInputExperimentTest {
   void theMaskArmsRunInFullAndQuickSaysWhere() {
     LosslessInputExperiment e = new LosslessInputExperiment();
     assertTrue(e.settings(Profile.QUICK, 1).masks().isEmpty());
+    // quick's VQ arms: the codebooks that decide (256 and 4) on three seeds; 64 and 16 in full
+    VqComparison.Settings quickVq = e.settings(Profile.QUICK, 1).vq().get(0);
+    assertEquals(0, quickVq.otherSeeds());
+    assertEquals(3, e.settings(Profile.FULL, 1).vq().get(0).otherSeeds());
     List<MaskArmRun.Settings> full = e.settings(Profile.FULL, 1).masks();
     assertEquals(List.of("hybrid", "hybrid", "hybrid", "causal", "causal", "causal"), full.stream().map(MaskArmRun.Settings::mask).toList());
     assertTrue(full.stream().allMatch(m -> m.demo().steps() == 2000));

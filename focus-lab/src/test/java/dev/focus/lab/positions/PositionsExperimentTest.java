@@ -139,12 +139,12 @@ class PositionsExperimentTest {
   }
 
   @Test
-  void quickLeavesTheInterleavedArmToFullAndItsReportSaysSo() throws Exception {
+  void quickTrainsOnlyTheDecidingSchemesAndItsReportSaysWhereTheBaselinesRun() throws Exception {
     PositionsExperiment e = new PositionsExperiment();
     PositionsExperiment.Settings quick = e.settings(Profile.QUICK, 1);
-    assertEquals(List.of("flat", "rope-tie", "rope-tv", "mrope"), quick.grid().trained());
-    // three seeds of RoPE-Tie and RoPE-TV, one of flat and M-RoPE, none of mrope-i
-    assertEquals(8, quick.runs().size());
+    assertEquals(List.of("rope-tie", "rope-tv"), quick.grid().trained());
+    // three seeds of RoPE-Tie and RoPE-TV; the baselines flat, M-RoPE and mrope-i in full only
+    assertEquals(6, quick.runs().size());
     assertEquals(0, quick.runs().stream().filter(r -> r.scheme().equals("mrope-i")).count());
     assertEquals(PositionsExperiment.TRAINED, e.settings(Profile.FULL, 1).grid().trained());
     assertEquals(5 * 5, e.settings(Profile.FULL, 1).runs().size());
@@ -159,8 +159,11 @@ class PositionsExperimentTest {
     String md = PositionsReport.render(quick, results).markdown();
     String summary = PositionsReport.render(quick, results).summary();
     assertFalse(md.contains("NaN") || summary.contains("NaN"), summary);
-    assertTrue(md.contains("1 of flat, mrope (M-RoPE with interleaved frequencies, mrope-i, runs in the full profile)"), md);
-    assertFalse(summary.contains("interleaved frequencies"), summary);
+    assertTrue(md.contains("3 seeds of RoPE-TV and RoPE-Tie (the comparison that decides); flat, mrope, mrope-i (baselines, shown"
+        + " and not compared) run in the full profile"), md);
+    assertFalse(summary.contains("interleaved frequencies") || summary.contains("flat n/a") || summary.contains("M-RoPE n/a"), summary);
+    assertTrue(summary.contains("RoPE-Tie 60% (squares 90%). "), summary);
+    assertTrue(md.contains("→ 60%). Paired by seed"), "the changes end with RoPE-Tie's, no baselines after it");
     assertFalse(md.contains("M-RoPE's frequencies, not only its coordinates"), "no interleaved claim without the arm");
   }
 
