@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = {"Run the experiments that test the five notes and publish them as a research-notebook site.",
-        "quick (default) takes about 22 minutes on 2 cores; full gives the publishable numbers and takes hours."})
+        "quick (default) takes about 19 minutes on 2 cores; full gives the publishable numbers and takes hours."})
 public final class LabCommand implements Callable<Integer> {
   @Option(names = "--profile", defaultValue = "quick", paramLabel = "NAME", description = "quick (default), full, or mini (seconds per experiment; for tests).") String profile;
 
