@@ -165,9 +165,13 @@ final class RecallSweep {
     }
     List<String> points = new ArrayList<>(List.of("elu+1 d_h=" + mqar.hidden() / mqar.heads() + " (the main arm)"));
     sweep.stream().map(RecallRun.Run::arm).distinct().forEach(points::add);
-    String note = plan.profile().equals("quick")
-        ? "The full profile adds elu+1 at 16 and 64 and relu² at 8, and three seeds of every point; quick keeps the"
-          + " points it reads (relu at 8 for the rule below, elu+1 at 32 for the state size)."
+    // what full adds, from full's own plan, so the sentence follows the plan
+    RecallTasks.Plan full = RecallTasks.plan(dev.focus.lab.run.Profile.FULL, plan.seed());
+    List<String> more = full.sweep().stream().filter(a -> !plan.sweep().contains(a))
+        .map(a -> RecallTasks.Arm.label(a.feature(), a.headDim())).toList();
+    String note = plan.profile().equals("quick") && !more.isEmpty()
+        ? "The full profile adds " + String.join(", ", more) + ", and " + full.sweepSeeds() + " seeds of every point; quick keeps"
+          + " the points it reads (relu at 8 for the rule below, a larger elu+1 state for the state size)."
         : "";
     f.md(TEXT.fill("e7.sweep", "seeds", plan.sweepSeeds(), "length", len, "points", String.join(", ", points),
         "profileNote", note) + "\n\n");

@@ -179,6 +179,7 @@ class RecallTest {
   @Test
   void theSweepPlanAddsDistinctArmsAndKeepsTheMainRuns() {
     RecallTasks.Plan plan = RecallTasks.plan(Profile.QUICK, 1);
+    dev.focus.lab.run.Findings f = new dev.focus.lab.run.Findings();
     List<RecallRun.Settings> sweep = plan.sweepRuns();
     // elu+1 at d_h = 8 is the main linear arm: quick adds elu+1 at 32 and relu at 8, one seed each
     assertEquals(List.of("elu+1 d_h=32", "relu d_h=8"), sweep.stream().map(RecallRun.Settings::arm).toList());
@@ -187,6 +188,10 @@ class RecallTest {
     for (RecallRun.Settings s : plan.runs()) keys.add(RecallRun.task(s).key());
     for (RecallRun.Settings s : sweep) assertTrue(keys.add(RecallRun.task(s).key()), "distinct key for " + s.arm());
     assertTrue(plan.runs().stream().allMatch(RecallRun.Settings::isMain));
+    // the quick report names what full adds, from full's plan
+    RecallSweep.sweep(f, plan, List.of(), List.of(sweepRun("relu", 0, 0.5, 0.3)), RecallSweep.within(plan, List.of(), List.of()));
+    assertTrue(f.markdown().contains("The full profile adds elu+1 d_h=16, elu+1 d_h=64, relu² d_h=8, and 3 seeds of every point"),
+        f.markdown());
     // full: 16, 32, 64 with elu+1, relu and relu² at 8, three seeds each, less the main arm's seeds it shares
     List<RecallRun.Settings> full = RecallTasks.plan(Profile.FULL, 1).sweepRuns();
     assertEquals(3 * 5, full.size());
