@@ -407,12 +407,25 @@ def parity_one(checkpoint, batch_file, out_file):
     write_safetensors(out_file, out, {"torch": torch.__version__})
 
 
+def _status_mib(field):
+    """A memory field of /proc/self/status (VmRSS, VmHWM) in MiB; None where there is no /proc."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
 def bench(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     with open(args.config) as f:
         meta = json.load(f)
     cfg = Config(meta.get("focus_config", meta))
+    rss0 = _status_mib("VmRSS")  # before the model: the interpreter and torch's libraries
     model = CausalLM(cfg)
     with torch.no_grad():
         for n, p in model.named_parameters():
@@ -445,7 +458,9 @@ def bench(args):
     cpu = sorted(cpus)[len(cpus) // 2]
     blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line.lower() and "/" in line}) \
         if sys.platform.startswith("linux") else []
+    hwm = _status_mib("VmHWM")  # the process's peak resident set: weights, AdamW, the step's tensors, the allocator's cache
     print(json.dumps({"threads": args.threads, "median_step_s": med, "tokens_per_s": b * t / med,
+                      "peak_rss_growth_mib": None if rss0 is None or hwm is None else hwm - rss0,
                       "median_cpu_s": cpu, "tokens_per_cpu_s": b * t / cpu,
                       "first_loss": losses[0], "last_loss": losses[-1], "torch": torch.__version__, "blas": blas}))
 

@@ -46,7 +46,10 @@ import picocli.CommandLine.Option;
  * ratio compares each side at its best thread count. The row repeats {@code --runs} times and reports
  * per-side medians over the runs and the median of the per-run ratios: on a shared machine single
  * runs swing, ratios of neighbouring runs much less. Each side also reports tokens per CPU-second of
- * its whole process over the timed steps.
+ * its whole process over the timed steps, and the step's memory (Focus: live heap after a step and bytes
+ * allocated a step; PyTorch: growth of its peak resident set over the model's construction and steps).
+ * {@code --seq} and {@code --attention} multiply the rows: {@code --presets tiny --batch 1 --seq
+ * 1024,2048,4096 --attention softmax,flash} trains exact and flash softmax side by side at long lengths.
  *
  * <p>Model arithmetic: {@link #flopsPerToken} (three times the forward pass: every weight product,
  * the LM head, and attention's two T-long products at full T, as if nothing were masked), times
@@ -58,8 +61,21 @@ import picocli.CommandLine.Option;
 public final class BenchTrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** One bench row: a model and the batch shape it trains on. */
-  record Row(String name, ModelConfig config, int batch, int seq, String what) {}
+  /**
+   * One bench row: a model and the batch shape it trains on; {@code variant} is the attention form
+   * {@code --attention} set (null: the preset's own), so rows of one preset and shape that differ only
+   * in it share one PyTorch measurement per run (the reference computes flash as exact softmax).
+   */
+  record Row(String name, ModelConfig config, int batch, int seq, String what, String variant) {
+    Row(String name, ModelConfig config, int batch, int seq, String what) {
+      this(name, config, batch, seq, what, null);
+    }
+
+    /** The row's label: the preset, and the attention form when --attention chose it. */
+    String label() {
+      return variant == null ? name : name + "/" + variant;
+    }
+  }
 
   /**
    * The rows, by name. mqar and grid copy the lab's settings: MQAR trains width 32, SwiGLU 64, two
@@ -85,7 +101,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(names = "--batch", description = "Batch size B for every row (default: each row's own: 32 for micro, mqar and grid, 8 for tiny and small).") Integer batch;
 
-  @Option(names = "--seq", description = "Sequence length T for every row (default: each row's own: 64, 32, 96, 256, 256).") Integer seq;
+  @Option(names = "--seq", split = ",", description = "Sequence lengths T, each run by every row (default: each row's own: 64, 32, 96, 256, 256), "
+      + "e.g. --seq 1024,2048,4096.") List<Integer> seq;
+
+  @Option(names = "--attention", split = ",", paramLabel = "FORM",
+      description = "Attention forms, each run by every row (softmax, flash; default: the row's own), e.g. --attention softmax,flash "
+          + "to compare exact and flash softmax at long --seq; PyTorch's explicit softmax is measured once for both.")
+  List<String> attention;
 
   @Option(names = "--steps", defaultValue = "10", description = "Timed steps per run and side (default: ${DEFAULT-VALUE}).") int steps;
 
@@ -115,10 +137,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   private String lastBlas = "?";
 
+  /** PyTorch's figures by preset, shape, thread count and run, shared by rows that differ only in --attention. */
+  private final Map<String, double[]> torchByShape = new java.util.HashMap<>();
+
   /** The chosen rows with --set, --batch and --seq applied; one line naming the bad option otherwise. */
   List<Row> chosenRows() {
     if (batch != null && batch < 1) throw new IllegalArgumentException("--batch " + batch + " must be at least 1");
-    if (seq != null && seq < 2) throw new IllegalArgumentException("--seq " + seq + " must be at least 2");
+    List<Integer> lengths = seq == null || seq.isEmpty() ? java.util.Collections.singletonList(null) : seq;
+    for (Integer t : lengths) if (t != null && t < 2) throw new IllegalArgumentException("--seq " + t + " must be at least 2");
+    List<String> forms = attention == null || attention.isEmpty() ? java.util.Collections.singletonList(null) : attention;
+    for (String f : forms) {
+      if (f != null && !f.equals("softmax") && !f.equals("flash")) {
+        throw new IllegalArgumentException("--attention '" + f + "' must be softmax or flash");
+      }
+    }
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     if (warmup < 0) throw new IllegalArgumentException("--warmup " + warmup + " must be at least 0");
     if (!(warmupSeconds >= 0 && warmupSeconds <= 600)) {
@@ -132,10 +164,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
     for (String p : presets) {
       Row r = all.get(p);
       if (r == null) throw new IllegalArgumentException("--presets: unknown row '" + p + "'; valid rows: " + String.join(", ", all.keySet()));
-      ModelConfig config = Overrides.apply(r.config(), sets);
-      int b = batch != null ? batch : r.batch(), t = seq != null ? seq : r.seq();
-      if (t > config.context()) config = Overrides.apply(config, "context=" + t);
-      chosen.add(new Row(r.name(), config, b, t, r.what()));
+      for (Integer len : lengths) {
+        for (String form : forms) {
+          ModelConfig config = Overrides.apply(r.config(), sets);
+          if (form != null) config = Overrides.apply(config, "attention=" + form);
+          int b = batch != null ? batch : r.batch(), t = len != null ? len : r.seq();
+          if (t > config.context()) config = Overrides.apply(config, "context=" + t);
+          chosen.add(new Row(r.name(), config, b, t, r.what(), form));
+        }
+      }
     }
     return chosen;
   }
@@ -183,7 +220,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
    */
   private Map<String, Object> runRow(Row row) throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("preset", row.name());
+    r.put("preset", row.label());
     r.put("what", row.what());
     r.put("hidden", (long) row.config().hidden());
     r.put("intermediate", (long) row.config().intermediate());
@@ -202,7 +239,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       torch.put(Integer.toString(t), new double[runs]);
       torchCpu.put(Integer.toString(t), new double[runs]);
     }
-    double[] ratios = new double[runs];
+    double[] ratios = new double[runs], focusMib = new double[runs], focusStepMib = new double[runs], torchMib = new double[runs];
+    Arrays.fill(torchMib, Double.NaN);
     for (int run = 0; run < runs; run++) {
       double bestFocus = 0, bestTorch = 0;
       for (int t : threads) {
@@ -211,14 +249,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
         focus.get(Integer.toString(t))[run] = x[0];
         focusCpu.get(Integer.toString(t))[run] = x[1];
         bestFocus = Math.max(bestFocus, x[0]);
+        focusMib[run] = Math.max(focusMib[run], x[2]);
+        focusStepMib[run] = Math.max(focusStepMib[run], x[3]);
       }
       for (int t : threads) {
         if (s == null || torchNote != null) break;
         try {
-          double[] x = torchTokensPerSecond(row, s, t);
+          String key = row.name() + "|" + row.batch() + "|" + row.seq() + "|" + t + "|" + run;
+          double[] x = torchByShape.get(key);
+          if (x == null) torchByShape.put(key, x = torchTokensPerSecond(row, s, t));
           torch.get(Integer.toString(t))[run] = x[0];
           torchCpu.get(Integer.toString(t))[run] = x[1];
           bestTorch = Math.max(bestTorch, x[0]);
+          torchMib[run] = Double.isNaN(torchMib[run]) ? x[2] : Math.max(torchMib[run], x[2]);
         } catch (RuntimeException e) {
           torchNote = e.getMessage();
         }
@@ -245,6 +288,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Object f1 = fc.get("1"), t1 = tc.get("1");
     r.put("cpu_ratio_1_thread", f1 instanceof Double f && t1 instanceof Double t && t > 0 ? f / t : null);
     r.put("focus_gflops", bestFocus * flopsPerToken(row.config(), row.seq()) / 1e9);
+    r.put("focus_live_mib", median(focusMib));
+    r.put("focus_step_alloc_mib", median(focusStepMib));
+    double tMib = median(torchMib);
+    r.put("torch_peak_mib", haveTorch && !Double.isNaN(tMib) ? tMib : null);
     return r;
   }
 
@@ -342,18 +389,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
         steps, runs, runs == 1 ? "" : "s");
     out.printf("kernels %s, %d processors, load average %.2f before, %.2f after%n",
         Kernels.get().name(), Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
-    out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s%n", "row", "model", "B×T", "MFLOP", "Focus tok/s (threads)",
+    out.printf("%-13s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s%n", "row", "model", "B×T", "MFLOP", "Focus tok/s (threads)",
         "PyTorch tok/s (threads)", "ratio", "GFLOP/s", "/SGEMM");
     for (Object o : results) {
       Map<String, Object> m = cast(o);
       String model = String.format("C %d, I %d, %d×%d heads", m.get("hidden"), m.get("intermediate"), m.get("layers"), m.get("heads"));
       Map<String, Object> f = cast(m.get("focus")), t = cast(m.get("torch"));
-      out.printf("%-6s %-26s %-7s %6.2f  %-22s %-22s %6s %8.1f %6s%n", m.get("preset"), model, m.get("batch") + "×" + m.get("seq"),
+      out.printf("%-13s %-26s %-7s %6.2f  %-22s %-22s %6s %8.1f %6s%n", m.get("preset"), model, m.get("batch") + "×" + m.get("seq"),
           (Double) m.get("mflop_per_token"), cell(f), t.isEmpty() ? "-" : cell(t), fmt(m.get("ratio")), (Double) m.get("focus_gflops"),
           fmt(m.get("fraction_of_sgemm")));
-      out.printf("%-6s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s (per CPU-second)%n", "", m.get("what"), "", "",
+      out.printf("%-13s %-26s %-7s %6s  %-22s %-22s %6s %8s %6s (per CPU-second)%n", "", m.get("what"), "", "",
           cell(cast(m.get("focus_per_cpu_s"))), t.isEmpty() ? "-" : cell(cast(m.get("torch_per_cpu_s"))), fmt(m.get("cpu_ratio_1_thread")),
           m.get("focus_gflops_per_cpu_s") instanceof Double g ? String.format("%.1f", g) : "-", fmt(m.get("fraction_of_sgemm_cpu")));
+      out.printf("%-6s memory (MiB): Focus live heap after a step %.1f, allocated a step %.1f; PyTorch peak RSS growth %s%n", "",
+          (Double) m.get("focus_live_mib"), (Double) m.get("focus_step_alloc_mib"),
+          m.get("torch_peak_mib") instanceof Double d ? String.format("%.1f", d) : "-");
       List<?> rs = (List<?>) m.get("ratios");
       if (rs.size() > 1) {
         StringBuilder sb = new StringBuilder();
@@ -416,9 +466,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
    * weight decay 0.1) and no clipping; the loop still computes the gradient norm (one pass over the
    * gradients, well under 1% of a step at these sizes). Warms up for at least {@code --warmup} steps
    * and {@code warmSeconds} of this thread's CPU time.
+   *
+   * <p>Also returns the step's memory in MiB: the live heap after the last timed step (a full GC, less
+   * the live heap before the model was built: weights, gradients, AdamW's moments and every buffer the
+   * step keeps for the next, which after warm-up is nearly all it uses) and the bytes all threads
+   * allocated per timed step (ThreadMXBean); the step's peak lies between the first and their sum.
    */
   double[] focusTokensPerSecond(Row row, double warmSeconds) throws java.io.IOException {
     ModelConfig config = row.config();
+    var heap = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long heap0 = heap.getHeapMemoryUsage().getUsed();
     Model model = new Model(config, 0);
     Random rng = new Random(0);
     int b = row.batch(), t = row.seq(), n = b * t;
@@ -450,16 +508,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
     double[] times = new double[steps];
     var os = ManagementFactory.getOperatingSystemMXBean();
     com.sun.management.OperatingSystemMXBean sun = os instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
-    long cpu0 = sun == null ? -1 : sun.getProcessCpuTime();
-    long[] last = {System.nanoTime()};
+    long cpu0 = sun == null ? -1 : sun.getProcessCpuTime(), alloc0 = BenchAttentionCommand.allocatedBytes();
+    long[] last = {System.nanoTime(), 0, 0, 0};
     Trainer.of(new ModelTrainable(model), data, base.steps(steps).build(), null).run(p -> {
       long now = System.nanoTime();
       times[(int) p.step() - 1] = (now - last[0]) / 1e9;
       last[0] = now;
+      if (p.step() == steps) { // the clocks stop before the GC that measures what the step holds
+        last[1] = sun == null || cpu0 < 0 ? 0 : sun.getProcessCpuTime() - cpu0;
+        last[2] = BenchAttentionCommand.allocatedBytes() - alloc0;
+        System.gc();
+        last[3] = heap.getHeapMemoryUsage().getUsed();
+      }
     });
-    double cpu = sun == null || cpu0 < 0 ? 0 : (sun.getProcessCpuTime() - cpu0) / 1e9;
+    double cpu = last[1] / 1e9, mib = 1024.0 * 1024.0;
     Arrays.sort(times);
-    return new double[] {n / times[times.length / 2], cpu > 0 ? (double) n * steps / cpu : Double.NaN};
+    return new double[] {n / times[times.length / 2], cpu > 0 ? (double) n * steps / cpu : Double.NaN,
+        Math.max(0, last[3] - heap0) / mib, last[2] / (double) steps / mib};
   }
 
   /** Runs the reference script's bench mode at {@code threads} threads: its tokens per second and per CPU-second. */
@@ -490,7 +555,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
       String[] lines = output.strip().split("\n");
       Map<String, Object> r = Json.parseObject(lines[lines.length - 1]);
       lastBlas = String.valueOf(r.get("blas"));
-      return new double[] {((Number) r.get("tokens_per_s")).doubleValue(), ((Number) r.get("tokens_per_cpu_s")).doubleValue()};
+      Object peak = r.get("peak_rss_growth_mib");
+      return new double[] {((Number) r.get("tokens_per_s")).doubleValue(), ((Number) r.get("tokens_per_cpu_s")).doubleValue(),
+          peak instanceof Number x ? x.doubleValue() : Double.NaN};
     } finally {
       try (var s = Files.list(dir)) {
         for (Path f : s.toList()) Files.deleteIfExists(f);

@@ -94,6 +94,8 @@ class BenchTrainCommandTest {
         {"--runs", "0", "--runs 0 must be in 1..100"},
         {"--batch", "0", "--batch 0 must be at least 1"},
         {"--seq", "1", "--seq 1 must be at least 2"},
+        {"--seq", "64,1", "--seq 1 must be at least 2"},
+        {"--attention", "linear", "--attention 'linear' must be softmax or flash"},
         {"--steps", "0", "--steps 0 must be at least 1"},
         {"--warmup-seconds", "-1", "--warmup-seconds -1.0 must be in 0..600"},
         {"--threads", "0", "--threads=0 must be in 1.."},
@@ -107,6 +109,30 @@ class BenchTrainCommandTest {
     ModelCommandsTest.Run set = run("bench", "train", "--presets", "micro", "--set", "heads=5", "--no-torch", "--no-sgemm");
     assertEquals(2, set.code());
     assertTrue(set.err().contains("heads=5 must divide hidden=32"), set.err());
+  }
+
+  /**
+   * --seq and --attention multiply the rows, and the memory columns see what exact softmax keeps: its
+   * probabilities, B·H·T² floats a layer saved for backward, which flash softmax recomputes instead.
+   */
+  @Test
+  void lengthsAndAttentionFormsAreRowsWithTheirMemory() {
+    ModelCommandsTest.Run r = run("bench", "train", "--presets", "micro", "--batch", "1", "--seq", "128,512", "--attention",
+        "softmax,flash", "--steps", "2", "--warmup", "2", "--warmup-seconds", "0", "--runs", "1", "--threads", "1", "--no-torch",
+        "--no-sgemm", "--json");
+    assertEquals(0, r.code(), r.err());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) Json.parseObject(r.out()).get("results");
+    assertEquals(List.of("micro/softmax", "micro/flash", "micro/softmax", "micro/flash"), rows.stream().map(m -> m.get("preset")).toList());
+    assertEquals(List.of(128L, 128L, 512L, 512L), rows.stream().map(m -> ((Number) m.get("seq")).longValue()).toList());
+    for (Map<String, Object> row : rows) {
+      assertTrue(((Number) row.get("focus_live_mib")).doubleValue() > 0, row.toString());
+      assertTrue(((Number) row.get("focus_step_alloc_mib")).doubleValue() >= 0, row.toString());
+    }
+    ModelConfig micro = ModelConfig.micro();
+    double probabilities = micro.layers() * micro.heads() * 512.0 * 512 * 4 / (1 << 20); // 8 MiB at T = 512
+    double exact = ((Number) rows.get(2).get("focus_live_mib")).doubleValue(), flash = ((Number) rows.get(3).get("focus_live_mib")).doubleValue();
+    assertTrue(exact - flash > probabilities / 2, "exact " + exact + " MiB, flash " + flash + " MiB");
   }
 
   @Test
