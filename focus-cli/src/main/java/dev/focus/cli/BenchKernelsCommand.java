@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@link SgemmBlocking}). Two tables: square products A·B, and the
  * products of one training step of hidden-128 and hidden-256 models at B·T = 2048 tokens (all three
  * layouts). numpy runs in a child {@code /usr/bin/python3} per thread count (scripts/bench_kernels.py),
- * after Java has timed every product at that thread count (never at the same time), with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE removed
+ * after Java has timed every product at that thread count (never at the same time), with its thread count fixed through OPENBLAS_NUM_THREADS/OMP_NUM_THREADS and OPENBLAS_L2_SIZE removed; OPENBLAS_CORETYPE is set only where OpenBLAS does not know the CPU ({@link OpenBlasCore})
  * (they slow a current OpenBLAS down) in that child's environment only.
  *
  * <p>A benchmark, not a test: it prints numbers and asserts nothing about them.
@@ -328,11 +328,14 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
       env.put(v, String.valueOf(threads));
     }
+    OpenBlasCore.Choice core = null;
     if (blas.equals("auto")) {
       String dir = openBlasDir();
       if (dir != null) {
         String old = env.get("LD_LIBRARY_PATH");
         env.put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? dir : dir + ":" + old);
+        core = OpenBlasCore.choose(python, dir);
+        OpenBlasCore.apply(env, core);
       }
     }
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -349,7 +352,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         return NumpyServer.failed(first == null ? python + " exited without output" : "cannot import numpy");
       }
       String[] f = first.split("\t");
-      server.info = f.length >= 3 ? f[2] + " (" + f[1] + ")" : first;
+      server.info = (f.length >= 3 ? f[2] + " (" + f[1] + ")" : first) + (core != null && core.coreType() != null ? "; " + core.why() : "");
     } catch (IOException e) {
       server.close();
       return NumpyServer.failed(e.getMessage());

@@ -137,6 +137,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   private String lastBlas = "?";
 
+  /** The OpenBLAS kernels PyTorch ran with (null: not on the OpenBLAS directory). */
+  private OpenBlasCore.Choice blasCore;
+
   /** PyTorch's figures by preset, shape, thread count and run, shared by rows that differ only in --attention. */
   private final Map<String, double[]> torchByShape = new java.util.HashMap<>();
 
@@ -204,6 +207,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       o.put("load_after", loadAfter);
       o.put("sgemm_1024_gflops", sgemm);
       o.put("sgemm_1024_cpu_gflops", sgemmCpu);
+      o.put("openblas_core", blasCore == null ? null : blasCore.why());
       o.put("results", results);
       out.println(Json.write(o));
     } else {
@@ -415,7 +419,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     for (Object o : results) {
       Map<String, Object> m = cast(o);
       if (m.containsKey("torch_blas")) {
-        out.println("PyTorch BLAS: " + m.get("torch_blas"));
+        out.println("PyTorch BLAS: " + m.get("torch_blas") + (blasCore != null ? "; " + blasCore.why() : ""));
         break;
       }
     }
@@ -541,6 +545,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       if (!systemBlas && Files.isRegularFile(openblas.resolve("libblas.so.3"))) {
         String old = System.getenv("LD_LIBRARY_PATH");
         pb.environment().put("LD_LIBRARY_PATH", openblas + (old == null || old.isEmpty() ? "" : ":" + old));
+        blasCore = OpenBlasCore.choose(reference.python.path, openblas.toString());
+        OpenBlasCore.apply(pb.environment(), blasCore);
       }
       Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
