@@ -69,7 +69,8 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
   @Option(names = "--blas", defaultValue = "auto",
       description = "auto: run numpy on OpenBLAS when it is installed, even if the system default BLAS "
-          + "is another; system: use whatever numpy loads. Default: ${DEFAULT-VALUE}.")
+          + "is another, with the fastest core type the CPU allows where OpenBLAS does not know the CPU; "
+          + "system: use whatever numpy loads. Default: ${DEFAULT-VALUE}.")
   String blas;
 
   @Override
