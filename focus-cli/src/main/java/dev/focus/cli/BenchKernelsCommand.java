@@ -315,30 +315,54 @@ public final class BenchKernelsCommand implements Callable<Integer> {
   /**
    * A {@code bench_kernels.py --serve} child timing products with {@code threads} BLAS threads, median
    * of {@code reps} by {@code clock} (wall or cpu); {@code blas} auto points numpy at OpenBLAS when it
-   * is installed. A failed start is a server whose {@link NumpyServer#error} says why.
+   * is installed, with the core type {@link OpenBlasCore} chooses. A failed start is a server whose
+   * {@link NumpyServer#error} says why.
    */
   static NumpyServer startNumpy(String python, int reps, String clock, String blas, int threads) {
+    String dir = blas.equals("auto") ? openBlasDir() : null;
+    OpenBlasCore.Choice core = dir == null ? null : openBlasChoice(python, dir);
+    NumpyServer server = startNumpy(python, reps, clock, dir, core == null ? null : core.coreType(), threads);
+    if (server.error == null && core != null && core.coreType() != null) server.info += "; " + core.why();
+    return server;
+  }
+
+  /** The OpenBLAS core type of {@code dir} the reference runs with ({@link OpenBlasCore}), timed through numpy. */
+  static OpenBlasCore.Choice openBlasChoice(String python, String dir) {
+    return OpenBlasCore.choose(coreType -> probe(python, dir, coreType));
+  }
+
+  /** OpenBLAS's core and its one-thread GFLOP/s at 1024³ (median of 5) with {@code coreType} forced (null: its own), or null. */
+  private static OpenBlasCore.Probe probe(String python, String dir, String coreType) {
+    NumpyServer server = startNumpy(python, 5, "wall", dir, coreType, 1);
+    try {
+      Double g = server.error != null ? null : server.time(Product.square(1024));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(", core (\\S+) \\(").matcher(server.info == null ? "" : server.info);
+      return g == null || !m.find() ? null : new OpenBlasCore.Probe(m.group(1), g);
+    } finally {
+      server.close();
+    }
+  }
+
+  /**
+   * The child itself: numpy on the BLAS of {@code libDir} when given (else what the system loads),
+   * with {@code coreType} as OPENBLAS_CORETYPE when given (an inherited one is dropped either way).
+   */
+  private static NumpyServer startNumpy(String python, int reps, String clock, String libDir, String coreType, int threads) {
     Path script = Checkout.find("scripts/bench_kernels.py");
     if (script == null) return NumpyServer.failed("scripts/bench_kernels.py not found");
     if (!Files.isExecutable(Paths.get(python))) return NumpyServer.failed(python + " not found");
     ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", "--reps", String.valueOf(reps),
         "--clock", clock);
     Map<String, String> env = pb.environment();
-    env.remove("OPENBLAS_CORETYPE");
     env.remove("OPENBLAS_L2_SIZE");
     for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")) {
       env.put(v, String.valueOf(threads));
     }
-    OpenBlasCore.Choice core = null;
-    if (blas.equals("auto")) {
-      String dir = openBlasDir();
-      if (dir != null) {
-        String old = env.get("LD_LIBRARY_PATH");
-        env.put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? dir : dir + ":" + old);
-        core = OpenBlasCore.choose(python, dir);
-        OpenBlasCore.apply(env, core);
-      }
+    if (libDir != null) {
+      String old = env.get("LD_LIBRARY_PATH");
+      env.put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? libDir : libDir + ":" + old);
     }
+    OpenBlasCore.apply(env, coreType);
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     NumpyServer server;
     try {
@@ -353,7 +377,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
         return NumpyServer.failed(first == null ? python + " exited without output" : "cannot import numpy");
       }
       String[] f = first.split("\t");
-      server.info = (f.length >= 3 ? f[2] + " (" + f[1] + ")" : first) + (core != null && core.coreType() != null ? "; " + core.why() : "");
+      server.info = f.length >= 3 ? f[2] + " (" + f[1] + ")" : first;
     } catch (IOException e) {
       server.close();
       return NumpyServer.failed(e.getMessage());

@@ -541,12 +541,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
           "--seq", Integer.toString(row.seq()), "--threads", Integer.toString(threads), "--steps", Integer.toString(steps),
           "--warmup", Integer.toString(warmup));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      Path openblas = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread");
-      if (!systemBlas && Files.isRegularFile(openblas.resolve("libblas.so.3"))) {
+      String openblas = systemBlas ? null : BenchKernelsCommand.openBlasDir();
+      if (openblas != null) {
         String old = System.getenv("LD_LIBRARY_PATH");
         pb.environment().put("LD_LIBRARY_PATH", openblas + (old == null || old.isEmpty() ? "" : ":" + old));
-        blasCore = OpenBlasCore.choose(reference.python.path, openblas.toString());
-        OpenBlasCore.apply(pb.environment(), blasCore);
+        blasCore = BenchKernelsCommand.openBlasChoice(reference.python.path, openblas);
+        OpenBlasCore.apply(pb.environment(), blasCore.coreType());
       }
       Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -9,13 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Which OpenBLAS kernels the benchmarks' reference side runs. OpenBLAS picks its kernels from the CPU
  * model at load time, and a release older than the CPU falls back to a generic core: Debian 12's
  * OpenBLAS 0.3.21 takes a 5th-generation Xeon (family 6, model 207, AVX-512) for a Prescott and runs
- * SSE3 kernels at about 28 GFLOP/s on 1024³ where its AVX-512 kernels reach 110–160. Comparing against
+ * SSE3 kernels at 22–40 GFLOP/s on a one-thread 1024³ where its AVX-512 kernels reach 145–205. Comparing against
  * that would flatter Focus, so where OpenBLAS names such a core on a CPU with AVX2 or AVX-512, the
  * reference runs the fastest core type the CPU's flags allow ({@code OPENBLAS_CORETYPE}), chosen by
  * timing each on one thread; elsewhere OpenBLAS keeps its own choice. Decided once per process.
@@ -30,31 +29,40 @@ final class OpenBlasCore {
   /** The decision: the core type to force (null: OpenBLAS's own) and one line saying why. */
   record Choice(String coreType, String why) {}
 
+  /** What one timing said: the core OpenBLAS ran and its one-thread GFLOP/s at 1024³. */
+  record Probe(String core, double gflops) {}
+
   private static Choice cached;
 
   /**
-   * The core type the reference runs with OpenBLAS from {@code libDir}: null unless OpenBLAS falls back
-   * to a {@link #GENERIC} core on a CPU with AVX2 or AVX-512.
+   * The core type the reference runs with: null unless OpenBLAS, timed by {@code probe} with its own
+   * choice (argument null), falls back to a {@link #GENERIC} core on a CPU with AVX2 or AVX-512, and
+   * one of the {@link #candidates} is faster. {@code probe} returns null when numpy cannot run.
    */
-  static synchronized Choice choose(String python, String libDir) {
+  static synchronized Choice choose(java.util.function.Function<String, Probe> probe) {
     if (cached != null) return cached;
-    Map<String, Double> timed = new LinkedHashMap<>();
-    String own = probe(python, libDir, null, timed);
-    List<String> candidates = candidates(cpuFlags());
-    if (own == null || !GENERIC.contains(own) || candidates.isEmpty()) {
-      return cached = new Choice(null, own == null ? "OpenBLAS core unknown" : "OpenBLAS core " + own + " (its own choice)");
+    return cached = decide(probe, candidates(cpuFlags()));
+  }
+
+  /** {@link #choose} without the cache and the CPU's flags: its rule, for tests. */
+  static Choice decide(java.util.function.Function<String, Probe> probe, List<String> candidates) {
+    Probe own = probe.apply(null);
+    if (own == null || !GENERIC.contains(own.core()) || candidates.isEmpty()) {
+      return new Choice(null, own == null ? "OpenBLAS core unknown" : "OpenBLAS core " + own.core() + " (its own choice)");
     }
+    Map<String, Double> timed = new LinkedHashMap<>();
+    timed.put(own.core(), own.gflops());
     String best = null;
     for (String c : candidates) {
-      probe(python, libDir, c, timed);
-      Double g = timed.get(c);
-      if (g != null && (best == null || g > timed.get(best))) best = c;
+      Probe p = probe.apply(c);
+      if (p == null) continue;
+      timed.put(c, p.gflops());
+      if (best == null || p.gflops() > timed.get(best)) best = c;
     }
-    Double ownG = timed.get(own);
-    if (best == null || ownG != null && timed.get(best) <= ownG) {
-      return cached = new Choice(null, "OpenBLAS core " + own + " (its own choice; no other core type was faster: " + figures(timed) + ")");
+    if (best == null || timed.get(best) <= own.gflops()) {
+      return new Choice(null, "OpenBLAS core " + own.core() + " (its own choice; no other core type was faster: " + figures(timed) + ")");
     }
-    return cached = new Choice(best, "OpenBLAS core " + best + " (OPENBLAS_CORETYPE; OpenBLAS picked " + own
+    return new Choice(best, "OpenBLAS core " + best + " (OPENBLAS_CORETYPE; OpenBLAS picked " + own.core()
         + " on this CPU; 1024³ on 1 thread, GFLOP/s: " + figures(timed) + ")");
   }
 
@@ -69,10 +77,10 @@ final class OpenBlasCore {
     return c;
   }
 
-  /** Puts the chosen core type (if any) into a child's environment; an inherited one is removed first. */
-  static void apply(Map<String, String> env, Choice choice) {
+  /** Puts {@code coreType} (null: none) into a child's environment; an inherited one is removed first. */
+  static void apply(Map<String, String> env, String coreType) {
     env.remove("OPENBLAS_CORETYPE");
-    if (choice != null && choice.coreType() != null) env.put("OPENBLAS_CORETYPE", choice.coreType());
+    if (coreType != null) env.put("OPENBLAS_CORETYPE", coreType);
   }
 
   private static String figures(Map<String, Double> timed) {
@@ -93,48 +101,5 @@ final class OpenBlasCore {
       // no /proc: keep OpenBLAS's own choice
     }
     return Set.of();
-  }
-
-  /**
-   * Runs numpy on OpenBLAS with {@code coreType} (null: OpenBLAS's own): the core OpenBLAS reports, and
-   * its median GFLOP/s over 5 products of 1024³ on one thread into {@code timed} under that core's name.
-   */
-  private static String probe(String python, String libDir, String coreType, Map<String, Double> timed) {
-    String code = String.join("\n",
-        "import ctypes, time, numpy as np",
-        "core = '?'",
-        "for name in ('libopenblas.so.0', 'libblas.so.3'):",
-        "    try:",
-        "        f = ctypes.CDLL(name).openblas_get_corename; f.restype = ctypes.c_char_p; core = f().decode(); break",
-        "    except (OSError, AttributeError):",
-        "        pass",
-        "a = np.random.default_rng(0).random((1024, 1024), np.float32); a @ a; a @ a",
-        "ts = []",
-        "for _ in range(5):",
-        "    t = time.perf_counter(); a @ a; ts.append(time.perf_counter() - t)",
-        "print(core, 2 * 1024 ** 3 / sorted(ts)[2] / 1e9)");
-    ProcessBuilder pb = new ProcessBuilder(python, "-c", code).redirectError(ProcessBuilder.Redirect.DISCARD);
-    Map<String, String> env = pb.environment();
-    env.remove("OPENBLAS_CORETYPE");
-    if (coreType != null) env.put("OPENBLAS_CORETYPE", coreType);
-    for (String v : List.of("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")) env.put(v, "1");
-    if (libDir != null) {
-      String old = env.get("LD_LIBRARY_PATH");
-      env.put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? libDir : libDir + ":" + old);
-    }
-    try {
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-      String[] f = out.split("\\s+");
-      if (f.length != 2) return null;
-      timed.put(coreType != null ? coreType : f[0], Double.parseDouble(f[1]));
-      return f[0];
-    } catch (IOException | RuntimeException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.focus.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashMap;
 import java.util.List;
@@ -28,9 +29,38 @@ class OpenBlasCoreTest {
   @Test
   void applyReplacesAnInheritedCoreType() {
     Map<String, String> env = new HashMap<>(Map.of("OPENBLAS_CORETYPE", "Prescott", "PATH", "/bin"));
-    OpenBlasCore.apply(env, new OpenBlasCore.Choice(null, "own"));
+    OpenBlasCore.apply(env, null);
     assertEquals(Map.of("PATH", "/bin"), env);
-    OpenBlasCore.apply(env, new OpenBlasCore.Choice("SkylakeX", "forced"));
+    OpenBlasCore.apply(env, "SkylakeX");
     assertEquals("SkylakeX", env.get("OPENBLAS_CORETYPE"));
+  }
+
+  /** A fake OpenBLAS: its own choice is {@code own}; each forced core type runs at the given speed. */
+  private static java.util.function.Function<String, OpenBlasCore.Probe> fake(String own, Map<String, Double> speeds) {
+    return c -> c == null ? new OpenBlasCore.Probe(own, speeds.get(own)) : speeds.containsKey(c) ? new OpenBlasCore.Probe(c, speeds.get(c)) : null;
+  }
+
+  @Test
+  void aGenericCoreIsReplacedByTheFastestCandidateAndAKnownOneIsKept() {
+    List<String> avx512 = List.of("Cooperlake", "SkylakeX", "Haswell");
+    // OpenBLAS 0.3.21 on a 5th-generation Xeon: Prescott, and SkylakeX fastest (figures of 7 Dec 2026)
+    OpenBlasCore.Choice c = OpenBlasCore.decide(fake("Prescott", Map.of("Prescott", 39.0, "Cooperlake", 144.0, "SkylakeX", 146.0,
+        "Haswell", 97.0)), avx512);
+    assertEquals("SkylakeX", c.coreType());
+    assertEquals("OpenBLAS core SkylakeX (OPENBLAS_CORETYPE; OpenBLAS picked Prescott on this CPU; 1024³ on 1 thread, GFLOP/s: "
+        + "Prescott 39, Cooperlake 144, SkylakeX 146, Haswell 97)", c.why());
+    // a core OpenBLAS knows is never timed against others
+    int[] calls = {0};
+    OpenBlasCore.Choice zen = OpenBlasCore.decide(t -> {
+      calls[0]++;
+      return new OpenBlasCore.Probe("Zen", 100.0);
+    }, avx512);
+    assertNull(zen.coreType());
+    assertEquals(1, calls[0]);
+    // a generic core that no candidate beats stays; so does everything when numpy cannot run
+    assertNull(OpenBlasCore.decide(fake("Prescott", Map.of("Prescott", 50.0, "Haswell", 40.0)), avx512).coreType());
+    assertNull(OpenBlasCore.decide(t -> null, avx512).coreType());
+    // no AVX2: nothing to try
+    assertNull(OpenBlasCore.decide(fake("Prescott", Map.of("Prescott", 20.0, "Haswell", 90.0)), List.of()).coreType());
   }
 }
