@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       pack op(B)[pc:pc+KP, jc:jc+NC] → micro-panels of KP×NR (row p holds NR consecutive columns)
  *       parallel over rows (or over NR panels when M is short):
  *         for ic in rows by MC             A block (MC×KP, stays in L2)
- *           for jr in NR panels            B micro-panel (KP×NR, streams from L2)
+ *           for jr in NR panels            B micro-panel (KP×NR, in L1, or streamed from L2 when KP > KC)
  *             for ir in MC by MR           one MR×NR tile of C:
  *               for q in KP by KC            micro-kernel: a chain of KC fused multiply-adds in
  *                                            registers, then added to the tile in C (still in L1)

@@ -68,12 +68,18 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
    *       to a multiple of 16, in [128, 256]. Longer chains gain nothing here (the C tile is loaded
    *       and stored once per kp, not per kc), and 256 is the depth the checked-in training tables
    *       were written with. (32 KiB L1d, 16 lanes: 256; a hyper-thread's 24 KiB: 192.)</li>
-   *   <li>kp: the kp × NR micro-panel of B, which each tile streams from L2, takes an eighth of the
-   *       L2 share: kp = L2 / 8 / (4 · NR), rounded down to a multiple of kc, in [kc, 8·kc]. Every
-   *       packed block ends with the C tiles going out to L3 and coming back for the next block, so
-   *       deeper blocks save that trip. (1 MiB: 1024.)</li>
-   *   <li>mc: the mc × kp block of A takes half the L2 share, rounded down to a multiple of MR.
-   *       (1 MiB, kp 1024: 126.)</li>
+   *   <li>kp: where the kc × NR micro-panel of B takes at most three quarters of the L1d share, kp =
+   *       kc and the micro-panel stays in L1 for every tile that reuses it, the streamed rows of A and
+   *       the C tile fitting beside it (48 KiB L1d, 16 lanes: 256). Otherwise the micro-panel cannot
+   *       stay in L1 anyway and each tile streams it from L2; then it takes an eighth of the L2 share,
+   *       kp = L2 / 8 / (4 · NR), rounded down to a multiple of kc, in [kc, 8·kc]: every packed block
+   *       ends with the C tiles going out to L3 and coming back for the next block, so deeper blocks
+   *       save that trip. (32 KiB L1d, 1 MiB L2: 1024.) Measured on an Intel Xeon (48 KiB L1d, 2 MiB
+   *       L2), kp = kc against 2048 gave the square and training products +8 % (geometric mean, one
+   *       thread, paired runs); on a Zen 4 core (32 KiB L1d) kp = kc had cost 10–15 % at 1024³.</li>
+   *   <li>mc: the mc × kp block of A takes half the L2 share when the micro-panel streams from L2
+   *       (1 MiB, kp 1024: 126) and an eighth when it stays in L1 (2 MiB, kp 256: 252; on the Xeon mc
+   *       60–252 timed alike and 510 / 1020 lost 1 % / 3 %), rounded down to a multiple of MR.</li>
    *   <li>nc: the kp × nc packed block of B takes a quarter of the L3 (half the L2 share when no L3
    *       is reported), rounded down to a multiple of NR, at most 4096. (32 MiB, kp 1024: 2048.)</li>
    * </ul>
@@ -84,9 +90,10 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
     long l1 = caches.l1dPerThread(), l2 = caches.l2PerThread();
     long kcFit = l1 / (4L * nr) / 16 * 16;
     int kc = (int) clamp(kcFit, KC_MIN, KC_MAX);
-    long kpFit = l2 / 8 / (4L * nr) / kc * kc;
+    boolean panelInL1 = 4L * kc * nr <= l1 * 3 / 4;
+    long kpFit = panelInL1 ? kc : l2 / 8 / (4L * nr) / kc * kc;
     int kp = (int) clamp(kpFit, kc, (long) KP_CHAINS_MAX * kc);
-    int mc = (int) clamp(l2 / 2 / (4L * kp) / MR * MR, 4 * MR, 4096 / MR * MR);
+    int mc = (int) clamp(l2 / (panelInL1 ? 8 : 2) / (4L * kp) / MR * MR, 4 * MR, 4096 / MR * MR);
     long bBytes = caches.l3() > 0 ? caches.l3() / 4 : l2 / 2;
     long ncFit = bBytes / (4L * kp) / nr * nr;
     int nc = (int) clamp(ncFit, 8L * nr, NC_MAX / nr * nr);
@@ -96,11 +103,14 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
         String.format("kc %d: a %d×%d micro-panel of B (%s) fits %sL1d (%s)%s", kc, kc, nr,
             CpuCaches.size(4L * kc * nr), thread, CpuCaches.size(l1),
             kcFit > KC_MAX ? ", at most " + KC_MAX : kcFit < KC_MIN ? ", at least " + KC_MIN : ""),
-        String.format("kp %d: a %d×%d micro-panel of B (%s) fits an eighth of %sL2 (%s)%s", kp, kp, nr,
-            CpuCaches.size(4L * kp * nr), thread, CpuCaches.size(l2),
-            kpFit > kp ? ", at most " + KP_CHAINS_MAX + "·kc" : kpFit < kc ? ", at least kc" : ""),
-        String.format("mc %d: a %d×%d block of A (%s) fits half of %sL2", mc, mc, kp,
-            CpuCaches.size(4L * mc * kp), thread),
+        panelInL1
+            ? String.format("kp %d = kc: the %d×%d micro-panel of B (%s) takes at most three quarters of %sL1d (%s) and stays there",
+                kp, kp, nr, CpuCaches.size(4L * kp * nr), thread, CpuCaches.size(l1))
+            : String.format("kp %d: a %d×%d micro-panel of B (%s) fits an eighth of %sL2 (%s)%s", kp, kp, nr,
+                CpuCaches.size(4L * kp * nr), thread, CpuCaches.size(l2),
+                kpFit > kp ? ", at most " + KP_CHAINS_MAX + "·kc" : kpFit < kc ? ", at least kc" : ""),
+        String.format("mc %d: a %d×%d block of A (%s) fits %s of %sL2", mc, mc, kp,
+            CpuCaches.size(4L * mc * kp), panelInL1 ? "an eighth" : "half", thread),
         String.format("nc %d: a %d×%d packed block of B (%s) fits %s%s", nc, kp, nc, CpuCaches.size(4L * kp * nc),
             caches.l3() > 0 ? "a quarter of the L3 (" + CpuCaches.size(caches.l3()) + ")"
                 : "half of " + thread + "L2 (no L3 reported)", ncFit > nc ? ", at most " + nc : ""));

@@ -32,6 +32,8 @@ class SgemmBlockingTest {
   static final CpuCaches ICE_LAKE_SMT = new CpuCaches("Intel Xeon", 48 * K, 2, 1280 * K, 2, 54 * M, 2);
   /** The same Ice Lake core when each vCPU has a core of its own. */
   static final CpuCaches ICE_LAKE = new CpuCaches("Intel Xeon", 48 * K, 1, 1280 * K, 1, 54 * M, 2);
+  /** Two vCPUs of a 5th-generation Xeon (family 6 model 207), as /sys reported them. */
+  static final CpuCaches XEON_5TH = new CpuCaches("Intel Xeon", 48 * K, 1, 2 * M, 1, 260 * M, 2);
 
   /** Bytes of the A block and of the B micro-panel: what has to fit one thread's L2. */
   static long l2Bytes(SgemmBlocking b, int lanes) {
@@ -62,21 +64,26 @@ class SgemmBlockingTest {
   }
 
   @Test
-  void aWholeIceLakeCoreKeepsKcAt256AndPacksDeeper() {
+  void aWholeIntelCoreKeepsTheMicroPanelInL1() {
     SgemmBlocking b = SgemmBlocking.derive(ICE_LAKE, AVX512);
     assertEquals(256, b.kc());   // 48 KiB would hold chains of 384: capped
-    assertEquals(1280, b.kp());  // 1.25 MiB / 8 / 128 B
-    assertEquals(126, b.mc());   // 640 KiB / (4 B · 1280) = 128
-    assertEquals(2752, b.nc());  // 13.5 MiB / (4 B · 1280) = 2764.8, down to a multiple of 32
+    assertEquals(256, b.kp());   // the 32 KiB micro-panel takes <= 3/4 of 48 KiB: kp = kc
+    assertEquals(156, b.mc());   // 1.25 MiB / 8 / (4 B · 256) = 160, down to a multiple of 6
+    assertEquals(4096, b.nc());  // 13.5 MiB / (4 B · 256) = 13824, at most 4096
+    assertTrue(b.reason().get(2).startsWith("kp 256 = kc: the 256×32 micro-panel of B (32 KiB) takes at most three quarters"),
+        b.reason().toString());
+    SgemmBlocking xeon = SgemmBlocking.derive(XEON_5TH, AVX512);
+    assertEquals(List.of(256, 256, 252, 4096), List.of(xeon.kc(), xeon.kp(), xeon.mc(), xeon.nc()));
+    assertEquals("mc 252: a 252×256 block of A (252 KiB) fits an eighth of the L2", xeon.reason().get(3));
   }
 
   @Test
-  void narrowerVectorsGiveDeeperPanelsButKcStaysCapped() {
+  void narrowerVectorsKeepTheirNarrowerMicroPanelInL1() {
     SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX2);
     assertEquals(256, b.kc());
-    assertEquals(2048, b.kp());  // 128 KiB / (4 B · 16) = 2048 = 8 chains, the most
-    assertEquals(60, b.mc());
-    assertEquals(1024, b.nc());
+    assertEquals(256, b.kp());   // 256 × 16 floats = 16 KiB, at most 3/4 of 32 KiB
+    assertEquals(126, b.mc());   // 1 MiB / 8 / (4 B · 256) = 128
+    assertEquals(4096, b.nc());  // 8 MiB / (4 B · 256) = 8192, at most 4096
     assertEquals(0, b.nc() % SgemmBlocking.nr(AVX2));
   }
 
