@@ -56,6 +56,11 @@ public final class BenchKernelsCommand implements Callable<Integer> {
 
   @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per product (1..1000); the median is reported. Default: ${DEFAULT-VALUE}.") int reps;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Rounds (1..20): each round times every product in Java, then through numpy; each side "
+          + "keeps its best round, so a slow spell on a shared machine does not decide a ratio. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
   @Option(names = "--clock", defaultValue = "wall",
       description = "wall: elapsed time (default); cpu: CPU time of the timing thread, which on a busy "
           + "machine counts only the cycles the product got. cpu needs --threads 1.")
@@ -78,6 +83,7 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     List<Integer> sizeList = parseList("--sizes", sizes, 1, MAX_SIZE);
     List<Integer> threadList = parseList("--threads", threads, 1, 256);
     if (reps < 1 || reps > 1000) throw new IllegalArgumentException("--reps=" + reps + " must be in 1..1000");
+    if (rounds < 1 || rounds > 20) throw new IllegalArgumentException("--rounds=" + rounds + " must be in 1..20");
     if (!clock.equals("wall") && !clock.equals("cpu")) {
       throw new IllegalArgumentException("--clock=" + clock + " must be wall or cpu");
     }
@@ -105,15 +111,18 @@ public final class BenchKernelsCommand implements Callable<Integer> {
     } else {
       out.println("sgemm blocking: none (the scalar kernels do not block)");
     }
-    out.printf("GFLOP/s = 2·M·K·N / median %s time of %d reps (after warm-up); higher is better.%n",
-        clock.equals("cpu") ? "CPU" : "wall-clock", reps);
+    out.printf("GFLOP/s = 2·M·K·N / median %s time of %d reps (after warm-up), the best of %d round%s; higher is better.%n",
+        clock.equals("cpu") ? "CPU" : "wall-clock", reps, rounds, rounds == 1 ? "" : "s (Java, then numpy, in turn)");
     out.flush();
 
-    // Per thread count, every product is timed in Java first and then by a numpy child process,
-    // which is started after the Java phase and closed before the next one. Interleaving the two
-    // (product by product) let the idle-but-spinning threads of one side steal the second core from
-    // the other: OpenBLAS workers spin for a while after each call, and a two-thread timing right
-    // after one ran at single-thread speed.
+    // Per thread count and round, every product is timed in Java first and then by a numpy child
+    // process, which is started after the Java phase and closed before the next one. Interleaving the
+    // two (product by product) let the idle-but-spinning threads of one side steal the second core
+    // from the other: OpenBLAS workers spin for a while after each call, and a two-thread timing right
+    // after one ran at single-thread speed. Rounds alternate the phases because a shared machine has
+    // slow spells of seconds (on a 2-vCPU Xeon, one core's SGEMM halved for a few seconds at a time
+    // and two threads' swung between 160 and 300 GFLOP/s): with one phase each, whichever side met
+    // the spell lost the ratio. Each side keeps its best round.
     Map<String, Double> focus = new HashMap<>();
     Map<String, Double> np = new HashMap<>();
     String npInfo = numpy ? null : "numpy: skipped (--no-numpy)";
@@ -123,35 +132,37 @@ public final class BenchKernelsCommand implements Callable<Integer> {
       for (int t : threadList) {
         Parallel.setThreads(t);
         KernelTiming.warmUp(ks);
-        for (Product p : all) {
-          int warm = warmUpReps(p);
-          KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
-              : KernelTiming.time(ks, p, warm, reps);
-          focus.put(key(p, t), r.median());
-        }
-        if (!numpy || npFailed) continue;
-        pause();
-        NumpyServer server = startNumpy(t);
-        try {
-          if (server.error != null) {
-            npInfo = "numpy: not available (" + server.error + ")";
-            npFailed = true;
-            continue;
-          }
-          npInfo = "numpy: " + server.info;
+        for (int round = 0; round < rounds; round++) {
           for (Product p : all) {
-            Double g = server.time(p);
-            if (g == null) {
+            int warm = warmUpReps(p);
+            KernelTiming.Result r = clock.equals("cpu") ? KernelTiming.timeCpu(ks, p, warm, reps)
+                : KernelTiming.time(ks, p, warm, reps);
+            focus.merge(key(p, t), r.median(), Math::max);
+          }
+          if (!numpy || npFailed) continue;
+          pause();
+          NumpyServer server = startNumpy(t);
+          try {
+            if (server.error != null) {
               npInfo = "numpy: not available (" + server.error + ")";
               npFailed = true;
-              break;
+              continue;
             }
-            np.put(key(p, t), g);
+            npInfo = "numpy: " + server.info;
+            for (Product p : all) {
+              Double g = server.time(p);
+              if (g == null) {
+                npInfo = "numpy: not available (" + server.error + ")";
+                npFailed = true;
+                break;
+              }
+              np.merge(key(p, t), g, Math::max);
+            }
+          } finally {
+            server.close();
           }
-        } finally {
-          server.close();
+          pause();
         }
-        pause();
       }
     } finally {
       Parallel.setThreads(before);

@@ -87,9 +87,9 @@ class BenchKernelsCommandTest {
 
   @Test
   void cpuClockWorksOnOneThread() {
-    Run r = run("--sizes", "24", "--threads", "1", "--reps", "2", "--no-training", "--no-numpy", "--clock", "cpu");
+    Run r = run("--sizes", "24", "--threads", "1", "--reps", "2", "--rounds", "2", "--no-training", "--no-numpy", "--clock", "cpu");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("median CPU time of 2 reps"), r.out());
+    assertTrue(r.out().contains("median CPU time of 2 reps (after warm-up), the best of 2 rounds"), r.out());
     assertTrue(r.out().contains("numpy: skipped (--no-numpy)"), r.out());
     assertTrue(Double.parseDouble(squareRows(r.out()).get(0)[2]) > 0, r.out());
   }
@@ -107,6 +107,7 @@ class BenchKernelsCommandTest {
       "--sizes, '256,x', '--sizes=256,x: ''x'' is not an integer'",
       "--threads, 300, '--threads=300: 300 must be in 1..256'",
       "--reps, 0, '--reps=0 must be in 1..1000'",
+      "--rounds, 21, '--rounds=21 must be in 1..20'",
       "--blas, mkl, '--blas=mkl must be auto or system'",
       "--clock, cpu, '--clock=cpu times one thread: use it with --threads 1'",
       "--clock, gpu, '--clock=gpu must be wall or cpu'",
