@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM on the Vector API: C[M,N] (+)= op(A)·op(B) with op = identity or transpose,
  * all matrices dense and row-major. One driver serves {@code matmul} (A·B), {@code matmulNT} (A·Bᵀ)
- * and {@code matmulTN} (Aᵀ·B): the transpose of B is absorbed by packing, the transpose of A by the
- * strides the micro-kernel reads it with, so all three run the same register-blocked micro-kernel.
+ * and {@code matmulTN} (Aᵀ·B): the transposes are absorbed by packing, so all three run the same
+ * register-blocked micro-kernel ({@link SgemmMicro}).
  *
  * <p>Structure (Goto &amp; van de Geijn 2008, "Anatomy of high-performance matrix multiplication",
  * §4–6; the BLIS loop nest of Van Zee &amp; van de Geijn 2015, Fig. 2):
@@ -23,12 +23,15 @@ import jdk.incubator.vector.VectorSpecies;
  *                                            registers, then added to the tile in C (still in L1)
  * </pre>
  * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers; each step of
- * p loads two vectors of packed B and broadcasts MR values of A into fused multiply-adds. A is read
- * in place: op(A)[i, p] = a[i·rs + p·ps] with (rs, ps) = (K, 1) for A and (1, M) for Aᵀ; six
- * sequential streams (or one row of six neighbours) are as cache-friendly as a packed copy, and
- * skipping the copy pays off on the thin products of training (N = 128…1024). Only a ragged last
- * micro-panel of rows is copied, zero-padded; ragged columns are zero-padded by the B packing and
- * their tiles go through a scratch tile, so the kernel itself has no edge cases.
+ * p loads two vectors of packed B and broadcasts MR values of A into fused multiply-adds. An
+ * untransposed A is read in place, six rows side by side: six sequential streams are as
+ * cache-friendly as a packed copy, and skipping the copy pays off on the thin products of training
+ * (N = 128…1024, where a scalar gather of six rows cost up to a quarter of the product); only a
+ * ragged last micro-panel of rows is copied, zero-padded. A transposed A (stored [K,M]) is packed
+ * block by block into micro-panels of MR values per p: each row of storage holds them side by side,
+ * so the copy is cheap, and read in place at a stride of M its rows of a power-of-two width fell into
+ * a few cache sets. Ragged columns are zero-padded by the B packing and their tiles go through a
+ * scratch tile, so the kernels have no edge cases.
  *
  * <p>Small products, and skinny ones with M &lt; MR (where packing B would cost as much as the
  * product), go to {@link SmallGemm}.
@@ -51,15 +54,6 @@ final class Sgemm {
   /** Columns of the register tile: two vectors. */
   static final int NR = SgemmBlocking.nr(L);
 
-  /**
-   * A transposed A (stored [K,M]) is read in place by tiles as MR neighbours per row of storage, at a
-   * stride of M floats; when M is a multiple of a power of two (128, 1024, 2048: every width in
-   * training) those rows fall into a few cache sets and a block of them does not stay in L2. When at
-   * least this many B micro-panels reuse the block, it is copied first, rows of storage side by side
-   * at a stride of an odd number of lines: 7–10 % faster at M = 1024 and 2048 on a Zen 4 core, no
-   * change at M = 1000. Rows of an untransposed A are contiguous and gain nothing from a copy.
-   */
-  static final int PACK_AT_PANELS = 2;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
   static final long PAR_PACK = 1L << 16;
   /** Minimum multiply-adds per parallel chunk (below this the fork/join costs more than it saves). */
@@ -165,16 +159,14 @@ final class Sgemm {
     // streams every B micro-panel for one or two tiles.
     int blocks = (rowHi - rowLo + mcMax - 1) / mcMax;
     int step = roundUp((rowHi - rowLo + blocks - 1) / blocks, MR);
-    boolean copyAt = transA && panelHi - panelLo >= PACK_AT_PANELS;
-    int atStride = oddLines(step);
-    float[] pa = ws.a(copyAt ? atStride * depth : MR * depth);
+    float[] pa = ws.a(transA ? roundUp(step, MR) * depth : MR * depth);
     for (int ic = rowLo; ic < rowHi; ic += step) {
       int mc = Math.min(step, rowHi - ic);
-      if (copyAt) {
-        copyRows(a, aOff + pc * m + ic, m, mc, pa, atStride, depth);
+      if (transA) {
+        packTransposed(a, aOff + pc * m + ic, m, mc, depth, pa);
       } else if (mc % MR != 0) {
         // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
-        packA(transA, a, aOff, m, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
+        packRows(a, aOff, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
       }
       for (int jp = panelLo; jp < panelHi; jp++) {
         int j0 = jc + jp * NR;
@@ -182,28 +174,30 @@ final class Sgemm {
         int pbOff = jp * NR * depth;
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = Math.min(MR, mc - ir);
-          float[] src;
-          int a0, srs, sps;
-          if (copyAt) {
-            src = pa; a0 = ir; srs = 1; sps = atStride;
-          } else if (mr < MR) {
-            src = pa; a0 = 0; srs = 1; sps = MR;
-          } else {
-            src = a; a0 = aOff + (ic + ir) * rs + pc * ps; srs = rs; sps = ps;
-          }
+          // A micro-panel in place (rows of A, unit stride in p) or packed (MR values per p)
+          boolean inPlace = !transA && mr == MR;
+          int a0 = inPlace ? aOff + (ic + ir) * k + pc : transA ? ir * depth : 0;
           int c0 = cOff + (ic + ir) * n + j0;
           for (int q = 0; q < depth; q += kc) {
             int len = Math.min(kc, depth - q);
             boolean add = accumulate || pc + q > 0;
-            int aq = a0 + q * sps, bq = pbOff + q * NR;
+            int bq = pbOff + q * NR;
             if (mr == MR && nr == NR) {
-              if (add) {
-                kernelAdd(len, src, aq, srs, sps, pb, bq, c, c0, n);
+              if (inPlace && add) {
+                SgemmMicro.addRows(len, a, a0 + q, k, 1, pb, bq, c, c0, n);
+              } else if (inPlace) {
+                SgemmMicro.setRows(len, a, a0 + q, k, 1, pb, bq, c, c0, n);
+              } else if (add) {
+                SgemmMicro.addPacked(len, pa, a0 + q * MR, pb, bq, c, c0, n);
               } else {
-                kernelSet(len, src, aq, srs, sps, pb, bq, c, c0, n);
+                SgemmMicro.setPacked(len, pa, a0 + q * MR, pb, bq, c, c0, n);
               }
             } else {
-              kernelSet(len, src, aq, srs, sps, pb, bq, tile, 0, NR);
+              if (inPlace) {
+                SgemmMicro.setRows(len, a, a0 + q, k, 1, pb, bq, tile, 0, NR);
+              } else {
+                SgemmMicro.setPacked(len, pa, a0 + q * MR, pb, bq, tile, 0, NR);
+              }
               for (int r = 0; r < mr; r++) {
                 int cr = c0 + r * n;
                 for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
@@ -216,25 +210,30 @@ final class Sgemm {
   }
 
   /**
-   * Copies {@code rows} rows of {@code width} floats, a[src + p·ld …], to pa[p·stride …], zeroing
-   * columns width … roundUp(width, MR) − 1: the block of a transposed A as stored (row pc+p holds
-   * the block's width values of op(A)[·, p] side by side).
+   * Packs a block of a transposed A (stored [K,M]) into micro-panels of MR rows of op(A):
+   * {@code pa[j·depth + p·MR + r] = a[src + p·ld + j + r]} for j a multiple of MR below width, zero
+   * past width. Each row of storage holds MR wanted values side by side, so a panel is MR floats per
+   * p; the kernel then reads A at constant strides (see {@link SgemmMicro}).
    */
-  static void copyRows(float[] a, int src, int ld, int width, float[] pa, int stride, int rows) {
-    int padded = roundUp(width, MR);
-    for (int p = 0; p < rows; p++, src += ld) {
-      System.arraycopy(a, src, pa, p * stride, width);
-      for (int j = width; j < padded; j++) pa[p * stride + j] = 0f;
+  static void packTransposed(float[] a, int src, int ld, int width, int depth, float[] pa) {
+    for (int j = 0; j < width; j += MR) {
+      int s = src + j, d = j * depth;
+      if (j + MR <= width) {
+        for (int p = 0; p < depth; p++, s += ld, d += MR) {
+          pa[d] = a[s];
+          pa[d + 1] = a[s + 1];
+          pa[d + 2] = a[s + 2];
+          pa[d + 3] = a[s + 3];
+          pa[d + 4] = a[s + 4];
+          pa[d + 5] = a[s + 5];
+        }
+      } else {
+        int w = width - j;
+        for (int p = 0; p < depth; p++, s += ld, d += MR) {
+          for (int r = 0; r < MR; r++) pa[d + r] = r < w ? a[s + r] : 0f;
+        }
+      }
     }
-  }
-
-  /**
-   * A row length of at least {@code width} floats (rounded up to MR) that spans an odd number of
-   * 64-byte lines, so that consecutive rows fall in different cache sets however wide A is.
-   */
-  static int oddLines(int width) {
-    int lines = (roundUp(width, MR) + 15) / 16;
-    return 16 * (lines % 2 == 0 ? lines + 1 : lines);
   }
 
   /**
@@ -281,143 +280,13 @@ final class Sgemm {
   }
 
   /**
-   * Packs op(A)[ic:ic+mc, pc:pc+kc] into micro-panels: panel ir/MR, column p holds rows
-   * ic + ir … + MR − 1 at {@code pa[ir·kc + p·MR + r]}, zero-padded past mc.
+   * Packs rows ic … ic + mc − 1 (mc &lt;= MR) of an untransposed A[M,K], columns pc … pc + kc − 1, into
+   * one micro-panel, {@code pa[p·MR + r]}, zero-padded to MR rows: the ragged last panel of a block.
    */
-  static void packA(boolean transA, float[] a, int aOff, int m, int k, int ic, int mc, int pc, int kc, float[] pa) {
-    for (int ir = 0; ir < mc; ir += MR) {
-      int mr = Math.min(MR, mc - ir);
-      int dst = ir * kc;
-      if (!transA) {
-        // A[M,K]: row ic+ir+r is contiguous in p. Read MR rows side by side, write sequentially.
-        int src = aOff + (ic + ir) * k + pc;
-        if (mr == MR) {
-          int s1 = src + k, s2 = src + 2 * k, s3 = src + 3 * k, s4 = src + 4 * k, s5 = src + 5 * k;
-          for (int p = 0, d = dst; p < kc; p++, d += MR) {
-            pa[d] = a[src + p];
-            pa[d + 1] = a[s1 + p];
-            pa[d + 2] = a[s2 + p];
-            pa[d + 3] = a[s3 + p];
-            pa[d + 4] = a[s4 + p];
-            pa[d + 5] = a[s5 + p];
-          }
-        } else {
-          for (int r = 0; r < mr; r++) {
-            for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[src + r * k + p];
-          }
-        }
-      } else {
-        // A stored [K,M]: row pc+p holds the MR wanted values side by side.
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + (pc + p) * m + ic + ir;
-          int d = dst + p * MR;
-          for (int r = 0; r < mr; r++) pa[d + r] = a[src + r];
-        }
-      }
-      if (mr < MR) {
-        for (int p = 0; p < kc; p++) {
-          for (int r = mr; r < MR; r++) pa[dst + p * MR + r] = 0f;
-        }
-      }
+  static void packRows(float[] a, int aOff, int k, int ic, int mc, int pc, int kc, float[] pa) {
+    for (int r = 0; r < MR; r++) {
+      int src = aOff + (ic + r) * k + pc;
+      for (int p = 0; p < kc; p++) pa[p * MR + r] = r < mc ? a[src + p] : 0f;
     }
-  }
-
-  /**
-   * The MR×NR micro-kernel: C[0:MR, 0:NR] = Σ_p pa[p·MR + r] · pb[p·NR + j], with C at
-   * {@code c[c0 + r·ldc + j]}. Twelve accumulators live in registers across the p loop.
-   *
-   * <p>Two copies, one that overwrites C and one that adds to it, each straight-line: a single
-   * method with both store paths (or with store helpers) exceeds C2's inlining node budget, the
-   * Vector API calls at the end stay un-inlined, and every vector gets boxed (ten times slower).
-   */
-  static void kernelSet(int kc, float[] a, int a0, int rs, int ps, float[] pb, int pb0, float[] c, int c0, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int rs2 = 2 * rs, rs3 = 3 * rs, rs4 = 4 * rs, rs5 = 5 * rs;
-    int ai = a0, bi = pb0;
-    for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
-      FloatVector av = FloatVector.broadcast(S, a[ai]);
-      c00 = av.fma(b0, c00);
-      c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, a[ai + rs]);
-      c10 = av.fma(b0, c10);
-      c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, a[ai + rs2]);
-      c20 = av.fma(b0, c20);
-      c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, a[ai + rs3]);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, a[ai + rs4]);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, a[ai + rs5]);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
-    }
-    c00.intoArray(c, c0);
-    c01.intoArray(c, c0 + L);
-    c10.intoArray(c, c0 + ldc);
-    c11.intoArray(c, c0 + ldc + L);
-    c20.intoArray(c, c0 + 2 * ldc);
-    c21.intoArray(c, c0 + 2 * ldc + L);
-    c30.intoArray(c, c0 + 3 * ldc);
-    c31.intoArray(c, c0 + 3 * ldc + L);
-    c40.intoArray(c, c0 + 4 * ldc);
-    c41.intoArray(c, c0 + 4 * ldc + L);
-    c50.intoArray(c, c0 + 5 * ldc);
-    c51.intoArray(c, c0 + 5 * ldc + L);
-  }
-
-  /** As {@link #kernelSet} but C += the tile. */
-  static void kernelAdd(int kc, float[] a, int a0, int rs, int ps, float[] pb, int pb0, float[] c, int c0, int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    int rs2 = 2 * rs, rs3 = 3 * rs, rs4 = 4 * rs, rs5 = 5 * rs;
-    int ai = a0, bi = pb0;
-    for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, pb, bi);
-      FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
-      FloatVector av = FloatVector.broadcast(S, a[ai]);
-      c00 = av.fma(b0, c00);
-      c01 = av.fma(b1, c01);
-      av = FloatVector.broadcast(S, a[ai + rs]);
-      c10 = av.fma(b0, c10);
-      c11 = av.fma(b1, c11);
-      av = FloatVector.broadcast(S, a[ai + rs2]);
-      c20 = av.fma(b0, c20);
-      c21 = av.fma(b1, c21);
-      av = FloatVector.broadcast(S, a[ai + rs3]);
-      c30 = av.fma(b0, c30);
-      c31 = av.fma(b1, c31);
-      av = FloatVector.broadcast(S, a[ai + rs4]);
-      c40 = av.fma(b0, c40);
-      c41 = av.fma(b1, c41);
-      av = FloatVector.broadcast(S, a[ai + rs5]);
-      c50 = av.fma(b0, c50);
-      c51 = av.fma(b1, c51);
-    }
-    c00.add(FloatVector.fromArray(S, c, c0)).intoArray(c, c0);
-    c01.add(FloatVector.fromArray(S, c, c0 + L)).intoArray(c, c0 + L);
-    c10.add(FloatVector.fromArray(S, c, c0 + ldc)).intoArray(c, c0 + ldc);
-    c11.add(FloatVector.fromArray(S, c, c0 + ldc + L)).intoArray(c, c0 + ldc + L);
-    c20.add(FloatVector.fromArray(S, c, c0 + 2 * ldc)).intoArray(c, c0 + 2 * ldc);
-    c21.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L)).intoArray(c, c0 + 2 * ldc + L);
-    c30.add(FloatVector.fromArray(S, c, c0 + 3 * ldc)).intoArray(c, c0 + 3 * ldc);
-    c31.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L)).intoArray(c, c0 + 3 * ldc + L);
-    c40.add(FloatVector.fromArray(S, c, c0 + 4 * ldc)).intoArray(c, c0 + 4 * ldc);
-    c41.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L)).intoArray(c, c0 + 4 * ldc + L);
-    c50.add(FloatVector.fromArray(S, c, c0 + 5 * ldc)).intoArray(c, c0 + 5 * ldc);
-    c51.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L)).intoArray(c, c0 + 5 * ldc + L);
   }
 }
