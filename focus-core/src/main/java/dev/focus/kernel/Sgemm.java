@@ -22,18 +22,19 @@ import jdk.incubator.vector.VectorSpecies;
  *               for q in KP by KC            micro-kernel: a chain of KC fused multiply-adds in
  *                                            registers, then added to the tile in C (still in L1)
  * </pre>
- * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers; each step of
- * p loads two vectors of packed B and broadcasts MR values of A into fused multiply-adds. An
- * untransposed A is read in place, six rows side by side: six sequential streams are as
- * cache-friendly as a packed copy, and skipping the copy pays off on the thin products of training
- * (N = 128…1024, where a scalar gather of six rows cost up to a quarter of the product); only a
+ * The micro-kernel keeps an MR × (NR = 2 vectors) tile of C in 2·MR vector registers (MR = 8 on
+ * 16-float vectors, else 6); each step of p loads two vectors of packed B and broadcasts MR values
+ * of A into fused multiply-adds. An untransposed A is read in place, MR rows side by side: MR
+ * sequential streams are as cache-friendly as a packed copy, and skipping the copy pays off on the
+ * thin products of training (N = 128…1024, where a scalar gather of the rows cost up to a quarter
+ * of the product); only a
  * ragged last micro-panel of rows is copied, zero-padded. A transposed A (stored [K,M]) is packed
  * block by block into micro-panels of MR values per p: each row of storage holds them side by side,
  * so the copy is cheap, and read in place at a stride of M its rows of a power-of-two width fell into
  * a few cache sets. Ragged columns are zero-padded by the B packing and their tiles go through a
  * scratch tile, so the kernels have no edge cases.
  *
- * <p>Small products, and skinny ones with M &lt; MR (where packing B would cost as much as the
+ * <p>Small products, and skinny ones with M &lt; 6 (where packing B would cost as much as the
  * product), go to {@link SmallGemm}.
  *
  * <p>KC, KP, MC and NC come from {@link SgemmBlocking}: derived from this machine's cache sizes, or
@@ -50,7 +51,13 @@ final class Sgemm {
   static final int L = S.length();
 
   /** Rows of the register tile. */
-  static final int MR = SgemmBlocking.MR;
+  static final int MR = SgemmBlocking.mr(L);
+  /**
+   * Products with fewer rows go to {@link SmallGemm}. Fixed at 6 (the register tile's rows before it
+   * grew to 8 on 16-float vectors), not MR: the path decides how C is summed, so a 6- or 7-row product
+   * (one short batch) rounds alike whatever the tile.
+   */
+  static final int SKINNY_M = 6;
   /** Columns of the register tile: two vectors. */
   static final int NR = SgemmBlocking.nr(L);
 
@@ -99,7 +106,7 @@ final class Sgemm {
       SmallGemm.cols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, 0, n, accumulate);
       return;
     }
-    if (m < MR) {
+    if (m < SKINNY_M) {
       int minCols = (int) Math.max(L, PAR_MNK / ((long) m * k));
       Parallel.forRange(n, minCols, (lo, hi) ->
           SmallGemm.cols(transA, transB, c, cOff, a, aOff, b, bOff, m, k, n, lo, hi, accumulate));
@@ -178,26 +185,21 @@ final class Sgemm {
           boolean inPlace = !transA && mr == MR;
           int a0 = inPlace ? aOff + (ic + ir) * k + pc : transA ? ir * depth : 0;
           int c0 = cOff + (ic + ir) * n + j0;
+          boolean full = mr == MR && nr == NR;
           for (int q = 0; q < depth; q += kc) {
             int len = Math.min(kc, depth - q);
             boolean add = accumulate || pc + q > 0;
             int bq = pbOff + q * NR;
-            if (mr == MR && nr == NR) {
-              if (inPlace && add) {
-                SgemmMicro.addRows(len, a, a0 + q, k, 1, pb, bq, c, c0, n);
-              } else if (inPlace) {
-                SgemmMicro.setRows(len, a, a0 + q, k, 1, pb, bq, c, c0, n);
-              } else if (add) {
-                SgemmMicro.addPacked(len, pa, a0 + q * MR, pb, bq, c, c0, n);
-              } else {
-                SgemmMicro.setPacked(len, pa, a0 + q * MR, pb, bq, c, c0, n);
-              }
+            // An edge tile goes through the scratch tile, overwritten by its chain.
+            float[] dst = full ? c : tile;
+            int d0 = full ? c0 : 0, ld = full ? n : NR;
+            boolean addHere = full && add;
+            if (inPlace) {
+              SgemmMicro.rows(addHere, len, a, a0 + q, k, 1, pb, bq, dst, d0, ld);
             } else {
-              if (inPlace) {
-                SgemmMicro.setRows(len, a, a0 + q, k, 1, pb, bq, tile, 0, NR);
-              } else {
-                SgemmMicro.setPacked(len, pa, a0 + q * MR, pb, bq, tile, 0, NR);
-              }
+              SgemmMicro.packed(addHere, len, pa, a0 + q * MR, pb, bq, dst, d0, ld);
+            }
+            if (!full) {
               for (int r = 0; r < mr; r++) {
                 int cr = c0 + r * n;
                 for (int j = 0; j < nr; j++) c[cr + j] = add ? c[cr + j] + tile[r * NR + j] : tile[r * NR + j];
@@ -220,12 +222,7 @@ final class Sgemm {
       int s = src + j, d = j * depth;
       if (j + MR <= width) {
         for (int p = 0; p < depth; p++, s += ld, d += MR) {
-          pa[d] = a[s];
-          pa[d + 1] = a[s + 1];
-          pa[d + 2] = a[s + 2];
-          pa[d + 3] = a[s + 3];
-          pa[d + 4] = a[s + 4];
-          pa[d + 5] = a[s + 5];
+          for (int r = 0; r < MR; r++) pa[d + r] = a[s + r];
         }
       } else {
         int w = width - j;

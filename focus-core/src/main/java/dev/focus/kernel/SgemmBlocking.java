@@ -14,9 +14,9 @@ import java.util.function.Function;
  * machine reports ({@link #derive}), with {@code -Dfocus.sgemm.*} overrides ({@link #withOverrides});
  * {@code focus bench kernels} and {@code focus doctor} print it.
  *
- * <p>Legend: MR × NR is the register tile (6 rows × two vectors). A KP × NC block of op(B) is packed
- * once and shared by all threads; each thread takes MC rows of A at a time; the KP × NR micro-panel
- * of B is reused by every MR-row tile of those rows (Goto &amp; van de Geijn 2008, §4–6). A tile sums
+ * <p>Legend: MR × NR is the register tile (two vectors wide; 8 rows on 16-float vectors, else 6).
+ * A KP × NC block of op(B) is packed once and shared by all threads; each thread takes MC rows of A
+ * at a time; the KP × NR micro-panel of B is reused by every MR-row tile of those rows (Goto &amp; van de Geijn 2008, §4–6). A tile sums
  * its KP terms in chains of KC: KC fused multiply-adds from zero, then the chain is added to C.
  *
  * <p><b>kc sets the numbers.</b> Each element of C is (…((C + chain₁) + chain₂) + …) over chains of kc
@@ -27,14 +27,21 @@ import java.util.function.Function;
  *
  * @param kc     terms summed in one chain of fused multiply-adds (sets the rounding)
  * @param kp     depth of one packed block of B, a multiple of kc
- * @param mc     rows of one A block, a multiple of {@link #MR}
+ * @param mc     rows of one A block (the driver rounds blocks up to whole register tiles; derived and
+ *               overridden values are multiples of {@link #mr})
  * @param nc     columns of one packed B block, a multiple of NR = 2 vectors
  * @param small  products with at most this many multiply-adds (M·K·N) skip packing
  * @param reason how the values were chosen, one line per source, for diagnostics
  */
 public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<String> reason) {
-  /** Rows of the register tile. */
-  public static final int MR = 6;
+  /**
+   * Rows of the register tile for vectors of {@code lanes} floats: 8 where the vectors are 16 floats
+   * (AVX-512, 32 registers hold 16 accumulators), else 6 (AVX2's 16 registers hold 12). See
+   * {@link SgemmMicro}.
+   */
+  public static int mr(int lanes) {
+    return lanes >= 16 ? 8 : 6;
+  }
   /** Default small-product threshold, 32³ multiply-adds (fixed: it changes the summation order). */
   public static final long SMALL = 32L * 32 * 32;
   /** kc never below this: every product of depth at most 128 (the lab's micro models) sums the same way on every CPU. */
@@ -47,9 +54,9 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
   static final int NC_MAX = 4096;
 
   public SgemmBlocking {
-    if (kc < 1 || kp < kc || kp % kc != 0 || mc < MR || mc % MR != 0 || nc < 1 || small < 0) {
+    if (kc < 1 || kp < kc || kp % kc != 0 || mc < 1 || nc < 1 || small < 0) {
       throw new IllegalArgumentException("blocking kc=" + kc + " kp=" + kp + " mc=" + mc + " nc=" + nc + " small="
-          + small + ": need kc >= 1, kp a multiple of kc, mc a multiple of " + MR + ", nc >= 1, small >= 0");
+          + small + ": need kc >= 1, kp a multiple of kc, mc >= 1, nc >= 1, small >= 0");
     }
     reason = List.copyOf(reason);
   }
@@ -78,7 +85,7 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
    *       L2), kp = kc against 2048 gave the square and training products +8 % (geometric mean, one
    *       thread, paired runs); on a Zen 4 core (32 KiB L1d) kp = kc had cost 10–15 % at 1024³.</li>
    *   <li>mc: the mc × kp block of A takes half the L2 share when the micro-panel streams from L2
-   *       (1 MiB, kp 1024: 126) and an eighth when it stays in L1 (2 MiB, kp 256: 252; on the Xeon mc
+   *       (1 MiB, kp 1024: 128) and an eighth when it stays in L1 (2 MiB, kp 256: 256; on the Xeon mc
    *       60–252 timed alike and 510 / 1020 lost 1 % / 3 %), rounded down to a multiple of MR.</li>
    *   <li>nc: the kp × nc packed block of B takes a quarter of the L3 (half the L2 share when no L3
    *       is reported), rounded down to a multiple of NR, at most 4096. (32 MiB, kp 1024: 2048.)</li>
@@ -93,7 +100,8 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
     boolean panelInL1 = 4L * kc * nr <= l1 * 3 / 4;
     long kpFit = panelInL1 ? kc : l2 / 8 / (4L * nr) / kc * kc;
     int kp = (int) clamp(kpFit, kc, (long) KP_CHAINS_MAX * kc);
-    int mc = (int) clamp(l2 / (panelInL1 ? 8 : 2) / (4L * kp) / MR * MR, 4 * MR, 4096 / MR * MR);
+    int mr = mr(lanes);
+    int mc = (int) clamp(l2 / (panelInL1 ? 8 : 2) / (4L * kp) / mr * mr, 4 * mr, 4096 / mr * mr);
     long bBytes = caches.l3() > 0 ? caches.l3() / 4 : l2 / 2;
     long ncFit = bBytes / (4L * kp) / nr * nr;
     int nc = (int) clamp(ncFit, 8L * nr, NC_MAX / nr * nr);
@@ -156,7 +164,7 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
       p = Math.max(k, p / k * k);
     }
     if ((v = props.apply("focus.sgemm.mc")) != null) {
-      m = (int) parse("focus.sgemm.mc", v, MR, 1 << 16, MR, " (MR, the rows of the register tile)");
+      m = (int) parse("focus.sgemm.mc", v, mr(lanes), 1 << 16, mr(lanes), " (MR, the rows of the register tile)");
       applied.add("mc=" + m);
     }
     if ((v = props.apply("focus.sgemm.nc")) != null) {
@@ -202,7 +210,7 @@ public record SgemmBlocking(int kc, int kp, int mc, int nc, long small, List<Str
     return reason.size() > 1 && last.startsWith("overridden") ? first + "; " + last : first;
   }
 
-  /** "kc 256, kp 1024, mc 126, nc 2048, small 32768". */
+  /** "kc 256, kp 1024, mc 128, nc 2048, small 32768". */
   public String summary() {
     return "kc " + kc + ", kp " + kp + ", mc " + mc + ", nc " + nc + ", small " + small;
   }

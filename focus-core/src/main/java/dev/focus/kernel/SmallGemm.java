@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Matrix products too small to pack, and skinny ones with M &lt; MR (one decoded token): C[:, j0:j1]
+ * Matrix products too small to pack, and skinny ones with M &lt; 6 (one decoded token): C[:, j0:j1]
  * (+)= op(A)·op(B)[:, j0:j1] without copying B. {@link Sgemm} sends them here. In training they are the
  * per-head products of attention: with head size 8 or 16 (the lab's micro models), Q·Kᵀ has depth 8 and
  * P·V eight columns, narrower than one 16-float vector.

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The three matrix-product layouts of the active kernel set against a double-precision reference and
  * against the scalar twin, with and without {@code accumulate}, at odd offsets. Shapes cover the small
- * path, ragged micro-tile edges (rows not a multiple of 6, columns not a multiple of the tile width),
+ * path, ragged micro-tile edges (rows not a multiple of the tile's 6 or 8, columns not a multiple of the tile width),
  * summation chains and packed depth blocks (k &gt; 256, k &gt; 1024), column blocks (n &gt; 4096), and both parallel splits (over rows, and
  * over column panels when M is short), and the skinny path for M &lt; 6 (one decoded token).
  */

@@ -46,7 +46,7 @@ class SgemmBlockingTest {
     // kc 256 is the depth the checked-in training tables were written with on this CPU.
     assertEquals(256, b.kc());   // 32 KiB / (4 B · 32 columns)
     assertEquals(1024, b.kp());  // 1 MiB / 8 / (4 B · 32)
-    assertEquals(126, b.mc());   // 1 MiB / 2 / (4 B · 1024) = 128, down to a multiple of 6
+    assertEquals(128, b.mc());   // 1 MiB / 2 / (4 B · 1024) = 128, a multiple of 8 (MR on 16-float vectors)
     assertEquals(2048, b.nc());  // 32 MiB / 4 / (4 B · 1024)
     assertEquals(SgemmBlocking.SMALL, b.small());
   }
@@ -56,7 +56,7 @@ class SgemmBlockingTest {
     SgemmBlocking ice = SgemmBlocking.derive(ICE_LAKE_SMT, AVX512), zen = SgemmBlocking.derive(ZEN4, AVX512);
     assertEquals(192, ice.kc());  // 24 KiB per thread / (4 B · 32)
     assertEquals(576, ice.kp());  // 640 KiB / 8 / 128 B = 640, down to a multiple of 192
-    assertEquals(138, ice.mc());  // 640 KiB / 2 / (4 B · 576) = 142.2, down to a multiple of 6
+    assertEquals(136, ice.mc());  // 640 KiB / 2 / (4 B · 576) = 142.2, down to a multiple of 8
     assertEquals(4096, ice.nc()); // 54 MiB / 4 / (4 B · 576) = 6144, at most 4096
     assertTrue(ice.kc() < zen.kc() && ice.kp() < zen.kp(), ice.summary() + " vs " + zen.summary());
     assertTrue(l2Bytes(ice, AVX512) < l2Bytes(zen, AVX512), ice.summary() + " vs " + zen.summary());
@@ -68,13 +68,13 @@ class SgemmBlockingTest {
     SgemmBlocking b = SgemmBlocking.derive(ICE_LAKE, AVX512);
     assertEquals(256, b.kc());   // 48 KiB would hold chains of 384: capped
     assertEquals(256, b.kp());   // the 32 KiB micro-panel takes <= 3/4 of 48 KiB: kp = kc
-    assertEquals(156, b.mc());   // 1.25 MiB / 8 / (4 B · 256) = 160, down to a multiple of 6
+    assertEquals(160, b.mc());   // 1.25 MiB / 8 / (4 B · 256) = 160
     assertEquals(4096, b.nc());  // 13.5 MiB / (4 B · 256) = 13824, at most 4096
     assertTrue(b.reason().get(2).startsWith("kp 256 = kc: the 256×32 micro-panel of B (32 KiB) takes at most three quarters"),
         b.reason().toString());
     SgemmBlocking xeon = SgemmBlocking.derive(XEON_5TH, AVX512);
-    assertEquals(List.of(256, 256, 252, 4096), List.of(xeon.kc(), xeon.kp(), xeon.mc(), xeon.nc()));
-    assertEquals("mc 252: a 252×256 block of A (252 KiB) fits an eighth of the L2", xeon.reason().get(3));
+    assertEquals(List.of(256, 256, 256, 4096), List.of(xeon.kc(), xeon.kp(), xeon.mc(), xeon.nc()));
+    assertEquals("mc 256: a 256×256 block of A (256 KiB) fits an eighth of the L2", xeon.reason().get(3));
   }
 
   @Test
@@ -82,7 +82,7 @@ class SgemmBlockingTest {
     SgemmBlocking b = SgemmBlocking.derive(ZEN4, AVX2);
     assertEquals(256, b.kc());
     assertEquals(256, b.kp());   // 256 × 16 floats = 16 KiB, at most 3/4 of 32 KiB
-    assertEquals(126, b.mc());   // 1 MiB / 8 / (4 B · 256) = 128
+    assertEquals(126, b.mc());   // 1 MiB / 8 / (4 B · 256) = 128, down to a multiple of 6 (MR on 8-float vectors)
     assertEquals(4096, b.nc());  // 8 MiB / (4 B · 256) = 8192, at most 4096
     assertEquals(0, b.nc() % SgemmBlocking.nr(AVX2));
   }
@@ -93,7 +93,7 @@ class SgemmBlockingTest {
     SgemmBlocking b = SgemmBlocking.derive(tiny, AVX512);
     assertEquals(128, b.kc());  // never below 128: products of depth <= 128 sum alike on every CPU
     assertEquals(128, b.kp());  // 16 KiB / 128 B = 128
-    assertEquals(126, b.mc());  // 64 KiB / (4 B · 128) = 128
+    assertEquals(128, b.mc());  // 64 KiB / (4 B · 128) = 128
     assertEquals(256, b.nc());  // 64 KiB / 512 B = 128 columns, raised to 8·NR = 256
     assertTrue(b.reason().get(1).endsWith("at least 128"), b.reason().toString());
     assertTrue(b.reason().get(4).contains("no L3"), b.reason().toString());
@@ -106,7 +106,7 @@ class SgemmBlockingTest {
         why.get(0));
     assertEquals("kc 192: a 192×32 micro-panel of B (24 KiB) fits one thread's L1d (24 KiB)", why.get(1));
     assertEquals("kp 576: a 576×32 micro-panel of B (72 KiB) fits an eighth of one thread's L2 (640 KiB)", why.get(2));
-    assertEquals("mc 138: a 138×576 block of A (310 KiB) fits half of one thread's L2", why.get(3));
+    assertEquals("mc 136: a 136×576 block of A (306 KiB) fits half of one thread's L2", why.get(3));
     assertTrue(why.get(4).startsWith("nc 4096: ") && why.get(4).endsWith("at most 4096"), why.get(4));
   }
 
@@ -140,7 +140,7 @@ class SgemmBlockingTest {
     assertEquals("-Dfocus.sgemm.kp=128 must be in 256..65536", badOverride(base, Map.of("focus.sgemm.kp", "128")));
     assertEquals("-Dfocus.sgemm.kp=450 must be a multiple of 100 (kc)",
         badOverride(base, Map.of("focus.sgemm.kc", "100", "focus.sgemm.kp", "450")));
-    assertEquals("-Dfocus.sgemm.mc=100 must be a multiple of 6 (MR, the rows of the register tile)",
+    assertEquals("-Dfocus.sgemm.mc=100 must be a multiple of 8 (MR, the rows of the register tile)",
         badOverride(base, Map.of("focus.sgemm.mc", "100")));
     assertEquals("-Dfocus.sgemm.nc=1000 must be a multiple of 32 (NR, two 512-bit vectors)",
         badOverride(base, Map.of("focus.sgemm.nc", "1000")));
