@@ -62,9 +62,20 @@ public final class Parallel {
    * comes late finds nothing to do, and the call degrades to one thread instead of waiting for it.
    */
   public static void forRange(int n, int minChunk, RangeTask task) {
+    forRange(n, minChunk, 1, task);
+  }
+
+  /**
+   * As {@link #forRange(int, int, RangeTask)}, split into up to {@code chunksPerThread} chunks per
+   * thread. Chunks are claimed, so with several per thread a thread that runs late (another process
+   * on its core) takes fewer of them and the others take more, instead of the call waiting for its
+   * one half.
+   */
+  public static void forRange(int n, int minChunk, int chunksPerThread, RangeTask task) {
     if (n <= 0) return;
     Pool p = pool;
-    int chunks = Math.min(threads, Math.max(1, n / Math.max(1, minChunk)));
+    int chunks = Math.min(threads * Math.max(1, chunksPerThread), Math.max(1, n / Math.max(1, minChunk)));
+    if (threads == 1) chunks = 1;
     boolean[] inside = INSIDE.get();
     if (p == null || chunks <= 1 || inside[0] || !p.busy.compareAndSet(false, true)) {
       runInline(task, n, inside);

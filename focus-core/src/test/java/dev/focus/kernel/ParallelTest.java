@@ -41,6 +41,31 @@ class ParallelTest {
   }
 
   @Test
+  void severalChunksPerThreadCoverTheRangeInOrderWithoutOverlap() {
+    int before = Parallel.threads();
+    try {
+      Parallel.setThreads(2);
+      int[] owner = new int[1000];
+      AtomicIntegerArray chunks = new AtomicIntegerArray(1);
+      Parallel.forRange(1000, 10, 4, (lo, hi) -> {
+        chunks.incrementAndGet(0);
+        for (int i = lo; i < hi; i++) owner[i]++;
+      });
+      assertEquals(8, chunks.get(0), "2 threads × 4 chunks");
+      for (int i = 0; i < owner.length; i++) assertEquals(1, owner[i], "index " + i);
+      chunks.set(0, 0);
+      Parallel.forRange(30, 10, 4, (lo, hi) -> chunks.incrementAndGet(0));
+      assertEquals(3, chunks.get(0), "30 items of at least 10: 3 chunks, not 8");
+      Parallel.setThreads(1);
+      chunks.set(0, 0);
+      Parallel.forRange(1000, 10, 4, (lo, hi) -> chunks.incrementAndGet(0));
+      assertEquals(1, chunks.get(0), "one thread runs the range as one chunk");
+    } finally {
+      Parallel.setThreads(before);
+    }
+  }
+
+  @Test
   void anExceptionInAnyChunkReachesTheCaller() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(1000, 1, (lo, hi) -> {
       if (hi == 1000) throw new IllegalStateException("last chunk failed");
