@@ -66,9 +66,15 @@ public final class FlashAttention extends SoftmaxVariant {
     return Math.max(1, Math.min(want, nkt));
   }
 
-  /** Tiled softmax attention with scale 1/sqrt(HS), no ALiBi, 64×64 tiles. */
+  /**
+   * Tiled softmax attention with scale 1/sqrt(HS), no ALiBi, 256×256 tiles. Each tile pays for a
+   * product call, a packing of its keys and per-row softmax bookkeeping, so bigger tiles amortise
+   * more; a 256×256 score tile (256 KiB) still fits a core's L2. Forward plus backward of one causal
+   * layer (4 heads of 32, B = 1) on an Intel Xeon (model 207), median time against exact attention:
+   * 64×64 tiles 1.30–1.47×, 256×256 tiles 0.99–1.07× at T = 2048 and 4096, 1.21× at 8192.
+   */
   public static FlashAttention of(HeadLayout layout) {
-    return new FlashAttention(layout, layout.defaultScale(), null, 64, 64, 0);
+    return new FlashAttention(layout, layout.defaultScale(), null, 256, 256, 0);
   }
 
   // Each copy passes every setting on: a copy changes only what its name says.

@@ -18,7 +18,8 @@ class FlashAttentionTest {
     List<Case> cases = List.of(
         new Case(new HeadLayout(3, 1, 5), 2, 37, 8, 5),     // MQA, T not a multiple of either tile
         new Case(new HeadLayout(3, 3, 7), 1, 23, 4, 16),
-        new Case(new HeadLayout(3, 3, 16), 1, 130, 64, 64), // default tiles, ragged last tile
+        new Case(new HeadLayout(3, 3, 16), 1, 130, 64, 64), // square tiles, ragged last tile
+        new Case(new HeadLayout(3, 3, 8), 1, 300, 256, 256), // default tiles, ragged last tile
         new Case(new HeadLayout(3, 1, 4), 2, 1, 64, 64));   // a single position
     for (Case c : cases) {
       Inputs in = new Inputs(c.l, c.batch, c.t, 11 + c.t, 1.5f);
