@@ -27,8 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of A into fused multiply-adds. An untransposed A is read in place, MR rows side by side: MR
  * sequential streams are as cache-friendly as a packed copy, and skipping the copy pays off on the
  * thin products of training (N = 128…1024, where a scalar gather of the rows cost up to a quarter
- * of the product); only a
- * ragged last micro-panel of rows is copied, zero-padded. A transposed A (stored [K,M]) is packed
+ * of the product); only a ragged last micro-panel of rows is copied, zero-padded. A transposed A (stored [K,M]) is packed
  * block by block into micro-panels of MR values per p: each row of storage holds them side by side,
  * so the copy is cheap, and read in place at a stride of M its rows of a power-of-two width fell into
  * a few cache sets. Ragged columns are zero-padded by the B packing and their tiles go through a
@@ -168,8 +167,6 @@ final class Sgemm {
     Workspace ws = WORKSPACE.get();
     int kc = bl.kc(), mcMax = bl.mc();
     float[] tile = ws.tile;
-    // op(A)[i, p] = a[aBase + i·rs + p·ps]
-    int rs = transA ? 1 : k, ps = transA ? m : 1;
     // Equal blocks of at most mcMax rows (multiples of MR), so no block is a thin remainder that
     // streams every B micro-panel for one or two tiles.
     int blocks = (rowHi - rowLo + mcMax - 1) / mcMax;
