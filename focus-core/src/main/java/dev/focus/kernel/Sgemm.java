@@ -27,10 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  * of A into fused multiply-adds. An untransposed A is read in place, MR rows side by side: MR
  * sequential streams are as cache-friendly as a packed copy, and skipping the copy pays off on the
  * thin products of training (N = 128…1024, where a scalar gather of the rows cost up to a quarter
- * of the product); only a ragged last micro-panel of rows is copied, zero-padded. A transposed A (stored [K,M]) is packed
- * block by block into micro-panels of MR values per p: each row of storage holds them side by side,
- * so the copy is cheap, and read in place at a stride of M its rows of a power-of-two width fell into
- * a few cache sets. Ragged columns are zero-padded by the B packing and their tiles go through a
+ * of the product); only a ragged last micro-panel of rows is copied, zero-padded. A transposed A
+ * (stored [K,M]) is packed block by block into micro-panels of MR values per p when two or more B
+ * micro-panels reuse the block: each row of storage holds them side by side, so the copy is cheap,
+ * and read in place at a stride of M its rows of a power-of-two width fell into a few cache sets;
+ * with one B micro-panel it is read in place. Ragged columns are zero-padded by the B packing and their tiles go through a
  * scratch tile, so the kernels have no edge cases.
  *
  * <p>Small products, and skinny ones with M &lt; 6 (where packing B would cost as much as the
@@ -60,6 +61,14 @@ final class Sgemm {
   /** Columns of the register tile: two vectors. */
   static final int NR = SgemmBlocking.nr(L);
 
+  /**
+   * A transposed A block is packed into micro-panels when at least this many B micro-panels reuse it.
+   * With one (N ≤ NR: the weight gradients of the lab's 32-wide models) the copy reads A as often as
+   * the product does: packing every block, the Xeon model 207 trained the lab's MQAR model 20 % slower
+   * on one thread (medians of four alternating pairs: 201,000 against 256,000 tokens per CPU-second;
+   * micro 128,000 against 139,000, grid 66,000 against 70,000).
+   */
+  static final int PACK_AT_PANELS = 2;
   /** Packed-B blocks with at least this many elements are packed by all threads. */
   static final long PAR_PACK = 1L << 16;
   /**
@@ -171,14 +180,21 @@ final class Sgemm {
     // streams every B micro-panel for one or two tiles.
     int blocks = (rowHi - rowLo + mcMax - 1) / mcMax;
     int step = roundUp((rowHi - rowLo + blocks - 1) / blocks, MR);
-    float[] pa = ws.a(transA ? roundUp(step, MR) * depth : MR * depth);
+    // A transposed A block is packed when two or more B micro-panels reuse it; for one panel the
+    // copy would read A as often as the product does, so it is read in place at a stride of M.
+    boolean packAt = transA && panelHi - panelLo >= PACK_AT_PANELS;
+    int rs = transA ? 1 : k, ps = transA ? m : 1;  // op(A)[i, p] = a[i·rs + p·ps] in place
+    float[] pa = ws.a(packAt ? roundUp(step, MR) * depth : MR * depth);
     for (int ic = rowLo; ic < rowHi; ic += step) {
       int mc = Math.min(step, rowHi - ic);
-      if (transA) {
+      int ragged = mc / MR * MR;  // first row of a ragged last micro-panel
+      if (packAt) {
         packTransposed(a, aOff + pc * m + ic, m, mc, depth, pa);
+      } else if (mc % MR != 0 && transA) {
+        packTransposed(a, aOff + pc * m + ic + ragged, m, mc % MR, depth, pa);
       } else if (mc % MR != 0) {
         // Full micro-panels read A in place; only a ragged last one is copied (zero-padded to MR rows).
-        packRows(a, aOff, k, ic + mc / MR * MR, mc % MR, pc, depth, pa);
+        packRows(a, aOff, k, ic + ragged, mc % MR, pc, depth, pa);
       }
       for (int jp = panelLo; jp < panelHi; jp++) {
         int j0 = jc + jp * NR;
@@ -186,9 +202,9 @@ final class Sgemm {
         int pbOff = jp * NR * depth;
         for (int ir = 0; ir < mc; ir += MR) {
           int mr = Math.min(MR, mc - ir);
-          // A micro-panel in place (rows of A, unit stride in p) or packed (MR values per p)
-          boolean inPlace = !transA && mr == MR;
-          int a0 = inPlace ? aOff + (ic + ir) * k + pc : transA ? ir * depth : 0;
+          // A micro-panel in place (MR rows of op(A) at strides rs, ps) or packed (MR values per p)
+          boolean inPlace = !packAt && mr == MR;
+          int a0 = inPlace ? aOff + (ic + ir) * rs + pc * ps : packAt ? ir * depth : 0;
           int c0 = cOff + (ic + ir) * n + j0;
           boolean full = mr == MR && nr == NR;
           for (int q = 0; q < depth; q += kc) {
@@ -200,7 +216,7 @@ final class Sgemm {
             int d0 = full ? c0 : 0, ld = full ? n : NR;
             boolean addHere = full && add;
             if (inPlace) {
-              SgemmMicro.rows(addHere, len, a, a0 + q, k, 1, pb, bq, dst, d0, ld);
+              SgemmMicro.rows(addHere, len, a, a0 + q * ps, rs, ps, pb, bq, dst, d0, ld);
             } else {
               SgemmMicro.packed(addHere, len, pa, a0 + q * MR, pb, bq, dst, d0, ld);
             }
