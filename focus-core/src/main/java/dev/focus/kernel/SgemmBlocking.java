@@ -16,8 +16,9 @@ import java.util.function.Function;
  *
  * <p>Legend: MR × NR is the register tile (two vectors wide; 8 rows on 16-float vectors, else 6).
  * A KP × NC block of op(B) is packed once and shared by all threads; each thread takes MC rows of A
- * at a time; the KP × NR micro-panel of B is reused by every MR-row tile of those rows (Goto &amp; van de Geijn 2008, §4–6). A tile sums
- * its KP terms in chains of KC: KC fused multiply-adds from zero, then the chain is added to C.
+ * at a time; the KP × NR micro-panel of B is reused by every MR-row tile of those rows (Goto &amp;
+ * van de Geijn 2008, §4–6). A tile sums its KP terms in chains of KC: KC fused multiply-adds from
+ * zero, then the chain is added to C.
  *
  * <p><b>kc sets the numbers.</b> Each element of C is (…((C + chain₁) + chain₂) + …) over chains of kc
  * terms, so a different kc rounds differently and training moves by a few ulps. kp, mc and nc only
