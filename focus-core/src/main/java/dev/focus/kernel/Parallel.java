@@ -75,7 +75,6 @@ public final class Parallel {
     if (n <= 0) return;
     Pool p = pool;
     int chunks = Math.min(threads * Math.max(1, chunksPerThread), Math.max(1, n / Math.max(1, minChunk)));
-    if (threads == 1) chunks = 1;
     boolean[] inside = INSIDE.get();
     if (p == null || chunks <= 1 || inside[0] || !p.busy.compareAndSet(false, true)) {
       runInline(task, n, inside);
